@@ -1,0 +1,55 @@
+/*
+ * config.h - the console's setup from a libconfig file.
+ *
+ * The file has the groups jack, osc, master and the list channels (state, aux and more join
+ * them with their features). Topology (channel names, stereo, ports, connections) goes into
+ * struct setup; every parameter value is looked up through the parameter table, under the
+ * row's config key, and validated exactly as an OSC message would be. Every error names the
+ * place: "file:line: key: reason".
+ */
+#ifndef JMIXD_CONFIG_H
+#define JMIXD_CONFIG_H
+
+#include <stdbool.h>
+
+#include "daemon/params.h"
+#include "dsp/pan.h"
+
+#define SETUP_NAME_MAX 32        /* channel names: [A-Za-z0-9_-]{1,31} */
+#define SETUP_PORT_MAX 320       /* a full JACK port name: client:port */
+#define SETUP_MAX_CHANNELS 128
+
+struct channel_setup {
+	char name[SETUP_NAME_MAX];
+	bool is_stereo;
+	char input[2][SETUP_PORT_MAX];   /* ports to connect from; "" = none */
+	float *values;                   /* PARAM_CHANNEL slots */
+};
+
+struct setup {
+	char path[4096];
+	char client_name[64];
+	char osc_bind[64];
+	int osc_port;
+	enum pan_law pan_law;
+	char master_output[2][SETUP_PORT_MAX];
+	float *master_values;            /* PARAM_MASTER slots */
+	int n_channels;
+	struct channel_setup *channels;
+};
+
+/*
+ * Load and validate path into *setup. On failure returns -1 with err holding
+ * "file:line: key: reason" (or "file: reason" when no line applies). Control thread.
+ */
+int config_load(const char *path, struct setup *setup, char *err, int err_size);
+
+void config_free(struct setup *setup);
+
+/* Channel index for "3" (1-based) or a channel name; -1 when there is none. */
+int setup_find_channel(const struct setup *setup, const char *name_or_number);
+
+/* True for a valid channel name: [A-Za-z0-9_-]{1,31}, not all digits. */
+bool setup_name_is_valid(const char *name);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * control.c - see control.h.
+ */
+#include "daemon/control.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int control_init(struct control *c, const struct setup *setup)
+{
+	int n_ch = setup->n_channels;
+	int n_blocks = n_ch + 1;
+	int *n_slots = calloc((size_t)n_blocks, sizeof *n_slots);
+
+	*c = (struct control){ .setup = setup, .n_channels = n_ch, .n_blocks = n_blocks };
+	c->block_offset = calloc((size_t)n_blocks, sizeof *c->block_offset);
+	if (!n_slots || !c->block_offset)
+		goto fail;
+
+	int n_values = 0;
+	for (int b = 0; b < n_blocks; b++) {
+		n_slots[b] = params_scope_count(b < n_ch ? PARAM_CHANNEL : PARAM_MASTER);
+		c->block_offset[b] = n_values;
+		n_values += n_slots[b];
+	}
+	c->values = calloc((size_t)n_values, sizeof *c->values);
+	c->publish_mem = malloc(publish_mem_size(n_blocks, n_slots));
+	if (!c->values || !c->publish_mem)
+		goto fail;
+	publish_init(&c->publish, c->publish_mem, n_blocks, n_slots);
+
+	for (int ch = 0; ch < n_ch; ch++)
+		memcpy(c->values + c->block_offset[ch], setup->channels[ch].values,
+		       sizeof(float) * (size_t)n_slots[ch]);
+	memcpy(c->values + c->block_offset[n_ch], setup->master_values,
+	       sizeof(float) * (size_t)n_slots[n_ch]);
+	free(n_slots);
+	control_publish_all(c);
+	return 0;
+fail:
+	free(n_slots);
+	control_free(c);
+	return -ENOMEM;
+}
+
+void control_free(struct control *c)
+{
+	free(c->block_offset);
+	free(c->values);
+	free(c->publish_mem);
+	c->block_offset = NULL;
+	c->values = NULL;
+	c->publish_mem = NULL;
+}
+
+int control_block(const struct control *c, struct param_ref ref)
+{
+	return ref.desc->scope == PARAM_CHANNEL ? ref.index : c->n_channels;
+}
+
+enum param_scope control_block_scope(const struct control *c, int block, int *index)
+{
+	if (block < c->n_channels) {
+		*index = block;
+		return PARAM_CHANNEL;
+	}
+	*index = 0;
+	return PARAM_MASTER;
+}
+
+static float *value_ptr(const struct control *c, struct param_ref ref)
+{
+	return c->values + c->block_offset[control_block(c, ref)] + param_slot(ref.desc);
+}
+
+float control_get(const struct control *c, struct param_ref ref)
+{
+	return *value_ptr(c, ref);
+}
+
+int control_set(struct control *c, struct param_ref ref, float value, const char **reason)
+{
+	if (!param_check(ref.desc, value, reason))
+		return -1;
+	float *v = value_ptr(c, ref);
+	if (*v == value)
+		return 0;
+	*v = value;
+	c->n_changes++;
+	publish_write(&c->publish, control_block(c, ref), param_slot(ref.desc), value);
+	return 0;
+}
+
+void control_publish_all(struct control *c)
+{
+	for (int b = 0; b < c->n_blocks; b++)
+		publish_write_block(&c->publish, b, c->values + c->block_offset[b]);
+}

@@ -1,0 +1,63 @@
+/*
+ * control.h - the console's authoritative state, owned by the control thread.
+ *
+ * Every parameter value lives here in natural units (what /get answers, what scenes save).
+ * A change is validated against the parameter table, stored, and published to the audio
+ * thread through lock-free slots (publish.h): one block per channel, then one for the
+ * master.
+ */
+#ifndef JMIXD_CONTROL_H
+#define JMIXD_CONTROL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "daemon/config.h"
+#include "daemon/params.h"
+#include "daemon/publish.h"
+
+/* One parameter of one channel (index 0-based) or of the master (index 0). */
+struct param_ref {
+	const struct param_desc *desc;
+	int index;
+};
+
+/* What the daemon knows about the running engine, for /info and /status. */
+struct engine_status {
+	uint32_t sample_rate;
+	uint32_t period;
+	bool is_running;
+};
+
+struct control {
+	const struct setup *setup;
+	int n_channels;
+	int n_blocks;
+	int *block_offset;           /* first value of each block */
+	float *values;               /* all blocks, back to back */
+	uint64_t n_changes;          /* accepted changes since start */
+	struct publish publish;
+	void *publish_mem;
+	struct engine_status engine;
+};
+
+/* Control thread: take the setup's values (it must outlive the control) and publish them. */
+int control_init(struct control *c, const struct setup *setup);
+void control_free(struct control *c);
+
+/* The publish block of a parameter, and the reverse mapping used by the audio thread. */
+int control_block(const struct control *c, struct param_ref ref);
+enum param_scope control_block_scope(const struct control *c, int block, int *index);
+
+float control_get(const struct control *c, struct param_ref ref);
+
+/*
+ * Validate and apply. Returns 0 (stored and published; a repeat of the current value is not
+ * a change), or -1 with *reason set and nothing changed.
+ */
+int control_set(struct control *c, struct param_ref ref, float value, const char **reason);
+
+/* Publish every block again (after the audio side was rebuilt). */
+void control_publish_all(struct control *c);
+
+#endif

@@ -1,0 +1,271 @@
+/*
+ * engine.c - JACK client lifecycle; see engine.h. The RT callback is in process.c.
+ */
+#include "daemon/engine.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "daemon/log.h"
+#include "dsp/fpu.h"
+
+#define EVENT_RING_SLOTS 64
+
+static void on_thread_init(void *arg)
+{
+	(void)arg;
+	fpu_flush_denormals();
+}
+
+/* JACK's notification thread: raise the flag and wake the loop; nothing else. */
+static void on_shutdown(jack_status_t code, const char *reason, void *arg)
+{
+	(void)code, (void)reason;
+	struct engine *e = arg;
+	uint64_t one = 1;
+	atomic_store(&e->has_shut_down, true);
+	if (write(e->event_fd, &one, sizeof one) < 0) {
+		/* The flag alone is enough: the loop also checks it on every timer tick. */
+	}
+}
+
+static int on_xrun(void *arg)
+{
+	struct engine *e = arg;
+	atomic_fetch_add(&e->n_xruns, 1);
+	return 0;
+}
+
+int engine_init(struct engine *e, const struct setup *setup, struct control *control)
+{
+	*e = (struct engine){ .setup = setup, .control = control, .event_fd = -1 };
+	atomic_init(&e->has_shut_down, false);
+	atomic_init(&e->n_xruns, 0);
+
+	for (int ch = 0; ch < setup->n_channels; ch++)
+		e->n_inputs += setup->channels[ch].is_stereo ? 2 : 1;
+	int n_values = control->block_offset[control->n_blocks - 1] +
+		       control->publish.blocks[control->n_blocks - 1].n_slots;
+
+	e->inputs = calloc((size_t)e->n_inputs, sizeof *e->inputs);
+	e->in_bufs = calloc((size_t)e->n_inputs, sizeof *e->in_bufs);
+	e->shadow = calloc((size_t)n_values, sizeof *e->shadow);
+	e->applied = calloc((size_t)n_values, sizeof *e->applied);
+	e->events_mem = malloc(spsc_mem_size(EVENT_RING_SLOTS, sizeof(struct engine_event)));
+	e->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (!e->inputs || !e->in_bufs || !e->shadow || !e->applied || !e->events_mem ||
+	    e->event_fd < 0) {
+		engine_free(e);
+		return -ENOMEM;
+	}
+	/* NaN differs from every value, so the first read applies everything. */
+	for (int i = 0; i < n_values; i++)
+		e->applied[i] = NAN;
+	spsc_init(&e->events, e->events_mem, EVENT_RING_SLOTS, sizeof(struct engine_event));
+	return 0;
+}
+
+/*
+ * The mixer's memory: one arena, touched and locked before the first period so the audio
+ * thread never takes a page fault. mlock may be refused (no CAP_IPC_LOCK, low
+ * RLIMIT_MEMLOCK): that is worth a warning, not a refusal to mix.
+ */
+static int build_mixer(struct engine *e, float rate_hz)
+{
+	const struct setup *setup = e->setup;
+	bool *is_stereo = calloc((size_t)setup->n_channels, sizeof *is_stereo);
+	if (!is_stereo)
+		return -ENOMEM;
+	for (int ch = 0; ch < setup->n_channels; ch++)
+		is_stereo[ch] = setup->channels[ch].is_stereo;
+	struct mixer_layout layout = { .n_channels = setup->n_channels, .is_stereo = is_stereo };
+
+	size_t size = mixer_mem_size(&layout);
+	void *arena = NULL;
+	int rc = posix_memalign(&arena, 64, size);
+	if (rc != 0) {
+		free(is_stereo);
+		return -rc;
+	}
+	memset(arena, 0, size);
+	if (mlock(arena, size) < 0)
+		log_warn("cannot lock %zu bytes of DSP memory (%s): page faults may cause xruns",
+			 size, strerror(errno));
+	rc = mixer_init(&e->mixer, arena, &layout, rate_hz, setup->pan_law);
+	free(is_stereo);
+	if (rc < 0) {
+		free(arena);
+		return rc;
+	}
+	if (e->arena) {
+		munlock(e->arena, e->arena_size);
+		free(e->arena);
+	}
+	e->arena = arena;
+	e->arena_size = size;
+	e->rate_hz = rate_hz;
+	return 0;
+}
+
+static int register_ports(struct engine *e, char *err, size_t err_size)
+{
+	const struct setup *setup = e->setup;
+	int port = 0;
+	for (int ch = 0; ch < setup->n_channels; ch++) {
+		const struct channel_setup *cs = &setup->channels[ch];
+		for (int side = 0; side < (cs->is_stereo ? 2 : 1); side++) {
+			char name[SETUP_NAME_MAX + 8];
+			snprintf(name, sizeof name, "%s%s", cs->name,
+				 cs->is_stereo ? (side ? "_R" : "_L") : "");
+			e->inputs[port] = jack_port_register(e->client, name, JACK_DEFAULT_AUDIO_TYPE,
+							     JackPortIsInput, 0);
+			if (!e->inputs[port]) {
+				snprintf(err, err_size, "jack: cannot register input port '%s'", name);
+				return -1;
+			}
+			port++;
+		}
+	}
+	e->out_l = jack_port_register(e->client, "master_L", JACK_DEFAULT_AUDIO_TYPE,
+				      JackPortIsOutput | JackPortIsTerminal, 0);
+	e->out_r = jack_port_register(e->client, "master_R", JACK_DEFAULT_AUDIO_TYPE,
+				      JackPortIsOutput | JackPortIsTerminal, 0);
+	if (!e->out_l || !e->out_r) {
+		snprintf(err, err_size, "jack: cannot register the master output ports");
+		return -1;
+	}
+	return 0;
+}
+
+/* A missing source or sink is logged, not fatal: hardware comes and goes. */
+static void connect_one(struct engine *e, const char *from, const char *to)
+{
+	int rc = jack_connect(e->client, from, to);
+	if (rc != 0 && rc != EEXIST)
+		log_warn("jack: cannot connect %s -> %s", from, to);
+	else
+		log_info("jack: connected %s -> %s", from, to);
+}
+
+static void connect_ports(struct engine *e)
+{
+	const struct setup *setup = e->setup;
+	int port = 0;
+	for (int ch = 0; ch < setup->n_channels; ch++) {
+		const struct channel_setup *cs = &setup->channels[ch];
+		for (int side = 0; side < (cs->is_stereo ? 2 : 1); side++, port++)
+			if (cs->input[side][0])
+				connect_one(e, cs->input[side], jack_port_name(e->inputs[port]));
+	}
+	if (setup->master_output[0][0])
+		connect_one(e, jack_port_name(e->out_l), setup->master_output[0]);
+	if (setup->master_output[1][0])
+		connect_one(e, jack_port_name(e->out_r), setup->master_output[1]);
+}
+
+int engine_open(struct engine *e, char *err, size_t err_size)
+{
+	jack_status_t status;
+	e->client = jack_client_open(e->setup->client_name, JackNoStartServer | JackUseExactName,
+				     &status);
+	if (!e->client) {
+		if (status & JackNameNotUnique)
+			snprintf(err, err_size, "jack: a client named '%s' already exists",
+				 e->setup->client_name);
+		else
+			snprintf(err, err_size, "jack: cannot connect to the JACK server%s%s",
+				 getenv("JACK_DEFAULT_SERVER") ? " " : "",
+				 getenv("JACK_DEFAULT_SERVER") ? getenv("JACK_DEFAULT_SERVER") : "");
+		return -1;
+	}
+	atomic_store(&e->has_shut_down, false);
+	snprintf(e->client_name, sizeof e->client_name, "%s", jack_get_client_name(e->client));
+
+	float rate = (float)jack_get_sample_rate(e->client);
+	bool is_new_mixer = !e->arena || rate != e->rate_hz;
+	if (is_new_mixer) {
+		if (e->arena)
+			log_warn("jack: sample rate is now %.0f Hz; DSP rebuilt", (double)rate);
+		if (build_mixer(e, rate) < 0) {
+			snprintf(err, err_size, "out of memory for the DSP");
+			goto fail;
+		}
+		for (int b = 0; b < e->control->n_blocks; b++)
+			for (int s = 0; s < e->control->publish.blocks[b].n_slots; s++)
+				e->applied[e->control->block_offset[b] + s] = NAN;
+	}
+	/* No audio thread runs yet: hand every value over now and start at it, not towards it. */
+	publish_invalidate(&e->control->publish);
+	engine_apply_params(e, is_new_mixer);
+
+	if (register_ports(e, err, err_size) < 0)
+		goto fail;
+	jack_set_process_callback(e->client, engine_process, e);
+	jack_set_thread_init_callback(e->client, on_thread_init, e);
+	jack_set_xrun_callback(e->client, on_xrun, e);
+	jack_on_info_shutdown(e->client, on_shutdown, e);
+	if (jack_activate(e->client) != 0) {
+		snprintf(err, err_size, "jack: cannot activate the client");
+		goto fail;
+	}
+	e->control->engine = (struct engine_status){
+		.sample_rate = (uint32_t)rate,
+		.period = jack_get_buffer_size(e->client),
+		.is_running = true,
+	};
+	connect_ports(e);
+	return 0;
+fail:
+	jack_client_close(e->client);
+	e->client = NULL;
+	return -1;
+}
+
+void engine_close(struct engine *e)
+{
+	if (!e->client)
+		return;
+	if (!atomic_load(&e->has_shut_down))
+		jack_deactivate(e->client);
+	jack_client_close(e->client);
+	e->client = NULL;
+	e->control->engine.is_running = false;
+}
+
+void engine_free(struct engine *e)
+{
+	engine_close(e);
+	if (e->arena) {
+		munlock(e->arena, e->arena_size);
+		free(e->arena);
+	}
+	free(e->inputs);
+	free(e->in_bufs);
+	free(e->shadow);
+	free(e->applied);
+	free(e->events_mem);
+	if (e->event_fd >= 0)
+		close(e->event_fd);
+	*e = (struct engine){ .event_fd = -1 };
+}
+
+void engine_poll_events(struct engine *e)
+{
+	struct engine_event ev;
+	while (spsc_pop(&e->events, &ev)) {
+		switch (ev.code) {
+		case EVENT_BAD_INPUT:
+			log_warn("audio: non-finite input samples replaced by silence (%llu so far)",
+				 (unsigned long long)ev.value);
+			break;
+		default:
+			break;
+		}
+	}
+}

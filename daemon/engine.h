@@ -1,0 +1,88 @@
+/*
+ * engine.h - the JACK side of the daemon: client, ports, callbacks, and the DSP they drive.
+ *
+ * The mixer, its arena and the parameter shadow live as long as the daemon, not as long as
+ * the JACK client: when jackd goes away the shutdown callback only raises a flag, and the
+ * control loop closes the dead client and opens a new one with the same ports and
+ * connections (engine_reopen), with the mix exactly as it was.
+ *
+ * Threads: engine_* functions are control thread only; the process callback (process.c)
+ * runs on JACK's RT thread; JACK's notification thread only sets atomics and writes to
+ * event_fd.
+ */
+#ifndef JMIXD_ENGINE_H
+#define JMIXD_ENGINE_H
+
+#include <jack/jack.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "daemon/control.h"
+#include "daemon/spsc.h"
+#include "dsp/mixer.h"
+
+/* What the audio thread reports to the control thread (on the event ring). */
+enum engine_event_code {
+	EVENT_BAD_INPUT,           /* value: total non-finite input samples replaced so far */
+};
+
+struct engine_event {
+	uint32_t code;
+	uint32_t pad;
+	uint64_t value;
+};
+
+struct engine {
+	const struct setup *setup;
+	struct control *control;
+	jack_client_t *client;
+	char client_name[64];        /* the name JACK gave us */
+	int n_inputs;
+	jack_port_t **inputs;
+	jack_port_t *out_l, *out_r;
+
+	/* Built on the first open; rebuilt only if the sample rate changes. */
+	struct mixer mixer;
+	void *arena;
+	size_t arena_size;
+	float rate_hz;
+
+	/* Owned by the audio thread while the client is active. */
+	const float **in_bufs;
+	float *shadow;               /* last values read from each publish block */
+	float *applied;              /* last value handed to the DSP, per parameter */
+	uint64_t rt_reported_bad;
+	struct spsc events;
+	void *events_mem;
+
+	/* Set from JACK's threads. */
+	atomic_bool has_shut_down;
+	atomic_uint n_xruns;
+	int event_fd;                /* eventfd the control loop polls */
+};
+
+/* Control thread: prepare (no JACK yet). 0 or -errno. */
+int engine_init(struct engine *e, const struct setup *setup, struct control *control);
+
+/*
+ * Open the JACK client, build or keep the mixer, register ports, activate, connect.
+ * Returns 0, or -1 with a message in err (JACK not running, name taken, ...).
+ */
+int engine_open(struct engine *e, char *err, size_t err_size);
+
+/* Deactivate (if alive) and close the client. The mixer stays. */
+void engine_close(struct engine *e);
+
+void engine_free(struct engine *e);
+
+/* Drain events from the audio thread and log them. Control thread. */
+void engine_poll_events(struct engine *e);
+
+/* The RT process callback, in process.c. */
+int engine_process(jack_nframes_t n_frames, void *arg);
+
+/* Before activation: hand every published value to the DSP and settle it (no glide). */
+void engine_apply_params(struct engine *e, bool is_settling);
+
+#endif

@@ -1,0 +1,321 @@
+/*
+ * main.c - jmixd: arguments, wiring, and the control loop. The only file that exits.
+ *
+ * One control thread around poll(): the OSC socket, a signalfd (SIGINT, SIGTERM), a timerfd
+ * (housekeeping at 25 Hz: audio-thread events, JACK reconnects) and an eventfd that JACK's
+ * shutdown callback writes. Callbacks and signals only raise flags; the work happens here.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/config.h"
+#include "daemon/control.h"
+#include "daemon/engine.h"
+#include "daemon/log.h"
+#include "osc/server.h"
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1,    /* JACK unreachable at start, socket in use, out of memory */
+	EXIT_USAGE = 2,      /* bad arguments or a bad config file */
+};
+
+#define TICK_HZ 25
+#define RECONNECT_FIRST_MS 250
+#define RECONNECT_MAX_MS 2000
+
+struct options {
+	const char *config_path;
+	const char *client_name;
+	int osc_port;
+	bool is_check_only;
+	bool is_verbose;
+};
+
+struct daemon {
+	struct setup setup;
+	struct control control;
+	struct engine engine;
+	struct osc_server *osc;
+	int signal_fd;
+	int timer_fd;
+	bool is_running;
+	int reconnect_delay_ms;
+	struct timespec reconnect_at;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: jmixd [options]\n"
+		"  -c, --config FILE   configuration (default: configs/default.cfg if present,\n"
+		"                      else /etc/jmixd/jmixd.cfg)\n"
+		"  -n, --name NAME     JACK client name (overrides jack.client_name)\n"
+		"  -p, --port PORT     OSC UDP port (overrides osc.port)\n"
+		"  -v, --verbose       log debug messages\n"
+		"      --check         validate the configuration and exit\n"
+		"  -h, --help          this help\n"
+		"  -V, --version       print the version\n"
+		"exit status: 0 ok, 1 runtime failure (e.g. no JACK server), 2 usage or config error\n");
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' }, { "name", required_argument, NULL, 'n' },
+		{ "port", required_argument, NULL, 'p' },   { "verbose", no_argument, NULL, 'v' },
+		{ "check", no_argument, NULL, 'C' },        { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },      { NULL, 0, NULL, 0 },
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "c:n:p:vhV", longopts, NULL)) != -1) {
+		char *end;
+		switch (opt) {
+		case 'c':
+			o->config_path = optarg;
+			break;
+		case 'n':
+			o->client_name = optarg;
+			break;
+		case 'p':
+			o->osc_port = (int)strtol(optarg, &end, 10);
+			if (*end || o->osc_port < 1 || o->osc_port > 65535) {
+				fprintf(stderr, "jmixd: -p: '%s' is not a UDP port (1 .. 65535)\n", optarg);
+				return -1;
+			}
+			break;
+		case 'v':
+			o->is_verbose = true;
+			break;
+		case 'C':
+			o->is_check_only = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		case 'V':
+			printf("jmixd %s\n", JMIXD_VERSION);
+			exit(EXIT_OK);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "jmixd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	if (!o->config_path) {
+		struct stat st;
+		o->config_path = stat("configs/default.cfg", &st) == 0 ? "configs/default.cfg"
+									: "/etc/jmixd/jmixd.cfg";
+	}
+	return 0;
+}
+
+static int open_fds(struct daemon *d)
+{
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return -errno;
+	d->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (d->signal_fd < 0 || d->timer_fd < 0)
+		return -errno;
+	struct itimerspec tick = { .it_interval = { 0, 1000000000L / TICK_HZ },
+				   .it_value = { 0, 1000000000L / TICK_HZ } };
+	return timerfd_settime(d->timer_fd, 0, &tick, NULL) < 0 ? -errno : 0;
+}
+
+static struct timespec after_ms(int ms)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
+static bool is_past(struct timespec t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > t.tv_sec || (now.tv_sec == t.tv_sec && now.tv_nsec >= t.tv_nsec);
+}
+
+static void log_ready(struct daemon *d)
+{
+	const struct engine *e = &d->engine;
+	log_info("ready: JACK client '%s' at %u Hz, %u frames; OSC on udp %s:%d", e->client_name,
+		 d->control.engine.sample_rate, d->control.engine.period, d->setup.osc_bind,
+		 osc_server_port(d->osc));
+	for (int i = 0; i < e->n_inputs; i++)
+		log_info("  input  %s", jack_port_name(e->inputs[i]));
+	log_info("  output %s", jack_port_name(e->out_l));
+	log_info("  output %s", jack_port_name(e->out_r));
+}
+
+/* jackd went away: close the dead client now, try a new one from the timer, backing off. */
+static void handle_jack_shutdown(struct daemon *d)
+{
+	if (!d->engine.client || !atomic_load(&d->engine.has_shut_down))
+		return;
+	log_warn("jack: the server shut down; the mix is kept, reconnecting");
+	engine_close(&d->engine);
+	d->reconnect_delay_ms = RECONNECT_FIRST_MS;
+	d->reconnect_at = after_ms(d->reconnect_delay_ms);
+}
+
+static void try_reconnect(struct daemon *d)
+{
+	char err[256];
+	if (d->engine.client || !is_past(d->reconnect_at))
+		return;
+	if (engine_open(&d->engine, err, sizeof err) == 0) {
+		log_info("jack: reconnected");
+		log_ready(d);
+		return;
+	}
+	log_debug("%s", err);
+	d->reconnect_delay_ms *= 2;
+	if (d->reconnect_delay_ms > RECONNECT_MAX_MS)
+		d->reconnect_delay_ms = RECONNECT_MAX_MS;
+	d->reconnect_at = after_ms(d->reconnect_delay_ms);
+}
+
+static void on_tick(struct daemon *d)
+{
+	uint64_t n;
+	if (read(d->timer_fd, &n, sizeof n) < 0 && errno != EAGAIN)
+		log_warn("timer: %s", strerror(errno));
+	handle_jack_shutdown(d);
+	try_reconnect(d);
+	engine_poll_events(&d->engine);
+}
+
+static void on_signal(struct daemon *d)
+{
+	struct signalfd_siginfo si;
+	while (read(d->signal_fd, &si, sizeof si) == sizeof si) {
+		log_info("signal %u: shutting down", si.ssi_signo);
+		d->is_running = false;
+	}
+}
+
+static void run_loop(struct daemon *d)
+{
+	enum { FD_OSC, FD_SIGNAL, FD_TIMER, FD_JACK, N_FDS };
+	struct pollfd fds[N_FDS] = {
+		[FD_OSC] = { .fd = osc_server_fd(d->osc), .events = POLLIN },
+		[FD_SIGNAL] = { .fd = d->signal_fd, .events = POLLIN },
+		[FD_TIMER] = { .fd = d->timer_fd, .events = POLLIN },
+		[FD_JACK] = { .fd = d->engine.event_fd, .events = POLLIN },
+	};
+
+	d->is_running = true;
+	while (d->is_running) {
+		if (poll(fds, N_FDS, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error("poll: %s", strerror(errno));
+			return;
+		}
+		if (fds[FD_SIGNAL].revents)
+			on_signal(d);
+		if (fds[FD_JACK].revents) {
+			uint64_t n;
+			if (read(d->engine.event_fd, &n, sizeof n) < 0 && errno != EAGAIN)
+				log_warn("eventfd: %s", strerror(errno));
+			handle_jack_shutdown(d);
+		}
+		if (fds[FD_OSC].revents)
+			osc_server_receive(d->osc);
+		if (fds[FD_TIMER].revents)
+			on_tick(d);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts = { 0 };
+	struct daemon d = { .signal_fd = -1, .timer_fd = -1 };
+	char err[1024];
+	int status = EXIT_RUNTIME;
+
+	if (parse_options(argc, argv, &opts) < 0)
+		return EXIT_USAGE;
+	if (opts.is_verbose)
+		log_set_level(LOG_DEBUG);
+
+	if (config_load(opts.config_path, &d.setup, err, sizeof err) < 0) {
+		fprintf(stderr, "jmixd: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (opts.client_name) {
+		if (strlen(opts.client_name) >= sizeof d.setup.client_name || !*opts.client_name) {
+			fprintf(stderr, "jmixd: -n: client name must be 1 to %zu characters\n",
+				sizeof d.setup.client_name - 1);
+			config_free(&d.setup);
+			return EXIT_USAGE;
+		}
+		strcpy(d.setup.client_name, opts.client_name);
+	}
+	if (opts.osc_port)
+		d.setup.osc_port = opts.osc_port;
+	if (opts.is_check_only) {
+		printf("%s: ok (%d channels)\n", opts.config_path, d.setup.n_channels);
+		config_free(&d.setup);
+		return EXIT_OK;
+	}
+
+	/* A dropped TCP peer or a dying jackd must not kill the console. */
+	signal(SIGPIPE, SIG_IGN);
+	log_info("jmixd %s: %s, %d channels", JMIXD_VERSION, opts.config_path, d.setup.n_channels);
+
+	if (control_init(&d.control, &d.setup) < 0 ||
+	    engine_init(&d.engine, &d.setup, &d.control) < 0 || open_fds(&d) < 0) {
+		log_error("out of memory or file descriptors");
+		goto out;
+	}
+	d.osc = osc_server_new(&d.control, d.setup.client_name, d.setup.osc_bind,
+			       d.setup.osc_port, err, sizeof err);
+	if (!d.osc) {
+		log_error("%s", err);
+		goto out;
+	}
+	if (engine_open(&d.engine, err, sizeof err) < 0) {
+		log_error("%s", err);
+		goto out;
+	}
+	log_ready(&d);
+	run_loop(&d);
+	status = EXIT_OK;
+out:
+	engine_free(&d.engine);
+	osc_server_free(d.osc);
+	control_free(&d.control);
+	config_free(&d.setup);
+	if (d.signal_fd >= 0)
+		close(d.signal_fd);
+	if (d.timer_fd >= 0)
+		close(d.timer_fd);
+	return status;
+}

@@ -1,0 +1,111 @@
+/*
+ * dsp.h - the few things every dsp/ module shares: the lane vector type, the internal
+ * block length, unit conversions and the finite-value guard.
+ *
+ * Lanes. A *lane* is one mono signal path (a mono channel, or one side of a stereo
+ * channel). Four lanes travel together in one v4f, so one instruction filters four
+ * channels. A *lane frame* buffer (v4f buf[DSP_BLOCK]) holds one v4f per sample. The same
+ * source compiles to SSE on x86-64 and to NEON on aarch64 through GCC vector extensions.
+ * Per-lane differences are coefficients, never branches: a bypassed stage is an identity.
+ *
+ * Blocks. Every module recomputes smoothing slopes and coefficients only at DSP_BLOCK
+ * boundaries of the *audio* timeline, in x_block_begin(), and x_process() may then be
+ * called any number of times on parts of that block. The caller (dsp/mixer.c) tracks the
+ * phase, so the output is bit-identical whatever the JACK period is (STYLE.md idiom 4).
+ *
+ * Pure: no allocation, no I/O, no locks. Every function here is RT-safe.
+ */
+#ifndef JMIXD_DSP_H
+#define JMIXD_DSP_H
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define DSP_LANES 4
+#define DSP_BLOCK 32
+
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+
+/* Below this a gain is silence; also the bottom of every dB range we display. */
+#define DSP_SILENCE_DB (-90.0f)
+
+static inline v4f v4f_splat(float x)
+{
+	return (v4f){ x, x, x, x };
+}
+
+/* Per lane: mask (from a vector comparison: -1 true, 0 false) ? a : b. */
+static inline v4f v4f_select(v4i mask, v4f a, v4f b)
+{
+	return (v4f)((mask & (v4i)a) | (~mask & (v4i)b));
+}
+
+static inline v4f v4f_min(v4f a, v4f b)
+{
+	return v4f_select(a < b, a, b);
+}
+
+static inline v4f v4f_max(v4f a, v4f b)
+{
+	return v4f_select(a > b, a, b);
+}
+
+static inline v4f v4f_abs(v4f a)
+{
+	return v4f_max(a, -a);
+}
+
+static inline float v4f_hsum(v4f a)
+{
+	return (a[0] + a[1]) + (a[2] + a[3]);
+}
+
+static inline float v4f_hmax(v4f a)
+{
+	float m01 = a[0] > a[1] ? a[0] : a[1];
+	float m23 = a[2] > a[3] ? a[2] : a[3];
+	return m01 > m23 ? m01 : m23;
+}
+
+/* True when every lane of a equals the same lane of b. */
+static inline bool v4f_equal(v4f a, v4f b)
+{
+	v4i eq = a == b;
+	return (eq[0] & eq[1] & eq[2] & eq[3]) != 0;
+}
+
+/* dB to linear amplitude; at or below DSP_SILENCE_DB it is exactly 0 (the fader's -inf). */
+static inline float dsp_db_to_lin(float db)
+{
+	if (db <= DSP_SILENCE_DB)
+		return 0.0f;
+	return powf(10.0f, db * 0.05f);
+}
+
+static inline float dsp_lin_to_db(float lin)
+{
+	if (!(lin > 0.0f))
+		return -INFINITY;
+	return 20.0f * log10f(lin);
+}
+
+static inline float dsp_clampf(float x, float lo, float hi)
+{
+	return x < lo ? lo : (x > hi ? hi : x);
+}
+
+/*
+ * True when all four lanes are finite. Written without isfinite() so that it keeps
+ * working if a caller ever builds with -ffinite-math-only: x - x is 0 for finite x and
+ * NaN for Inf/NaN, and NaN fails every ordered comparison.
+ */
+static inline bool v4f_all_finite(v4f x)
+{
+	v4f z = x - x;
+	v4i ok = z == v4f_splat(0.0f);
+	return (ok[0] & ok[1] & ok[2] & ok[3]) != 0;
+}
+
+#endif

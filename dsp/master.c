@@ -1,0 +1,57 @@
+/*
+ * master.c - see master.h.
+ */
+#include "dsp/master.h"
+#include "dsp/strip.h"
+
+static void master_update_gain(struct master *m)
+{
+	float gain = m->is_muted ? 0.0f : dsp_db_to_lin(m->fader_db);
+	ramp_set(&m->gain, 0, gain, m->ramp_samples);
+	ramp_set(&m->gain, 1, gain, m->ramp_samples);
+}
+
+void master_init(struct master *m, float rate_hz)
+{
+	*m = (struct master){ .fader_db = 0.0f };
+	m->ramp_samples = (int)(rate_hz * STRIP_GAIN_RAMP_MS * 0.001f);
+	ramp_init(&m->gain, 0.0f);
+	ramp_jump(&m->gain, 0, 1.0f);
+	ramp_jump(&m->gain, 1, 1.0f);
+}
+
+void master_set_fader_db(struct master *m, float db)
+{
+	if (m->fader_db == db)
+		return;
+	m->fader_db = db;
+	master_update_gain(m);
+}
+
+void master_set_mute(struct master *m, bool is_muted)
+{
+	if (m->is_muted == is_muted)
+		return;
+	m->is_muted = is_muted;
+	master_update_gain(m);
+}
+
+void master_block_begin(struct master *m)
+{
+	ramp_block_begin(&m->gain);
+}
+
+void master_process(struct master *m, v4f *buf, int n)
+{
+	v4f gain = m->gain.cur, slope = m->gain.slope;
+	if (m->gain.is_settled) {
+		for (int i = 0; i < n; i++)
+			buf[i] *= gain;
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		gain += slope;
+		buf[i] *= gain;
+	}
+	m->gain.cur = gain;
+}

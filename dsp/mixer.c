@@ -1,0 +1,250 @@
+/*
+ * mixer.c - see mixer.h.
+ *
+ * Per piece of a period (at most one DSP_BLOCK): for each group of four lanes, gather the
+ * four input ports into lane frames (a 4x4 transpose), run the strip, and add its left and
+ * right contributions into two lane-wise accumulators; then fold the accumulators across
+ * lanes once per sample (two horizontal sums for the whole mix, not per channel) into the
+ * master's L/R lanes, run the master, and scatter to the output ports.
+ */
+#include "dsp/mixer.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~(size_t)((a) - 1))
+
+struct mixer_sizes {
+	int n_lanes;
+	int n_groups;
+	size_t off_strips, off_lane_of, off_stereo, total;
+};
+
+/* Stereo channels start on an even lane, so a pair never straddles two lanes' partners. */
+static int layout_lanes(const struct mixer_layout *layout, int *channel_lane)
+{
+	int lane = 0;
+	for (int ch = 0; ch < layout->n_channels; ch++) {
+		bool is_stereo = layout->is_stereo && layout->is_stereo[ch];
+		if (is_stereo && (lane & 1))
+			lane++;
+		if (channel_lane)
+			channel_lane[ch] = lane;
+		lane += is_stereo ? 2 : 1;
+	}
+	return lane;
+}
+
+static struct mixer_sizes mixer_sizes(const struct mixer_layout *layout)
+{
+	struct mixer_sizes sz;
+	sz.n_lanes = layout_lanes(layout, NULL);
+	sz.n_groups = (sz.n_lanes + DSP_LANES - 1) / DSP_LANES;
+	if (sz.n_groups == 0)
+		sz.n_groups = 1;
+	sz.n_lanes = sz.n_groups * DSP_LANES;
+	sz.off_strips = 0;
+	sz.off_lane_of = ALIGN_UP(sz.off_strips + sizeof(struct strip) * (size_t)sz.n_groups, 64);
+	sz.off_stereo = ALIGN_UP(sz.off_lane_of + sizeof(int) * (size_t)layout->n_channels, 64);
+	sz.total = ALIGN_UP(sz.off_stereo + sizeof(bool) * (size_t)layout->n_channels, 64);
+	return sz;
+}
+
+size_t mixer_mem_size(const struct mixer_layout *layout)
+{
+	return mixer_sizes(layout).total;
+}
+
+int mixer_init(struct mixer *m, void *mem, const struct mixer_layout *layout, float rate_hz,
+	       enum pan_law law)
+{
+	if (layout->n_channels < 0 || layout->n_channels > MIXER_MAX_CHANNELS || !(rate_hz > 0.0f))
+		return -EINVAL;
+
+	struct mixer_sizes sz = mixer_sizes(layout);
+	char *base = mem;
+	*m = (struct mixer){
+		.n_channels = layout->n_channels,
+		.n_lanes = sz.n_lanes,
+		.n_groups = sz.n_groups,
+		.rate_hz = rate_hz,
+		.strips = (struct strip *)(void *)(base + sz.off_strips),
+		.channel_lane = (int *)(void *)(base + sz.off_lane_of),
+		.channel_is_stereo = (bool *)(void *)(base + sz.off_stereo),
+	};
+	layout_lanes(layout, m->channel_lane);
+	for (int g = 0; g < m->n_groups; g++)
+		strip_init(&m->strips[g], rate_hz, law);
+	for (int ch = 0; ch < m->n_channels; ch++) {
+		bool is_stereo = layout->is_stereo && layout->is_stereo[ch];
+		int lane = m->channel_lane[ch];
+		m->channel_is_stereo[ch] = is_stereo;
+		struct strip *s = &m->strips[lane / DSP_LANES];
+		if (is_stereo) {
+			strip_set_role(s, lane % DSP_LANES, STRIP_LEFT);
+			strip_set_role(s, lane % DSP_LANES + 1, STRIP_RIGHT);
+		} else {
+			strip_set_role(s, lane % DSP_LANES, STRIP_MONO);
+		}
+	}
+	master_init(&m->master, rate_hz);
+	return 0;
+}
+
+int mixer_n_inputs(const struct mixer *m)
+{
+	int n = 0;
+	for (int ch = 0; ch < m->n_channels; ch++)
+		n += m->channel_is_stereo[ch] ? 2 : 1;
+	return n;
+}
+
+int mixer_input_lane(const struct mixer *m, int input)
+{
+	for (int ch = 0; ch < m->n_channels; ch++) {
+		int width = m->channel_is_stereo[ch] ? 2 : 1;
+		if (input < width)
+			return m->channel_lane[ch] + input;
+		input -= width;
+	}
+	return -1;
+}
+
+static int channel_width(const struct mixer *m, int ch)
+{
+	return m->channel_is_stereo[ch] ? 2 : 1;
+}
+
+static struct strip *lane_strip(struct mixer *m, int lane)
+{
+	return &m->strips[lane / DSP_LANES];
+}
+
+void mixer_set_fader_db(struct mixer *m, int ch, float db)
+{
+	for (int k = 0, lane = m->channel_lane[ch]; k < channel_width(m, ch); k++, lane++)
+		strip_set_fader_db(lane_strip(m, lane), lane % DSP_LANES, db);
+}
+
+void mixer_set_pan(struct mixer *m, int ch, float pan)
+{
+	for (int k = 0, lane = m->channel_lane[ch]; k < channel_width(m, ch); k++, lane++)
+		strip_set_pan(lane_strip(m, lane), lane % DSP_LANES, pan);
+}
+
+void mixer_set_mute(struct mixer *m, int ch, bool is_muted)
+{
+	for (int k = 0, lane = m->channel_lane[ch]; k < channel_width(m, ch); k++, lane++)
+		strip_set_mute(lane_strip(m, lane), lane % DSP_LANES, is_muted);
+}
+
+void mixer_set_pan_law(struct mixer *m, enum pan_law law)
+{
+	for (int g = 0; g < m->n_groups; g++)
+		strip_set_pan_law(&m->strips[g], law);
+}
+
+static inline v4f load4(const float *p)
+{
+	v4f v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+/* Rows a..d (four ports, four samples each) become four lane frames. */
+static inline void transpose4(v4f *a, v4f *b, v4f *c, v4f *d)
+{
+	v4f t0 = __builtin_shuffle(*a, *b, (v4i){ 0, 4, 1, 5 });
+	v4f t1 = __builtin_shuffle(*a, *b, (v4i){ 2, 6, 3, 7 });
+	v4f t2 = __builtin_shuffle(*c, *d, (v4i){ 0, 4, 1, 5 });
+	v4f t3 = __builtin_shuffle(*c, *d, (v4i){ 2, 6, 3, 7 });
+	*a = __builtin_shuffle(t0, t2, (v4i){ 0, 1, 4, 5 });
+	*b = __builtin_shuffle(t0, t2, (v4i){ 2, 3, 6, 7 });
+	*c = __builtin_shuffle(t1, t3, (v4i){ 0, 1, 4, 5 });
+	*d = __builtin_shuffle(t1, t3, (v4i){ 2, 3, 6, 7 });
+}
+
+/*
+ * Gather n samples of four lanes (NULL source = silent lane) into lane frames, replacing
+ * non-finite samples by 0. Returns how many were replaced.
+ */
+static int gather_lanes(const float *const src[DSP_LANES], int offset, v4f *buf, int n)
+{
+	bool is_full = src[0] && src[1] && src[2] && src[3];
+	int i = 0;
+	if (is_full) {
+		for (; i + 4 <= n; i += 4) {
+			v4f a = load4(src[0] + offset + i), b = load4(src[1] + offset + i);
+			v4f c = load4(src[2] + offset + i), d = load4(src[3] + offset + i);
+			transpose4(&a, &b, &c, &d);
+			buf[i] = a;
+			buf[i + 1] = b;
+			buf[i + 2] = c;
+			buf[i + 3] = d;
+		}
+	}
+	for (; i < n; i++)
+		for (int lane = 0; lane < DSP_LANES; lane++)
+			buf[i][lane] = src[lane] ? src[lane][offset + i] : 0.0f;
+
+	/* x - x is 0 exactly when x is finite: one compare finds NaN and Inf alike. */
+	int n_bad = 0;
+	for (i = 0; i < n; i++) {
+		v4i is_finite = (buf[i] - buf[i]) == v4f_splat(0.0f);   /* lanes: -1 true, 0 false */
+		buf[i] = (v4f)((v4i)buf[i] & is_finite);
+		n_bad += DSP_LANES + is_finite[0] + is_finite[1] + is_finite[2] + is_finite[3];
+	}
+	return n_bad;
+}
+
+void mixer_settle(struct mixer *m)
+{
+	for (int g = 0; g < m->n_groups; g++)
+		strip_settle(&m->strips[g]);
+	ramp_settle(&m->master.gain);
+}
+
+static void mixer_block_begin(struct mixer *m)
+{
+	for (int g = 0; g < m->n_groups; g++)
+		strip_block_begin(&m->strips[g]);
+	master_block_begin(&m->master);
+}
+
+void mixer_process(struct mixer *m, const float *const *in, float *out_l, float *out_r, int n)
+{
+	v4f buf[DSP_BLOCK], acc_l[DSP_BLOCK], acc_r[DSP_BLOCK];
+	int done = 0;
+
+	while (done < n) {
+		if (m->block_pos == 0)
+			mixer_block_begin(m);
+		int chunk = DSP_BLOCK - m->block_pos;
+		if (chunk > n - done)
+			chunk = n - done;
+
+		memset(acc_l, 0, sizeof(v4f) * (size_t)chunk);
+		memset(acc_r, 0, sizeof(v4f) * (size_t)chunk);
+		int input = 0;
+		for (int g = 0; g < m->n_groups; g++) {
+			const float *src[DSP_LANES];
+			for (int lane = 0; lane < DSP_LANES; lane++) {
+				bool is_used = m->strips[g].role[lane] != STRIP_UNUSED;
+				src[lane] = is_used ? in[input++] : NULL;
+			}
+			m->n_bad_samples += (uint64_t)gather_lanes(src, done, buf, chunk);
+			strip_process(&m->strips[g], buf, acc_l, acc_r, chunk);
+		}
+
+		for (int i = 0; i < chunk; i++)
+			buf[i] = (v4f){ v4f_hsum(acc_l[i]), v4f_hsum(acc_r[i]), 0.0f, 0.0f };
+		master_process(&m->master, buf, chunk);
+		for (int i = 0; i < chunk; i++) {
+			out_l[done + i] = buf[i][0];
+			out_r[done + i] = buf[i][1];
+		}
+
+		done += chunk;
+		m->block_pos = (m->block_pos + chunk) % DSP_BLOCK;
+	}
+}

@@ -1,0 +1,77 @@
+/*
+ * mixer.h - the whole signal graph, built once: N channel strips in groups of four lanes,
+ * summed into the stereo master.
+ *
+ * Topology (channel count, which channels are stereo) is fixed at init; everything lives in
+ * one block of caller-provided memory (mixer_mem_size), so the engine can allocate, pre-fault
+ * and lock it before audio starts, and a jackd restart never touches it.
+ *
+ * mixer_process() walks a JACK period in pieces that end on DSP_BLOCK boundaries of the
+ * mixer's own sample clock, calling every stage's block_begin exactly there: the output does
+ * not depend on how the period is cut.
+ *
+ * Inputs are sanitised on the way in: a NaN or Inf sample from another JACK client becomes
+ * silence for that sample and is counted, so it can never reach the outputs.
+ */
+#ifndef JMIXD_DSP_MIXER_H
+#define JMIXD_DSP_MIXER_H
+
+#include <stddef.h>
+
+#include "dsp/dsp.h"
+#include "dsp/master.h"
+#include "dsp/pan.h"
+#include "dsp/strip.h"
+
+#define MIXER_MAX_CHANNELS 256
+
+struct mixer_layout {
+	int n_channels;
+	const bool *is_stereo;    /* per channel; NULL = all mono */
+};
+
+struct mixer {
+	int n_channels;
+	int n_lanes;              /* including padding lanes */
+	int n_groups;
+	int block_pos;            /* samples already processed in the current DSP_BLOCK */
+	float rate_hz;
+	uint64_t n_bad_samples;   /* non-finite input samples replaced by silence */
+	int *channel_lane;        /* first lane of each channel */
+	bool *channel_is_stereo;
+	struct strip *strips;     /* one per group */
+	struct master master;
+};
+
+/* Bytes of memory mixer_init needs for this layout. Control thread. */
+size_t mixer_mem_size(const struct mixer_layout *layout);
+
+/*
+ * Build the mixer in mem (mixer_mem_size bytes, 64-byte aligned, any content). Returns 0 or
+ * -EINVAL for a layout it cannot hold. Control thread.
+ */
+int mixer_init(struct mixer *m, void *mem, const struct mixer_layout *layout, float rate_hz,
+	       enum pan_law law);
+
+/* Number of JACK input ports the layout needs: one per mono, two per stereo channel. */
+int mixer_n_inputs(const struct mixer *m);
+
+/* Lane of input port k (ports numbered channel by channel, left before right). */
+int mixer_input_lane(const struct mixer *m, int input);
+
+/* Channel-level setters, user units; RT-safe. ch is 0-based and must be valid. */
+void mixer_set_fader_db(struct mixer *m, int ch, float db);
+void mixer_set_pan(struct mixer *m, int ch, float pan);
+void mixer_set_mute(struct mixer *m, int ch, bool is_muted);
+void mixer_set_pan_law(struct mixer *m, enum pan_law law);
+
+/* Jump every control to its target without gliding; before audio starts. */
+void mixer_settle(struct mixer *m);
+
+/*
+ * Process n frames. in[k] is input port k (mixer_n_inputs of them); out_l and out_r are the
+ * master outputs. RT-safe: no allocation, no locks, bounded work.
+ */
+void mixer_process(struct mixer *m, const float *const *in, float *out_l, float *out_r, int n);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * ramp.h - click-free gain changes for four lanes at once.
+ *
+ * A new target is reached by a straight line of fixed duration (RAMP time, set by the
+ * caller, 20 ms for faders): the audible "fader move" of an analog desk, and the reason a
+ * 40 dB jump is a ramp, never a step. Slopes are recomputed only at DSP_BLOCK boundaries
+ * (ramp_block_begin), and inside a block the value advances by accumulation, so a block cut
+ * into chunks of any size yields bit-identical output.
+ *
+ * State glossary (per lane):
+ *   cur       value of the last sample produced
+ *   end       value cur will hold at the end of the current block (snapped to, exactly)
+ *   target    where the ramp is heading
+ *   step_max  largest change allowed per block: |target - cur at set time| / blocks of ramp
+ *   slope     per-sample increment inside the current block
+ * A settled ramp (cur == target in every lane) has slope 0 and callers take the constant path.
+ *
+ * All functions RT-safe.
+ */
+#ifndef JMIXD_DSP_RAMP_H
+#define JMIXD_DSP_RAMP_H
+
+#include "dsp/dsp.h"
+
+struct ramp {
+	v4f cur;
+	v4f end;
+	v4f target;
+	v4f step_max;
+	v4f slope;
+	bool is_settled;
+};
+
+/* Control thread or RT: start every lane at value, settled. */
+static inline void ramp_init(struct ramp *r, float value)
+{
+	r->cur = r->end = r->target = v4f_splat(value);
+	r->step_max = r->slope = v4f_splat(0.0f);
+	r->is_settled = true;
+}
+
+/* Jump without gliding (initial state, or a lane nobody hears). */
+static inline void ramp_jump(struct ramp *r, int lane, float value)
+{
+	r->cur[lane] = r->end[lane] = r->target[lane] = value;
+	r->slope[lane] = 0.0f;
+}
+
+/* Arrive at every target now (before audio starts, so the first sample is already right). */
+static inline void ramp_settle(struct ramp *r)
+{
+	r->cur = r->end = r->target;
+	r->slope = v4f_splat(0.0f);
+	r->is_settled = true;
+}
+
+/*
+ * Head lane towards target, arriving after n_samples (rounded up to whole blocks, at
+ * least one). The ramp starts at the next block boundary.
+ */
+static inline void ramp_set(struct ramp *r, int lane, float target, int n_samples)
+{
+	if (r->target[lane] == target)
+		return;
+	int n_blocks = (n_samples + DSP_BLOCK - 1) / DSP_BLOCK;
+	if (n_blocks < 1)
+		n_blocks = 1;
+	float distance = fabsf(target - r->end[lane]);
+	r->target[lane] = target;
+	r->step_max[lane] = distance / (float)n_blocks;
+	r->is_settled = false;
+}
+
+/* At each DSP_BLOCK boundary: finish the last block exactly, plan the next one. */
+static inline void ramp_block_begin(struct ramp *r)
+{
+	r->cur = r->end;
+	if (r->is_settled)
+		return;
+	v4f delta = v4f_min(v4f_max(r->target - r->cur, -r->step_max), r->step_max);
+	r->end = r->cur + delta;
+	/* Snap the final block onto the target so rounding can never leave a residue. */
+	v4i arrives = v4f_abs(r->target - r->end) <= v4f_splat(1e-9f);
+	r->end = v4f_select(arrives, r->target, r->end);
+	r->slope = delta * v4f_splat(1.0f / (float)DSP_BLOCK);
+	r->is_settled = v4f_equal(r->end, r->target) && v4f_equal(r->cur, r->target);
+}
+
+#endif

@@ -1,0 +1,220 @@
+/*
+ * route.c - see route.h.
+ */
+#include "osc/route.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "daemon/log.h"
+
+#define LOG_LINES_PER_SECOND 20
+
+enum target_kind {
+	TARGET_PARAM,
+	TARGET_INFO,
+};
+
+struct target {
+	enum target_kind kind;
+	struct param_ref ref;
+	bool is_norm;
+};
+
+void osc_route_reject(struct osc_router *r, const struct osc_peer *from, const char *path,
+		      const char *reason)
+{
+	char peer[80];
+	time_t now = time(NULL);
+
+	r->n_rejected++;
+	osc_send_error(r->fd, from, path, reason);
+
+	/* A flood of garbage must not become a flood of log lines. */
+	if (now != r->log_window) {
+		if (r->n_suppressed)
+			log_warn("osc: %d more rejected messages not logged", r->n_suppressed);
+		r->log_window = now;
+		r->n_logged = 0;
+		r->n_suppressed = 0;
+	}
+	if (r->n_logged++ < LOG_LINES_PER_SECOND)
+		log_warn("osc: rejected %s from %s: %s", *path ? path : "(no address)",
+			 osc_peer_str(from, peer, sizeof peer), reason);
+	else
+		r->n_suppressed++;
+}
+
+/* "/ch/3/fader/norm" -> channel 2, row "fader", norm twin. reason set on failure. */
+static int resolve(const struct control *c, const char *path, struct target *t,
+		   const char **reason)
+{
+	char buf[256];
+	*t = (struct target){ .kind = TARGET_PARAM };
+
+	if (strcmp(path, "/info") == 0) {
+		t->kind = TARGET_INFO;
+		return 0;
+	}
+	if (strlen(path) >= sizeof buf) {
+		*reason = "address too long";
+		return -1;
+	}
+	strcpy(buf, path);
+
+	char *rest;
+	enum param_scope scope;
+	if (strncmp(buf, "/ch/", 4) == 0) {
+		char *id = buf + 4;
+		char *slash = strchr(id, '/');
+		if (!slash) {
+			*reason = "incomplete channel address (/ch/<n|name>/<parameter>)";
+			return -1;
+		}
+		*slash = '\0';
+		t->ref.index = setup_find_channel(c->setup, id);
+		if (t->ref.index < 0) {
+			*reason = "no such channel (use 1..N or a channel name)";
+			return -1;
+		}
+		scope = PARAM_CHANNEL;
+		rest = slash + 1;
+	} else if (strncmp(buf, "/master/", 8) == 0) {
+		scope = PARAM_MASTER;
+		rest = buf + 8;
+	} else {
+		*reason = "unknown address";
+		return -1;
+	}
+
+	size_t len = strlen(rest);
+	if (len > 5 && strcmp(rest + len - 5, "/norm") == 0) {
+		rest[len - 5] = '\0';
+		t->is_norm = true;
+	}
+	t->ref.desc = params_find_path(scope, rest);
+	if (!t->ref.desc) {
+		*reason = "unknown parameter";
+		return -1;
+	}
+	return 0;
+}
+
+/* One OSC argument as a number; NaN stays NaN so validation names it. */
+static int arg_number(char type, const lo_arg *a, bool is_switch, float *out, const char **reason)
+{
+	switch (type) {
+	case 'f':
+		*out = a->f;
+		return 0;
+	case 'i':
+		*out = (float)a->i;
+		return 0;
+	case 'd':
+		*out = (float)a->d;
+		return 0;
+	case 'h':
+		*out = (float)a->h;
+		return 0;
+	case 'T':
+	case 'F':
+		if (is_switch) {
+			*out = type == 'T' ? 1.0f : 0.0f;
+			return 0;
+		}
+		*reason = "expects a number (f, i or d), got a boolean";
+		return -1;
+	case 's':
+		*reason = "expects a number, got a string";
+		return -1;
+	default:
+		*reason = "argument type not accepted";
+		return -1;
+	}
+}
+
+static void reply_info(struct osc_router *r, const struct osc_peer *from)
+{
+	const struct control *c = r->control;
+	lo_message m = lo_message_new();
+	if (!m)
+		return;
+	lo_message_add_string(m, r->client_name);
+	lo_message_add_string(m, JMIXD_VERSION);
+	lo_message_add_int32(m, c->n_channels);
+	lo_message_add_int32(m, (int32_t)c->engine.sample_rate);
+	lo_message_add_int32(m, (int32_t)c->engine.period);
+	for (int ch = 0; ch < c->n_channels; ch++)
+		lo_message_add_string(m, c->setup->channels[ch].name);
+	osc_send_message(r->fd, from, "/info", m);
+	lo_message_free(m);
+}
+
+static void reply_value(struct osc_router *r, const struct osc_peer *from, const char *path,
+			const struct target *t)
+{
+	float v = control_get(r->control, t->ref);
+	if (t->is_norm)
+		osc_send_float(r->fd, from, path, param_to_norm(t->ref.desc, v));
+	else if (t->ref.desc->type == PARAM_FLOAT)
+		osc_send_float(r->fd, from, path, v);
+	else
+		osc_send_int(r->fd, from, path, (int)v);
+}
+
+void osc_route_message(struct osc_router *r, const struct osc_peer *from, const char *path,
+		       const char *types, lo_arg **argv, int argc)
+{
+	struct target t;
+	const char *reason;
+
+	if (resolve(r->control, path, &t, &reason) < 0) {
+		osc_route_reject(r, from, path, reason);
+		return;
+	}
+	if (t.kind == TARGET_INFO) {
+		reply_info(r, from);
+		r->n_accepted++;
+		return;
+	}
+	if (argc == 0) {
+		reply_value(r, from, path, &t);
+		r->n_accepted++;
+		return;
+	}
+	if (argc > 1) {
+		osc_route_reject(r, from, path, "expects one argument (none to query)");
+		return;
+	}
+
+	const struct param_desc *d = t.ref.desc;
+	bool is_switch = d->type == PARAM_BOOL;
+	float v;
+	if (arg_number(types[0], argv[0], is_switch, &v, &reason) < 0) {
+		osc_route_reject(r, from, path, reason);
+		return;
+	}
+	if (isnan(v) || isinf(v)) {
+		osc_route_reject(r, from, path, isnan(v) ? "value is NaN" : "value is infinite");
+		return;
+	}
+	if (t.is_norm) {
+		if (v < 0.0f || v > 1.0f) {
+			osc_route_reject(r, from, path, "normalized value outside 0 .. 1");
+			return;
+		}
+		v = param_from_norm(d, v);
+	} else if (is_switch) {
+		/* TouchOSC buttons send 0.0 and 1.0; any non-zero means on. */
+		v = v != 0.0f ? 1.0f : 0.0f;
+	}
+	if (control_set(r->control, t.ref, v, &reason) < 0) {
+		char why[160];
+		snprintf(why, sizeof why, "%s (range %g .. %g%s%s)", reason, (double)d->min,
+			 (double)d->max, *d->unit ? " " : "", d->unit);
+		osc_route_reject(r, from, path, why);
+		return;
+	}
+	r->n_accepted++;
+}

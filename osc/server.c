@@ -1,0 +1,156 @@
+/*
+ * server.c - see server.h.
+ */
+#include "osc/server.h"
+
+#include <errno.h>
+#include <lo/lo.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "daemon/control.h"
+#include "osc/packet.h"
+#include "osc/route.h"
+
+/* Packets handled per wake-up: keeps one sender from starving the rest of the loop. */
+#define PACKETS_PER_RECEIVE 256
+
+struct osc_server {
+	int fd;
+	int port;
+	struct osc_router router;
+};
+
+static int open_socket(const char *bind_addr, int port, int *bound_port, char *err,
+		       size_t err_size)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM,
+				  .ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV };
+	struct addrinfo *ai;
+	char service[16];
+
+	snprintf(service, sizeof service, "%d", port);
+	int rc = getaddrinfo(bind_addr, service, &hints, &ai);
+	if (rc != 0) {
+		snprintf(err, err_size, "osc.bind: '%s' is not an IP address: %s", bind_addr,
+			 gai_strerror(rc));
+		return -1;
+	}
+	int fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		snprintf(err, err_size, "osc: cannot bind UDP %s port %d: %s", bind_addr, port,
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(ai);
+		return -1;
+	}
+	freeaddrinfo(ai);
+
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	*bound_port = port;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+		*bound_port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+							     : ((struct sockaddr_in *)&ss)->sin_port);
+	return fd;
+}
+
+struct osc_server *osc_server_new(struct control *control, const char *client_name,
+				  const char *bind_addr, int port, char *err, size_t err_size)
+{
+	struct osc_server *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, err_size, "osc: out of memory");
+		return NULL;
+	}
+	s->fd = open_socket(bind_addr, port, &s->port, err, err_size);
+	if (s->fd < 0) {
+		free(s);
+		return NULL;
+	}
+	s->router = (struct osc_router){ .fd = s->fd, .control = control,
+					 .client_name = client_name };
+	return s;
+}
+
+void osc_server_free(struct osc_server *s)
+{
+	if (!s)
+		return;
+	close(s->fd);
+	free(s);
+}
+
+int osc_server_fd(const struct osc_server *s)
+{
+	return s->fd;
+}
+
+int osc_server_port(const struct osc_server *s)
+{
+	return s->port;
+}
+
+uint64_t osc_server_accepted(const struct osc_server *s)
+{
+	return s->router.n_accepted;
+}
+
+uint64_t osc_server_rejected(const struct osc_server *s)
+{
+	return s->router.n_rejected;
+}
+
+static void handle_message(struct osc_server *s, const struct osc_peer *from,
+			   const struct osc_message_span *span)
+{
+	int result = 0;
+	/* liblo copies the bytes before it touches them; the cast only satisfies its API. */
+	lo_message m = lo_message_deserialise((void *)(uintptr_t)span->data, span->size, &result);
+	const char *path = (const char *)span->data;
+	if (!m) {
+		osc_route_reject(&s->router, from, path, "malformed message");
+		return;
+	}
+	osc_route_message(&s->router, from, path, lo_message_get_types(m),
+			  lo_message_get_argv(m), lo_message_get_argc(m));
+	lo_message_free(m);
+}
+
+static void handle_packet(struct osc_server *s, const struct osc_peer *from, const uint8_t *data,
+			  size_t size)
+{
+	struct osc_message_span spans[OSC_MAX_MESSAGES];
+	const char *reason;
+	int n = osc_packet_check(data, size, spans, OSC_MAX_MESSAGES, &reason);
+	if (n < 0) {
+		char path[OSC_MAX_PATH + 1];
+		osc_packet_path(data, size > OSC_MAX_PACKET ? OSC_MAX_PACKET : size, path,
+				sizeof path);
+		osc_route_reject(&s->router, from, path, reason);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		handle_message(s, from, &spans[i]);
+}
+
+void osc_server_receive(struct osc_server *s)
+{
+	/* uint32_t storage keeps the packet 4-byte aligned for liblo's argument access. */
+	static uint32_t buf[OSC_MAX_PACKET / 4 + 1];
+
+	for (int i = 0; i < PACKETS_PER_RECEIVE; i++) {
+		struct osc_peer from = { .len = sizeof from.addr };
+		ssize_t n = recvfrom(s->fd, buf, OSC_MAX_PACKET, MSG_DONTWAIT | MSG_TRUNC,
+				     (struct sockaddr *)&from.addr, &from.len);
+		if (n < 0)
+			return;
+		handle_packet(s, &from, (const uint8_t *)buf, (size_t)n);
+	}
+}

@@ -1,0 +1,34 @@
+/*
+ * server.h - the OSC front door: our own UDP socket, bound to the configured address.
+ *
+ * liblo 0.31 can only bind 0.0.0.0, so the daemon owns the socket: packets are received
+ * here, pre-filtered (packet.h), parsed by liblo, and routed (route.h). The control loop
+ * polls osc_server_fd() and calls osc_server_receive() when it is readable.
+ *
+ * The struct is opaque so that daemon/ never sees a liblo type. Control thread only.
+ */
+#ifndef JMIXD_OSC_SERVER_H
+#define JMIXD_OSC_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct control;
+struct osc_server;
+
+/* NULL with err filled ("osc.bind: ...") when the socket cannot be opened. */
+struct osc_server *osc_server_new(struct control *control, const char *client_name,
+				  const char *bind_addr, int port, char *err, size_t err_size);
+void osc_server_free(struct osc_server *s);
+
+int osc_server_fd(const struct osc_server *s);
+int osc_server_port(const struct osc_server *s);
+
+/* Handle the packets waiting on the socket, at most a bounded number per call. */
+void osc_server_receive(struct osc_server *s);
+
+/* Counters for /status and the log. */
+uint64_t osc_server_accepted(const struct osc_server *s);
+uint64_t osc_server_rejected(const struct osc_server *s);
+
+#endif
