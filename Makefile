@@ -53,7 +53,7 @@ HARNESS    := $(BUILD)/tests/integration/harness.o
 # dsp/ promises float arithmetic: a silent promotion to double is a bug there.
 $(BUILD)/dsp/%.o: CFLAGS += -Wdouble-promotion
 
-.PHONY: all deps run test unit itests check bench install clean
+.PHONY: all deps run test unit itests rtguard check bench install clean
 all: $(BUILD)/jmixd
 
 $(BUILD)/%.o: %.c
@@ -77,6 +77,56 @@ $(BUILD)/itests/test_%: $(BUILD)/tests/integration/test_%.o $(HARNESS)
 
 unit: $(UNIT_BIN)
 itests: $(ITEST_BIN) $(BUILD)/jmixd
+
+# The LD_PRELOAD audio-thread guard; its interposers are written in the libc's own style,
+# so it gets the plain warning set only.
+rtguard: $(BUILD)/librtguard.so
+$(BUILD)/librtguard.so: tests/rtguard.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared $< -o $@ -ldl
+
+test: deps
+	tests/run-all.sh
+
+run: deps
+	$(MAKE) all
+	daemon/run-dev.sh
+
+# Debian packages: to build, to run the dummy JACK server, and to test (cmocka, cppcheck,
+# valgrind, liblo's oscsend/oscdump). Installs only what is missing; sudo when not root.
+DEB_PACKAGES := gcc make libc6-dev pkg-config libjack-jackd2-dev liblo-dev libconfig-dev \
+		jackd2 liblo-tools libcmocka-dev cppcheck valgrind util-linux procps
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
+	echo "deps: installing:" $$missing; \
+	sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
+
+# Module boundaries (STYLE.md), forbidden calls in the RT objects, and cppcheck.
+RT_OBJ := $(DSP_SRC:%.c=$(BUILD)/%.o) $(BUILD)/daemon/process.o $(BUILD)/daemon/publish.o \
+	  $(BUILD)/daemon/spsc.o $(BUILD)/daemon/params.o
+RT_FORBIDDEN := malloc|calloc|realloc|free|printf|fprintf|puts|fopen|fwrite|syslog|\
+		pthread_mutex_lock|pthread_cond_wait|usleep|nanosleep|sleep|lo_.*|\
+		jack_client_open|jack_connect|write|read|sendto|recvfrom|poll
+check: $(RT_OBJ)
+	@! grep -nE '#include *[<"](jack/|lo/|libconfig|stdio|stdlib|pthread)' dsp/*.[ch] || \
+		{ echo "check: dsp/ must stay pure (no JACK, liblo, libconfig, stdio, malloc, threads)"; exit 1; }
+	@! grep -nE '#include *[<"](jack/|dsp/|daemon/engine)' osc/*.[ch] || \
+		{ echo "check: osc/ must not reach JACK or the DSP"; exit 1; }
+	@! grep -nE '#include *[<"]lo/' daemon/*.[ch] || \
+		{ echo "check: daemon/ must not include liblo"; exit 1; }
+	@for o in $(RT_OBJ); do \
+		bad=$$(nm -u $$o | awk '{print $$2}' | sed 's/@.*//' | grep -xE '$(RT_FORBIDDEN)' | tr '\n' ' '); \
+		[ -z "$$bad" ] || { echo "check: $$o calls RT-unsafe: $$bad"; exit 1; }; \
+	done
+	@cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --suppress=missingIncludeSystem -I. -D__GNUC__ -D__x86_64__ \
+		--std=c11 dsp daemon osc
+	@echo "check: ok (module boundaries, RT symbols, cppcheck)"
 
 clean:
 	rm -rf build build-*

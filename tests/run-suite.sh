@@ -1,0 +1,43 @@
+#!/bin/sh
+# run-suite.sh PHASE BINARY... - run cmocka test programs, one line each, and add their
+# counts to the totals file named by $SUITE_TOTALS ("passed failed" on one line).
+#
+# A program that crashes or prints no cmocka summary counts as one failed test: a test that
+# could not report is not a pass.
+set -u
+phase=$1
+shift
+totals=${SUITE_TOTALS:?SUITE_TOTALS must name the totals file}
+logdir=${SUITE_LOGS:-build/test-logs}
+mkdir -p "$logdir"
+[ -f "$totals" ] || echo "0 0" > "$totals"
+read -r passed failed < "$totals"
+
+for bin in "$@"; do
+	name=$(basename "$bin")
+	log="$logdir/$phase-$name.log"
+	start=$(date +%s)
+	"$bin" > "$log" 2>&1
+	rc=$?
+	secs=$(( $(date +%s) - start ))
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$log" | tail -n 1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | tail -n 1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		# Passed every test it reported, then died (a sanitizer at exit, a leak): a failure.
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" -eq 0 ]; then
+		printf '  ok    %-10s %-28s %3d passed  (%ss)\n' "$phase" "$name" "$p" "$secs"
+	else
+		printf '  FAIL  %-10s %-28s %3d passed, %d failed (rc %d, %ss) -> %s\n' \
+			"$phase" "$name" "$p" "$f" "$rc" "$secs" "$log"
+		grep -E '^\[  (ERROR|FAILED|  LINE)|ERROR: |runtime error|rtguard|Sanitizer' "$log" | head -n 20 | sed 's/^/        /'
+	fi
+done
+echo "$passed $failed" > "$totals"

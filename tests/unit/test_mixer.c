@@ -1,0 +1,389 @@
+/*
+ * test_mixer.c - the mixing core against analytic answers: pan laws at -1, 0, +1 and in
+ * between, gain ramps (a 40 dB jump is a ramp of at least 10 ms), output independent of how
+ * a period is cut (1, 7, 64, 253 frames), stereo balance, and non-finite input never
+ * reaching the outputs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dsp/fpu.h"
+#include "dsp/mixer.h"
+#include "dsp/pan.h"
+
+#define RATE 48000.0f
+#define PI_F 3.14159265358979f
+
+static double db(double lin)
+{
+	return 20.0 * log10(lin);
+}
+
+/* ---- pan laws ---- */
+
+static void test_pan_law_3db(void **state)
+{
+	(void)state;
+	float l, r;
+	pan_gains(PAN_LAW_3DB, 0.0f, &l, &r);
+	assert_float_equal(db(l), -3.0103, 0.001);
+	assert_float_equal(db(r), -3.0103, 0.001);
+	pan_gains(PAN_LAW_3DB, -1.0f, &l, &r);
+	assert_true(l == 1.0f && r == 0.0f);
+	pan_gains(PAN_LAW_3DB, 1.0f, &l, &r);
+	assert_true(l == 0.0f && r == 1.0f);
+	/* Constant power across the sweep. */
+	for (float p = -1.0f; p <= 1.0f; p += 0.05f) {
+		pan_gains(PAN_LAW_3DB, p, &l, &r);
+		assert_float_equal(l * l + r * r, 1.0, 1e-5);
+		assert_float_equal(l, cos((p + 1.0) * M_PI / 4.0), 1e-5);
+	}
+}
+
+static void test_pan_law_6db(void **state)
+{
+	(void)state;
+	float l, r;
+	pan_gains(PAN_LAW_6DB, 0.0f, &l, &r);
+	assert_float_equal(db(l), -6.0206, 0.001);
+	assert_float_equal(db(r), -6.0206, 0.001);
+	pan_gains(PAN_LAW_6DB, 0.5f, &l, &r);
+	assert_float_equal(l, 0.25, 1e-6);
+	assert_float_equal(r, 0.75, 1e-6);
+	pan_gains(PAN_LAW_6DB, -1.0f, &l, &r);
+	assert_true(l == 1.0f && r == 0.0f);
+	for (float p = -1.0f; p <= 1.0f; p += 0.05f) {
+		pan_gains(PAN_LAW_6DB, p, &l, &r);
+		assert_float_equal(l + r, 1.0, 1e-5);   /* mono sum is constant */
+	}
+}
+
+static void test_pan_law_4_5db(void **state)
+{
+	(void)state;
+	float l, r;
+	pan_gains(PAN_LAW_4_5DB, 0.0f, &l, &r);
+	assert_float_equal(db(l), -4.5154, 0.001);  /* the mean of -3.01 and -6.02 */
+	assert_float_equal(db(r), -4.5154, 0.001);
+	pan_gains(PAN_LAW_4_5DB, 1.0f, &l, &r);
+	assert_true(l == 0.0f && r == 1.0f);
+	pan_gains(PAN_LAW_4_5DB, -0.5f, &l, &r);
+	double theta = 0.5 * M_PI / 4.0;
+	assert_float_equal(l, sqrt(cos(theta) * 0.75), 1e-5);
+	assert_float_equal(r, sqrt(sin(theta) * 0.25), 1e-5);
+}
+
+static void test_pan_law_from_db(void **state)
+{
+	(void)state;
+	assert_int_equal(pan_law_from_db(-3.0f), PAN_LAW_3DB);
+	assert_int_equal(pan_law_from_db(-4.5f), PAN_LAW_4_5DB);
+	assert_int_equal(pan_law_from_db(-6.0f), PAN_LAW_6DB);
+	assert_int_equal(pan_law_from_db(-4.0f), -1);
+	assert_int_equal(pan_law_from_db(3.0f), -1);
+}
+
+static void test_balance(void **state)
+{
+	(void)state;
+	float l, r;
+	pan_balance_gains(PAN_LAW_3DB, 0.0f, &l, &r);
+	assert_float_equal(l, 1.0, 1e-6);
+	assert_float_equal(r, 1.0, 1e-6);
+	pan_balance_gains(PAN_LAW_3DB, 1.0f, &l, &r);
+	assert_float_equal(l, 0.0, 1e-6);
+	assert_float_equal(r, 1.0, 1e-6);   /* clamped: balance never boosts */
+	pan_balance_gains(PAN_LAW_3DB, -0.5f, &l, &r);
+	assert_float_equal(l, 1.0, 1e-6);
+	assert_float_equal(r, sin(0.5 * M_PI / 4.0) / sin(M_PI / 4.0), 1e-5);
+}
+
+/* ---- a mixer with its memory, as the engine builds it ---- */
+
+struct rig {
+	struct mixer m;
+	void *mem;
+	int n_inputs;
+};
+
+static void rig_build(struct rig *rig, int n_channels, const bool *is_stereo, enum pan_law law)
+{
+	struct mixer_layout layout = { .n_channels = n_channels, .is_stereo = is_stereo };
+	size_t size = mixer_mem_size(&layout);
+	assert_int_equal(posix_memalign(&rig->mem, 64, size), 0);
+	memset(rig->mem, 0xA5, size);   /* init must not depend on zeroed memory */
+	assert_int_equal(mixer_init(&rig->m, rig->mem, &layout, RATE, law), 0);
+	rig->n_inputs = mixer_n_inputs(&rig->m);
+}
+
+static void rig_free(struct rig *rig)
+{
+	free(rig->mem);
+}
+
+/* Run frames of input through the mixer in pieces of `period` frames. */
+static void rig_run(struct rig *rig, float **in, float *out_l, float *out_r, int frames,
+		    int period)
+{
+	const float *src[64];
+	for (int done = 0; done < frames; done += period) {
+		int n = frames - done < period ? frames - done : period;
+		for (int k = 0; k < rig->n_inputs; k++)
+			src[k] = in[k] + done;
+		mixer_process(&rig->m, src, out_l + done, out_r + done, n);
+	}
+}
+
+static float *sine(int frames, float freq, float amp)
+{
+	float *x = malloc(sizeof(float) * (size_t)frames);
+	for (int i = 0; i < frames; i++)
+		x[i] = amp * sinf(2.0f * PI_F * freq * (float)i / RATE);
+	return x;
+}
+
+static double rms_db(const float *x, int from, int to)
+{
+	double sum = 0.0;
+	for (int i = from; i < to; i++)
+		sum += (double)x[i] * x[i];
+	return 10.0 * log10(sum / (to - from) + 1e-30);
+}
+
+static void test_centre_is_minus_3db(void **state)
+{
+	(void)state;
+	struct rig rig;
+	rig_build(&rig, 5, NULL, PAN_LAW_3DB);
+	int frames = 4800;
+	float *in[5], *l = calloc((size_t)frames, sizeof(float)), *r = calloc((size_t)frames, sizeof(float));
+	in[0] = sine(frames, 1000.0f, 0.1f);
+	for (int k = 1; k < 5; k++)
+		in[k] = calloc((size_t)frames, sizeof(float));
+	rig_run(&rig, in, l, r, frames, 64);
+	double in_db = rms_db(in[0], 0, frames);
+	assert_float_equal(rms_db(l, 0, frames) - in_db, -3.0103, 0.001);
+	assert_float_equal(rms_db(r, 0, frames) - in_db, -3.0103, 0.001);
+	for (int k = 0; k < 5; k++)
+		free(in[k]);
+	free(l), free(r);
+	rig_free(&rig);
+}
+
+static void test_fader_pan_mute_follow_the_law(void **state)
+{
+	(void)state;
+	struct rig rig;
+	rig_build(&rig, 2, NULL, PAN_LAW_3DB);
+	int frames = 9600;
+	float *in[2] = { sine(frames, 1000.0f, 0.1f), sine(frames, 300.0f, 0.1f) };
+	float *l = calloc((size_t)frames, sizeof(float)), *r = calloc((size_t)frames, sizeof(float));
+	double in_db = rms_db(in[0], 0, frames);
+
+	mixer_set_fader_db(&rig.m, 0, -6.0f);
+	mixer_set_pan(&rig.m, 0, 0.5f);
+	mixer_set_mute(&rig.m, 1, true);
+	rig_run(&rig, in, l, r, frames, 64);
+	/* After the 20 ms ramps (960 frames), the second half is steady. */
+	double theta = 1.5 * M_PI / 4.0;
+	assert_float_equal(rms_db(l, 4800, frames) - in_db, -6.0 + db(cos(theta)), 0.01);
+	assert_float_equal(rms_db(r, 4800, frames) - in_db, -6.0 + db(sin(theta)), 0.01);
+
+	mixer_set_mute(&rig.m, 0, true);
+	rig_run(&rig, in, l, r, frames, 64);
+	assert_true(rms_db(l, 4800, frames) < -200.0);
+	assert_true(rms_db(r, 4800, frames) < -200.0);
+
+	mixer_set_mute(&rig.m, 0, false);
+	master_set_fader_db(&rig.m.master, -10.0f);
+	rig_run(&rig, in, l, r, frames, 64);
+	assert_float_equal(rms_db(l, 4800, frames) - in_db, -16.0 + db(cos(theta)), 0.01);
+
+	free(in[0]), free(in[1]), free(l), free(r);
+	rig_free(&rig);
+}
+
+static void test_fader_jump_is_a_ramp(void **state)
+{
+	(void)state;
+	struct rig rig;
+	rig_build(&rig, 1, NULL, PAN_LAW_3DB);
+	mixer_set_fader_db(&rig.m, 0, -40.0f);
+	mixer_settle(&rig.m);
+
+	int frames = 4800;
+	float *dc = malloc(sizeof(float) * (size_t)frames);
+	for (int i = 0; i < frames; i++)
+		dc[i] = 1.0f;
+	float *in[1] = { dc };
+	float *l = calloc((size_t)frames, sizeof(float)), *r = calloc((size_t)frames, sizeof(float));
+	mixer_set_fader_db(&rig.m, 0, 0.0f);
+	rig_run(&rig, in, l, r, frames, 64);
+
+	float lo = 0.01f * (float)M_SQRT1_2, hi = (float)M_SQRT1_2;
+	int first_moving = -1, arrived = -1;
+	float max_step = 0.0f;
+	for (int i = 0; i < frames; i++) {
+		if (first_moving < 0 && l[i] > lo * 1.0001f)
+			first_moving = i;
+		if (arrived < 0 && fabsf(l[i] - hi) < 1e-6f)
+			arrived = i;
+		if (i > 0 && fabsf(l[i] - l[i - 1]) > max_step)
+			max_step = fabsf(l[i] - l[i - 1]);
+	}
+	assert_true(first_moving >= 0 && arrived > first_moving);
+	/* At least 10 ms (480 frames) from leaving -40 dB to arriving at 0 dB. */
+	assert_true(arrived - first_moving >= 480);
+	/* The steepest sample step is that of a straight 20 ms line, never a jump. */
+	assert_true(max_step <= (hi - lo) / 900.0f);
+	free(dc), free(l), free(r);
+	rig_free(&rig);
+}
+
+/* Same signal, same control changes at the same sample, any period: identical output. */
+static void test_period_does_not_change_output(void **state)
+{
+	(void)state;
+	static const int periods[] = { 1, 7, 64, 253, 1024 };
+	int frames = 6000, n_ch = 6;
+	float *in[6];
+	for (int k = 0; k < n_ch; k++)
+		in[k] = sine(frames, 100.0f + 211.0f * (float)k, 0.2f);
+	float *ref_l = NULL, *ref_r = NULL;
+
+	for (size_t p = 0; p < sizeof periods / sizeof periods[0]; p++) {
+		struct rig rig;
+		rig_build(&rig, n_ch, NULL, PAN_LAW_3DB);
+		float *l = calloc((size_t)frames, sizeof(float)), *r = calloc((size_t)frames, sizeof(float));
+		/* Changes land between two runs at sample 2000, which every period reaches. */
+		rig_run(&rig, in, l, r, 2000, periods[p]);
+		mixer_set_fader_db(&rig.m, 2, -20.0f);
+		mixer_set_pan(&rig.m, 4, -0.7f);
+		mixer_set_mute(&rig.m, 5, true);
+		master_set_fader_db(&rig.m.master, 3.0f);
+		float *rest[6];
+		for (int k = 0; k < n_ch; k++)
+			rest[k] = in[k] + 2000;
+		rig_run(&rig, rest, l + 2000, r + 2000, frames - 2000, periods[p]);
+		if (!ref_l) {
+			ref_l = l, ref_r = r;
+		} else {
+			assert_memory_equal(l, ref_l, sizeof(float) * (size_t)frames);
+			assert_memory_equal(r, ref_r, sizeof(float) * (size_t)frames);
+			free(l), free(r);
+		}
+		rig_free(&rig);
+	}
+	for (int k = 0; k < n_ch; k++)
+		free(in[k]);
+	free(ref_l), free(ref_r);
+}
+
+static void test_stereo_channel_balance(void **state)
+{
+	(void)state;
+	bool is_stereo[3] = { false, true, false };
+	struct rig rig;
+	rig_build(&rig, 3, is_stereo, PAN_LAW_3DB);
+	assert_int_equal(rig.n_inputs, 4);
+	/* The stereo pair starts on an even lane. */
+	assert_int_equal(rig.m.channel_lane[1] % 2, 0);
+
+	int frames = 4800;
+	float *in[4] = { calloc((size_t)frames, sizeof(float)), sine(frames, 500.0f, 0.1f),
+			 sine(frames, 700.0f, 0.1f), calloc((size_t)frames, sizeof(float)) };
+	float *l = calloc((size_t)frames, sizeof(float)), *r = calloc((size_t)frames, sizeof(float));
+	double in_db = rms_db(in[1], 0, frames);
+	rig_run(&rig, in, l, r, frames, 64);
+	/* Centred balance: each side passes at unity, to its own side only. */
+	assert_float_equal(rms_db(l, 0, frames), in_db, 0.001);
+	assert_float_equal(rms_db(r, 0, frames), rms_db(in[2], 0, frames), 0.001);
+
+	mixer_set_pan(&rig.m, 1, 1.0f);   /* balance hard right: the left side is gone */
+	rig_run(&rig, in, l, r, frames, 64);
+	assert_true(rms_db(l, 2400, frames) < -200.0);
+	assert_float_equal(rms_db(r, 2400, frames), rms_db(in[2], 2400, frames), 0.001);
+	for (int k = 0; k < 4; k++)
+		free(in[k]);
+	free(l), free(r);
+	rig_free(&rig);
+}
+
+static void test_non_finite_input_never_reaches_output(void **state)
+{
+	(void)state;
+	struct rig rig;
+	rig_build(&rig, 4, NULL, PAN_LAW_3DB);
+	int frames = 512;
+	float *in[4];
+	for (int k = 0; k < 4; k++)
+		in[k] = sine(frames, 1000.0f, 0.1f);
+	in[1][10] = NAN;
+	in[2][300] = INFINITY;
+	in[3][301] = -INFINITY;
+	float *l = calloc((size_t)frames, sizeof(float)), *r = calloc((size_t)frames, sizeof(float));
+	rig_run(&rig, in, l, r, frames, 64);
+	for (int i = 0; i < frames; i++)
+		assert_true(isfinite(l[i]) && isfinite(r[i]));
+	assert_int_equal(rig.m.n_bad_samples, 3);
+	/* The bad sample is silenced, not the channel: the sample after it is intact. */
+	float gain = (float)M_SQRT1_2;
+	float expect = gain * (in[0][11] + in[1][11] + in[2][11] + in[3][11]);
+	assert_float_equal(l[11], expect, 1e-6);
+	for (int k = 0; k < 4; k++)
+		free(in[k]);
+	free(l), free(r);
+	rig_free(&rig);
+}
+
+static void test_layout_limits(void **state)
+{
+	(void)state;
+	struct mixer m;
+	char mem[64];
+	struct mixer_layout too_many = { .n_channels = MIXER_MAX_CHANNELS + 1 };
+	assert_int_equal(mixer_init(&m, mem, &too_many, RATE, PAN_LAW_3DB), -22);
+	struct rig rig;
+	rig_build(&rig, 9, NULL, PAN_LAW_3DB);
+	assert_int_equal(rig.m.n_groups, 3);
+	assert_int_equal(mixer_input_lane(&rig.m, 8), 8);
+	assert_int_equal(mixer_input_lane(&rig.m, 9), -1);
+	rig_free(&rig);
+}
+
+static void test_flush_to_zero(void **state)
+{
+	(void)state;
+	fpu_flush_denormals();
+	assert_true(fpu_denormals_flushed());
+	volatile float tiny = 1e-30f;
+	volatile float product = tiny * 1e-10f;   /* a denormal without FTZ */
+	assert_true(product == 0.0f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pan_law_3db),
+		cmocka_unit_test(test_pan_law_6db),
+		cmocka_unit_test(test_pan_law_4_5db),
+		cmocka_unit_test(test_pan_law_from_db),
+		cmocka_unit_test(test_balance),
+		cmocka_unit_test(test_centre_is_minus_3db),
+		cmocka_unit_test(test_fader_pan_mute_follow_the_law),
+		cmocka_unit_test(test_fader_jump_is_a_ramp),
+		cmocka_unit_test(test_period_does_not_change_output),
+		cmocka_unit_test(test_stereo_channel_balance),
+		cmocka_unit_test(test_non_finite_input_never_reaches_output),
+		cmocka_unit_test(test_layout_limits),
+		cmocka_unit_test(test_flush_to_zero),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
