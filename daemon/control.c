@@ -24,9 +24,12 @@ int control_init(struct control *c, const struct setup *setup)
 		c->block_offset[b] = n_values;
 		n_values += n_slots[b];
 	}
+	c->n_values = n_values;
 	c->values = calloc((size_t)n_values, sizeof *c->values);
+	c->is_dirty = calloc((size_t)n_values, sizeof *c->is_dirty);
+	c->origin = calloc((size_t)n_values, sizeof *c->origin);
 	c->publish_mem = malloc(publish_mem_size(n_blocks, n_slots));
-	if (!c->values || !c->publish_mem)
+	if (!c->values || !c->is_dirty || !c->origin || !c->publish_mem)
 		goto fail;
 	publish_init(&c->publish, c->publish_mem, n_blocks, n_slots);
 
@@ -48,9 +51,13 @@ void control_free(struct control *c)
 {
 	free(c->block_offset);
 	free(c->values);
+	free(c->is_dirty);
+	free(c->origin);
 	free(c->publish_mem);
 	c->block_offset = NULL;
 	c->values = NULL;
+	c->is_dirty = NULL;
+	c->origin = NULL;
 	c->publish_mem = NULL;
 }
 
@@ -79,7 +86,8 @@ float control_get(const struct control *c, struct param_ref ref)
 	return *value_ptr(c, ref);
 }
 
-int control_set(struct control *c, struct param_ref ref, float value, const char **reason)
+int control_set(struct control *c, struct param_ref ref, float value, int origin,
+		const char **reason)
 {
 	if (!param_check(ref.desc, value, reason))
 		return -1;
@@ -88,6 +96,12 @@ int control_set(struct control *c, struct param_ref ref, float value, const char
 		return 0;
 	*v = value;
 	c->n_changes++;
+	int i = (int)(v - c->values);
+	/* Two clients moving one control in one tick: the last mover is spared, not the first. */
+	if (!c->is_dirty[i])
+		c->n_dirty++;
+	c->is_dirty[i] = 1;
+	c->origin[i] = (int16_t)origin;
 	publish_write(&c->publish, control_block(c, ref), param_slot(ref.desc), value);
 	return 0;
 }
@@ -96,4 +110,21 @@ void control_publish_all(struct control *c)
 {
 	for (int b = 0; b < c->n_blocks; b++)
 		publish_write_block(&c->publish, b, c->values + c->block_offset[b]);
+}
+
+struct param_ref control_ref_at(const struct control *c, int i)
+{
+	int b = c->n_blocks - 1;
+	while (b > 0 && c->block_offset[b] > i)
+		b--;
+	int index;
+	enum param_scope scope = control_block_scope(c, b, &index);
+	return (struct param_ref){ .desc = params_at(scope, i - c->block_offset[b]), .index = index };
+}
+
+void control_clear_dirty(struct control *c)
+{
+	if (c->n_dirty)
+		memset(c->is_dirty, 0, (size_t)c->n_values);
+	c->n_dirty = 0;
 }

@@ -27,14 +27,24 @@ struct engine_status {
 	uint32_t sample_rate;
 	uint32_t period;
 	bool is_running;
+	float dsp_load_percent;      /* JACK's estimate for the whole graph */
+	uint32_t n_xruns;
+	uint32_t n_reconnects;
 };
+
+/* Who made a change, for feedback: an OSC client's id, or nobody in particular. */
+#define ORIGIN_NONE (-1)
 
 struct control {
 	const struct setup *setup;
 	int n_channels;
 	int n_blocks;
+	int n_values;
 	int *block_offset;           /* first value of each block */
 	float *values;               /* all blocks, back to back */
+	uint8_t *is_dirty;           /* changed since the last feedback flush */
+	int16_t *origin;             /* who made that change (ORIGIN_NONE: tell everyone) */
+	int n_dirty;
 	uint64_t n_changes;          /* accepted changes since start */
 	struct publish publish;
 	void *publish_mem;
@@ -53,9 +63,17 @@ float control_get(const struct control *c, struct param_ref ref);
 
 /*
  * Validate and apply. Returns 0 (stored and published; a repeat of the current value is not
- * a change), or -1 with *reason set and nothing changed.
+ * a change), or -1 with *reason set and nothing changed. origin is the client that sent it
+ * (feedback spares it its own echo) or ORIGIN_NONE.
  */
-int control_set(struct control *c, struct param_ref ref, float value, const char **reason);
+int control_set(struct control *c, struct param_ref ref, float value, int origin,
+		const char **reason);
+
+/* The parameter stored at value index i (the inverse of the block layout). */
+struct param_ref control_ref_at(const struct control *c, int i);
+
+/* Forget all pending feedback (after it was sent). */
+void control_clear_dirty(struct control *c);
 
 /* Publish every block again (after the audio side was rebuilt). */
 void control_publish_all(struct control *c);

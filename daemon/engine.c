@@ -214,11 +214,9 @@ int engine_open(struct engine *e, char *err, size_t err_size)
 		snprintf(err, err_size, "jack: cannot activate the client");
 		goto fail;
 	}
-	e->control->engine = (struct engine_status){
-		.sample_rate = (uint32_t)rate,
-		.period = jack_get_buffer_size(e->client),
-		.is_running = true,
-	};
+	e->control->engine.sample_rate = (uint32_t)rate;
+	e->control->engine.period = jack_get_buffer_size(e->client);
+	e->control->engine.is_running = true;
 	connect_ports(e);
 	return 0;
 fail:
@@ -268,4 +266,11 @@ void engine_poll_events(struct engine *e)
 			break;
 		}
 	}
+}
+
+void engine_update_status(struct engine *e)
+{
+	e->control->engine.n_xruns = atomic_load(&e->n_xruns);
+	if (e->client)
+		e->control->engine.dsp_load_percent = jack_cpu_load(e->client);
 }

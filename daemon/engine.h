@@ -79,6 +79,9 @@ void engine_free(struct engine *e);
 /* Drain events from the audio thread and log them. Control thread. */
 void engine_poll_events(struct engine *e);
 
+/* Refresh control->engine's load and xrun figures. Control thread. */
+void engine_update_status(struct engine *e);
+
 /* The RT process callback, in process.c. */
 int engine_process(jack_nframes_t n_frames, void *arg);
 

@@ -190,6 +190,7 @@ static void try_reconnect(struct daemon *d)
 	if (d->engine.client || !is_past(d->reconnect_at))
 		return;
 	if (engine_open(&d->engine, err, sizeof err) == 0) {
+		d->control.engine.n_reconnects++;
 		log_info("jack: reconnected");
 		log_ready(d);
 		return;
@@ -209,6 +210,8 @@ static void on_tick(struct daemon *d)
 	handle_jack_shutdown(d);
 	try_reconnect(d);
 	engine_poll_events(&d->engine);
+	engine_update_status(&d->engine);
+	osc_server_tick(d->osc);
 }
 
 static void on_signal(struct daemon *d)

@@ -72,3 +72,50 @@ int osc_send_error(int fd, const struct osc_peer *peer, const char *path, const 
 	lo_message_free(m);
 	return rc;
 }
+
+void osc_batch_begin(struct osc_batch *b, int fd, const struct osc_peer *to)
+{
+	*b = (struct osc_batch){ .fd = fd, .to = to };
+}
+
+static void batch_send(struct osc_batch *b)
+{
+	char buf[OSC_MAX_PACKET];
+	size_t size = sizeof buf;
+	if (!b->bundle)
+		return;
+	/* lo_bundle_serialise writes without a bound: measure first. */
+	if (lo_bundle_length(b->bundle) <= sizeof buf && lo_bundle_serialise(b->bundle, buf, &size) &&
+	    sendto(b->fd, buf, size, MSG_DONTWAIT, (const struct sockaddr *)&b->to->addr,
+		   b->to->len) >= 0)
+		b->n_packets++;
+	lo_bundle_free_recursive(b->bundle);
+	b->bundle = NULL;
+	b->size = 0;
+}
+
+void osc_batch_add(struct osc_batch *b, const char *path, lo_message m)
+{
+	/* Bundle header 16 bytes; each element a 4-byte size and the message. */
+	size_t size = 4 + lo_message_length(m, path);
+	if (b->bundle && b->size + size > OSC_BATCH_BYTES)
+		batch_send(b);
+	if (!b->bundle) {
+		b->bundle = lo_bundle_new(LO_TT_IMMEDIATE);
+		b->size = 16;
+		if (!b->bundle) {
+			lo_message_free(m);
+			return;
+		}
+	}
+	if (lo_bundle_add_message(b->bundle, path, m) != 0) {
+		lo_message_free(m);
+		return;
+	}
+	b->size += size;
+}
+
+void osc_batch_end(struct osc_batch *b)
+{
+	batch_send(b);
+}

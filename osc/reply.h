@@ -27,4 +27,24 @@ int osc_send_float(int fd, const struct osc_peer *peer, const char *path, float 
 int osc_send_int(int fd, const struct osc_peer *peer, const char *path, int value);
 int osc_send_error(int fd, const struct osc_peer *peer, const char *path, const char *reason);
 
+/*
+ * Many messages to one peer, packed into bundles that fit one UDP datagram on Ethernet or
+ * Wi-Fi without IP fragmentation (a lost fragment loses the whole datagram). A state dump
+ * is then tens of packets, not hundreds that would overflow a tablet's receive buffer.
+ */
+#define OSC_BATCH_BYTES 1400
+
+struct osc_batch {
+	int fd;
+	const struct osc_peer *to;
+	lo_bundle bundle;
+	size_t size;
+	int n_packets;
+};
+
+void osc_batch_begin(struct osc_batch *b, int fd, const struct osc_peer *to);
+/* Takes ownership of m. */
+void osc_batch_add(struct osc_batch *b, const char *path, lo_message m);
+void osc_batch_end(struct osc_batch *b);
+
 #endif

@@ -8,12 +8,29 @@
 #include <string.h>
 
 #include "daemon/log.h"
+#include "osc/feedback.h"
 
 #define LOG_LINES_PER_SECOND 20
 
 enum target_kind {
 	TARGET_PARAM,
 	TARGET_INFO,
+	TARGET_STATUS,
+	TARGET_SUBSCRIBE,
+	TARGET_UNSUBSCRIBE,
+	TARGET_DUMP,
+};
+
+static const struct {
+	const char *path;
+	enum target_kind kind;
+} commands[] = {
+	{ "/info", TARGET_INFO },
+	{ "/status", TARGET_STATUS },
+	{ "/subscribe", TARGET_SUBSCRIBE },
+	{ "/xremote", TARGET_SUBSCRIBE },     /* what X32 surfaces send to stay subscribed */
+	{ "/unsubscribe", TARGET_UNSUBSCRIBE },
+	{ "/dump", TARGET_DUMP },
 };
 
 struct target {
@@ -22,6 +39,12 @@ struct target {
 	bool is_norm;
 };
 
+const struct osc_peer *osc_route_reply_peer(const struct osc_router *r, const struct osc_peer *from)
+{
+	int id = osc_clients_find(&r->clients, from);
+	return id >= 0 ? &r->clients.client[id].reply_to : from;
+}
+
 void osc_route_reject(struct osc_router *r, const struct osc_peer *from, const char *path,
 		      const char *reason)
 {
@@ -29,7 +52,7 @@ void osc_route_reject(struct osc_router *r, const struct osc_peer *from, const c
 	time_t now = time(NULL);
 
 	r->n_rejected++;
-	osc_send_error(r->fd, from, path, reason);
+	osc_send_error(r->fd, osc_route_reply_peer(r, from), path, reason);
 
 	/* A flood of garbage must not become a flood of log lines. */
 	if (now != r->log_window) {
@@ -53,10 +76,11 @@ static int resolve(const struct control *c, const char *path, struct target *t,
 	char buf[256];
 	*t = (struct target){ .kind = TARGET_PARAM };
 
-	if (strcmp(path, "/info") == 0) {
-		t->kind = TARGET_INFO;
-		return 0;
-	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(path, commands[i].path) == 0) {
+			t->kind = commands[i].kind;
+			return 0;
+		}
 	if (strlen(path) >= sizeof buf) {
 		*reason = "address too long";
 		return -1;
@@ -151,6 +175,55 @@ static void reply_info(struct osc_router *r, const struct osc_peer *from)
 	lo_message_free(m);
 }
 
+static void reply_status(struct osc_router *r, const struct osc_peer *to)
+{
+	const struct engine_status *e = &r->control->engine;
+	lo_message m = lo_message_new();
+	if (!m)
+		return;
+	lo_message_add_float(m, e->dsp_load_percent);
+	lo_message_add_int32(m, (int32_t)e->n_xruns);
+	lo_message_add_int32(m, (int32_t)((osc_now_ms() - r->started_ms) / 1000));
+	lo_message_add_int32(m, r->clients.n_used);
+	lo_message_add_int32(m, e->is_running ? 1 : 0);
+	lo_message_add_int32(m, (int32_t)e->n_reconnects);
+	osc_send_message(r->fd, to, "/status", m);
+	lo_message_free(m);
+}
+
+static void subscribe(struct osc_router *r, const struct osc_peer *from, const char *types,
+		      lo_arg **argv, int argc)
+{
+	int port = 0;
+	if (argc > 1) {
+		osc_route_reject(r, from, "/subscribe", "expects at most one argument (reply port)");
+		return;
+	}
+	if (argc == 1) {
+		float v;
+		const char *reason;
+		if (arg_number(types[0], argv[0], false, &v, &reason) < 0 || !(v >= 1.0f) ||
+		    !(v <= 65535.0f) || v != (float)(int)v) {
+			osc_route_reject(r, from, "/subscribe", "reply port must be 1 .. 65535");
+			return;
+		}
+		port = (int)v;
+	}
+	bool is_new;
+	int id = osc_clients_subscribe(&r->clients, from, port, false, &is_new);
+	if (id < 0) {
+		osc_route_reject(r, from, "/subscribe", "too many subscribers");
+		return;
+	}
+	if (is_new) {
+		char peer[80];
+		log_info("osc: %s subscribed", osc_peer_str(&r->clients.client[id].reply_to, peer,
+							     sizeof peer));
+		osc_feedback_dump(r, &r->clients.client[id].reply_to);
+	}
+	r->n_accepted++;
+}
+
 static void reply_value(struct osc_router *r, const struct osc_peer *from, const char *path,
 			const struct target *t)
 {
@@ -173,13 +246,32 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, const 
 		osc_route_reject(r, from, path, reason);
 		return;
 	}
-	if (t.kind == TARGET_INFO) {
-		reply_info(r, from);
+	const struct osc_peer *reply_to = osc_route_reply_peer(r, from);
+	switch (t.kind) {
+	case TARGET_PARAM:
+		break;
+	case TARGET_INFO:
+		reply_info(r, reply_to);
+		r->n_accepted++;
+		return;
+	case TARGET_STATUS:
+		reply_status(r, reply_to);
+		r->n_accepted++;
+		return;
+	case TARGET_SUBSCRIBE:
+		subscribe(r, from, types, argv, argc);
+		return;
+	case TARGET_UNSUBSCRIBE:
+		osc_clients_unsubscribe(&r->clients, from);
+		r->n_accepted++;
+		return;
+	case TARGET_DUMP:
+		osc_feedback_dump(r, reply_to);
 		r->n_accepted++;
 		return;
 	}
 	if (argc == 0) {
-		reply_value(r, from, path, &t);
+		reply_value(r, reply_to, path, &t);
 		r->n_accepted++;
 		return;
 	}
@@ -205,11 +297,15 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, const 
 			return;
 		}
 		v = param_from_norm(d, v);
-	} else if (is_switch) {
-		/* TouchOSC buttons send 0.0 and 1.0; any non-zero means on. */
-		v = v != 0.0f ? 1.0f : 0.0f;
 	}
-	if (control_set(r->control, t.ref, v, &reason) < 0) {
+	float sent = v;
+	if (is_switch)
+		v = v != 0.0f ? 1.0f : 0.0f;   /* TouchOSC buttons send 0.0 and 1.0 */
+	/* The sender is spared its own echo, unless what it sees is not what it sent. */
+	int origin = osc_clients_find(&r->clients, from);
+	if (t.is_norm ? d->type != PARAM_FLOAT : v != sent)
+		origin = ORIGIN_NONE;
+	if (control_set(r->control, t.ref, v, origin, &reason) < 0) {
 		char why[160];
 		snprintf(why, sizeof why, "%s (range %g .. %g%s%s)", reason, (double)d->min,
 			 (double)d->max, *d->unit ? " " : "", d->unit);

@@ -2,7 +2,7 @@
  * route.h - one OSC message, already pre-filtered and parsed, to its effect.
  *
  * Addresses: /ch/<N|name>/<param>, /master/<param>, each with a /norm twin (0..1 through the
- * parameter's taper), and /info. No arguments is a query, answered to the sender with the
+ * parameter's taper); /info, /status, /subscribe [port], /unsubscribe, /dump. No arguments is a query, answered to the sender with the
  * current value. One argument sets. Anything else, and any invalid value, is answered with
  * "/error ss <address> <reason>", logged (rate-limited), and changes nothing.
  */
@@ -14,14 +14,18 @@
 #include <time.h>
 
 #include "daemon/control.h"
+#include "osc/clients.h"
 #include "osc/reply.h"
 
 struct osc_router {
 	int fd;                      /* the socket replies leave from */
 	struct control *control;
 	const char *client_name;
+	struct osc_clients clients;
+	int64_t started_ms;
 	uint64_t n_accepted;
 	uint64_t n_rejected;
+	uint64_t n_feedback_packets;
 	time_t log_window;           /* error-log rate limit: second being counted */
 	int n_logged;                /* error lines logged in that second */
 	int n_suppressed;            /* lines withheld in the previous window(s) */
@@ -29,6 +33,9 @@ struct osc_router {
 
 void osc_route_message(struct osc_router *r, const struct osc_peer *from, const char *path,
 		       const char *types, lo_arg **argv, int argc);
+
+/* Where answers to `from` go: a subscriber's listening port, else the sender itself. */
+const struct osc_peer *osc_route_reply_peer(const struct osc_router *r, const struct osc_peer *from);
 
 /* Answer and log a refused message or packet. */
 void osc_route_reject(struct osc_router *r, const struct osc_peer *from, const char *path,

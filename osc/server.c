@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "daemon/control.h"
+#include "daemon/log.h"
+#include "osc/feedback.h"
 #include "osc/packet.h"
 #include "osc/route.h"
 
@@ -75,7 +77,7 @@ struct osc_server *osc_server_new(struct control *control, const char *client_na
 		return NULL;
 	}
 	s->router = (struct osc_router){ .fd = s->fd, .control = control,
-					 .client_name = client_name };
+					 .client_name = client_name, .started_ms = osc_now_ms() };
 	return s;
 }
 
@@ -105,6 +107,15 @@ uint64_t osc_server_accepted(const struct osc_server *s)
 uint64_t osc_server_rejected(const struct osc_server *s)
 {
 	return s->router.n_rejected;
+}
+
+void osc_server_tick(struct osc_server *s)
+{
+	int n = osc_clients_expire(&s->router.clients, osc_now_ms());
+	if (n)
+		log_info("osc: %d subscription%s expired (not renewed within %d s)", n, n > 1 ? "s" : "",
+			 CLIENT_LEASE_MS / 1000);
+	osc_feedback_flush(&s->router);
 }
 
 static void handle_message(struct osc_server *s, const struct osc_peer *from,

@@ -27,6 +27,9 @@ int osc_server_port(const struct osc_server *s);
 /* Handle the packets waiting on the socket, at most a bounded number per call. */
 void osc_server_receive(struct osc_server *s);
 
+/* Housekeeping at FEEDBACK_HZ: expire leases, send coalesced feedback. */
+void osc_server_tick(struct osc_server *s);
+
 /* Counters for /status and the log. */
 uint64_t osc_server_accepted(const struct osc_server *s);
 uint64_t osc_server_rejected(const struct osc_server *s);

@@ -1,0 +1,57 @@
+/*
+ * clients.h - who hears about changes and meters.
+ *
+ * A client subscribes with "/subscribe" (replies to the address and port it sent from) or
+ * "/subscribe i <port>" (same address, that port: TouchOSC Mk1 sends from one port and
+ * listens on another, 9000 by default) and must renew within CLIENT_LEASE_MS, like the X32's
+ * /xremote: a tablet that walks out of Wi-Fi range stops costing bandwidth by itself.
+ * Clients listed in the config never expire.
+ *
+ * Control thread only.
+ */
+#ifndef JMIXD_OSC_CLIENTS_H
+#define JMIXD_OSC_CLIENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "osc/reply.h"
+
+#define CLIENTS_MAX 32
+#define CLIENT_LEASE_MS 10000
+
+struct osc_client {
+	bool is_used;
+	bool is_static;              /* from the config: never expires */
+	bool has_fixed_port;         /* replies go to a port other than the one it sends from */
+	struct osc_peer reply_to;
+	int64_t expires_ms;          /* monotonic */
+};
+
+struct osc_clients {
+	struct osc_client client[CLIENTS_MAX];
+	int n_used;
+};
+
+int64_t osc_now_ms(void);
+
+/*
+ * Add or renew. port 0 = reply to the sender's own port. Returns the client id, or -1 when
+ * every place is taken. *is_new tells whether it was not subscribed before.
+ */
+int osc_clients_subscribe(struct osc_clients *cs, const struct osc_peer *from, int port,
+			  bool is_static, bool *is_new);
+
+/* Remove the client that from belongs to; false when there was none. */
+bool osc_clients_unsubscribe(struct osc_clients *cs, const struct osc_peer *from);
+
+/*
+ * The id of the client a message from `from` belongs to, or -1: its own address and port
+ * first, else the one client at that address that listens on a fixed port.
+ */
+int osc_clients_find(const struct osc_clients *cs, const struct osc_peer *from);
+
+/* Drop clients whose lease ran out; returns how many. */
+int osc_clients_expire(struct osc_clients *cs, int64_t now_ms);
+
+#endif

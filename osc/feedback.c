@@ -1,0 +1,73 @@
+/*
+ * feedback.c - see feedback.h.
+ */
+#include "osc/feedback.h"
+
+#include <stdio.h>
+
+void osc_param_path(const struct osc_router *r, struct param_ref ref, bool is_norm, char *path,
+		    size_t size)
+{
+	(void)r;
+	const char *norm = is_norm ? "/norm" : "";
+	if (ref.desc->scope == PARAM_CHANNEL)
+		snprintf(path, size, "/ch/%d/%s%s", ref.index + 1, ref.desc->path, norm);
+	else
+		snprintf(path, size, "/%s/%s%s", param_scope_name(ref.desc->scope), ref.desc->path,
+			 norm);
+}
+
+/* One parameter's messages (natural, and the /norm twin for continuous ones). */
+static void add_value(struct osc_router *r, struct osc_batch *b, int i)
+{
+	struct param_ref ref = control_ref_at(r->control, i);
+	float v = r->control->values[i];
+	char path[160];
+	lo_message m = lo_message_new();
+	if (!m)
+		return;
+	osc_param_path(r, ref, false, path, sizeof path);
+	if (ref.desc->type == PARAM_FLOAT)
+		lo_message_add_float(m, v);
+	else
+		lo_message_add_int32(m, (int32_t)v);
+	osc_batch_add(b, path, m);
+
+	if (ref.desc->type != PARAM_FLOAT)
+		return;
+	m = lo_message_new();
+	if (!m)
+		return;
+	osc_param_path(r, ref, true, path, sizeof path);
+	lo_message_add_float(m, param_to_norm(ref.desc, v));
+	osc_batch_add(b, path, m);
+}
+
+void osc_feedback_flush(struct osc_router *r)
+{
+	struct control *c = r->control;
+	if (c->n_dirty == 0)
+		return;
+	for (int id = 0; id < CLIENTS_MAX; id++) {
+		const struct osc_client *client = &r->clients.client[id];
+		if (!client->is_used)
+			continue;
+		struct osc_batch b;
+		osc_batch_begin(&b, r->fd, &client->reply_to);
+		for (int i = 0; i < c->n_values; i++)
+			if (c->is_dirty[i] && c->origin[i] != id)
+				add_value(r, &b, i);
+		osc_batch_end(&b);
+		r->n_feedback_packets += (uint64_t)b.n_packets;
+	}
+	control_clear_dirty(c);
+}
+
+void osc_feedback_dump(struct osc_router *r, const struct osc_peer *to)
+{
+	struct osc_batch b;
+	osc_batch_begin(&b, r->fd, to);
+	for (int i = 0; i < r->control->n_values; i++)
+		add_value(r, &b, i);
+	osc_batch_end(&b);
+}

@@ -1,0 +1,31 @@
+/*
+ * feedback.h - every change made anywhere, shown everywhere.
+ *
+ * Changes are not echoed per message: control marks values dirty, and on each tick
+ * (FEEDBACK_HZ) the dirty values go out to every subscriber in one batch, so a fader drag at
+ * 200 messages a second costs each tablet at most FEEDBACK_HZ small bundles. The client that
+ * made a change does not get it back (its own control already shows it, and a late echo
+ * would yank the fader under its finger), unless jmixd changed what it sent (a switch sent
+ * as 0.5 is stored as 1). Continuous parameters go out twice: in natural units and on the
+ * /norm twin, so both kinds of surface follow.
+ *
+ * Control thread only.
+ */
+#ifndef JMIXD_OSC_FEEDBACK_H
+#define JMIXD_OSC_FEEDBACK_H
+
+#include "osc/route.h"
+
+#define FEEDBACK_HZ 25
+
+/* Send the dirty values to the subscribers and clear them. */
+void osc_feedback_flush(struct osc_router *r);
+
+/* The whole state to one peer (a new subscriber, or /dump). */
+void osc_feedback_dump(struct osc_router *r, const struct osc_peer *to);
+
+/* "/ch/3/fader" for a parameter reference. */
+void osc_param_path(const struct osc_router *r, struct param_ref ref, bool is_norm, char *path,
+		    size_t size);
+
+#endif
