@@ -189,6 +189,7 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 	const config_setting_t *osc = config_lookup(cfg, "osc");
 	strcpy(setup->osc_bind, "0.0.0.0");
 	setup->osc_port = 8000;
+	setup->meter_rate_hz = 25;
 	if (!osc)
 		return 0;
 	if (!config_setting_is_group(osc))
@@ -196,7 +197,8 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 	for (int i = 0; i < config_setting_length(osc); i++) {
 		const config_setting_t *s = config_setting_get_elem(osc, (unsigned)i);
 		const char *name = config_setting_name(s);
-		if (strcmp(name, "bind") != 0 && strcmp(name, "port") != 0)
+		if (strcmp(name, "bind") != 0 && strcmp(name, "port") != 0 &&
+		    strcmp(name, "meter_rate") != 0)
 			return fail_at(ld, s, "osc", "unknown key '%s'", name);
 	}
 	if (read_string(ld, osc, "bind", "osc.bind", setup->osc_bind, sizeof setup->osc_bind,
@@ -210,6 +212,15 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 		if (p < 1 || p > 65535)
 			return fail_at(ld, port, "osc.port", "%d is not a UDP port (1 .. 65535)", p);
 		setup->osc_port = p;
+	}
+	const config_setting_t *rate = config_setting_get_member(osc, "meter_rate");
+	if (rate) {
+		if (config_setting_type(rate) != CONFIG_TYPE_INT)
+			return fail_at(ld, rate, "osc.meter_rate", "must be a whole number of Hz");
+		int r = config_setting_get_int(rate);
+		if (r < 0 || r > 50)
+			return fail_at(ld, rate, "osc.meter_rate", "%d Hz: must be 0 (off) .. 50", r);
+		setup->meter_rate_hz = r;
 	}
 	return 0;
 }

@@ -31,6 +31,7 @@ struct setup {
 	char client_name[64];
 	char osc_bind[64];
 	int osc_port;
+	int meter_rate_hz;               /* meters pushed to subscribers; 0 = off */
 	enum pan_law pan_law;
 	char master_output[2][SETUP_PORT_MAX];
 	float *master_values;            /* PARAM_MASTER slots */

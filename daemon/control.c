@@ -28,8 +28,12 @@ int control_init(struct control *c, const struct setup *setup)
 	c->values = calloc((size_t)n_values, sizeof *c->values);
 	c->is_dirty = calloc((size_t)n_values, sizeof *c->is_dirty);
 	c->origin = calloc((size_t)n_values, sizeof *c->origin);
+	c->meter_peak_db = calloc((size_t)n_ch, sizeof(float));
+	c->meter_rms_db = calloc((size_t)n_ch, sizeof(float));
+	c->meter_gr_db = calloc((size_t)n_ch, sizeof(float));
 	c->publish_mem = malloc(publish_mem_size(n_blocks, n_slots));
-	if (!c->values || !c->is_dirty || !c->origin || !c->publish_mem)
+	if (!c->values || !c->is_dirty || !c->origin || !c->publish_mem || !c->meter_peak_db ||
+	    !c->meter_rms_db || !c->meter_gr_db)
 		goto fail;
 	publish_init(&c->publish, c->publish_mem, n_blocks, n_slots);
 
@@ -54,6 +58,10 @@ void control_free(struct control *c)
 	free(c->is_dirty);
 	free(c->origin);
 	free(c->publish_mem);
+	free(c->meter_peak_db);
+	free(c->meter_rms_db);
+	free(c->meter_gr_db);
+	c->meter_peak_db = c->meter_rms_db = c->meter_gr_db = NULL;
 	c->block_offset = NULL;
 	c->values = NULL;
 	c->is_dirty = NULL;

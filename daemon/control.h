@@ -49,6 +49,14 @@ struct control {
 	struct publish publish;
 	void *publish_mem;
 	struct engine_status engine;
+
+	/* Meters as shown (ballistics applied), refreshed every tick; dBFS. */
+	float *meter_peak_db;        /* per channel */
+	float *meter_rms_db;
+	float *meter_gr_db;          /* gain reduction, 0 when no dynamics act */
+	float master_peak_db[2];
+	float master_rms_db[2];
+	uint64_t n_meter_frames;     /* frames received from the audio thread */
 };
 
 /* Control thread: take the setup's values (it must outlive the control) and publish them. */

@@ -103,10 +103,18 @@ static int build_mixer(struct engine *e, float rate_hz)
 		free(arena);
 		return rc;
 	}
+	struct meters meters;
+	rc = meters_init(&meters, &e->mixer, setup->n_channels);
+	if (rc < 0) {
+		free(arena);
+		return rc;
+	}
 	if (e->arena) {
 		munlock(e->arena, e->arena_size);
 		free(e->arena);
+		meters_free(&e->meters);
 	}
+	e->meters = meters;
 	e->arena = arena;
 	e->arena_size = size;
 	e->rate_hz = rate_hz;
@@ -242,6 +250,7 @@ void engine_free(struct engine *e)
 	if (e->arena) {
 		munlock(e->arena, e->arena_size);
 		free(e->arena);
+		meters_free(&e->meters);
 	}
 	free(e->inputs);
 	free(e->in_bufs);
@@ -268,8 +277,10 @@ void engine_poll_events(struct engine *e)
 	}
 }
 
-void engine_update_status(struct engine *e)
+void engine_update_status(struct engine *e, float window_s)
 {
+	if (e->arena)
+		meters_update(&e->meters, &e->mixer, e->control, window_s);
 	e->control->engine.n_xruns = atomic_load(&e->n_xruns);
 	if (e->client)
 		e->control->engine.dsp_load_percent = jack_cpu_load(e->client);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "daemon/control.h"
+#include "daemon/meters.h"
 #include "daemon/spsc.h"
 #include "dsp/mixer.h"
 
@@ -44,6 +45,7 @@ struct engine {
 
 	/* Built on the first open; rebuilt only if the sample rate changes. */
 	struct mixer mixer;
+	struct meters meters;
 	void *arena;
 	size_t arena_size;
 	float rate_hz;
@@ -79,8 +81,8 @@ void engine_free(struct engine *e);
 /* Drain events from the audio thread and log them. Control thread. */
 void engine_poll_events(struct engine *e);
 
-/* Refresh control->engine's load and xrun figures. Control thread. */
-void engine_update_status(struct engine *e);
+/* Each tick of window_s seconds: meters, load and xrun figures into control. */
+void engine_update_status(struct engine *e, float window_s);
 
 /* The RT process callback, in process.c. */
 int engine_process(jack_nframes_t n_frames, void *arg);

@@ -2,7 +2,7 @@
  * main.c - jmixd: arguments, wiring, and the control loop. The only file that exits.
  *
  * One control thread around poll(): the OSC socket, a signalfd (SIGINT, SIGTERM), a timerfd
- * (housekeeping at 25 Hz: audio-thread events, JACK reconnects) and an eventfd that JACK's
+ * (housekeeping at 50 Hz: audio-thread events, JACK reconnects) and an eventfd that JACK's
  * shutdown callback writes. Callbacks and signals only raise flags; the work happens here.
  */
 #include <errno.h>
@@ -30,7 +30,7 @@ enum exit_code {
 	EXIT_USAGE = 2,      /* bad arguments or a bad config file */
 };
 
-#define TICK_HZ 25
+#define TICK_HZ 50          /* feedback within 20 ms; meters are sent at their own rate */
 #define RECONNECT_FIRST_MS 250
 #define RECONNECT_MAX_MS 2000
 
@@ -210,7 +210,7 @@ static void on_tick(struct daemon *d)
 	handle_jack_shutdown(d);
 	try_reconnect(d);
 	engine_poll_events(&d->engine);
-	engine_update_status(&d->engine);
+	engine_update_status(&d->engine, 1.0f / TICK_HZ);
 	osc_server_tick(d->osc);
 }
 
@@ -299,7 +299,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	d.osc = osc_server_new(&d.control, d.setup.client_name, d.setup.osc_bind,
-			       d.setup.osc_port, err, sizeof err);
+			       d.setup.osc_port, d.setup.meter_rate_hz, err, sizeof err);
 	if (!d.osc) {
 		log_error("%s", err);
 		goto out;

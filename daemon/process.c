@@ -66,6 +66,7 @@ int engine_process(jack_nframes_t n_frames, void *arg) RT_NONBLOCKING
 	float *out_l = jack_port_get_buffer(e->out_l, n_frames);
 	float *out_r = jack_port_get_buffer(e->out_r, n_frames);
 	mixer_process(&e->mixer, e->in_bufs, out_l, out_r, (int)n_frames);
+	meters_rt_post(&e->meters, &e->mixer, n_frames);
 	report_events(e);
 	return 0;
 }

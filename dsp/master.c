@@ -16,6 +16,7 @@ void master_init(struct master *m, float rate_hz)
 	*m = (struct master){ .fader_db = 0.0f };
 	m->ramp_samples = (int)(rate_hz * STRIP_GAIN_RAMP_MS * 0.001f);
 	ramp_init(&m->gain, 0.0f);
+	meter_acc_reset(&m->meter);
 	ramp_jump(&m->gain, 0, 1.0f);
 	ramp_jump(&m->gain, 1, 1.0f);
 }
@@ -47,11 +48,12 @@ void master_process(struct master *m, v4f *buf, int n)
 	if (m->gain.is_settled) {
 		for (int i = 0; i < n; i++)
 			buf[i] *= gain;
-		return;
+	} else {
+		for (int i = 0; i < n; i++) {
+			gain += slope;
+			buf[i] *= gain;
+		}
+		m->gain.cur = gain;
 	}
-	for (int i = 0; i < n; i++) {
-		gain += slope;
-		buf[i] *= gain;
-	}
-	m->gain.cur = gain;
+	meter_acc_run(&m->meter, buf, n);
 }

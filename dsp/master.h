@@ -11,10 +11,12 @@
 #define JMIXD_DSP_MASTER_H
 
 #include "dsp/dsp.h"
+#include "dsp/meter.h"
 #include "dsp/ramp.h"
 
 struct master {
 	struct ramp gain;
+	struct meter_acc meter;      /* at the outputs, lanes 0 and 1 */
 	float fader_db;
 	bool is_muted;
 	int ramp_samples;

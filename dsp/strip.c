@@ -33,6 +33,7 @@ void strip_init(struct strip *s, float rate_hz, enum pan_law law)
 	s->ramp_samples = (int)(rate_hz * STRIP_GAIN_RAMP_MS * 0.001f);
 	ramp_init(&s->out_l, 0.0f);
 	ramp_init(&s->out_r, 0.0f);
+	meter_acc_reset(&s->meter);
 	for (int lane = 0; lane < DSP_LANES; lane++)
 		s->role[lane] = STRIP_UNUSED;
 }
@@ -93,6 +94,7 @@ void strip_block_begin(struct strip *s)
 
 void strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, int n)
 {
+	meter_acc_run(&s->meter, buf, n);
 	if (s->out_l.is_settled && s->out_r.is_settled) {
 		v4f gain_l = s->out_l.cur, gain_r = s->out_r.cur;
 		for (int i = 0; i < n; i++) {

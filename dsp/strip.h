@@ -15,11 +15,13 @@
  *   fader_db, pan, is_muted   the user's settings per lane (pan is balance on stereo lanes)
  *   role                      STRIP_MONO, STRIP_LEFT or STRIP_RIGHT per lane
  *   out_l, out_r              ramps of the combined fader * mute * pan gain per side
+ *   meter                     peak and energy at the pre-fader tap (what the channel carries)
  */
 #ifndef JMIXD_DSP_STRIP_H
 #define JMIXD_DSP_STRIP_H
 
 #include "dsp/dsp.h"
+#include "dsp/meter.h"
 #include "dsp/pan.h"
 #include "dsp/ramp.h"
 
@@ -36,6 +38,7 @@ enum strip_role {
 struct strip {
 	struct ramp out_l;
 	struct ramp out_r;
+	struct meter_acc meter;
 	float fader_db[DSP_LANES];
 	float pan[DSP_LANES];
 	bool is_muted[DSP_LANES];

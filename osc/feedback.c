@@ -71,3 +71,55 @@ void osc_feedback_dump(struct osc_router *r, const struct osc_peer *to)
 		add_value(r, &b, i);
 	osc_batch_end(&b);
 }
+
+static void add_channel_meter(const struct control *c, struct osc_batch *b, int ch)
+{
+	char path[48];
+	lo_message m = lo_message_new();
+	if (!m)
+		return;
+	snprintf(path, sizeof path, "/ch/%d/meter", ch + 1);
+	lo_message_add_float(m, c->meter_peak_db[ch]);
+	lo_message_add_float(m, c->meter_rms_db[ch]);
+	lo_message_add_float(m, c->meter_gr_db[ch]);
+	osc_batch_add(b, path, m);
+}
+
+static void add_master_meter(const struct control *c, struct osc_batch *b)
+{
+	lo_message m = lo_message_new();
+	if (!m)
+		return;
+	lo_message_add_float(m, c->master_peak_db[0]);
+	lo_message_add_float(m, c->master_peak_db[1]);
+	lo_message_add_float(m, c->master_rms_db[0]);
+	lo_message_add_float(m, c->master_rms_db[1]);
+	osc_batch_add(b, "/master/meter", m);
+}
+
+void osc_meters_send(struct osc_router *r)
+{
+	for (int id = 0; id < CLIENTS_MAX; id++) {
+		const struct osc_client *client = &r->clients.client[id];
+		if (!client->is_used)
+			continue;
+		struct osc_batch b;
+		osc_batch_begin(&b, r->fd, &client->reply_to);
+		for (int ch = 0; ch < r->control->n_channels; ch++)
+			add_channel_meter(r->control, &b, ch);
+		add_master_meter(r->control, &b);
+		osc_batch_end(&b);
+		r->n_meter_packets += (uint64_t)b.n_packets;
+	}
+}
+
+void osc_meter_reply(struct osc_router *r, const struct osc_peer *to, int channel)
+{
+	struct osc_batch b;
+	osc_batch_begin(&b, r->fd, to);
+	if (channel >= 0)
+		add_channel_meter(r->control, &b, channel);
+	else
+		add_master_meter(r->control, &b);
+	osc_batch_end(&b);
+}

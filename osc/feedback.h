@@ -1,9 +1,9 @@
 /*
  * feedback.h - every change made anywhere, shown everywhere.
  *
- * Changes are not echoed per message: control marks values dirty, and on each tick
- * (FEEDBACK_HZ) the dirty values go out to every subscriber in one batch, so a fader drag at
- * 200 messages a second costs each tablet at most FEEDBACK_HZ small bundles. The client that
+ * Changes are not echoed per message: control marks values dirty, and on each tick of the
+ * control loop (50 Hz) the dirty values go out to every subscriber in one batch, so a fader
+ * drag at 200 messages a second costs each tablet at most 50 small bundles a second. The client that
  * made a change does not get it back (its own control already shows it, and a late echo
  * would yank the fader under its finger), unless jmixd changed what it sent (a switch sent
  * as 0.5 is stored as 1). Continuous parameters go out twice: in natural units and on the
@@ -16,10 +16,17 @@
 
 #include "osc/route.h"
 
-#define FEEDBACK_HZ 25
-
 /* Send the dirty values to the subscribers and clear them. */
 void osc_feedback_flush(struct osc_router *r);
+
+/*
+ * Meters to every subscriber: "/ch/N/meter fff" (peak dBFS, RMS dBFS, gain reduction dB) per
+ * channel and "/master/meter ffff" (peak L, peak R, RMS L, RMS R), in as few datagrams as fit.
+ */
+void osc_meters_send(struct osc_router *r);
+
+/* The same messages, to one peer, for a query. */
+void osc_meter_reply(struct osc_router *r, const struct osc_peer *to, int channel);
 
 /* The whole state to one peer (a new subscriber, or /dump). */
 void osc_feedback_dump(struct osc_router *r, const struct osc_peer *to);

@@ -19,6 +19,7 @@ enum target_kind {
 	TARGET_SUBSCRIBE,
 	TARGET_UNSUBSCRIBE,
 	TARGET_DUMP,
+	TARGET_METER,
 };
 
 static const struct {
@@ -112,6 +113,11 @@ static int resolve(const struct control *c, const char *path, struct target *t,
 		return -1;
 	}
 
+	if (strcmp(rest, "meter") == 0) {
+		t->kind = TARGET_METER;
+		t->ref.index = scope == PARAM_CHANNEL ? t->ref.index : -1;
+		return 0;
+	}
 	size_t len = strlen(rest);
 	if (len > 5 && strcmp(rest + len - 5, "/norm") == 0) {
 		rest[len - 5] = '\0';
@@ -267,6 +273,14 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, const 
 		return;
 	case TARGET_DUMP:
 		osc_feedback_dump(r, reply_to);
+		r->n_accepted++;
+		return;
+	case TARGET_METER:
+		if (argc != 0) {
+			osc_route_reject(r, from, path, "meters are read-only (send no arguments)");
+			return;
+		}
+		osc_meter_reply(r, reply_to, t.ref.index);
 		r->n_accepted++;
 		return;
 	}

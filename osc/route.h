@@ -26,6 +26,7 @@ struct osc_router {
 	uint64_t n_accepted;
 	uint64_t n_rejected;
 	uint64_t n_feedback_packets;
+	uint64_t n_meter_packets;
 	time_t log_window;           /* error-log rate limit: second being counted */
 	int n_logged;                /* error lines logged in that second */
 	int n_suppressed;            /* lines withheld in the previous window(s) */

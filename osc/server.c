@@ -25,6 +25,8 @@
 struct osc_server {
 	int fd;
 	int port;
+	int meter_interval_ms;       /* 0: meters are not pushed */
+	int64_t next_meter_ms;
 	struct osc_router router;
 };
 
@@ -64,7 +66,8 @@ static int open_socket(const char *bind_addr, int port, int *bound_port, char *e
 }
 
 struct osc_server *osc_server_new(struct control *control, const char *client_name,
-				  const char *bind_addr, int port, char *err, size_t err_size)
+				  const char *bind_addr, int port, int meter_rate_hz, char *err,
+				  size_t err_size)
 {
 	struct osc_server *s = calloc(1, sizeof *s);
 	if (!s) {
@@ -78,6 +81,8 @@ struct osc_server *osc_server_new(struct control *control, const char *client_na
 	}
 	s->router = (struct osc_router){ .fd = s->fd, .control = control,
 					 .client_name = client_name, .started_ms = osc_now_ms() };
+	s->meter_interval_ms = meter_rate_hz > 0 ? 1000 / meter_rate_hz : 0;
+	s->next_meter_ms = osc_now_ms();
 	return s;
 }
 
@@ -116,6 +121,16 @@ void osc_server_tick(struct osc_server *s)
 		log_info("osc: %d subscription%s expired (not renewed within %d s)", n, n > 1 ? "s" : "",
 			 CLIENT_LEASE_MS / 1000);
 	osc_feedback_flush(&s->router);
+
+	/* Meters keep their own cadence: a late tick sends once and catches up, never bursts. */
+	int64_t now = osc_now_ms();
+	if (s->meter_interval_ms > 0 && now >= s->next_meter_ms) {
+		if (s->router.clients.n_used > 0)
+			osc_meters_send(&s->router);
+		s->next_meter_ms += s->meter_interval_ms;
+		if (s->next_meter_ms < now)
+			s->next_meter_ms = now + s->meter_interval_ms;
+	}
 }
 
 static void handle_message(struct osc_server *s, const struct osc_peer *from,

@@ -18,7 +18,8 @@ struct osc_server;
 
 /* NULL with err filled ("osc.bind: ...") when the socket cannot be opened. */
 struct osc_server *osc_server_new(struct control *control, const char *client_name,
-				  const char *bind_addr, int port, char *err, size_t err_size);
+				  const char *bind_addr, int port, int meter_rate_hz, char *err,
+				  size_t err_size);
 void osc_server_free(struct osc_server *s);
 
 int osc_server_fd(const struct osc_server *s);

@@ -1,0 +1,126 @@
+/*
+ * meters.c - see meters.h.
+ */
+#include "daemon/meters.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static size_t frame_size(int n_lanes)
+{
+	return sizeof(struct meter_frame_header) + sizeof(float) * (size_t)(2 * n_lanes + 4);
+}
+
+int meters_init(struct meters *mt, const struct mixer *m, int n_channels)
+{
+	*mt = (struct meters){ .n_lanes = m->n_lanes };
+	mt->frame_size = frame_size(m->n_lanes);
+	mt->ring_mem = malloc(spsc_mem_size(METERS_RING_SLOTS, (uint32_t)mt->frame_size));
+	mt->rt_frame = calloc(1, mt->frame_size);
+	mt->ctl_frame = calloc(1, mt->frame_size);
+	mt->tick_peak = calloc((size_t)m->n_lanes, sizeof *mt->tick_peak);
+	mt->tick_sum_sq = calloc((size_t)m->n_lanes, sizeof *mt->tick_sum_sq);
+	mt->channel = calloc((size_t)n_channels, sizeof *mt->channel);
+	if (!mt->ring_mem || !mt->rt_frame || !mt->ctl_frame || !mt->tick_peak || !mt->tick_sum_sq ||
+	    !mt->channel) {
+		meters_free(mt);
+		return -ENOMEM;
+	}
+	spsc_init(&mt->ring, mt->ring_mem, METERS_RING_SLOTS, (uint32_t)mt->frame_size);
+	mt->rt_frame_samples = (uint32_t)(m->rate_hz * METERS_FRAME_MS / 1000.0f);
+	for (int ch = 0; ch < n_channels; ch++)
+		mt->channel[ch].peak_db = METER_FLOOR_DB;
+	mt->master[0].peak_db = mt->master[1].peak_db = METER_FLOOR_DB;
+	return 0;
+}
+
+void meters_free(struct meters *mt)
+{
+	free(mt->ring_mem);
+	free(mt->rt_frame);
+	free(mt->ctl_frame);
+	free(mt->tick_peak);
+	free(mt->tick_sum_sq);
+	free(mt->channel);
+	*mt = (struct meters){ 0 };
+}
+
+void meters_rt_post(struct meters *mt, struct mixer *m, uint32_t n_frames)
+{
+	mt->rt_samples += n_frames;
+	if (mt->rt_samples < mt->rt_frame_samples)
+		return;
+
+	struct meter_frame_header *h = (struct meter_frame_header *)(void *)mt->rt_frame;
+	float *peak = (float *)(void *)(h + 1);
+	float *sum_sq = peak + mt->n_lanes;
+	float *master = sum_sq + mt->n_lanes;
+	h->n_samples = mt->rt_samples;
+	h->n_lanes = (uint32_t)mt->n_lanes;
+	for (int g = 0; g < m->n_groups; g++)
+		for (int lane = 0; lane < DSP_LANES; lane++) {
+			peak[g * DSP_LANES + lane] = m->strips[g].meter.peak[lane];
+			sum_sq[g * DSP_LANES + lane] = m->strips[g].meter.sum_sq[lane];
+		}
+	master[0] = m->master.meter.peak[0];
+	master[1] = m->master.meter.peak[1];
+	master[2] = m->master.meter.sum_sq[0];
+	master[3] = m->master.meter.sum_sq[1];
+	if (!spsc_push(&mt->ring, mt->rt_frame))
+		return;   /* keep accumulating; the next period tries again */
+	for (int g = 0; g < m->n_groups; g++)
+		meter_acc_reset(&m->strips[g].meter);
+	meter_acc_reset(&m->master.meter);
+	mt->rt_samples = 0;
+}
+
+static float fmaxf_(float a, float b)
+{
+	return a > b ? a : b;
+}
+
+void meters_update(struct meters *mt, const struct mixer *m, struct control *c, float window_s)
+{
+	const struct meter_frame_header *h = (const void *)mt->ctl_frame;
+	const float *peak = (const float *)(const void *)(h + 1);
+	const float *sum_sq = peak + mt->n_lanes;
+	const float *master = sum_sq + mt->n_lanes;
+
+	while (spsc_pop(&mt->ring, mt->ctl_frame)) {
+		for (int lane = 0; lane < mt->n_lanes; lane++) {
+			mt->tick_peak[lane] = fmaxf_(mt->tick_peak[lane], peak[lane]);
+			mt->tick_sum_sq[lane] += sum_sq[lane];
+		}
+		for (int side = 0; side < 2; side++) {
+			mt->tick_master_peak[side] = fmaxf_(mt->tick_master_peak[side], master[side]);
+			mt->tick_master_sum_sq[side] += master[2 + side];
+		}
+		mt->tick_samples += h->n_samples;
+		c->n_meter_frames++;
+	}
+
+	for (int ch = 0; ch < c->n_channels; ch++) {
+		int lane = m->channel_lane[ch], width = m->channel_is_stereo[ch] ? 2 : 1;
+		float p = 0.0f;
+		double e = 0.0;
+		for (int k = 0; k < width; k++) {
+			p = fmaxf_(p, mt->tick_peak[lane + k]);
+			e += mt->tick_sum_sq[lane + k] / width;
+		}
+		meter_ballistics_update(&mt->channel[ch], p, e, mt->tick_samples, window_s);
+		c->meter_peak_db[ch] = mt->channel[ch].peak_db;
+		c->meter_rms_db[ch] = meter_ballistics_rms_db(&mt->channel[ch]);
+	}
+	for (int side = 0; side < 2; side++) {
+		meter_ballistics_update(&mt->master[side], mt->tick_master_peak[side],
+					mt->tick_master_sum_sq[side], mt->tick_samples, window_s);
+		c->master_peak_db[side] = mt->master[side].peak_db;
+		c->master_rms_db[side] = meter_ballistics_rms_db(&mt->master[side]);
+	}
+	memset(mt->tick_peak, 0, sizeof(float) * (size_t)mt->n_lanes);
+	memset(mt->tick_sum_sq, 0, sizeof(double) * (size_t)mt->n_lanes);
+	mt->tick_master_peak[0] = mt->tick_master_peak[1] = 0.0f;
+	mt->tick_master_sum_sq[0] = mt->tick_master_sum_sq[1] = 0.0;
+	mt->tick_samples = 0;
+}

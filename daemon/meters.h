@@ -1,0 +1,62 @@
+/*
+ * meters.h - meter frames from the audio thread to the control thread.
+ *
+ * The audio thread accumulates peak and energy per lane in the DSP (dsp/meter.h). About
+ * every 10 ms it copies them into a frame and tries to push it on an SPSC ring; only when
+ * the push succeeds are the accumulators cleared, so a full ring costs resolution, never a
+ * peak, and the audio thread never waits. The control thread drains the ring on its tick,
+ * applies ballistics (dsp/meter.c), and stores dBFS values in struct control for queries and
+ * subscribers.
+ *
+ * Frame: header, then peak[n_lanes], sum_sq[n_lanes], master peak[2], master sum_sq[2].
+ */
+#ifndef JMIXD_METERS_H
+#define JMIXD_METERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "daemon/control.h"
+#include "daemon/spsc.h"
+#include "dsp/meter.h"
+#include "dsp/mixer.h"
+
+#define METERS_RING_SLOTS 16
+#define METERS_FRAME_MS 10
+
+struct meter_frame_header {
+	uint32_t n_samples;
+	uint32_t n_lanes;
+};
+
+struct meters {
+	struct spsc ring;
+	void *ring_mem;
+	size_t frame_size;
+	int n_lanes;
+	/* Audio thread only. */
+	unsigned char *rt_frame;
+	uint32_t rt_samples;
+	uint32_t rt_frame_samples;   /* post a frame after this many samples */
+	/* Control thread only. */
+	unsigned char *ctl_frame;
+	float *tick_peak;            /* per lane, since the last tick */
+	double *tick_sum_sq;
+	uint32_t tick_samples;
+	float tick_master_peak[2];
+	double tick_master_sum_sq[2];
+	struct meter_ballistics *channel;
+	struct meter_ballistics master[2];
+};
+
+/* Control thread, before audio. 0 or -ENOMEM. */
+int meters_init(struct meters *mt, const struct mixer *m, int n_channels);
+void meters_free(struct meters *mt);
+
+/* Audio thread, after each period: maybe post a frame. RT-safe. */
+void meters_rt_post(struct meters *mt, struct mixer *m, uint32_t n_frames);
+
+/* Control thread, each tick of window_s seconds: drain, apply ballistics, store in c. */
+void meters_update(struct meters *mt, const struct mixer *m, struct control *c, float window_s);
+
+#endif
