@@ -53,7 +53,7 @@ HARNESS    := $(BUILD)/tests/integration/harness.o
 # dsp/ promises float arithmetic: a silent promotion to double is a bug there.
 $(BUILD)/dsp/%.o: CFLAGS += -Wdouble-promotion
 
-.PHONY: all deps run test unit itests rtguard check bench install clean
+.PHONY: all deps run test unit itests rtguard check bench install clean man
 all: $(BUILD)/jmixd
 
 $(BUILD)/%.o: %.c
@@ -84,6 +84,11 @@ rtguard: $(BUILD)/librtguard.so
 $(BUILD)/librtguard.so: tests/rtguard.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared $< -o $@ -ldl
+
+# The reference tables of the man pages come from the parameter table.
+man: $(BUILD)/jmixd
+	man/splice.sh man/jmixd-osc.7 osc $(BUILD)/jmixd
+	man/splice.sh man/jmixd.conf.5 conf $(BUILD)/jmixd
 
 test: deps
 	tests/run-all.sh

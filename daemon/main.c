@@ -22,6 +22,7 @@
 #include "daemon/control.h"
 #include "daemon/engine.h"
 #include "daemon/log.h"
+#include "daemon/paramdoc.h"
 #include "osc/server.h"
 
 enum exit_code {
@@ -75,7 +76,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "config", required_argument, NULL, 'c' }, { "name", required_argument, NULL, 'n' },
 		{ "port", required_argument, NULL, 'p' },   { "verbose", no_argument, NULL, 'v' },
 		{ "check", no_argument, NULL, 'C' },        { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },      { NULL, 0, NULL, 0 },
+		{ "version", no_argument, NULL, 'V' },
+		{ "print-params", required_argument, NULL, 'P' }, { NULL, 0, NULL, 0 },
 	};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "c:n:p:vhV", longopts, NULL)) != -1) {
@@ -105,6 +107,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 			exit(EXIT_OK);
 		case 'V':
 			printf("jmixd %s\n", JMIXD_VERSION);
+			exit(EXIT_OK);
+		case 'P':   /* for make man: the reference tables of jmixd-osc(7) and jmixd.conf(5) */
+			if (strcmp(optarg, "osc") != 0 && strcmp(optarg, "conf") != 0) {
+				fprintf(stderr, "jmixd: --print-params: osc or conf\n");
+				return -1;
+			}
+			paramdoc_write(stdout, strcmp(optarg, "osc") == 0 ? PARAMDOC_OSC : PARAMDOC_CONF);
 			exit(EXIT_OK);
 		default:
 			usage(stderr);
