@@ -173,14 +173,18 @@ static int load_jack(struct loader *ld, config_t *cfg, struct setup *setup)
 		return fail_at(ld, jack, "jack", "must be a group { ... }");
 	for (int i = 0; i < config_setting_length(jack); i++) {
 		const config_setting_t *s = config_setting_get_elem(jack, (unsigned)i);
-		if (strcmp(config_setting_name(s), "client_name") != 0)
-			return fail_at(ld, s, "jack", "unknown key '%s'", config_setting_name(s));
+		if (strcmp(config_setting_name(s), "client_name") != 0) {
+			char key[96];
+			snprintf(key, sizeof key, "jack.%s", config_setting_name(s));
+			return fail_at(ld, s, key, "unknown key");
+		}
 	}
 	if (read_string(ld, jack, "client_name", "jack.client_name", setup->client_name,
 			sizeof setup->client_name, false) < 0)
 		return -1;
 	if (!*setup->client_name)
-		return fail_at(ld, jack, "jack.client_name", "must not be empty");
+		return fail_at(ld, config_setting_get_member(jack, "client_name"), "jack.client_name",
+			       "must not be empty");
 	return 0;
 }
 
@@ -198,8 +202,11 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 		const config_setting_t *s = config_setting_get_elem(osc, (unsigned)i);
 		const char *name = config_setting_name(s);
 		if (strcmp(name, "bind") != 0 && strcmp(name, "port") != 0 &&
-		    strcmp(name, "meter_rate") != 0)
-			return fail_at(ld, s, "osc", "unknown key '%s'", name);
+		    strcmp(name, "meter_rate") != 0) {
+			char key[96];
+			snprintf(key, sizeof key, "osc.%s", name);
+			return fail_at(ld, s, key, "unknown key");
+		}
 	}
 	if (read_string(ld, osc, "bind", "osc.bind", setup->osc_bind, sizeof setup->osc_bind,
 			false) < 0)
@@ -234,7 +241,8 @@ static int load_ports(struct loader *ld, const config_setting_t *s, const char *
 		strcpy(ports[0], config_setting_get_string(s));
 		return 0;
 	}
-	if (!config_setting_is_aggregate(s))
+	/* A group is an aggregate too, but its member names would be silently ignored. */
+	if (!config_setting_is_array(s) && !config_setting_is_list(s))
 		return fail_at(ld, s, key, "must be a port name or a list of %d port names", n_max);
 	int n = config_setting_length(s);
 	if (n > n_max)
@@ -342,9 +350,51 @@ static int load_channels(struct loader *ld, config_t *cfg, struct setup *setup)
 	return 0;
 }
 
+static int load_state_group(struct loader *ld, config_t *cfg, struct setup *setup)
+{
+	const char *env = getenv("STATE_DIRECTORY");   /* systemd's StateDirectory= */
+	const config_setting_t *state = config_lookup(cfg, "state");
+	char dir[sizeof setup->state_dir] = "state";
+
+	if (env && *env && strlen(env) < sizeof dir)
+		strcpy(dir, env);
+	if (state) {
+		if (!config_setting_is_group(state))
+			return fail_at(ld, state, "state", "must be a group { ... }");
+		for (int i = 0; i < config_setting_length(state); i++) {
+			const config_setting_t *s = config_setting_get_elem(state, (unsigned)i);
+			if (strcmp(config_setting_name(s), "dir") != 0 &&
+			    strcmp(config_setting_name(s), "autosave") != 0) {
+				char key[96];
+				snprintf(key, sizeof key, "state.%s", config_setting_name(s));
+				return fail_at(ld, s, key, "unknown key");
+			}
+		}
+		if (read_string(ld, state, "dir", "state.dir", dir, sizeof dir, false) < 0)
+			return -1;
+		const config_setting_t *autosave = config_setting_get_member(state, "autosave");
+		if (autosave && config_setting_type(autosave) != CONFIG_TYPE_BOOL)
+			return fail_at(ld, autosave, "state.autosave", "must be true or false");
+		if (autosave && !config_setting_get_bool(autosave)) {
+			setup->state_dir[0] = '\0';
+			return 0;
+		}
+	}
+	/* A relative folder lives beside the config file, not wherever jmixd was started. */
+	if (dir[0] == '/' || !strchr(setup->path, '/')) {
+		snprintf(setup->state_dir, sizeof setup->state_dir, "%s", dir);
+	} else {
+		int dir_len = (int)(strrchr(setup->path, '/') - setup->path);
+		if (snprintf(setup->state_dir, sizeof setup->state_dir, "%.*s/%s", dir_len,
+			     setup->path, dir) >= (int)sizeof setup->state_dir)
+			return fail_at(ld, state, "state.dir", "path too long");
+	}
+	return 0;
+}
+
 static int check_top_level(struct loader *ld, config_t *cfg)
 {
-	static const char *const known[] = { "jack", "osc", "master", "channels", NULL };
+	static const char *const known[] = { "jack", "osc", "state", "master", "channels", NULL };
 	const config_setting_t *root = config_root_setting(cfg);
 	for (int i = 0; i < config_setting_length(root); i++) {
 		const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
@@ -353,7 +403,8 @@ static int check_top_level(struct loader *ld, config_t *cfg)
 		while (*k && strcmp(*k, name) != 0)
 			k++;
 		if (!*k)
-			return fail_at(ld, s, name, "unknown section (known: jack, osc, master, channels)");
+			return fail_at(ld, s, name,
+				       "unknown section (known: jack, osc, state, master, channels)");
 	}
 	return 0;
 }
@@ -382,8 +433,8 @@ int config_load(const char *path, struct setup *setup, char *err, int err_size)
 		goto out;
 	}
 	if (check_top_level(&ld, &cfg) < 0 || load_jack(&ld, &cfg, setup) < 0 ||
-	    load_osc(&ld, &cfg, setup) < 0 || load_master(&ld, &cfg, setup) < 0 ||
-	    load_channels(&ld, &cfg, setup) < 0)
+	    load_osc(&ld, &cfg, setup) < 0 || load_state_group(&ld, &cfg, setup) < 0 ||
+	    load_master(&ld, &cfg, setup) < 0 || load_channels(&ld, &cfg, setup) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -414,4 +465,84 @@ int setup_find_channel(const struct setup *setup, const char *name_or_number)
 		if (strcmp(setup->channels[i].name, name_or_number) == 0)
 			return i;
 	return -1;
+}
+
+int config_load_values(FILE *f, const char *path, const struct setup *setup,
+		       float *const *channel_values, float *master_values, char *err, int err_size)
+{
+	static const char *const master_skip[] = { "outputs", "pan_law", NULL };
+	static const char *const channel_skip[] = { "name", "input", "stereo", NULL };
+	struct loader ld = { .path = path, .err = err, .err_size = err_size };
+	config_t cfg;
+	int rc = -1;
+
+	config_init(&cfg);
+	if (config_read(&cfg, f) != CONFIG_TRUE) {
+		snprintf(err, (size_t)err_size, "%s:%d: syntax: %s", path, config_error_line(&cfg),
+			 config_error_text(&cfg));
+		goto out;
+	}
+	const config_setting_t *master = config_lookup(&cfg, "master");
+	if (master) {
+		if (!config_setting_is_group(master)) {
+			fail_at(&ld, master, "master", "must be a group { ... }");
+			goto out;
+		}
+		if (read_params(&ld, master, "master", "", PARAM_MASTER, master_skip,
+				master_values) < 0)
+			goto out;
+	}
+	const config_setting_t *list = config_lookup(&cfg, "channels");
+	if (list && !config_setting_is_list(list)) {
+		fail_at(&ld, list, "channels", "must be a list ( { ... } )");
+		goto out;
+	}
+	for (int i = 0; list && i < config_setting_length(list); i++) {
+		const config_setting_t *s = config_setting_get_elem(list, (unsigned)i);
+		char where[64], key[96];
+		const char *name;
+		snprintf(where, sizeof where, "channels.[%d]", i);
+		snprintf(key, sizeof key, "%s.name", where);
+		if (!config_setting_is_group(s) || !config_setting_lookup_string(s, "name", &name)) {
+			fail_at(&ld, s, key, "each channel needs a name");
+			goto out;
+		}
+		int ch = -1;
+		for (int j = 0; j < setup->n_channels; j++)
+			if (strcmp(setup->channels[j].name, name) == 0)
+				ch = j;
+		if (ch < 0) {
+			fail_at(&ld, config_setting_get_member(s, "name"), key,
+				"no channel named '%s' on this console", name);
+			goto out;
+		}
+		if (read_params(&ld, s, where, "", PARAM_CHANNEL, channel_skip,
+				channel_values[ch]) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	config_destroy(&cfg);
+	return rc;
+}
+
+bool setup_same_topology(const struct setup *a, const struct setup *b, char *why, int why_size)
+{
+	if (strcmp(a->client_name, b->client_name) != 0) {
+		snprintf(why, (size_t)why_size, "jack.client_name changed");
+		return false;
+	}
+	if (a->n_channels != b->n_channels) {
+		snprintf(why, (size_t)why_size, "channel count changed (%d -> %d)", a->n_channels,
+			 b->n_channels);
+		return false;
+	}
+	for (int i = 0; i < a->n_channels; i++) {
+		const struct channel_setup *x = &a->channels[i], *y = &b->channels[i];
+		if (strcmp(x->name, y->name) != 0 || x->is_stereo != y->is_stereo) {
+			snprintf(why, (size_t)why_size, "channel %d changed (name or stereo)", i + 1);
+			return false;
+		}
+	}
+	return true;
 }

@@ -11,6 +11,7 @@
 #define JMIXD_CONFIG_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "daemon/params.h"
 #include "dsp/pan.h"
@@ -28,6 +29,7 @@ struct channel_setup {
 
 struct setup {
 	char path[4096];
+	char state_dir[4096];            /* autosave and scenes; "" = autosave off */
 	char client_name[64];
 	char osc_bind[64];
 	int osc_port;
@@ -46,6 +48,19 @@ struct setup {
 int config_load(const char *path, struct setup *setup, char *err, int err_size);
 
 void config_free(struct setup *setup);
+
+/*
+ * Read a state or scene file (already opened; name is used in messages): the same syntax, values only (master and channels matched by
+ * name; jack, osc, state, input and stereo are ignored, so a config file is also a scene).
+ * Values are validated as in a config and written over channel_values[ch] and
+ * master_values, which the caller passes as copies: on failure (-1, err filled) they may be
+ * half-written and must be thrown away. Control thread.
+ */
+int config_load_values(FILE *f, const char *name, const struct setup *setup,
+		       float *const *channel_values, float *master_values, char *err, int err_size);
+
+/* True when a and b have the same channels, stereo layout, ports and client name. */
+bool setup_same_topology(const struct setup *a, const struct setup *b, char *why, int why_size);
 
 /* Channel index for "3" (1-based) or a channel name; -1 when there is none. */
 int setup_find_channel(const struct setup *setup, const char *name_or_number);

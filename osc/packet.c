@@ -188,6 +188,8 @@ int osc_packet_check(const uint8_t *data, size_t size, struct osc_message_span *
 void osc_packet_path(const uint8_t *data, size_t size, char *path, size_t path_size)
 {
 	size_t i = 0;
+	if (path_size == 0)
+		return;
 	if (size > 0 && data[0] == '/')
 		for (; i < size && i + 1 < path_size && data[i] > 0x20 && data[i] < 0x7f; i++)
 			path[i] = (char)data[i];

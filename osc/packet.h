@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #define OSC_MAX_PACKET 4096        /* our largest legitimate packet is a few hundred bytes */
+#define OSC_MAX_REPLY 16384        /* /info of 128 channels with long names is about 5 kB */
 #define OSC_MAX_PATH 128
 #define OSC_MAX_ARGS 8
 #define OSC_MAX_BUNDLE_DEPTH 4

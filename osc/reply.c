@@ -29,7 +29,7 @@ const char *osc_peer_str(const struct osc_peer *peer, char *buf, size_t size)
 
 int osc_send_message(int fd, const struct osc_peer *peer, const char *path, lo_message m)
 {
-	char buf[OSC_MAX_PACKET];
+	static char buf[OSC_MAX_REPLY];
 	size_t size = lo_message_length(m, path);
 	if (size == 0 || size > sizeof buf)
 		return -EMSGSIZE;
@@ -56,6 +56,17 @@ int osc_send_int(int fd, const struct osc_peer *peer, const char *path, int valu
 	if (!m)
 		return -ENOMEM;
 	lo_message_add_int32(m, value);
+	int rc = osc_send_message(fd, peer, path, m);
+	lo_message_free(m);
+	return rc;
+}
+
+int osc_send_message_s(int fd, const struct osc_peer *peer, const char *path, const char *value)
+{
+	lo_message m = lo_message_new();
+	if (!m)
+		return -ENOMEM;
+	lo_message_add_string(m, value);
 	int rc = osc_send_message(fd, peer, path, m);
 	lo_message_free(m);
 	return rc;

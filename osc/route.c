@@ -20,6 +20,10 @@ enum target_kind {
 	TARGET_UNSUBSCRIBE,
 	TARGET_DUMP,
 	TARGET_METER,
+	TARGET_SCENE_SAVE,
+	TARGET_SCENE_LOAD,
+	TARGET_SCENE_DELETE,
+	TARGET_SCENE_LIST,
 };
 
 static const struct {
@@ -32,6 +36,10 @@ static const struct {
 	{ "/xremote", TARGET_SUBSCRIBE },     /* what X32 surfaces send to stay subscribed */
 	{ "/unsubscribe", TARGET_UNSUBSCRIBE },
 	{ "/dump", TARGET_DUMP },
+	{ "/snapshot/save", TARGET_SCENE_SAVE },
+	{ "/snapshot/load", TARGET_SCENE_LOAD },
+	{ "/snapshot/delete", TARGET_SCENE_DELETE },
+	{ "/snapshot/list", TARGET_SCENE_LIST },
 };
 
 struct target {
@@ -46,23 +54,28 @@ const struct osc_peer *osc_route_reply_peer(const struct osc_router *r, const st
 	return id >= 0 ? &r->clients.client[id].reply_to : from;
 }
 
+void osc_route_log_tick(struct osc_router *r)
+{
+	time_t now = time(NULL);
+	if (now == r->log_window)
+		return;
+	if (r->n_suppressed)
+		log_warn("osc: %d more rejected messages not logged", r->n_suppressed);
+	r->log_window = now;
+	r->n_logged = 0;
+	r->n_suppressed = 0;
+}
+
 void osc_route_reject(struct osc_router *r, const struct osc_peer *from, const char *path,
 		      const char *reason)
 {
 	char peer[80];
-	time_t now = time(NULL);
 
 	r->n_rejected++;
 	osc_send_error(r->fd, osc_route_reply_peer(r, from), path, reason);
 
 	/* A flood of garbage must not become a flood of log lines. */
-	if (now != r->log_window) {
-		if (r->n_suppressed)
-			log_warn("osc: %d more rejected messages not logged", r->n_suppressed);
-		r->log_window = now;
-		r->n_logged = 0;
-		r->n_suppressed = 0;
-	}
+	osc_route_log_tick(r);
 	if (r->n_logged++ < LOG_LINES_PER_SECOND)
 		log_warn("osc: rejected %s from %s: %s", *path ? path : "(no address)",
 			 osc_peer_str(from, peer, sizeof peer), reason);
@@ -177,7 +190,8 @@ static void reply_info(struct osc_router *r, const struct osc_peer *from)
 	lo_message_add_int32(m, (int32_t)c->engine.period);
 	for (int ch = 0; ch < c->n_channels; ch++)
 		lo_message_add_string(m, c->setup->channels[ch].name);
-	osc_send_message(r->fd, from, "/info", m);
+	if (osc_send_message(r->fd, from, "/info", m) < 0)
+		osc_send_error(r->fd, from, "/info", "reply could not be sent");
 	lo_message_free(m);
 }
 
@@ -230,6 +244,47 @@ static void subscribe(struct osc_router *r, const struct osc_peer *from, const c
 	r->n_accepted++;
 }
 
+static void scene_list_reply(struct osc_router *r, const struct osc_peer *to)
+{
+	static char names[256][SCENE_NAME_MAX + 1];
+	int n = scene_list(r->state, names, 256);
+	lo_message m = lo_message_new();
+	if (!m)
+		return;
+	for (int i = 0; i < n; i++)
+		lo_message_add_string(m, names[i]);
+	if (osc_send_message(r->fd, to, "/snapshot/list", m) < 0)
+		osc_send_error(r->fd, to, "/snapshot/list", "too many scenes for one reply");
+	lo_message_free(m);
+}
+
+/* save, load, delete: one string argument, the scene name; the answer echoes it. */
+static void scene_command(struct osc_router *r, const struct osc_peer *from,
+			  const struct osc_peer *to, const char *path, enum target_kind kind,
+			  const char *types, lo_arg **argv, int argc)
+{
+	char err[512];
+	if (argc != 1 || types[0] != 's') {
+		osc_route_reject(r, from, path, "expects one string: the scene name");
+		return;
+	}
+	const char *name = &argv[0]->s;
+	int rc;
+	if (kind == TARGET_SCENE_SAVE)
+		rc = scene_save(r->state, r->control, name, err, sizeof err);
+	else if (kind == TARGET_SCENE_LOAD)
+		rc = scene_load(r->state, r->control, name, err, sizeof err);
+	else
+		rc = scene_delete(r->state, name, err, sizeof err);
+	if (rc < 0) {
+		osc_route_reject(r, from, path, err);
+		return;
+	}
+	log_info("osc: %s %s", path, name);
+	osc_send_message_s(r->fd, to, path, name);
+	r->n_accepted++;
+}
+
 static void reply_value(struct osc_router *r, const struct osc_peer *from, const char *path,
 			const struct target *t)
 {
@@ -273,6 +328,15 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, const 
 		return;
 	case TARGET_DUMP:
 		osc_feedback_dump(r, reply_to);
+		r->n_accepted++;
+		return;
+	case TARGET_SCENE_SAVE:
+	case TARGET_SCENE_LOAD:
+	case TARGET_SCENE_DELETE:
+		scene_command(r, from, reply_to, path, t.kind, types, argv, argc);
+		return;
+	case TARGET_SCENE_LIST:
+		scene_list_reply(r, reply_to);
 		r->n_accepted++;
 		return;
 	case TARGET_METER:

@@ -2,7 +2,8 @@
  * route.h - one OSC message, already pre-filtered and parsed, to its effect.
  *
  * Addresses: /ch/<N|name>/<param>, /master/<param>, each with a /norm twin (0..1 through the
- * parameter's taper); /info, /status, /subscribe [port], /unsubscribe, /dump. No arguments is a query, answered to the sender with the
+ * parameter's taper); /info, /status, /subscribe [port], /unsubscribe, /dump,
+ * /snapshot/{save,load,delete} s and /snapshot/list. No arguments is a query, answered to the sender with the
  * current value. One argument sets. Anything else, and any invalid value, is answered with
  * "/error ss <address> <reason>", logged (rate-limited), and changes nothing.
  */
@@ -14,12 +15,14 @@
 #include <time.h>
 
 #include "daemon/control.h"
+#include "daemon/state.h"
 #include "osc/clients.h"
 #include "osc/reply.h"
 
 struct osc_router {
 	int fd;                      /* the socket replies leave from */
 	struct control *control;
+	struct state *state;
 	const char *client_name;
 	struct osc_clients clients;
 	int64_t started_ms;
@@ -37,6 +40,9 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, const 
 
 /* Where answers to `from` go: a subscriber's listening port, else the sender itself. */
 const struct osc_peer *osc_route_reply_peer(const struct osc_router *r, const struct osc_peer *from);
+
+/* Once a second is enough: report how many rejections were not logged. */
+void osc_route_log_tick(struct osc_router *r);
 
 /* Answer and log a refused message or packet. */
 void osc_route_reject(struct osc_router *r, const struct osc_peer *from, const char *path,

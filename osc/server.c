@@ -65,7 +65,8 @@ static int open_socket(const char *bind_addr, int port, int *bound_port, char *e
 	return fd;
 }
 
-struct osc_server *osc_server_new(struct control *control, const char *client_name,
+struct osc_server *osc_server_new(struct control *control, struct state *state,
+				  const char *client_name,
 				  const char *bind_addr, int port, int meter_rate_hz, char *err,
 				  size_t err_size)
 {
@@ -79,7 +80,7 @@ struct osc_server *osc_server_new(struct control *control, const char *client_na
 		free(s);
 		return NULL;
 	}
-	s->router = (struct osc_router){ .fd = s->fd, .control = control,
+	s->router = (struct osc_router){ .fd = s->fd, .control = control, .state = state,
 					 .client_name = client_name, .started_ms = osc_now_ms() };
 	s->meter_interval_ms = meter_rate_hz > 0 ? 1000 / meter_rate_hz : 0;
 	s->next_meter_ms = osc_now_ms();
@@ -121,6 +122,7 @@ void osc_server_tick(struct osc_server *s)
 		log_info("osc: %d subscription%s expired (not renewed within %d s)", n, n > 1 ? "s" : "",
 			 CLIENT_LEASE_MS / 1000);
 	osc_feedback_flush(&s->router);
+	osc_route_log_tick(&s->router);
 
 	/* Meters keep their own cadence: a late tick sends once and catches up, never bursts. */
 	int64_t now = osc_now_ms();

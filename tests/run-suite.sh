@@ -20,10 +20,9 @@ for bin in "$@"; do
 	"$bin" > "$log" 2>&1
 	rc=$?
 	secs=$(( $(date +%s) - start ))
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$log" | tail -n 1)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | tail -n 1)
-	p=${p:-0}
-	f=${f:-0}
+	# A program may run several cmocka groups: add up every group's summary.
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$log" | awk '{s += $1} END {print s + 0}')
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | awk '{s += $1} END {print s + 0}')
 	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then

@@ -1,0 +1,919 @@
+/*
+ * test_osc_route.c - osc_route_message and osc_route_reject end to end on real sockets: a
+ * config loaded from a real file, a real control, the router's own UDP socket on 127.0.0.1
+ * and a second socket as the client. Messages are serialised and parsed again by liblo (as
+ * the server does), replies are received from the socket and parsed by liblo.
+ *
+ * Also the /norm tapers of the parameter table, row by row.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <lo/lo.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/config.h"
+#include "daemon/control.h"
+#include "daemon/log.h"
+#include "daemon/params.h"
+#include "osc/packet.h"
+#include "osc/reply.h"
+#include "osc/route.h"
+#include "tests/unit/unit_util.h"
+
+#define FIXTURE "tests/fixtures/good-three.cfg"   /* kick, snare, vox */
+
+struct fx {
+	struct setup setup;
+	struct control control;
+	struct osc_router router;
+	int router_fd;
+	int client_fd;
+	struct osc_peer client;        /* the client socket's address: the message's sender */
+	struct sockaddr_in router_addr;
+	float *snapshot;
+	int n_values;
+};
+
+/* ---- sockets ---- */
+
+static int udp_socket(struct sockaddr_in *addr)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	socklen_t len = sizeof *addr;
+	assert_int_equal(getsockname(fd, (struct sockaddr *)addr, &len), 0);
+	return fd;
+}
+
+static int fx_open(struct fx *f, const char *config_path)
+{
+	char err[1024];
+	struct sockaddr_in client_addr;
+
+	memset(f, 0, sizeof *f);
+	if (config_load(config_path, &f->setup, err, sizeof err) < 0) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	if (control_init(&f->control, &f->setup) < 0)
+		return -1;
+	f->router_fd = udp_socket(&f->router_addr);
+	f->client_fd = udp_socket(&client_addr);
+	struct timeval tv = { .tv_sec = 2 };
+	setsockopt(f->client_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	memcpy(&f->client.addr, &client_addr, sizeof client_addr);
+	f->client.len = sizeof client_addr;
+	f->router = (struct osc_router){ .fd = f->router_fd, .control = &f->control,
+					 .client_name = f->setup.client_name };
+	f->n_values = f->control.block_offset[f->control.n_blocks - 1] +
+		      params_scope_count(PARAM_MASTER);
+	f->snapshot = calloc((size_t)f->n_values, sizeof *f->snapshot);
+	return f->snapshot ? 0 : -1;
+}
+
+static void fx_close(struct fx *f)
+{
+	close(f->router_fd);
+	close(f->client_fd);
+	control_free(&f->control);
+	config_free(&f->setup);
+	free(f->snapshot);
+}
+
+static int setup_fx(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	if (!f || fx_open(f, FIXTURE) < 0) {
+		free(f);
+		return -1;
+	}
+	log_set_level(LOG_ERROR);   /* rejections are expected here; the log test turns it on */
+	*state = f;
+	return 0;
+}
+
+static int teardown_fx(void **state)
+{
+	fx_close(*state);
+	free(*state);
+	log_set_level(LOG_INFO);
+	return 0;
+}
+
+/* ---- sending: serialise, pre-filter and parse with liblo, as the server does ---- */
+
+static void route(struct fx *f, const char *path, lo_message m)
+{
+	uint32_t buf[OSC_MAX_PACKET / 4];
+	struct osc_message_span span;
+	const char *reason = "";
+	size_t size = lo_message_length(m, path);
+
+	assert_true(size > 0 && size <= sizeof buf);
+	assert_non_null(lo_message_serialise(m, path, buf, &size));
+	if (osc_packet_check((const uint8_t *)buf, size, &span, 1, &reason) != 1)
+		fail_msg("test message %s refused by the pre-filter: %s", path, reason);
+	int result = 0;
+	lo_message parsed = lo_message_deserialise(buf, size, &result);
+	assert_non_null(parsed);
+	osc_route_message(&f->router, &f->client, path, lo_message_get_types(parsed),
+			  lo_message_get_argv(parsed), lo_message_get_argc(parsed));
+	lo_message_free(parsed);
+	lo_message_free(m);
+}
+
+static lo_message msg_f(float v)
+{
+	lo_message m = lo_message_new();
+	lo_message_add_float(m, v);
+	return m;
+}
+
+static lo_message msg_i(int v)
+{
+	lo_message m = lo_message_new();
+	lo_message_add_int32(m, v);
+	return m;
+}
+
+static lo_message msg_d(double v)
+{
+	lo_message m = lo_message_new();
+	lo_message_add_double(m, v);
+	return m;
+}
+
+static lo_message msg_h(int64_t v)
+{
+	lo_message m = lo_message_new();
+	lo_message_add_int64(m, v);
+	return m;
+}
+
+static lo_message msg_bool(bool v)
+{
+	lo_message m = lo_message_new();
+	if (v)
+		lo_message_add_true(m);
+	else
+		lo_message_add_false(m);
+	return m;
+}
+
+static lo_message msg_none(void)
+{
+	return lo_message_new();
+}
+
+/* ---- receiving ---- */
+
+struct reply {
+	char path[OSC_MAX_PACKET];
+	lo_message m;
+	const char *types;
+	lo_arg **argv;
+	int argc;
+};
+
+/*
+ * liblo's argv points into the message at 4-byte offsets, but union lo_arg wants 8-byte
+ * alignment: read the values without a member access through the misaligned pointer.
+ */
+static const char *arg_s(const struct reply *r, int i)
+{
+	return (const char *)(const void *)r->argv[i];
+}
+
+static float arg_f(const struct reply *r, int i)
+{
+	float v;
+	memcpy(&v, (const void *)r->argv[i], sizeof v);
+	return v;
+}
+
+static int32_t arg_i(const struct reply *r, int i)
+{
+	int32_t v;
+	memcpy(&v, (const void *)r->argv[i], sizeof v);
+	return v;
+}
+
+/* The next reply on the client socket (waits up to 2 s); it must come from the router. */
+static void recv_reply(struct fx *f, struct reply *r)
+{
+	static uint32_t buf[OSC_MAX_PACKET / 4 + 1];
+	struct sockaddr_in from;
+	socklen_t len = sizeof from;
+	ssize_t n = recvfrom(f->client_fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &len);
+	if (n < 0)
+		fail_msg("no reply: %s", strerror(errno));
+	assert_int_equal(from.sin_port, f->router_addr.sin_port);
+	assert_true(n > 0 && memchr(buf, 0, (size_t)n));
+	strcpy(r->path, (const char *)buf);
+	int result = 0;
+	r->m = lo_message_deserialise(buf, (size_t)n, &result);
+	if (!r->m)
+		fail_msg("reply %s: liblo cannot parse it (%d)", r->path, result);
+	r->types = lo_message_get_types(r->m);
+	r->argv = lo_message_get_argv(r->m);
+	r->argc = lo_message_get_argc(r->m);
+}
+
+static void reply_free(struct reply *r)
+{
+	lo_message_free(r->m);
+	r->m = NULL;
+}
+
+/* Loopback UDP is delivered inside sendto(): nothing queued now means nothing was sent. */
+static void expect_no_reply(struct fx *f)
+{
+	char buf[OSC_MAX_PACKET];
+	ssize_t n = recv(f->client_fd, buf, sizeof buf, MSG_DONTWAIT);
+	if (n >= 0)
+		fail_msg("unexpected reply %s", buf);
+	assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+static void expect_float_reply(struct fx *f, const char *path, float value, float tol)
+{
+	struct reply r;
+	recv_reply(f, &r);
+	assert_string_equal(r.path, path);
+	assert_string_equal(r.types, "f");
+	ut_assert_close(arg_f(&r, 0), value, tol);
+	reply_free(&r);
+	expect_no_reply(f);
+}
+
+static void expect_int_reply(struct fx *f, const char *path, int value)
+{
+	struct reply r;
+	recv_reply(f, &r);
+	assert_string_equal(r.path, path);
+	assert_string_equal(r.types, "i");
+	assert_int_equal(arg_i(&r, 0), value);
+	reply_free(&r);
+	expect_no_reply(f);
+}
+
+static void expect_error(struct fx *f, const char *path, const char *reason)
+{
+	struct reply r;
+	recv_reply(f, &r);
+	if (strcmp(r.path, "/error") != 0 || strcmp(r.types, "ss") != 0)
+		fail_msg("%s (expecting \"%s\"): reply %s %s instead of /error ss", path,
+			 reason ? reason : "", r.path, r.types);
+	if (strcmp(arg_s(&r, 0), path) != 0)
+		fail_msg("/error names \"%s\", expected \"%s\"", arg_s(&r, 0), path);
+	if (!*arg_s(&r, 1) || (reason && !strstr(arg_s(&r, 1), reason)))
+		fail_msg("%s: reason \"%s\", expected \"%s\"", path, arg_s(&r, 1),
+			 reason ? reason : "(non-empty)");
+	reply_free(&r);
+	expect_no_reply(f);
+}
+
+/* ---- state ---- */
+
+static float get(struct fx *f, enum param_scope scope, int index, const char *path)
+{
+	struct param_ref ref = { .desc = params_find_path(scope, path), .index = index };
+	assert_non_null(ref.desc);
+	return control_get(&f->control, ref);
+}
+
+#define CH(f, i, p) get(f, PARAM_CHANNEL, i, p)
+#define MASTER(f, p) get(f, PARAM_MASTER, 0, p)
+
+/* A silent, accepted set: the value lands, the sender gets no reply. */
+static void set_ok(struct fx *f, const char *path, lo_message m)
+{
+	uint64_t n_accepted = f->router.n_accepted, n_rejected = f->router.n_rejected;
+	route(f, path, m);
+	expect_no_reply(f);
+	assert_int_equal(f->router.n_accepted, n_accepted + 1);
+	assert_int_equal(f->router.n_rejected, n_rejected);
+}
+
+/* ---- sets ---- */
+
+static void test_set_fader_each_type(void **state)
+{
+	struct fx *f = *state;
+	uint64_t n0 = f->control.n_changes;
+
+	set_ok(f, "/ch/1/fader", msg_f(-10.0f));
+	assert_true(CH(f, 0, "fader") == -10.0f);
+	set_ok(f, "/ch/1/fader", msg_i(-20));
+	assert_true(CH(f, 0, "fader") == -20.0f);
+	set_ok(f, "/ch/1/fader", msg_d(-30.5));
+	assert_true(CH(f, 0, "fader") == -30.5f);
+	set_ok(f, "/ch/1/fader", msg_h(-40));
+	assert_true(CH(f, 0, "fader") == -40.0f);
+	assert_int_equal(f->control.n_changes, n0 + 4);
+
+	/* The same value again, in any type, is not a change. */
+	set_ok(f, "/ch/1/fader", msg_f(-40.0f));
+	set_ok(f, "/ch/1/fader", msg_i(-40));
+	set_ok(f, "/ch/1/fader", msg_d(-40.0));
+	assert_int_equal(f->control.n_changes, n0 + 4);
+
+	/* The ends of the range are inside it. */
+	set_ok(f, "/ch/1/fader", msg_f(10.0f));
+	assert_true(CH(f, 0, "fader") == 10.0f);
+	set_ok(f, "/ch/1/fader", msg_f(-90.0f));
+	assert_true(CH(f, 0, "fader") == -90.0f);
+	/* Other channels untouched. */
+	assert_true(CH(f, 1, "fader") == 0.0f);
+	assert_true(CH(f, 2, "fader") == 0.0f);
+}
+
+static void test_set_pan(void **state)
+{
+	struct fx *f = *state;
+	uint64_t n0 = f->control.n_changes;
+
+	set_ok(f, "/ch/2/pan", msg_f(0.5f));
+	assert_true(CH(f, 1, "pan") == 0.5f);
+	set_ok(f, "/ch/2/pan", msg_i(-1));
+	assert_true(CH(f, 1, "pan") == -1.0f);
+	set_ok(f, "/ch/2/pan", msg_d(1.0));
+	assert_true(CH(f, 1, "pan") == 1.0f);
+	assert_int_equal(f->control.n_changes, n0 + 3);
+	assert_true(CH(f, 0, "pan") == 0.25f);   /* kick, from the fixture */
+}
+
+static void test_set_mute_forms(void **state)
+{
+	static const struct {
+		const char *what;
+		int kind;   /* 0 f, 1 i, 2 bool */
+		float arg;
+		float expect;
+		bool is_change;
+	} steps[] = {
+		{ "f 1.0", 0, 1.0f, 1.0f, true },   { "f 0.0", 0, 0.0f, 0.0f, true },
+		{ "i 1", 1, 1.0f, 1.0f, true },     { "T", 2, 1.0f, 1.0f, false },
+		{ "F", 2, 0.0f, 0.0f, true },       { "F", 2, 0.0f, 0.0f, false },
+		{ "f 0.5", 0, 0.5f, 1.0f, true },   { "i 0", 1, 0.0f, 0.0f, true },
+		{ "f -2.0", 0, -2.0f, 1.0f, true }, { "i 7", 1, 7.0f, 1.0f, false },
+		{ "f -0.0", 0, -0.0f, 0.0f, true }, { "T", 2, 1.0f, 1.0f, true },
+	};
+	struct fx *f = *state;
+
+	assert_true(CH(f, 1, "mute") == 0.0f);
+	for (int i = 0; i < UT_ARRAY_SIZE(steps); i++) {
+		uint64_t n0 = f->control.n_changes;
+		lo_message m = steps[i].kind == 0   ? msg_f(steps[i].arg)
+			       : steps[i].kind == 1 ? msg_i((int)steps[i].arg)
+						    : msg_bool(steps[i].arg != 0.0f);
+		set_ok(f, "/ch/snare/mute", m);
+		if (CH(f, 1, "mute") != steps[i].expect)
+			fail_msg("step %d (%s): mute = %g, expected %g", i, steps[i].what,
+				 (double)CH(f, 1, "mute"), (double)steps[i].expect);
+		if (f->control.n_changes != n0 + (steps[i].is_change ? 1 : 0))
+			fail_msg("step %d (%s): n_changes went %llu -> %llu", i, steps[i].what,
+				 (unsigned long long)n0, (unsigned long long)f->control.n_changes);
+	}
+}
+
+static void test_norm_fader(void **state)
+{
+	static const struct {
+		float norm, db;
+	} points[] = {
+		{ 0.75f, 0.0f },    { 0.5f, -10.0f }, { 0.25f, -30.0f },
+		{ 0.0625f, -60.0f }, { 0.0f, -90.0f }, { 1.0f, 10.0f },
+	};
+	struct fx *f = *state;
+
+	for (int i = 0; i < UT_ARRAY_SIZE(points); i++) {
+		set_ok(f, "/ch/1/fader/norm", msg_f(points[i].norm));
+		ut_assert_close(CH(f, 0, "fader"), points[i].db, 1e-4);
+		/* The query of the twin answers the norm, on the twin's path. */
+		route(f, "/ch/1/fader/norm", msg_none());
+		expect_float_reply(f, "/ch/1/fader/norm", points[i].norm, 1e-6);
+		/* And the plain path answers dB. */
+		route(f, "/ch/1/fader", msg_none());
+		expect_float_reply(f, "/ch/1/fader", points[i].db, 1e-4);
+	}
+	/* Integers and doubles work on the twin too. */
+	set_ok(f, "/ch/2/fader/norm", msg_i(1));
+	assert_true(CH(f, 1, "fader") == 10.0f);
+	set_ok(f, "/ch/2/fader/norm", msg_d(0.5));
+	ut_assert_close(CH(f, 1, "fader"), -10.0f, 1e-4);
+	/* The master has the same twin. */
+	set_ok(f, "/master/fader/norm", msg_f(0.25f));
+	ut_assert_close(MASTER(f, "fader"), -30.0f, 1e-4);
+}
+
+static void test_norm_pan_and_mute(void **state)
+{
+	struct fx *f = *state;
+
+	set_ok(f, "/ch/1/pan/norm", msg_f(0.5f));
+	assert_true(CH(f, 0, "pan") == 0.0f);
+	set_ok(f, "/ch/1/pan/norm", msg_f(0.0f));
+	assert_true(CH(f, 0, "pan") == -1.0f);
+	set_ok(f, "/ch/1/pan/norm", msg_f(1.0f));
+	assert_true(CH(f, 0, "pan") == 1.0f);
+	set_ok(f, "/ch/1/pan/norm", msg_f(0.625f));
+	ut_assert_close(CH(f, 0, "pan"), 0.25f, 1e-6);
+	route(f, "/ch/1/pan/norm", msg_none());
+	expect_float_reply(f, "/ch/1/pan/norm", 0.625f, 1e-6);
+
+	/* A switch's twin rounds: under half is off. */
+	set_ok(f, "/ch/1/mute/norm", msg_f(0.6f));
+	assert_true(CH(f, 0, "mute") == 1.0f);
+	set_ok(f, "/ch/1/mute/norm", msg_f(0.4f));
+	assert_true(CH(f, 0, "mute") == 0.0f);
+	route(f, "/ch/vox/mute/norm", msg_none());
+	expect_float_reply(f, "/ch/vox/mute/norm", 1.0f, 0.0f);
+}
+
+/* ---- queries ---- */
+
+static void test_query_types(void **state)
+{
+	struct fx *f = *state;
+	uint64_t n_changes = f->control.n_changes;
+
+	route(f, "/ch/1/fader", msg_none());
+	expect_float_reply(f, "/ch/1/fader", -6.0f, 0.0f);
+	route(f, "/ch/kick/fader", msg_none());
+	expect_float_reply(f, "/ch/kick/fader", -6.0f, 0.0f);
+	route(f, "/ch/1/pan", msg_none());
+	expect_float_reply(f, "/ch/1/pan", 0.25f, 0.0f);
+	route(f, "/ch/vox/mute", msg_none());
+	expect_int_reply(f, "/ch/vox/mute", 1);
+	route(f, "/ch/2/mute", msg_none());
+	expect_int_reply(f, "/ch/2/mute", 0);
+	route(f, "/master/fader", msg_none());
+	expect_float_reply(f, "/master/fader", -5.0f, 0.0f);
+	route(f, "/master/mute", msg_none());
+	expect_int_reply(f, "/master/mute", 0);
+	assert_int_equal(f->control.n_changes, n_changes);
+	assert_int_equal(f->router.n_accepted, 7);
+	assert_int_equal(f->router.n_rejected, 0);
+}
+
+/* Every row of the table answers a query on /ch/1/<path> or /master/<path>. */
+static void test_every_param_queryable(void **state)
+{
+	struct fx *f = *state;
+
+	for (int i = 0; i < params_count; i++) {
+		const struct param_desc *d = &params_table[i];
+		char path[160];
+		snprintf(path, sizeof path, "%s", d->scope == PARAM_CHANNEL ? "/ch/2/" : "/master/");
+		strncat(path, d->path, sizeof path - strlen(path) - 1);
+		float v = get(f, d->scope, d->scope == PARAM_CHANNEL ? 1 : 0, d->path);
+		route(f, path, msg_none());
+		if (d->type == PARAM_FLOAT)
+			expect_float_reply(f, path, v, 0.0f);
+		else
+			expect_int_reply(f, path, (int)v);
+	}
+}
+
+static void test_info(void **state)
+{
+	static const char *const names[] = { "kick", "snare", "vox" };
+	struct fx *f = *state;
+	struct reply r;
+
+	f->control.engine.sample_rate = 48000;
+	f->control.engine.period = 128;
+	route(f, "/info", msg_none());
+	recv_reply(f, &r);
+	assert_string_equal(r.path, "/info");
+	assert_string_equal(r.types, "ssiiisss");
+	assert_string_equal(arg_s(&r, 0), "jmixd-test");
+	assert_string_equal(arg_s(&r, 1), JMIXD_VERSION);
+	assert_int_equal(arg_i(&r, 2), 3);
+	assert_int_equal(arg_i(&r, 3), 48000);
+	assert_int_equal(arg_i(&r, 4), 128);
+	for (int i = 0; i < 3; i++)
+		assert_string_equal(arg_s(&r, 5 + i), names[i]);
+	reply_free(&r);
+	expect_no_reply(f);
+	assert_int_equal(f->router.n_accepted, 1);
+}
+
+/*
+ * The largest console the config allows: SETUP_MAX_CHANNELS channels with 31-character
+ * names. /info must still be answered (with the names, or with an /error), never dropped.
+ */
+static void test_info_largest_console(void **state)
+{
+	char path[] = "/tmp/jmixd-test-route-XXXXXX";
+	int fd = mkstemp(path);
+	(void)state;
+
+	assert_true(fd >= 0);
+	FILE *file = fdopen(fd, "w");
+	fprintf(file, "channels = (\n");
+	for (int i = 0; i < SETUP_MAX_CHANNELS; i++)
+		fprintf(file, "\t{ name = \"a_rather_long_channel_names_%03d\"; }%s\n", i,
+			i + 1 < SETUP_MAX_CHANNELS ? "," : "");
+	fprintf(file, ");\n");
+	fclose(file);
+
+	struct fx *f = calloc(1, sizeof *f);
+	int rc = fx_open(f, path);
+	unlink(path);
+	assert_int_equal(rc, 0);
+	assert_int_equal(f->setup.n_channels, SETUP_MAX_CHANNELS);
+	assert_int_equal(strlen(f->setup.channels[0].name), SETUP_NAME_MAX - 1);
+
+	route(f, "/info", msg_none());
+	char buf[OSC_MAX_PACKET];
+	ssize_t n = recv(f->client_fd, buf, sizeof buf, MSG_DONTWAIT);
+	int saved_errno = errno;
+	fx_close(f);
+	free(f);
+	if (n < 0)
+		fail_msg("/info on a %d-channel console got no reply at all (%s)",
+			 SETUP_MAX_CHANNELS, strerror(saved_errno));
+	assert_true(strcmp(buf, "/info") == 0 || strcmp(buf, "/error") == 0);
+}
+
+/* ---- addressing ---- */
+
+static void test_channel_by_name_and_number(void **state)
+{
+	struct fx *f = *state;
+
+	set_ok(f, "/ch/kick/fader", msg_f(-3.0f));
+	assert_true(CH(f, 0, "fader") == -3.0f);
+	set_ok(f, "/ch/3/pan", msg_f(-0.5f));
+	assert_true(CH(f, 2, "pan") == -0.5f);
+	set_ok(f, "/ch/vox/pan", msg_f(0.75f));
+	assert_true(CH(f, 2, "pan") == 0.75f);
+	set_ok(f, "/ch/snare/fader", msg_f(-1.5f));
+	assert_true(CH(f, 1, "fader") == -1.5f);
+	set_ok(f, "/ch/2/fader", msg_f(-2.5f));
+	assert_true(CH(f, 1, "fader") == -2.5f);
+	/* A leading zero is still the number. */
+	set_ok(f, "/ch/03/fader", msg_f(-4.0f));
+	assert_true(CH(f, 2, "fader") == -4.0f);
+
+	set_ok(f, "/master/fader", msg_f(-12.0f));
+	assert_true(MASTER(f, "fader") == -12.0f);
+	set_ok(f, "/master/mute", msg_bool(true));
+	assert_true(MASTER(f, "mute") == 1.0f);
+	set_ok(f, "/master/mute", msg_i(0));
+	assert_true(MASTER(f, "mute") == 0.0f);
+	/* The master's values are not a channel's. */
+	assert_true(CH(f, 0, "fader") == -3.0f);
+}
+
+/* ---- errors ---- */
+
+enum arg_kind { A_NONE, A_F, A_I, A_D, A_H, A_T, A_F_BOOL, A_S, A_FF };
+
+struct bad_msg {
+	const char *path;
+	enum arg_kind kind;
+	double value;
+	const char *reason;   /* substring of the /error reason */
+};
+
+static lo_message build(enum arg_kind kind, double value)
+{
+	lo_message m = lo_message_new();
+	switch (kind) {
+	case A_NONE:
+		break;
+	case A_F:
+		lo_message_add_float(m, (float)value);
+		break;
+	case A_I:
+		lo_message_add_int32(m, (int32_t)value);
+		break;
+	case A_D:
+		lo_message_add_double(m, value);
+		break;
+	case A_H:
+		lo_message_add_int64(m, (int64_t)value);
+		break;
+	case A_T:
+		lo_message_add_true(m);
+		break;
+	case A_F_BOOL:
+		lo_message_add_false(m);
+		break;
+	case A_S:
+		lo_message_add_string(m, "-6");
+		break;
+	case A_FF:
+		lo_message_add_float(m, (float)value);
+		lo_message_add_float(m, (float)value);
+		break;
+	}
+	return m;
+}
+
+static void test_errors(void **state)
+{
+	const struct bad_msg cases[] = {
+		{ "/foo", A_NONE, 0, "unknown address" },
+		{ "/foo", A_F, 1, "unknown address" },
+		{ "/ch", A_NONE, 0, "unknown address" },
+		{ "/master", A_F, 0, "unknown address" },
+		{ "/ch/1", A_F, 0, "incomplete channel address" },
+		{ "/ch/kick", A_NONE, 0, "incomplete channel address" },
+		{ "/ch/1/nope", A_F, 1, "unknown parameter" },
+		{ "/ch/1/nope", A_NONE, 0, "unknown parameter" },
+		{ "/ch/1/", A_F, 1, "unknown parameter" },
+		{ "/ch/1/norm", A_F, 1, "unknown parameter" },
+		{ "/ch/1/fader/norm/norm", A_F, 0.5, "unknown parameter" },
+		{ "/ch/1/fader/extra", A_F, 0, "unknown parameter" },
+		{ "/master/nope", A_F, 1, "unknown parameter" },
+		{ "/master/pan", A_F, 0, "unknown parameter" },
+		{ "/ch/0/fader", A_F, 0, "no such channel" },
+		{ "/ch/99/fader", A_F, 0, "no such channel" },
+		{ "/ch/4/fader", A_NONE, 0, "no such channel" },
+		{ "/ch/nobody/fader", A_F, 0, "no such channel" },
+		{ "/ch/Kick/fader", A_F, 0, "no such channel" },
+		{ "/ch//fader", A_F, 0, "no such channel" },
+		{ "/ch/1/fader", A_FF, -3, "expects one argument" },
+		{ "/ch/1/fader", A_S, 0, "got a string" },
+		{ "/ch/1/mute", A_S, 0, "got a string" },
+		{ "/ch/1/fader", A_T, 0, "got a boolean" },
+		{ "/ch/1/pan", A_F_BOOL, 0, "got a boolean" },
+		{ "/master/fader", A_T, 0, "got a boolean" },
+		{ "/ch/1/fader", A_F, NAN, "NaN" },
+		{ "/ch/1/fader", A_D, NAN, "NaN" },
+		{ "/ch/1/mute", A_F, NAN, "NaN" },
+		{ "/ch/1/fader", A_F, INFINITY, "infinite" },
+		{ "/ch/1/fader", A_F, -INFINITY, "infinite" },
+		{ "/ch/1/mute", A_F, INFINITY, "infinite" },
+		{ "/ch/1/fader", A_D, 1e300, "infinite" },
+		{ "/ch/1/fader", A_F, 10.5, "above maximum" },
+		{ "/ch/1/fader", A_I, 11, "above maximum" },
+		{ "/ch/1/fader", A_H, 1e15, "above maximum" },
+		{ "/ch/1/fader", A_F, -90.5, "below minimum" },
+		{ "/ch/1/pan", A_F, -1.5, "below minimum" },
+		{ "/ch/1/pan", A_F, 1.01, "above maximum" },
+		{ "/master/fader", A_F, 11, "above maximum" },
+		{ "/ch/1/fader/norm", A_F, 1.5, "outside 0 .. 1" },
+		{ "/ch/1/fader/norm", A_F, -0.01, "outside 0 .. 1" },
+		{ "/ch/1/fader/norm", A_I, 2, "outside 0 .. 1" },
+		{ "/ch/1/pan/norm", A_F, -1, "outside 0 .. 1" },
+		{ "/ch/1/fader/norm", A_F, NAN, "NaN" },
+		{ "/ch/1/fader/norm", A_F, INFINITY, "infinite" },
+	};
+	struct fx *f = *state;
+
+	for (int i = 0; i < UT_ARRAY_SIZE(cases); i++) {
+		const struct bad_msg *bc = &cases[i];
+		uint64_t n_changes = f->control.n_changes, n_rejected = f->router.n_rejected;
+		uint64_t n_accepted = f->router.n_accepted;
+		memcpy(f->snapshot, f->control.values, sizeof(float) * (size_t)f->n_values);
+
+		route(f, bc->path, build(bc->kind, bc->value));
+		expect_error(f, bc->path, bc->reason);
+		if (memcmp(f->snapshot, f->control.values, sizeof(float) * (size_t)f->n_values) ||
+		    f->control.n_changes != n_changes)
+			fail_msg("case %d (%s): a value changed", i, bc->path);
+		if (f->router.n_rejected != n_rejected + 1 || f->router.n_accepted != n_accepted)
+			fail_msg("case %d (%s): counters %llu accepted, %llu rejected", i, bc->path,
+				 (unsigned long long)f->router.n_accepted,
+				 (unsigned long long)f->router.n_rejected);
+	}
+	/* And the values are still what the fixture says. */
+	assert_true(CH(f, 0, "fader") == -6.0f);
+	assert_true(CH(f, 0, "pan") == 0.25f);
+	assert_true(MASTER(f, "fader") == -5.0f);
+}
+
+/* A refused packet (osc_route_reject from the front door) gets the same answer. */
+static void test_reject_direct(void **state)
+{
+	struct fx *f = *state;
+
+	osc_route_reject(&f->router, &f->client, "/ch/*/fader", "address has a pattern");
+	expect_error(f, "/ch/*/fader", "address has a pattern");
+	osc_route_reject(&f->router, &f->client, "", "empty packet");
+	expect_error(f, "", "empty packet");
+	assert_int_equal(f->router.n_rejected, 2);
+}
+
+/* ---- rate-limited logging ---- */
+
+static int count_lines(const char *text, const char *needle, long *sum_of_numbers)
+{
+	int n = 0;
+	for (const char *p = text; (p = strstr(p, needle)); p += strlen(needle)) {
+		n++;
+		if (sum_of_numbers) {
+			/* "osc: 80 more rejected messages not logged": the number before needle. */
+			const char *q = p;
+			while (q > text && q[-1] == ' ')
+				q--;
+			while (q > text && q[-1] >= '0' && q[-1] <= '9')
+				q--;
+			*sum_of_numbers += atol(q);
+		}
+	}
+	return n;
+}
+
+static void test_reject_log_rate_limited(void **state)
+{
+	enum { N_BURST = 100 };
+	struct fx *f = *state;
+	char log_path[] = "/tmp/jmixd-test-log-XXXXXX";
+	int log_fd = mkstemp(log_path);
+	assert_true(log_fd >= 0);
+	unlink(log_path);
+
+	log_set_level(LOG_INFO);
+	fflush(stderr);
+	int saved = dup(2);
+	assert_true(saved >= 0);
+	assert_int_equal(dup2(log_fd, 2), 2);
+
+	/* Start at the beginning of a second, so the burst most likely fits one window. */
+	time_t t0 = time(NULL);
+	while (time(NULL) == t0)
+		usleep(1000);
+	int n_replies = 0;
+	for (int i = 0; i < N_BURST; i++) {
+		route(f, "/nope", msg_f((float)i));
+		struct reply r;
+		recv_reply(f, &r);
+		n_replies += strcmp(r.path, "/error") == 0 && strcmp(arg_s(&r, 0), "/nope") == 0;
+		reply_free(&r);
+	}
+	/* One more in a later second reports what the burst withheld. */
+	time_t t1 = time(NULL);
+	while (time(NULL) == t1)
+		usleep(1000);
+	route(f, "/nope", msg_none());
+	expect_error(f, "/nope", "unknown address");
+
+	fflush(stderr);
+	assert_int_equal(dup2(saved, 2), 2);
+	close(saved);
+	log_set_level(LOG_ERROR);
+
+	char text[65536];
+	ssize_t n = pread(log_fd, text, sizeof text - 1, 0);
+	close(log_fd);
+	assert_true(n > 0);
+	text[n] = '\0';
+
+	long n_withheld = 0;
+	int n_logged = count_lines(text, "rejected /nope", NULL);
+	int n_summaries = count_lines(text, "more rejected messages not logged", &n_withheld);
+	int n_lines = count_lines(text, "\n", NULL);
+	print_message("%d rejects: %d logged, %d summary lines withholding %ld\n", N_BURST + 1,
+		      n_logged, n_summaries, n_withheld);
+	assert_int_equal(n_replies, N_BURST);
+	assert_int_equal(f->router.n_rejected, N_BURST + 1);
+	assert_true(n_logged >= 1);
+	assert_true(n_lines <= N_BURST / 2);          /* far fewer lines than rejects */
+	assert_true(n_summaries >= 1);
+	assert_int_equal(n_logged + n_withheld, N_BURST + 1);   /* every reject accounted for */
+	assert_int_equal(n_lines, n_logged + n_summaries);
+}
+
+/* ---- the /norm tapers of every row ---- */
+
+static void test_norm_roundtrip_every_row(void **state)
+{
+	(void)state;
+
+	for (int r = 0; r < params_count; r++) {
+		const struct param_desc *d = &params_table[r];
+		const char *reason;
+		float prev = -INFINITY;
+
+		assert_true(param_from_norm(d, 0.0f) == d->min);
+		assert_true(param_from_norm(d, 1.0f) == d->max);
+		assert_true(param_to_norm(d, d->min) == 0.0f);
+		assert_true(param_to_norm(d, d->max) == 1.0f);
+
+		/* norm -> value: valid, monotonic, and back to the same norm. */
+		for (int k = 0; k <= 1000; k++) {
+			float n = (float)k / 1000.0f;
+			float v = param_from_norm(d, n);
+			if (!param_check(d, v, &reason))
+				fail_msg("%s/%s: from_norm(%g) = %g is invalid: %s",
+					 param_scope_name(d->scope), d->path, (double)n, (double)v,
+					 reason);
+			if (v < prev)
+				fail_msg("%s/%s: from_norm not monotonic at %g",
+					 param_scope_name(d->scope), d->path, (double)n);
+			prev = v;
+			if (d->type == PARAM_FLOAT) {
+				float back = param_to_norm(d, v);
+				if (fabsf(back - n) > 1e-3f)
+					fail_msg("%s/%s: to_norm(from_norm(%g)) = %g",
+						 param_scope_name(d->scope), d->path, (double)n,
+						 (double)back);
+			}
+		}
+
+		/* value -> norm on a 1/1000 grid -> value: within one grid step of the value. */
+		if (d->type == PARAM_FLOAT) {
+			for (int k = 0; k <= 1000; k++) {
+				float v = d->min + (d->max - d->min) * (float)k / 1000.0f;
+				float n = param_to_norm(d, v);
+				assert_true(n >= 0.0f && n <= 1.0f);
+				float q = roundf(n * 1000.0f) / 1000.0f;
+				float v2 = param_from_norm(d, q);
+				float lo = param_from_norm(d, fmaxf(q - 0.001f, 0.0f));
+				float hi = param_from_norm(d, fminf(q + 0.001f, 1.0f));
+				float step = fmaxf(v2 - lo, hi - v2);
+				if (fabsf(v2 - v) > step + 1e-5f)
+					fail_msg("%s/%s: %g -> norm %g -> %g, more than one step "
+						 "(%g) away", param_scope_name(d->scope), d->path,
+						 (double)v, (double)q, (double)v2, (double)step);
+			}
+		} else {
+			/* Whole values only; the switch turns at half travel. */
+			for (int k = 0; k <= 1000; k++)
+				assert_true(param_from_norm(d, (float)k / 1000.0f) ==
+					    floorf(param_from_norm(d, (float)k / 1000.0f)));
+			if (d->type == PARAM_BOOL) {
+				assert_true(param_from_norm(d, 0.49f) == 0.0f);
+				assert_true(param_from_norm(d, 0.51f) == 1.0f);
+			}
+		}
+	}
+}
+
+static void test_fader_law_points(void **state)
+{
+	static const float norm[] = { 0.0f, 0.0625f, 0.25f, 0.5f, 0.75f, 1.0f };
+	static const float db[] = { -90.0f, -60.0f, -30.0f, -10.0f, 0.0f, 10.0f };
+	int n_fader_rows = 0;
+	(void)state;
+
+	for (int r = 0; r < params_count; r++) {
+		const struct param_desc *d = &params_table[r];
+		if (d->taper != TAPER_FADER)
+			continue;
+		n_fader_rows++;
+		for (int i = 0; i < UT_ARRAY_SIZE(norm); i++) {
+			if (param_to_norm(d, db[i]) != norm[i])
+				fail_msg("%s: to_norm(%g dB) = %.9g, expected %g", d->path,
+					 (double)db[i], (double)param_to_norm(d, db[i]),
+					 (double)norm[i]);
+			if (param_from_norm(d, norm[i]) != db[i])
+				fail_msg("%s: from_norm(%g) = %.9g dB, expected %g", d->path,
+					 (double)norm[i], (double)param_from_norm(d, norm[i]),
+					 (double)db[i]);
+		}
+		/* Halfway along a segment is halfway in dB. */
+		ut_assert_close(param_from_norm(d, 0.875f), 5.0f, 1e-5);
+		ut_assert_close(param_from_norm(d, 0.375f), -20.0f, 1e-5);
+		ut_assert_close(param_from_norm(d, 0.03125f), -75.0f, 1e-5);
+	}
+	assert_true(n_fader_rows >= 2);   /* channel and master */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_set_fader_each_type, setup_fx, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_set_pan, setup_fx, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_set_mute_forms, setup_fx, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_norm_fader, setup_fx, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_norm_pan_and_mute, setup_fx, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_query_types, setup_fx, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_every_param_queryable, setup_fx, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_info, setup_fx, teardown_fx),
+		cmocka_unit_test(test_info_largest_console),
+		cmocka_unit_test_setup_teardown(test_channel_by_name_and_number, setup_fx,
+						teardown_fx),
+		cmocka_unit_test_setup_teardown(test_errors, setup_fx, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_reject_direct, setup_fx, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_reject_log_rate_limited, setup_fx,
+						teardown_fx),
+		cmocka_unit_test(test_norm_roundtrip_every_row),
+		cmocka_unit_test(test_fader_law_points),
+	};
+	return cmocka_run_group_tests_name("osc route", tests, NULL, NULL) ? 1 : 0;
+}
