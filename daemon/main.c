@@ -23,6 +23,7 @@
 #include "daemon/engine.h"
 #include "daemon/log.h"
 #include "daemon/paramdoc.h"
+#include "daemon/state.h"
 #include "osc/server.h"
 
 enum exit_code {
@@ -45,6 +46,7 @@ struct options {
 
 struct daemon {
 	struct setup setup;
+	struct state state;
 	struct control control;
 	struct engine engine;
 	struct osc_server *osc;
@@ -139,6 +141,7 @@ static int open_fds(struct daemon *d)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		return -errno;
 	d->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -211,6 +214,15 @@ static void try_reconnect(struct daemon *d)
 	d->reconnect_at = after_ms(d->reconnect_delay_ms);
 }
 
+static int64_t monotonic_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void reload_config(struct daemon *d);
+
 static void on_tick(struct daemon *d)
 {
 	uint64_t n;
@@ -221,12 +233,52 @@ static void on_tick(struct daemon *d)
 	engine_poll_events(&d->engine);
 	engine_update_status(&d->engine, 1.0f / TICK_HZ);
 	osc_server_tick(d->osc);
+	state_tick(&d->state, &d->control, monotonic_ms());
+}
+
+/*
+ * SIGHUP: read the config again and apply its values live, as smoothed changes. A change
+ * of topology (channels, ports, names) would need new JACK ports under a running show: it is
+ * refused until restart, and nothing changes.
+ */
+static void reload_config(struct daemon *d)
+{
+	struct setup fresh;
+	char err[1024], why[256];
+	if (config_load(d->setup.path, &fresh, err, sizeof err) < 0) {
+		log_error("reload: %s; nothing changed", err);
+		return;
+	}
+	if (!setup_same_topology(&d->setup, &fresh, why, sizeof why)) {
+		log_error("reload: %s: %s; restart jmixd for that. Nothing changed", d->setup.path, why);
+		config_free(&fresh);
+		return;
+	}
+	const char *reason;
+	int n = 0;
+	uint64_t before = d->control.n_changes;
+	for (int ch = 0; ch < fresh.n_channels; ch++)
+		for (int slot = 0; slot < params_scope_count(PARAM_CHANNEL); slot++)
+			n += control_set(&d->control, (struct param_ref){ params_at(PARAM_CHANNEL, slot), ch },
+					 fresh.channels[ch].values[slot], ORIGIN_NONE, &reason) == 0;
+	for (int slot = 0; slot < params_scope_count(PARAM_MASTER); slot++)
+		n += control_set(&d->control, (struct param_ref){ params_at(PARAM_MASTER, slot), 0 },
+				 fresh.master_values[slot], ORIGIN_NONE, &reason) == 0;
+	log_info("reload: %s: %llu values changed", d->setup.path,
+		 (unsigned long long)(d->control.n_changes - before));
+	(void)n;
+	config_free(&fresh);
 }
 
 static void on_signal(struct daemon *d)
 {
 	struct signalfd_siginfo si;
 	while (read(d->signal_fd, &si, sizeof si) == sizeof si) {
+		if (si.ssi_signo == SIGHUP) {
+			log_info("SIGHUP: reloading %s", d->setup.path);
+			reload_config(d);
+			continue;
+		}
 		log_info("signal %u: shutting down", si.ssi_signo);
 		d->is_running = false;
 	}
@@ -302,12 +354,14 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	log_info("jmixd %s: %s, %d channels", JMIXD_VERSION, opts.config_path, d.setup.n_channels);
 
+	state_open(&d.state, &d.setup);
+	state_restore(&d.state, &d.setup);
 	if (control_init(&d.control, &d.setup) < 0 ||
 	    engine_init(&d.engine, &d.setup, &d.control) < 0 || open_fds(&d) < 0) {
 		log_error("out of memory or file descriptors");
 		goto out;
 	}
-	d.osc = osc_server_new(&d.control, d.setup.client_name, d.setup.osc_bind,
+	d.osc = osc_server_new(&d.control, &d.state, d.setup.client_name, d.setup.osc_bind,
 			       d.setup.osc_port, d.setup.meter_rate_hz, err, sizeof err);
 	if (!d.osc) {
 		log_error("%s", err);
@@ -321,6 +375,8 @@ int main(int argc, char **argv)
 	run_loop(&d);
 	status = EXIT_OK;
 out:
+	state_flush(&d.state, &d.control);
+	state_close(&d.state);
 	engine_free(&d.engine);
 	osc_server_free(d.osc);
 	control_free(&d.control);

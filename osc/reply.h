@@ -25,6 +25,7 @@ int osc_send_message(int fd, const struct osc_peer *peer, const char *path, lo_m
 /* One float, one int, or the error reply "/error ss <path> <reason>". */
 int osc_send_float(int fd, const struct osc_peer *peer, const char *path, float value);
 int osc_send_int(int fd, const struct osc_peer *peer, const char *path, int value);
+int osc_send_message_s(int fd, const struct osc_peer *peer, const char *path, const char *value);
 int osc_send_error(int fd, const struct osc_peer *peer, const char *path, const char *reason);
 
 /*

@@ -15,9 +15,11 @@
 
 struct control;
 struct osc_server;
+struct state;
 
 /* NULL with err filled ("osc.bind: ...") when the socket cannot be opened. */
-struct osc_server *osc_server_new(struct control *control, const char *client_name,
+struct osc_server *osc_server_new(struct control *control, struct state *state,
+				  const char *client_name,
 				  const char *bind_addr, int port, int meter_rate_hz, char *err,
 				  size_t err_size);
 void osc_server_free(struct osc_server *s);

@@ -1,0 +1,70 @@
+/*
+ * state.h - nothing lost: autosave, recovery at start, and scenes.
+ *
+ * Files live in the state folder (config key state.dir): state.cfg (the autosave),
+ * state.cfg.bak (the one before), scenes/<name>.cfg. All are libconfig, in the config's own
+ * syntax (values only), so a saved scene is a readable config fragment.
+ *
+ * Every write is atomic: a temporary file in the same folder, fsync, rename over the
+ * target, fsync of the folder. A power cut leaves either the old file or the new one,
+ * never half of one. Before the state file is replaced, the previous one becomes .bak.
+ *
+ * Scenes are opened relative to the scenes folder (openat, O_NOFOLLOW), with names of
+ * [A-Za-z0-9_-]{1,64}: a name cannot climb out of the folder or follow a planted link.
+ *
+ * Control thread only.
+ */
+#ifndef JMIXD_STATE_H
+#define JMIXD_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "daemon/config.h"
+#include "daemon/control.h"
+
+#define STATE_SAVE_QUIET_MS 300      /* save once changes pause this long ... */
+#define STATE_SAVE_MAX_MS 1000       /* ... or at the latest this long after the first one */
+#define SCENE_NAME_MAX 64
+
+struct state {
+	int dir_fd;                  /* -1: autosave off */
+	int scenes_fd;
+	char dir[4096];
+	uint64_t saved_changes;      /* control->n_changes at the last save */
+	uint64_t seen_changes;
+	int64_t first_unsaved_ms;
+	int64_t last_change_ms;
+	uint64_t n_saves;
+};
+
+/* Open (creating) the folder. A folder that cannot be used turns autosave off, loudly. */
+int state_open(struct state *st, const struct setup *setup);
+void state_close(struct state *st);
+
+/*
+ * Before the control is built: overlay the saved values on the config's, from state.cfg,
+ * else state.cfg.bak, else none; logs which. Returns the source ("state", "backup",
+ * "config").
+ */
+const char *state_restore(struct state *st, struct setup *setup);
+
+/* Each tick: save when changes have paused or waited long enough. */
+void state_tick(struct state *st, struct control *c, int64_t now_ms);
+
+/* Save now if anything changed (at shutdown). */
+void state_flush(struct state *st, struct control *c);
+
+bool scene_name_is_valid(const char *name);
+int scene_save(struct state *st, const struct control *c, const char *name, char *err, int size);
+/* Validate the whole scene first, then apply every value as a smoothed change. */
+int scene_load(struct state *st, struct control *c, const char *name, char *err, int size);
+int scene_delete(struct state *st, const char *name, char *err, int size);
+/* Names of the saved scenes, sorted; returns the count (at most max). */
+int scene_list(struct state *st, char (*names)[SCENE_NAME_MAX + 1], int max);
+
+/* Write the values of c to path atomically (used for state.cfg; exposed for tests). */
+int state_write_at(int dir_fd, const char *file, const struct control *c, bool keep_backup,
+		   char *err, int size);
+
+#endif
