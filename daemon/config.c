@@ -6,8 +6,10 @@
  */
 #include "daemon/config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <libconfig.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,12 +190,120 @@ static int load_jack(struct loader *ld, config_t *cfg, struct setup *setup)
 	return 0;
 }
 
+/*
+ * The default allowlist: this machine and the private address ranges a venue or studio LAN
+ * uses (RFC 1918, link-local, IPv6 unique-local), all with the control role. A desk exposed
+ * by a careless port-forward is then still deaf to the Internet, and a tablet on the band's
+ * Wi-Fi works without configuration.
+ */
+static const char *const default_nets[] = {
+	"127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
+	"::1/128", "fc00::/7", "fe80::/10",
+};
+
+static int parse_net(const char *text, struct setup_net *net)
+{
+	char host[64];
+	const char *slash = strchr(text, '/');
+	size_t len = slash ? (size_t)(slash - text) : strlen(text);
+	if (len == 0 || len >= sizeof host)
+		return -1;
+	memcpy(host, text, len);
+	host[len] = '\0';
+	*net = (struct setup_net){ 0 };
+	if (inet_pton(AF_INET, host, net->addr) == 1)
+		net->family = AF_INET;
+	else if (inet_pton(AF_INET6, host, net->addr) == 1)
+		net->family = AF_INET6;
+	else
+		return -1;
+	int max_bits = net->family == AF_INET ? 32 : 128;
+	net->prefix_bits = max_bits;
+	if (slash) {
+		char *end;
+		long bits = strtol(slash + 1, &end, 10);
+		if (!slash[1] || *end || bits < 0 || bits > max_bits)
+			return -1;
+		net->prefix_bits = (int)bits;
+	}
+	return 0;
+}
+
+static int load_allow(struct loader *ld, const config_setting_t *allow, struct setup *setup)
+{
+	if (!config_setting_is_list(allow))
+		return fail_at(ld, allow, "osc.allow", "must be a list ( { net = ...; role = ...; } )");
+	int n = config_setting_length(allow);
+	if (n > SETUP_MAX_NETS)
+		return fail_at(ld, allow, "osc.allow", "at most %d entries", SETUP_MAX_NETS);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(allow, (unsigned)i);
+		const char *net, *role = "control";
+		char key[64];
+		snprintf(key, sizeof key, "osc.allow.[%d]", i);
+		if (!config_setting_is_group(e) || !config_setting_lookup_string(e, "net", &net))
+			return fail_at(ld, e, key, "needs net = \"address/bits\"");
+		const config_setting_t *r = config_setting_get_member(e, "role");
+		if (r && config_setting_type(r) == CONFIG_TYPE_STRING)
+			role = config_setting_get_string(r);
+		else if (r)
+			return fail_at(ld, r, key, "role must be \"control\" or \"monitor\"");
+		struct setup_net *sn = &setup->nets[i];
+		if (parse_net(net, sn) < 0)
+			return fail_at(ld, config_setting_get_member(e, "net"), key,
+				       "'%s' is not an address or address/bits", net);
+		if (strcmp(role, "control") == 0)
+			sn->role = ROLE_CONTROL;
+		else if (strcmp(role, "monitor") == 0)
+			sn->role = ROLE_MONITOR;
+		else
+			return fail_at(ld, r, key, "role must be \"control\" or \"monitor\"");
+	}
+	setup->n_nets = n;
+	return 0;
+}
+
+static int load_clients(struct loader *ld, const config_setting_t *list, struct setup *setup)
+{
+	if (!config_setting_is_list(list))
+		return fail_at(ld, list, "osc.clients", "must be a list ( { address = ...; port = ...; } )");
+	int n = config_setting_length(list);
+	if (n > SETUP_MAX_CLIENTS)
+		return fail_at(ld, list, "osc.clients", "at most %d clients", SETUP_MAX_CLIENTS);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+		const char *address;
+		int port;
+		char key[64];
+		struct setup_net net;
+		snprintf(key, sizeof key, "osc.clients.[%d]", i);
+		if (!config_setting_is_group(e) || !config_setting_lookup_string(e, "address", &address) ||
+		    !config_setting_lookup_int(e, "port", &port))
+			return fail_at(ld, e, key, "needs address = \"ip\"; port = n;");
+		if (parse_net(address, &net) < 0 || strchr(address, '/'))
+			return fail_at(ld, e, key, "'%s' is not an IP address", address);
+		if (port < 1 || port > 65535)
+			return fail_at(ld, e, key, "port %d is not a UDP port", port);
+		setup->clients[i].family = net.family;
+		memcpy(setup->clients[i].addr, net.addr, sizeof net.addr);
+		setup->clients[i].port = port;
+	}
+	setup->n_clients = n;
+	return 0;
+}
+
 static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 {
 	const config_setting_t *osc = config_lookup(cfg, "osc");
 	strcpy(setup->osc_bind, "0.0.0.0");
 	setup->osc_port = 8000;
 	setup->meter_rate_hz = 25;
+	setup->rate_limit = 20000;
+	setup->n_nets = (int)(sizeof default_nets / sizeof default_nets[0]);
+	for (int i = 0; i < setup->n_nets; i++) {
+		parse_net(default_nets[i], &setup->nets[i]);
+		setup->nets[i].role = ROLE_CONTROL;
+	}
 	if (!osc)
 		return 0;
 	if (!config_setting_is_group(osc))
@@ -202,7 +312,8 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 		const config_setting_t *s = config_setting_get_elem(osc, (unsigned)i);
 		const char *name = config_setting_name(s);
 		if (strcmp(name, "bind") != 0 && strcmp(name, "port") != 0 &&
-		    strcmp(name, "meter_rate") != 0) {
+		    strcmp(name, "meter_rate") != 0 && strcmp(name, "allow") != 0 &&
+		    strcmp(name, "rate_limit") != 0 && strcmp(name, "clients") != 0) {
 			char key[96];
 			snprintf(key, sizeof key, "osc.%s", name);
 			return fail_at(ld, s, key, "unknown key");
@@ -229,6 +340,19 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 			return fail_at(ld, rate, "osc.meter_rate", "%d Hz: must be 0 (off) .. 50", r);
 		setup->meter_rate_hz = r;
 	}
+	const config_setting_t *limit = config_setting_get_member(osc, "rate_limit");
+	if (limit) {
+		if (config_setting_type(limit) != CONFIG_TYPE_INT || config_setting_get_int(limit) < 10)
+			return fail_at(ld, limit, "osc.rate_limit",
+				       "must be a whole number of messages per second, at least 10");
+		setup->rate_limit = config_setting_get_int(limit);
+	}
+	const config_setting_t *allow = config_setting_get_member(osc, "allow");
+	if (allow && load_allow(ld, allow, setup) < 0)
+		return -1;
+	const config_setting_t *clients = config_setting_get_member(osc, "clients");
+	if (clients && load_clients(ld, clients, setup) < 0)
+		return -1;
 	return 0;
 }
 

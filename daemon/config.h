@@ -20,6 +20,29 @@
 #define SETUP_PORT_MAX 320       /* a full JACK port name: client:port */
 #define SETUP_MAX_CHANNELS 128
 
+/* Who may talk to the OSC port (osc.allow), parsed at load so errors name their line. */
+enum access_role {
+	ROLE_NONE,       /* not listed: ignored, no reply */
+	ROLE_MONITOR,    /* may query, subscribe and receive meters */
+	ROLE_CONTROL,    /* may also set parameters and save, load or delete scenes */
+};
+
+struct setup_net {
+	int family;                      /* AF_INET or AF_INET6 */
+	unsigned char addr[16];
+	int prefix_bits;
+	enum access_role role;
+};
+
+struct setup_client {                    /* a subscriber that never expires (osc.clients) */
+	int family;
+	unsigned char addr[16];
+	int port;
+};
+
+#define SETUP_MAX_NETS 32
+#define SETUP_MAX_CLIENTS 16
+
 struct channel_setup {
 	char name[SETUP_NAME_MAX];
 	bool is_stereo;
@@ -34,6 +57,11 @@ struct setup {
 	char osc_bind[64];
 	int osc_port;
 	int meter_rate_hz;               /* meters pushed to subscribers; 0 = off */
+	int rate_limit;                  /* messages per second per source address */
+	int n_nets;
+	struct setup_net nets[SETUP_MAX_NETS];
+	int n_clients;
+	struct setup_client clients[SETUP_MAX_CLIENTS];
 	enum pan_law pan_law;
 	char master_output[2][SETUP_PORT_MAX];
 	float *master_values;            /* PARAM_MASTER slots */

@@ -361,8 +361,7 @@ int main(int argc, char **argv)
 		log_error("out of memory or file descriptors");
 		goto out;
 	}
-	d.osc = osc_server_new(&d.control, &d.state, d.setup.client_name, d.setup.osc_bind,
-			       d.setup.osc_port, d.setup.meter_rate_hz, err, sizeof err);
+	d.osc = osc_server_new(&d.control, &d.state, &d.setup, err, sizeof err);
 	if (!d.osc) {
 		log_error("%s", err);
 		goto out;

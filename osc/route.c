@@ -297,8 +297,8 @@ static void reply_value(struct osc_router *r, const struct osc_peer *from, const
 		osc_send_int(r->fd, from, path, (int)v);
 }
 
-void osc_route_message(struct osc_router *r, const struct osc_peer *from, const char *path,
-		       const char *types, lo_arg **argv, int argc)
+void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum access_role role,
+		       const char *path, const char *types, lo_arg **argv, int argc)
 {
 	struct target t;
 	const char *reason;
@@ -333,6 +333,10 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, const 
 	case TARGET_SCENE_SAVE:
 	case TARGET_SCENE_LOAD:
 	case TARGET_SCENE_DELETE:
+		if (role != ROLE_CONTROL) {
+			osc_route_reject(r, from, path, "not allowed: this address has the monitor role");
+			return;
+		}
 		scene_command(r, from, reply_to, path, t.kind, types, argv, argc);
 		return;
 	case TARGET_SCENE_LIST:
@@ -355,6 +359,10 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, const 
 	}
 	if (argc > 1) {
 		osc_route_reject(r, from, path, "expects one argument (none to query)");
+		return;
+	}
+	if (role != ROLE_CONTROL) {
+		osc_route_reject(r, from, path, "not allowed: this address has the monitor role");
 		return;
 	}
 

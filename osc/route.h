@@ -16,6 +16,7 @@
 
 #include "daemon/control.h"
 #include "daemon/state.h"
+#include "osc/access.h"
 #include "osc/clients.h"
 #include "osc/reply.h"
 
@@ -25,6 +26,7 @@ struct osc_router {
 	struct state *state;
 	const char *client_name;
 	struct osc_clients clients;
+	struct osc_access access;
 	int64_t started_ms;
 	uint64_t n_accepted;
 	uint64_t n_rejected;
@@ -35,8 +37,9 @@ struct osc_router {
 	int n_suppressed;            /* lines withheld in the previous window(s) */
 };
 
-void osc_route_message(struct osc_router *r, const struct osc_peer *from, const char *path,
-		       const char *types, lo_arg **argv, int argc);
+/* role: the sender's, from osc_access_role (ROLE_NONE never reaches here). */
+void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum access_role role,
+		       const char *path, const char *types, lo_arg **argv, int argc);
 
 /* Where answers to `from` go: a subscriber's listening port, else the sender itself. */
 const struct osc_peer *osc_route_reply_peer(const struct osc_router *r, const struct osc_peer *from);

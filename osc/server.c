@@ -7,6 +7,7 @@
 #include <lo/lo.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ struct osc_server {
 	int fd;
 	int port;
 	int meter_interval_ms;       /* 0: meters are not pushed */
+	int64_t last_drop_log_ms;
 	int64_t next_meter_ms;
 	struct osc_router router;
 };
@@ -65,11 +67,32 @@ static int open_socket(const char *bind_addr, int port, int *bound_port, char *e
 	return fd;
 }
 
-struct osc_server *osc_server_new(struct control *control, struct state *state,
-				  const char *client_name,
-				  const char *bind_addr, int port, int meter_rate_hz, char *err,
-				  size_t err_size)
+static void add_static_clients(struct osc_server *s, const struct setup *setup)
 {
+	for (int i = 0; i < setup->n_clients; i++) {
+		const struct setup_client *c = &setup->clients[i];
+		struct osc_peer peer = { 0 };
+		if (c->family == AF_INET) {
+			struct sockaddr_in *in = (struct sockaddr_in *)&peer.addr;
+			in->sin_family = AF_INET;
+			memcpy(&in->sin_addr, c->addr, 4);
+			peer.len = sizeof *in;
+		} else {
+			struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&peer.addr;
+			in6->sin6_family = AF_INET6;
+			memcpy(&in6->sin6_addr, c->addr, 16);
+			peer.len = sizeof *in6;
+		}
+		bool is_new;
+		osc_clients_subscribe(&s->router.clients, &peer, c->port, true, &is_new);
+	}
+}
+
+struct osc_server *osc_server_new(struct control *control, struct state *state,
+				  const struct setup *setup, char *err, size_t err_size)
+{
+	const char *bind_addr = setup->osc_bind;
+	int port = setup->osc_port, meter_rate_hz = setup->meter_rate_hz;
 	struct osc_server *s = calloc(1, sizeof *s);
 	if (!s) {
 		snprintf(err, err_size, "osc: out of memory");
@@ -81,7 +104,10 @@ struct osc_server *osc_server_new(struct control *control, struct state *state,
 		return NULL;
 	}
 	s->router = (struct osc_router){ .fd = s->fd, .control = control, .state = state,
-					 .client_name = client_name, .started_ms = osc_now_ms() };
+					 .client_name = setup->client_name,
+					 .started_ms = osc_now_ms() };
+	osc_access_init(&s->router.access, setup);
+	add_static_clients(s, setup);
 	s->meter_interval_ms = meter_rate_hz > 0 ? 1000 / meter_rate_hz : 0;
 	s->next_meter_ms = osc_now_ms();
 	return s;
@@ -136,7 +162,7 @@ void osc_server_tick(struct osc_server *s)
 }
 
 static void handle_message(struct osc_server *s, const struct osc_peer *from,
-			   const struct osc_message_span *span)
+			   enum access_role role, const struct osc_message_span *span)
 {
 	int result = 0;
 	/* liblo copies the bytes before it touches them; the cast only satisfies its API. */
@@ -146,9 +172,23 @@ static void handle_message(struct osc_server *s, const struct osc_peer *from,
 		osc_route_reject(&s->router, from, path, "malformed message");
 		return;
 	}
-	osc_route_message(&s->router, from, path, lo_message_get_types(m),
+	osc_route_message(&s->router, from, role, path, lo_message_get_types(m),
 			  lo_message_get_argv(m), lo_message_get_argc(m));
 	lo_message_free(m);
+}
+
+/* Dropped without a reply (unknown source, over its rate): log a few, count all. */
+static void log_dropped(struct osc_server *s, const struct osc_peer *from, const char *why)
+{
+	char peer[80];
+	int64_t now = osc_now_ms();
+	if (now - s->last_drop_log_ms < 1000)
+		return;
+	s->last_drop_log_ms = now;
+	log_warn("osc: dropping packets from %s: %s (denied %llu, over rate %llu so far)",
+		 osc_peer_str(from, peer, sizeof peer), why,
+		 (unsigned long long)s->router.access.n_denied,
+		 (unsigned long long)s->router.access.n_limited);
 }
 
 static void handle_packet(struct osc_server *s, const struct osc_peer *from, const uint8_t *data,
@@ -156,7 +196,17 @@ static void handle_packet(struct osc_server *s, const struct osc_peer *from, con
 {
 	struct osc_message_span spans[OSC_MAX_MESSAGES];
 	const char *reason;
+	enum access_role role = osc_access_role(&s->router.access, from);
+	if (role == ROLE_NONE) {
+		s->router.access.n_denied++;
+		log_dropped(s, from, "address not in osc.allow");
+		return;
+	}
 	int n = osc_packet_check(data, size, spans, OSC_MAX_MESSAGES, &reason);
+	if (!osc_access_take(&s->router.access, from, n > 0 ? n : 1, osc_now_ms())) {
+		log_dropped(s, from, "over osc.rate_limit");
+		return;
+	}
 	if (n < 0) {
 		char path[OSC_MAX_PATH + 1];
 		osc_packet_path(data, size > OSC_MAX_PACKET ? OSC_MAX_PACKET : size, path,
@@ -165,7 +215,7 @@ static void handle_packet(struct osc_server *s, const struct osc_peer *from, con
 		return;
 	}
 	for (int i = 0; i < n; i++)
-		handle_message(s, from, &spans[i]);
+		handle_message(s, from, role, &spans[i]);
 }
 
 void osc_server_receive(struct osc_server *s)

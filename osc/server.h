@@ -15,13 +15,13 @@
 
 struct control;
 struct osc_server;
+struct setup;
 struct state;
 
 /* NULL with err filled ("osc.bind: ...") when the socket cannot be opened. */
+/* Socket, access rules, static clients and meter rate come from setup. */
 struct osc_server *osc_server_new(struct control *control, struct state *state,
-				  const char *client_name,
-				  const char *bind_addr, int port, int meter_rate_hz, char *err,
-				  size_t err_size);
+				  const struct setup *setup, char *err, size_t err_size);
 void osc_server_free(struct osc_server *s);
 
 int osc_server_fd(const struct osc_server *s);

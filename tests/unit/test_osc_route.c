@@ -47,6 +47,7 @@ struct fx {
 	struct sockaddr_in router_addr;
 	float *snapshot;
 	int n_values;
+	enum access_role role;         /* the sender's role for route() */
 };
 
 /* ---- sockets ---- */
@@ -134,7 +135,8 @@ static void route(struct fx *f, const char *path, lo_message m)
 	int result = 0;
 	lo_message parsed = lo_message_deserialise(buf, size, &result);
 	assert_non_null(parsed);
-	osc_route_message(&f->router, &f->client, path, lo_message_get_types(parsed),
+	osc_route_message(&f->router, &f->client, f->role ? f->role : ROLE_CONTROL, path,
+			  lo_message_get_types(parsed),
 			  lo_message_get_argv(parsed), lo_message_get_argc(parsed));
 	lo_message_free(parsed);
 	lo_message_free(m);
@@ -292,6 +294,27 @@ static void expect_error(struct fx *f, const char *path, const char *reason)
 }
 
 /* ---- state ---- */
+
+/* A monitor may look but not touch: sets and scene changes are refused, queries answered. */
+static void test_monitor_role_cannot_set(void **state)
+{
+	struct fx *f = *state;
+	f->role = ROLE_MONITOR;
+	uint64_t changes = f->control.n_changes;
+	route(f, "/ch/1/fader", msg_f(-6.0f));
+	expect_error(f, "/ch/1/fader", "monitor role");
+	assert_int_equal(f->control.n_changes, changes);
+	route(f, "/ch/1/fader", lo_message_new());   /* a query is fine */
+	struct reply r;
+	recv_reply(f, &r);
+	assert_string_equal(r.path, "/ch/1/fader");
+	reply_free(&r);
+	lo_message m = lo_message_new();
+	lo_message_add_string(m, "x");
+	route(f, "/snapshot/save", m);
+	expect_error(f, "/snapshot/save", "monitor role");
+	f->role = ROLE_CONTROL;
+}
 
 static float get(struct fx *f, enum param_scope scope, int index, const char *path)
 {
@@ -912,6 +935,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reject_direct, setup_fx, teardown_fx),
 		cmocka_unit_test_setup_teardown(test_reject_log_rate_limited, setup_fx,
 						teardown_fx),
+		cmocka_unit_test_setup_teardown(test_monitor_role_cannot_set, setup_fx, teardown_fx),
 		cmocka_unit_test(test_norm_roundtrip_every_row),
 		cmocka_unit_test(test_fader_law_points),
 	};
