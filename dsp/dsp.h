@@ -28,6 +28,13 @@
 typedef float v4f __attribute__((vector_size(16)));
 typedef int32_t v4i __attribute__((vector_size(16)));
 
+/* Lane shuffle of two vectors (indices 0-3 pick from a, 4-7 from b), GCC and clang alike. */
+#if defined(__clang__)
+#define V4F_SHUFFLE(a, b, i0, i1, i2, i3) __builtin_shufflevector(a, b, i0, i1, i2, i3)
+#else
+#define V4F_SHUFFLE(a, b, i0, i1, i2, i3) __builtin_shuffle(a, b, (v4i){ i0, i1, i2, i3 })
+#endif
+
 /* Below this a gain is silence; also the bottom of every dB range we display. */
 #define DSP_SILENCE_DB (-90.0f)
 
