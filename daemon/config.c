@@ -384,7 +384,8 @@ static int load_ports(struct loader *ld, const config_setting_t *s, const char *
 
 static int load_master(struct loader *ld, config_t *cfg, struct setup *setup)
 {
-	static const char *const structural[] = { "outputs", "pan_law", NULL };
+	static const char *const structural[] = { "outputs", "pan_law", "solo", "solo_outputs",
+						  NULL };
 	const config_setting_t *master = config_lookup(cfg, "master");
 
 	setup->pan_law = PAN_LAW_3DB;
@@ -399,6 +400,20 @@ static int load_master(struct loader *ld, config_t *cfg, struct setup *setup)
 	const config_setting_t *outputs = config_setting_get_member(master, "outputs");
 	if (outputs && load_ports(ld, outputs, "master.outputs", setup->master_output, 2) < 0)
 		return -1;
+	const config_setting_t *solo_out = config_setting_get_member(master, "solo_outputs");
+	if (solo_out && load_ports(ld, solo_out, "master.solo_outputs", setup->solo_output, 2) < 0)
+		return -1;
+	const config_setting_t *solo = config_setting_get_member(master, "solo");
+	if (solo) {
+		const char *mode = config_setting_type(solo) == CONFIG_TYPE_STRING
+					   ? config_setting_get_string(solo) : "";
+		if (strcmp(mode, "pfl") == 0)
+			setup->solo_mode = SOLO_PFL;
+		else if (strcmp(mode, "sip") == 0)
+			setup->solo_mode = SOLO_SIP;
+		else
+			return fail_at(ld, solo, "master.solo", "must be \"pfl\" or \"sip\"");
+	}
 	const config_setting_t *law = config_setting_get_member(master, "pan_law");
 	if (law) {
 		int l = is_number(law) ? pan_law_from_db((float)number_value(law)) : -1;
@@ -654,6 +669,10 @@ bool setup_same_topology(const struct setup *a, const struct setup *b, char *why
 {
 	if (strcmp(a->client_name, b->client_name) != 0) {
 		snprintf(why, (size_t)why_size, "jack.client_name changed");
+		return false;
+	}
+	if (a->solo_mode != b->solo_mode) {
+		snprintf(why, (size_t)why_size, "master.solo changed (it adds or removes ports)");
 		return false;
 	}
 	if (a->n_channels != b->n_channels) {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "daemon/params.h"
+#include "dsp/mixer.h"
 #include "dsp/pan.h"
 
 #define SETUP_NAME_MAX 32        /* channel names: [A-Za-z0-9_-]{1,31} */
@@ -64,6 +65,8 @@ struct setup {
 	struct setup_client clients[SETUP_MAX_CLIENTS];
 	enum pan_law pan_law;
 	char master_output[2][SETUP_PORT_MAX];
+	enum solo_mode solo_mode;
+	char solo_output[2][SETUP_PORT_MAX];
 	float *master_values;            /* PARAM_MASTER slots */
 	int n_channels;
 	struct channel_setup *channels;

@@ -103,6 +103,7 @@ static int build_mixer(struct engine *e, float rate_hz)
 		free(arena);
 		return rc;
 	}
+	mixer_set_solo_mode(&e->mixer, setup->solo_mode);
 	struct meters meters;
 	rc = meters_init(&meters, &e->mixer, setup->n_channels);
 	if (rc < 0) {
@@ -148,6 +149,16 @@ static int register_ports(struct engine *e, char *err, size_t err_size)
 		snprintf(err, err_size, "jack: cannot register the master output ports");
 		return -1;
 	}
+	if (setup->solo_mode == SOLO_PFL) {
+		e->solo_l = jack_port_register(e->client, "solo_L", JACK_DEFAULT_AUDIO_TYPE,
+					       JackPortIsOutput | JackPortIsTerminal, 0);
+		e->solo_r = jack_port_register(e->client, "solo_R", JACK_DEFAULT_AUDIO_TYPE,
+					       JackPortIsOutput | JackPortIsTerminal, 0);
+		if (!e->solo_l || !e->solo_r) {
+			snprintf(err, err_size, "jack: cannot register the solo output ports");
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -175,6 +186,10 @@ static void connect_ports(struct engine *e)
 		connect_one(e, jack_port_name(e->out_l), setup->master_output[0]);
 	if (setup->master_output[1][0])
 		connect_one(e, jack_port_name(e->out_r), setup->master_output[1]);
+	if (e->solo_l && setup->solo_output[0][0])
+		connect_one(e, jack_port_name(e->solo_l), setup->solo_output[0]);
+	if (e->solo_r && setup->solo_output[1][0])
+		connect_one(e, jack_port_name(e->solo_r), setup->solo_output[1]);
 }
 
 int engine_open(struct engine *e, char *err, size_t err_size)
@@ -241,6 +256,7 @@ void engine_close(struct engine *e)
 		jack_deactivate(e->client);
 	jack_client_close(e->client);
 	e->client = NULL;
+	e->solo_l = e->solo_r = NULL;
 	e->control->engine.is_running = false;
 }
 
@@ -270,6 +286,10 @@ void engine_poll_events(struct engine *e)
 		case EVENT_BAD_INPUT:
 			log_warn("audio: non-finite input samples replaced by silence (%llu so far)",
 				 (unsigned long long)ev.value);
+			break;
+		case EVENT_DSP_RESET:
+			log_warn("audio: a filter or dynamics state went non-finite and was reset "
+				 "(%llu lanes so far)", (unsigned long long)ev.value);
 			break;
 		default:
 			break;

@@ -26,6 +26,7 @@
 /* What the audio thread reports to the control thread (on the event ring). */
 enum engine_event_code {
 	EVENT_BAD_INPUT,           /* value: total non-finite input samples replaced so far */
+	EVENT_DSP_RESET,           /* value: total lanes a module reset after NaN/Inf inside it */
 };
 
 struct engine_event {
@@ -42,6 +43,7 @@ struct engine {
 	int n_inputs;
 	jack_port_t **inputs;
 	jack_port_t *out_l, *out_r;
+	jack_port_t *solo_l, *solo_r;   /* the PFL solo bus; NULL in solo-in-place mode */
 
 	/* Built on the first open; rebuilt only if the sample rate changes. */
 	struct mixer mixer;
@@ -55,6 +57,7 @@ struct engine {
 	float *shadow;               /* last values read from each publish block */
 	float *applied;              /* last value handed to the DSP, per parameter */
 	uint64_t rt_reported_bad;
+	uint64_t rt_reported_resets;
 	struct spsc events;
 	void *events_mem;
 

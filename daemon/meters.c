@@ -9,7 +9,7 @@
 
 static size_t frame_size(int n_lanes)
 {
-	return sizeof(struct meter_frame_header) + sizeof(float) * (size_t)(2 * n_lanes + 4);
+	return sizeof(struct meter_frame_header) + sizeof(float) * (size_t)(3 * n_lanes + 4);
 }
 
 int meters_init(struct meters *mt, const struct mixer *m, int n_channels)
@@ -21,9 +21,11 @@ int meters_init(struct meters *mt, const struct mixer *m, int n_channels)
 	mt->ctl_frame = calloc(1, mt->frame_size);
 	mt->tick_peak = calloc((size_t)m->n_lanes, sizeof *mt->tick_peak);
 	mt->tick_sum_sq = calloc((size_t)m->n_lanes, sizeof *mt->tick_sum_sq);
+	mt->tick_gr_db = calloc((size_t)m->n_lanes, sizeof *mt->tick_gr_db);
+	mt->rt_gr_db = calloc((size_t)m->n_lanes, sizeof *mt->rt_gr_db);
 	mt->channel = calloc((size_t)n_channels, sizeof *mt->channel);
 	if (!mt->ring_mem || !mt->rt_frame || !mt->ctl_frame || !mt->tick_peak || !mt->tick_sum_sq ||
-	    !mt->channel) {
+	    !mt->channel || !mt->tick_gr_db || !mt->rt_gr_db) {
 		meters_free(mt);
 		return -ENOMEM;
 	}
@@ -42,6 +44,8 @@ void meters_free(struct meters *mt)
 	free(mt->ctl_frame);
 	free(mt->tick_peak);
 	free(mt->tick_sum_sq);
+	free(mt->tick_gr_db);
+	free(mt->rt_gr_db);
 	free(mt->channel);
 	*mt = (struct meters){ 0 };
 }
@@ -55,7 +59,17 @@ void meters_rt_post(struct meters *mt, struct mixer *m, uint32_t n_frames)
 	struct meter_frame_header *h = (struct meter_frame_header *)(void *)mt->rt_frame;
 	float *peak = (float *)(void *)(h + 1);
 	float *sum_sq = peak + mt->n_lanes;
-	float *master = sum_sq + mt->n_lanes;
+	float *gr_db = sum_sq + mt->n_lanes;
+	float *master = gr_db + mt->n_lanes;
+	for (int g = 0; g < m->n_groups; g++) {
+		v4f gr;
+		dynamics_take_gr_db(&m->strips[g].comp, &gr);
+		for (int lane = 0; lane < DSP_LANES; lane++) {
+			float *held = &mt->rt_gr_db[g * DSP_LANES + lane];
+			*held = gr[lane] > *held ? gr[lane] : *held;
+			gr_db[g * DSP_LANES + lane] = *held;
+		}
+	}
 	h->n_samples = mt->rt_samples;
 	h->n_lanes = (uint32_t)mt->n_lanes;
 	for (int g = 0; g < m->n_groups; g++)
@@ -69,6 +83,8 @@ void meters_rt_post(struct meters *mt, struct mixer *m, uint32_t n_frames)
 	master[3] = m->master.meter.sum_sq[1];
 	if (!spsc_push(&mt->ring, mt->rt_frame))
 		return;   /* keep accumulating; the next period tries again */
+	for (int lane = 0; lane < mt->n_lanes; lane++)
+		mt->rt_gr_db[lane] = 0.0f;
 	for (int g = 0; g < m->n_groups; g++)
 		meter_acc_reset(&m->strips[g].meter);
 	meter_acc_reset(&m->master.meter);
@@ -85,12 +101,14 @@ void meters_update(struct meters *mt, const struct mixer *m, struct control *c, 
 	const struct meter_frame_header *h = (const void *)mt->ctl_frame;
 	const float *peak = (const float *)(const void *)(h + 1);
 	const float *sum_sq = peak + mt->n_lanes;
-	const float *master = sum_sq + mt->n_lanes;
+	const float *gr_db = sum_sq + mt->n_lanes;
+	const float *master = gr_db + mt->n_lanes;
 
 	while (spsc_pop(&mt->ring, mt->ctl_frame)) {
 		for (int lane = 0; lane < mt->n_lanes; lane++) {
 			mt->tick_peak[lane] = fmaxf_(mt->tick_peak[lane], peak[lane]);
 			mt->tick_sum_sq[lane] += sum_sq[lane];
+			mt->tick_gr_db[lane] = fmaxf_(mt->tick_gr_db[lane], gr_db[lane]);
 		}
 		for (int side = 0; side < 2; side++) {
 			mt->tick_master_peak[side] = fmaxf_(mt->tick_master_peak[side], master[side]);
@@ -102,12 +120,14 @@ void meters_update(struct meters *mt, const struct mixer *m, struct control *c, 
 
 	for (int ch = 0; ch < c->n_channels; ch++) {
 		int lane = m->channel_lane[ch], width = m->channel_is_stereo[ch] ? 2 : 1;
-		float p = 0.0f;
+		float p = 0.0f, gr = 0.0f;
 		double e = 0.0;
 		for (int k = 0; k < width; k++) {
 			p = fmaxf_(p, mt->tick_peak[lane + k]);
 			e += mt->tick_sum_sq[lane + k] / width;
+			gr = fmaxf_(gr, mt->tick_gr_db[lane + k]);
 		}
+		c->meter_gr_db[ch] = gr;
 		meter_ballistics_update(&mt->channel[ch], p, e, mt->tick_samples, window_s);
 		c->meter_peak_db[ch] = mt->channel[ch].peak_db;
 		c->meter_rms_db[ch] = meter_ballistics_rms_db(&mt->channel[ch]);
@@ -120,6 +140,7 @@ void meters_update(struct meters *mt, const struct mixer *m, struct control *c, 
 	}
 	memset(mt->tick_peak, 0, sizeof(float) * (size_t)mt->n_lanes);
 	memset(mt->tick_sum_sq, 0, sizeof(double) * (size_t)mt->n_lanes);
+	memset(mt->tick_gr_db, 0, sizeof(float) * (size_t)mt->n_lanes);
 	mt->tick_master_peak[0] = mt->tick_master_peak[1] = 0.0f;
 	mt->tick_master_sum_sq[0] = mt->tick_master_sum_sq[1] = 0.0;
 	mt->tick_samples = 0;

@@ -8,7 +8,8 @@
  * applies ballistics (dsp/meter.c), and stores dBFS values in struct control for queries and
  * subscribers.
  *
- * Frame: header, then peak[n_lanes], sum_sq[n_lanes], master peak[2], master sum_sq[2].
+ * Frame: header, then peak[n_lanes], sum_sq[n_lanes], gr_db[n_lanes], master peak[2],
+ * master sum_sq[2].
  */
 #ifndef JMIXD_METERS_H
 #define JMIXD_METERS_H
@@ -36,12 +37,14 @@ struct meters {
 	int n_lanes;
 	/* Audio thread only. */
 	unsigned char *rt_frame;
+	float *rt_gr_db;             /* compressor gain reduction, max since the last frame */
 	uint32_t rt_samples;
 	uint32_t rt_frame_samples;   /* post a frame after this many samples */
 	/* Control thread only. */
 	unsigned char *ctl_frame;
 	float *tick_peak;            /* per lane, since the last tick */
 	double *tick_sum_sq;
+	float *tick_gr_db;
 	uint32_t tick_samples;
 	float tick_master_peak[2];
 	double tick_master_sum_sq[2];

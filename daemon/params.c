@@ -28,6 +28,181 @@ static void apply_ch_mute(struct mixer *m, int ch, int sub, float v)
 	mixer_set_mute(m, ch, v >= 0.5f);
 }
 
+/* Per-lane module setters, for both sides of a stereo channel alike. */
+#define FOR_LANES(m, ch, s, lane)                                                                \
+	struct strip *strips_[2];                                                                \
+	int lanes_[2];                                                                           \
+	int n_ = mixer_channel_lanes(m, ch, strips_, lanes_);                                    \
+	for (int k_ = 0; k_ < n_; k_++)                                                          \
+		for (struct strip *s = strips_[k_]; s; s = NULL)                                 \
+			for (int lane = lanes_[k_]; lane >= 0; lane = -1)
+
+static void apply_trim(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) strip_set_trim_db(s, lane, v);
+}
+
+static void apply_polarity(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) strip_set_polarity(s, lane, v >= 0.5f);
+}
+
+static void apply_solo(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	mixer_set_solo(m, ch, v >= 0.5f);
+}
+
+static void apply_hpf_on(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) hpf_set_on(&s->hpf, lane, v >= 0.5f);
+}
+
+static void apply_hpf_freq(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) hpf_set_freq_hz(&s->hpf, lane, v);
+}
+
+static void apply_hpf_slope(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) hpf_set_slope(&s->hpf, lane, 12 + 6 * (int)v);
+}
+
+static void apply_gate_on(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) gate_set_on(&s->gate, lane, v >= 0.5f);
+}
+
+static void apply_gate_threshold(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) gate_set_threshold_db(&s->gate, lane, v);
+}
+
+static void apply_gate_range(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) gate_set_range_db(&s->gate, lane, v);
+}
+
+static void apply_gate_attack(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) gate_set_attack_ms(&s->gate, lane, v);
+}
+
+static void apply_gate_hold(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) gate_set_hold_ms(&s->gate, lane, v);
+}
+
+static void apply_gate_release(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) gate_set_release_ms(&s->gate, lane, v);
+}
+
+static void apply_eq_on(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) eq_set_on(&s->eq, lane, v >= 0.5f);
+}
+
+static void apply_band_on(struct mixer *m, int ch, int band, float v)
+{
+	FOR_LANES(m, ch, s, lane) eq_set_band_on(&s->eq, lane, band, v >= 0.5f);
+}
+
+/*
+ * Band types by choice index: every band offers the shelves and the peak; band 1 adds the
+ * low cut and band 4 the high cut as their fourth choice.
+ */
+static enum eq_band_type band_type(int band, int choice)
+{
+	if (choice == 3)
+		return band == 0 ? EQ_LOW_CUT : EQ_HIGH_CUT;
+	return (enum eq_band_type)choice;   /* EQ_LOW_SHELF, EQ_PEAK, EQ_HIGH_SHELF */
+}
+
+static void apply_band_type(struct mixer *m, int ch, int band, float v)
+{
+	FOR_LANES(m, ch, s, lane) eq_set_band_type(&s->eq, lane, band, band_type(band, (int)v));
+}
+
+static void apply_band_freq(struct mixer *m, int ch, int band, float v)
+{
+	FOR_LANES(m, ch, s, lane) eq_set_band_freq_hz(&s->eq, lane, band, v);
+}
+
+static void apply_band_gain(struct mixer *m, int ch, int band, float v)
+{
+	FOR_LANES(m, ch, s, lane) eq_set_band_gain_db(&s->eq, lane, band, v);
+}
+
+static void apply_band_q(struct mixer *m, int ch, int band, float v)
+{
+	FOR_LANES(m, ch, s, lane) eq_set_band_q(&s->eq, lane, band, v);
+}
+
+static void apply_comp_on(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) dynamics_set_on(&s->comp, lane, v >= 0.5f);
+}
+
+static void apply_comp_threshold(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) dynamics_set_threshold_db(&s->comp, lane, v);
+}
+
+/* The top of the ratio range means infinity: a limiter. */
+#define RATIO_LIMIT 100.0f
+
+static void apply_comp_ratio(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	float ratio = v >= RATIO_LIMIT ? INFINITY : (v > DYN_MAX_RATIO ? DYN_MAX_RATIO : v);
+	FOR_LANES(m, ch, s, lane) dynamics_set_ratio(&s->comp, lane, ratio);
+}
+
+static void apply_comp_attack(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) dynamics_set_attack_ms(&s->comp, lane, v);
+}
+
+static void apply_comp_release(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) dynamics_set_release_ms(&s->comp, lane, v);
+}
+
+static void apply_comp_knee(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) dynamics_set_knee_db(&s->comp, lane, v);
+}
+
+static void apply_comp_makeup(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) dynamics_set_makeup_db(&s->comp, lane, v);
+}
+
+static void apply_comp_detect(struct mixer *m, int ch, int sub, float v)
+{
+	(void)sub;
+	FOR_LANES(m, ch, s, lane) dynamics_set_rms(&s->comp, lane, v >= 0.5f);
+}
+
 static void apply_master_fader(struct mixer *m, int index, int sub, float v)
 {
 	(void)index, (void)sub;
@@ -51,6 +226,47 @@ static void apply_master_mute(struct mixer *m, int index, int sub, float v)
 	  .min = 0.0f, .max = 1.0f, .def = def_, .taper = TAPER_LINEAR, .apply = apply_,           \
 	  .doc = doc_ }
 
+#define ROW(path_, type_, unit_, min_, max_, def_, taper_, apply_, doc_)                          \
+	{ .scope = PARAM_CHANNEL, .path = path_, .key = path_, .type = type_, .unit = unit_,      \
+	  .min = min_, .max = max_, .def = def_, .taper = taper_, .apply = apply_, .doc = doc_ }
+/* OSC paths use slashes, config keys dots: "hpf/freq" is hpf.freq in a channel's group. */
+#define ROWK(path_, key_, type_, unit_, min_, max_, def_, taper_, apply_, doc_)                   \
+	{ .scope = PARAM_CHANNEL, .path = path_, .key = key_, .type = type_, .unit = unit_,       \
+	  .min = min_, .max = max_, .def = def_, .taper = taper_, .apply = apply_, .doc = doc_ }
+#define CHOICE(path_, key_, choices_, def_, apply_, doc_)                                         \
+	{ .scope = PARAM_CHANNEL, .path = path_, .key = key_, .type = PARAM_ENUM, .unit = "",     \
+	  .min = 0.0f, .max = (float)(sizeof choices_ / sizeof choices_[0] - 2), .def = def_,    \
+	  .taper = TAPER_LINEAR, .choices = choices_, .apply = apply_, .doc = doc_ }
+
+static const char *const slope_choices[] = { "12", "18", "24", NULL };
+static const char *const detect_choices[] = { "peak", "rms", NULL };
+static const char *const band1_types[] = { "lowshelf", "peak", "highshelf", "lowcut", NULL };
+static const char *const band_types[] = { "lowshelf", "peak", "highshelf", NULL };
+static const char *const band4_types[] = { "lowshelf", "peak", "highshelf", "highcut", NULL };
+
+#define BAND(n, types_, def_type_, def_hz_)                                                      \
+	{ .scope = PARAM_CHANNEL, .path = "eq/" #n "/on", .key = "eq.band" #n ".on",             \
+	  .type = PARAM_BOOL, .unit = "", .min = 0.0f, .max = 1.0f, .def = 1.0f,                 \
+	  .taper = TAPER_LINEAR, .sub = n - 1, .apply = apply_band_on,                            \
+	  .doc = "EQ band " #n " on (a 20 ms crossfade)." },                                      \
+	{ .scope = PARAM_CHANNEL, .path = "eq/" #n "/type", .key = "eq.band" #n ".type",         \
+	  .type = PARAM_ENUM, .unit = "", .min = 0.0f,                                            \
+	  .max = (float)(sizeof types_ / sizeof types_[0] - 2), .def = def_type_,                 \
+	  .taper = TAPER_LINEAR, .choices = types_, .sub = n - 1, .apply = apply_band_type,       \
+	  .doc = "EQ band " #n " type; changing it fades the band out and back in." },            \
+	{ .scope = PARAM_CHANNEL, .path = "eq/" #n "/freq", .key = "eq.band" #n ".freq",         \
+	  .type = PARAM_FLOAT, .unit = "Hz", .min = 20.0f, .max = 20000.0f, .def = def_hz_,       \
+	  .taper = TAPER_LOG, .sub = n - 1, .apply = apply_band_freq,                             \
+	  .doc = "EQ band " #n " frequency (centre, or corner of a shelf or cut)." },             \
+	{ .scope = PARAM_CHANNEL, .path = "eq/" #n "/gain", .key = "eq.band" #n ".gain",         \
+	  .type = PARAM_FLOAT, .unit = "dB", .min = -15.0f, .max = 15.0f, .def = 0.0f,            \
+	  .taper = TAPER_LINEAR, .sub = n - 1, .apply = apply_band_gain,                          \
+	  .doc = "EQ band " #n " gain (no effect on a cut)." },                                   \
+	{ .scope = PARAM_CHANNEL, .path = "eq/" #n "/q", .key = "eq.band" #n ".q",               \
+	  .type = PARAM_FLOAT, .unit = "", .min = 0.3f, .max = 10.0f, .def = 0.7f,                \
+	  .taper = TAPER_LOG, .sub = n - 1, .apply = apply_band_q,                                \
+	  .doc = "EQ band " #n " Q (bandwidth of a peak, slope of a shelf, resonance of a cut)." }
+
 const struct param_desc params_table[] = {
 	FADER(PARAM_CHANNEL, "fader", apply_ch_fader,
 	      "Channel fader; -90 is -inf (off). Glides over 20 ms."),
@@ -58,6 +274,56 @@ const struct param_desc params_table[] = {
 	  .min = -1.0f, .max = 1.0f, .def = 0.0f, .taper = TAPER_LINEAR, .apply = apply_ch_pan,
 	  .doc = "Pan, -1 left .. +1 right, by the configured pan law (balance on stereo channels)." },
 	SWITCH(PARAM_CHANNEL, "mute", 0.0f, apply_ch_mute, "Channel mute (click-free)."),
+	SWITCH(PARAM_CHANNEL, "solo", 0.0f, apply_solo,
+	       "Solo: to the solo bus pre-fader (PFL), or silencing every other channel (SIP)."),
+	ROW("trim", PARAM_FLOAT, "dB", -20.0f, 20.0f, 0.0f, TAPER_LINEAR, apply_trim,
+	    "Input trim, before everything else."),
+	SWITCH(PARAM_CHANNEL, "polarity", 0.0f, apply_polarity,
+	       "Polarity invert (glides through zero in 20 ms)."),
+
+	ROWK("hpf/on", "hpf.on", PARAM_BOOL, "", 0.0f, 1.0f, 0.0f, TAPER_LINEAR, apply_hpf_on,
+	     "High-pass filter on."),
+	ROWK("hpf/freq", "hpf.freq", PARAM_FLOAT, "Hz", 20.0f, 400.0f, 80.0f, TAPER_LOG,
+	     apply_hpf_freq, "High-pass corner (-3 dB), Butterworth."),
+	CHOICE("hpf/slope", "hpf.slope", slope_choices, 0.0f, apply_hpf_slope,
+	       "High-pass slope in dB per octave: 12, 18 or 24."),
+
+	ROWK("gate/on", "gate.on", PARAM_BOOL, "", 0.0f, 1.0f, 0.0f, TAPER_LINEAR, apply_gate_on,
+	     "Gate on."),
+	ROWK("gate/threshold", "gate.threshold", PARAM_FLOAT, "dB", -90.0f, 0.0f, -50.0f,
+	     TAPER_LINEAR, apply_gate_threshold, "Gate opens above this level."),
+	ROWK("gate/range", "gate.range", PARAM_FLOAT, "dB", 0.0f, 90.0f, 60.0f, TAPER_LINEAR,
+	     apply_gate_range, "Attenuation when closed; 90 is silence."),
+	ROWK("gate/attack", "gate.attack", PARAM_FLOAT, "ms", 0.1f, 50.0f, 1.0f, TAPER_LOG,
+	     apply_gate_attack, "Opening time."),
+	ROWK("gate/hold", "gate.hold", PARAM_FLOAT, "ms", 0.0f, 2000.0f, 50.0f, TAPER_LINEAR,
+	     apply_gate_hold, "Time held open after the level falls below the threshold."),
+	ROWK("gate/release", "gate.release", PARAM_FLOAT, "ms", 5.0f, 4000.0f, 200.0f, TAPER_LOG,
+	     apply_gate_release, "Closing time."),
+
+	ROWK("eq/on", "eq.on", PARAM_BOOL, "", 0.0f, 1.0f, 1.0f, TAPER_LINEAR, apply_eq_on,
+	     "Whole EQ on (a 20 ms crossfade)."),
+	BAND(1, band1_types, 0.0f, 100.0f),
+	BAND(2, band_types, 1.0f, 400.0f),
+	BAND(3, band_types, 1.0f, 2500.0f),
+	BAND(4, band4_types, 2.0f, 8000.0f),
+
+	ROWK("comp/on", "comp.on", PARAM_BOOL, "", 0.0f, 1.0f, 0.0f, TAPER_LINEAR, apply_comp_on,
+	     "Compressor on."),
+	ROWK("comp/threshold", "comp.threshold", PARAM_FLOAT, "dB", -60.0f, 0.0f, -20.0f,
+	     TAPER_LINEAR, apply_comp_threshold, "Level where compression starts (knee centre)."),
+	ROWK("comp/ratio", "comp.ratio", PARAM_FLOAT, "", 1.0f, 100.0f, 4.0f, TAPER_LOG,
+	     apply_comp_ratio, "Ratio n:1, 1 .. 20; 100 means infinity (a limiter)."),
+	ROWK("comp/attack", "comp.attack", PARAM_FLOAT, "ms", 0.1f, 200.0f, 10.0f, TAPER_LOG,
+	     apply_comp_attack, "Attack: time to 63 % of a gain change, in dB."),
+	ROWK("comp/release", "comp.release", PARAM_FLOAT, "ms", 5.0f, 2000.0f, 100.0f, TAPER_LOG,
+	     apply_comp_release, "Release: time to 63 % of a recovery, in dB."),
+	ROWK("comp/knee", "comp.knee", PARAM_FLOAT, "dB", 0.0f, 24.0f, 6.0f, TAPER_LINEAR,
+	     apply_comp_knee, "Soft knee width (quadratic, Giannoulis et al. 2012)."),
+	ROWK("comp/makeup", "comp.makeup", PARAM_FLOAT, "dB", 0.0f, 24.0f, 0.0f, TAPER_LINEAR,
+	     apply_comp_makeup, "Makeup gain."),
+	CHOICE("comp/detect", "comp.detect", detect_choices, 0.0f, apply_comp_detect,
+	       "Detector: peak, or RMS over 10 ms."),
 
 	FADER(PARAM_MASTER, "fader", apply_master_fader, "Master fader; -90 is -inf (off)."),
 	SWITCH(PARAM_MASTER, "mute", 0.0f, apply_master_mute, "Master mute (click-free)."),

@@ -48,11 +48,17 @@ static void apply_changed_blocks(struct engine *e) RT_NONBLOCKING
 
 static void report_events(struct engine *e) RT_NONBLOCKING
 {
+	/* A full ring just means the report goes out next period. */
 	if (e->mixer.n_bad_samples != e->rt_reported_bad) {
 		struct engine_event ev = { .code = EVENT_BAD_INPUT, .value = e->mixer.n_bad_samples };
-		/* A full ring just means the report goes out next period. */
 		if (spsc_push(&e->events, &ev))
 			e->rt_reported_bad = e->mixer.n_bad_samples;
+	}
+	uint64_t n_resets = mixer_n_resets(&e->mixer);
+	if (n_resets != e->rt_reported_resets) {
+		struct engine_event ev = { .code = EVENT_DSP_RESET, .value = n_resets };
+		if (spsc_push(&e->events, &ev))
+			e->rt_reported_resets = n_resets;
 	}
 }
 
@@ -63,9 +69,15 @@ int engine_process(jack_nframes_t n_frames, void *arg) RT_NONBLOCKING
 	apply_changed_blocks(e);
 	for (int i = 0; i < e->n_inputs; i++)
 		e->in_bufs[i] = jack_port_get_buffer(e->inputs[i], n_frames);
-	float *out_l = jack_port_get_buffer(e->out_l, n_frames);
-	float *out_r = jack_port_get_buffer(e->out_r, n_frames);
-	mixer_process(&e->mixer, e->in_bufs, out_l, out_r, (int)n_frames);
+	struct mixer_outputs out = {
+		.master_l = jack_port_get_buffer(e->out_l, n_frames),
+		.master_r = jack_port_get_buffer(e->out_r, n_frames),
+	};
+	if (e->solo_l) {
+		out.solo_l = jack_port_get_buffer(e->solo_l, n_frames);
+		out.solo_r = jack_port_get_buffer(e->solo_r, n_frames);
+	}
+	mixer_process(&e->mixer, e->in_bufs, &out, (int)n_frames);
 	meters_rt_post(&e->meters, &e->mixer, n_frames);
 	report_events(e);
 	return 0;

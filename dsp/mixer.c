@@ -144,6 +144,53 @@ void mixer_set_pan_law(struct mixer *m, enum pan_law law)
 		strip_set_pan_law(&m->strips[g], law);
 }
 
+int mixer_channel_lanes(struct mixer *m, int ch, struct strip **strips, int *lanes)
+{
+	int n = channel_width(m, ch);
+	for (int k = 0; k < n; k++) {
+		int lane = m->channel_lane[ch] + k;
+		strips[k] = lane_strip(m, lane);
+		lanes[k] = lane % DSP_LANES;
+	}
+	return n;
+}
+
+/* Solo in place: every lane not soloed goes quiet while any channel is soloed. */
+static void update_solo_in_place(struct mixer *m)
+{
+	bool is_active = m->solo_mode == SOLO_SIP && m->n_soloed > 0;
+	for (int g = 0; g < m->n_groups; g++)
+		for (int lane = 0; lane < DSP_LANES; lane++)
+			strip_set_solo_mute(&m->strips[g], lane,
+					    is_active && !m->strips[g].is_soloed[lane]);
+}
+
+void mixer_set_solo(struct mixer *m, int ch, bool is_soloed)
+{
+	struct strip *s = lane_strip(m, m->channel_lane[ch]);
+	int lane = m->channel_lane[ch] % DSP_LANES;
+	if (s->is_soloed[lane] == is_soloed)
+		return;
+	m->n_soloed += is_soloed ? 1 : -1;
+	for (int k = 0, l = m->channel_lane[ch]; k < channel_width(m, ch); k++, l++)
+		strip_set_solo(lane_strip(m, l), l % DSP_LANES, is_soloed);
+	update_solo_in_place(m);
+}
+
+void mixer_set_solo_mode(struct mixer *m, enum solo_mode mode)
+{
+	m->solo_mode = mode;
+	update_solo_in_place(m);
+}
+
+uint64_t mixer_n_resets(const struct mixer *m)
+{
+	uint64_t n = 0;
+	for (int g = 0; g < m->n_groups; g++)
+		n += m->strips[g].n_resets;
+	return n;
+}
+
 static inline v4f load4(const float *p)
 {
 	v4f v;
@@ -154,14 +201,14 @@ static inline v4f load4(const float *p)
 /* Rows a..d (four ports, four samples each) become four lane frames. */
 static inline void transpose4(v4f *a, v4f *b, v4f *c, v4f *d)
 {
-	v4f t0 = __builtin_shuffle(*a, *b, (v4i){ 0, 4, 1, 5 });
-	v4f t1 = __builtin_shuffle(*a, *b, (v4i){ 2, 6, 3, 7 });
-	v4f t2 = __builtin_shuffle(*c, *d, (v4i){ 0, 4, 1, 5 });
-	v4f t3 = __builtin_shuffle(*c, *d, (v4i){ 2, 6, 3, 7 });
-	*a = __builtin_shuffle(t0, t2, (v4i){ 0, 1, 4, 5 });
-	*b = __builtin_shuffle(t0, t2, (v4i){ 2, 3, 6, 7 });
-	*c = __builtin_shuffle(t1, t3, (v4i){ 0, 1, 4, 5 });
-	*d = __builtin_shuffle(t1, t3, (v4i){ 2, 3, 6, 7 });
+	v4f t0 = V4F_SHUFFLE(*a, *b, 0, 4, 1, 5);
+	v4f t1 = V4F_SHUFFLE(*a, *b, 2, 6, 3, 7);
+	v4f t2 = V4F_SHUFFLE(*c, *d, 0, 4, 1, 5);
+	v4f t3 = V4F_SHUFFLE(*c, *d, 2, 6, 3, 7);
+	*a = V4F_SHUFFLE(t0, t2, 0, 1, 4, 5);
+	*b = V4F_SHUFFLE(t0, t2, 2, 3, 6, 7);
+	*c = V4F_SHUFFLE(t1, t3, 0, 1, 4, 5);
+	*d = V4F_SHUFFLE(t1, t3, 2, 3, 6, 7);
 }
 
 /*
@@ -211,9 +258,10 @@ static void mixer_block_begin(struct mixer *m)
 	master_block_begin(&m->master);
 }
 
-void mixer_process(struct mixer *m, const float *const *in, float *out_l, float *out_r, int n)
+void mixer_process(struct mixer *m, const float *const *in, const struct mixer_outputs *out,
+		   int n)
 {
-	v4f buf[DSP_BLOCK], acc_l[DSP_BLOCK], acc_r[DSP_BLOCK];
+	v4f buf[DSP_BLOCK], acc_l[DSP_BLOCK], acc_r[DSP_BLOCK], pfl_l[DSP_BLOCK], pfl_r[DSP_BLOCK];
 	int done = 0;
 
 	while (done < n) {
@@ -225,6 +273,8 @@ void mixer_process(struct mixer *m, const float *const *in, float *out_l, float 
 
 		memset(acc_l, 0, sizeof(v4f) * (size_t)chunk);
 		memset(acc_r, 0, sizeof(v4f) * (size_t)chunk);
+		memset(pfl_l, 0, sizeof(v4f) * (size_t)chunk);
+		memset(pfl_r, 0, sizeof(v4f) * (size_t)chunk);
 		int input = 0;
 		for (int g = 0; g < m->n_groups; g++) {
 			const float *src[DSP_LANES];
@@ -233,16 +283,21 @@ void mixer_process(struct mixer *m, const float *const *in, float *out_l, float 
 				src[lane] = is_used ? in[input++] : NULL;
 			}
 			m->n_bad_samples += (uint64_t)gather_lanes(src, done, buf, chunk);
-			strip_process(&m->strips[g], buf, acc_l, acc_r, chunk);
+			strip_process(&m->strips[g], buf, acc_l, acc_r, pfl_l, pfl_r, chunk);
 		}
 
 		for (int i = 0; i < chunk; i++)
 			buf[i] = (v4f){ v4f_hsum(acc_l[i]), v4f_hsum(acc_r[i]), 0.0f, 0.0f };
 		master_process(&m->master, buf, chunk);
 		for (int i = 0; i < chunk; i++) {
-			out_l[done + i] = buf[i][0];
-			out_r[done + i] = buf[i][1];
+			out->master_l[done + i] = buf[i][0];
+			out->master_r[done + i] = buf[i][1];
 		}
+		if (out->solo_l && out->solo_r)
+			for (int i = 0; i < chunk; i++) {
+				out->solo_l[done + i] = v4f_hsum(pfl_l[i]);
+				out->solo_r[done + i] = v4f_hsum(pfl_r[i]);
+			}
 
 		done += chunk;
 		m->block_pos = (m->block_pos + chunk) % DSP_BLOCK;

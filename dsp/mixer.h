@@ -25,9 +25,25 @@
 
 #define MIXER_MAX_CHANNELS 256
 
+/*
+ * Solo: PFL (pre-fade listen) sends the soloed channels, pre-fader, to the solo bus and its
+ * own outputs and never touches the master: the audience hears nothing of it. SIP
+ * (solo in place) silences every channel that is not soloed, on the master itself: for a
+ * studio, never for a show.
+ */
+enum solo_mode {
+	SOLO_PFL,
+	SOLO_SIP,
+};
+
 struct mixer_layout {
 	int n_channels;
 	const bool *is_stereo;    /* per channel; NULL = all mono */
+};
+
+struct mixer_outputs {
+	float *master_l, *master_r;
+	float *solo_l, *solo_r;   /* NULL when there is no solo bus */
 };
 
 struct mixer {
@@ -36,6 +52,8 @@ struct mixer {
 	int n_groups;
 	int block_pos;            /* samples already processed in the current DSP_BLOCK */
 	float rate_hz;
+	enum solo_mode solo_mode;
+	int n_soloed;             /* channels with solo on */
 	uint64_t n_bad_samples;   /* non-finite input samples replaced by silence */
 	int *channel_lane;        /* first lane of each channel */
 	bool *channel_is_stereo;
@@ -64,14 +82,26 @@ void mixer_set_fader_db(struct mixer *m, int ch, float db);
 void mixer_set_pan(struct mixer *m, int ch, float pan);
 void mixer_set_mute(struct mixer *m, int ch, bool is_muted);
 void mixer_set_pan_law(struct mixer *m, enum pan_law law);
+void mixer_set_solo(struct mixer *m, int ch, bool is_soloed);
+void mixer_set_solo_mode(struct mixer *m, enum solo_mode mode);
+
+/*
+ * The strip group and lane of each side of channel ch (1 for mono, 2 for stereo): per-lane
+ * module setters reach a channel through this. Returns the count. RT-safe.
+ */
+int mixer_channel_lanes(struct mixer *m, int ch, struct strip **strips, int *lanes);
+
+/* Lanes reset by a module after a non-finite value, all strips together. */
+uint64_t mixer_n_resets(const struct mixer *m);
 
 /* Jump every control to its target without gliding; before audio starts. */
 void mixer_settle(struct mixer *m);
 
 /*
- * Process n frames. in[k] is input port k (mixer_n_inputs of them); out_l and out_r are the
- * master outputs. RT-safe: no allocation, no locks, bounded work.
+ * Process n frames. in[k] is input port k (mixer_n_inputs of them). RT-safe: no allocation,
+ * no locks, bounded work.
  */
-void mixer_process(struct mixer *m, const float *const *in, float *out_l, float *out_r, int n);
+void mixer_process(struct mixer *m, const float *const *in, const struct mixer_outputs *out,
+		   int n);
 
 #endif

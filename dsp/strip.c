@@ -1,12 +1,14 @@
 /*
- * strip.c - see strip.h. The hot loop is the output stage: two multiply-adds per lane frame,
- * with ramps that cost one extra add each only while a control is moving.
+ * strip.c - see strip.h. Each stage runs over the whole lane-frame buffer before the next
+ * (a tight loop per module, state in registers); settled ramps and bypassed modules take
+ * their constant or skip paths, so a strip with nothing switched on costs the output stage.
  */
 #include "dsp/strip.h"
 
 static void strip_update_gains(struct strip *s, int lane)
 {
-	float gain = s->is_muted[lane] ? 0.0f : dsp_db_to_lin(s->fader_db[lane]);
+	bool is_silent = s->is_muted[lane] || s->is_solo_muted[lane];
+	float gain = is_silent ? 0.0f : dsp_db_to_lin(s->fader_db[lane]);
 	float gain_l = 0.0f, gain_r = 0.0f;
 	float bal_l, bal_r;
 
@@ -25,14 +27,35 @@ static void strip_update_gains(struct strip *s, int lane)
 	}
 	ramp_set(&s->out_l, lane, gain * gain_l, s->ramp_samples);
 	ramp_set(&s->out_r, lane, gain * gain_r, s->ramp_samples);
+
+	/* PFL: pre-fader and pre-pan; a mono channel sits in the middle at the law's centre. */
+	float pfl = s->is_soloed[lane] ? 1.0f : 0.0f, centre_l, centre_r;
+	pan_gains(s->pan_law, 0.0f, &centre_l, &centre_r);
+	float pfl_l = s->role[lane] == STRIP_MONO ? centre_l : (s->role[lane] == STRIP_LEFT);
+	float pfl_r = s->role[lane] == STRIP_MONO ? centre_r : (s->role[lane] == STRIP_RIGHT);
+	ramp_set(&s->pfl_l, lane, pfl * pfl_l, s->ramp_samples);
+	ramp_set(&s->pfl_r, lane, pfl * pfl_r, s->ramp_samples);
+}
+
+static void strip_update_input(struct strip *s, int lane)
+{
+	float gain = dsp_db_to_lin(s->trim_db[lane]) * (s->is_inverted[lane] ? -1.0f : 1.0f);
+	ramp_set(&s->in_gain, lane, gain, s->ramp_samples);
 }
 
 void strip_init(struct strip *s, float rate_hz, enum pan_law law)
 {
 	*s = (struct strip){ .pan_law = law };
 	s->ramp_samples = (int)(rate_hz * STRIP_GAIN_RAMP_MS * 0.001f);
+	ramp_init(&s->in_gain, 1.0f);
 	ramp_init(&s->out_l, 0.0f);
 	ramp_init(&s->out_r, 0.0f);
+	ramp_init(&s->pfl_l, 0.0f);
+	ramp_init(&s->pfl_r, 0.0f);
+	hpf_init(&s->hpf, rate_hz);
+	gate_init(&s->gate, rate_hz);
+	eq_init(&s->eq, rate_hz);
+	dynamics_init(&s->comp, rate_hz);
 	meter_acc_reset(&s->meter);
 	for (int lane = 0; lane < DSP_LANES; lane++)
 		s->role[lane] = STRIP_UNUSED;
@@ -45,6 +68,10 @@ void strip_set_role(struct strip *s, int lane, enum strip_role role)
 	/* A lane's role is topology, fixed before audio runs: take the gain at once. */
 	ramp_jump(&s->out_l, lane, s->out_l.target[lane]);
 	ramp_jump(&s->out_r, lane, s->out_r.target[lane]);
+	/* The two sides of a stereo channel share one detector: its image never shifts. */
+	bool is_linked = role == STRIP_LEFT || role == STRIP_RIGHT;
+	dynamics_set_link(&s->comp, lane / 2, is_linked);
+	gate_set_link(&s->gate, lane / 2, is_linked);
 }
 
 void strip_set_fader_db(struct strip *s, int lane, float db)
@@ -71,6 +98,38 @@ void strip_set_mute(struct strip *s, int lane, bool is_muted)
 	strip_update_gains(s, lane);
 }
 
+void strip_set_trim_db(struct strip *s, int lane, float db)
+{
+	if (s->trim_db[lane] == db)
+		return;
+	s->trim_db[lane] = db;
+	strip_update_input(s, lane);
+}
+
+void strip_set_polarity(struct strip *s, int lane, bool is_inverted)
+{
+	if (s->is_inverted[lane] == is_inverted)
+		return;
+	s->is_inverted[lane] = is_inverted;
+	strip_update_input(s, lane);
+}
+
+void strip_set_solo(struct strip *s, int lane, bool is_soloed)
+{
+	if (s->is_soloed[lane] == is_soloed)
+		return;
+	s->is_soloed[lane] = is_soloed;
+	strip_update_gains(s, lane);
+}
+
+void strip_set_solo_mute(struct strip *s, int lane, bool is_solo_muted)
+{
+	if (s->is_solo_muted[lane] == is_solo_muted)
+		return;
+	s->is_solo_muted[lane] = is_solo_muted;
+	strip_update_gains(s, lane);
+}
+
 void strip_set_pan_law(struct strip *s, enum pan_law law)
 {
 	if (s->pan_law == law)
@@ -82,35 +141,91 @@ void strip_set_pan_law(struct strip *s, enum pan_law law)
 
 void strip_settle(struct strip *s)
 {
+	ramp_settle(&s->in_gain);
 	ramp_settle(&s->out_l);
 	ramp_settle(&s->out_r);
+	ramp_settle(&s->pfl_l);
+	ramp_settle(&s->pfl_r);
+	hpf_settle(&s->hpf);
+	gate_settle(&s->gate);
+	eq_settle(&s->eq);
+	dynamics_settle(&s->comp);
 }
 
 void strip_block_begin(struct strip *s)
 {
+	ramp_block_begin(&s->in_gain);
 	ramp_block_begin(&s->out_l);
 	ramp_block_begin(&s->out_r);
+	ramp_block_begin(&s->pfl_l);
+	ramp_block_begin(&s->pfl_r);
+	hpf_block_begin(&s->hpf);
+	gate_block_begin(&s->gate);
+	eq_block_begin(&s->eq);
+	dynamics_block_begin(&s->comp);
 }
 
-void strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, int n)
+/* buf *= ramp, gliding while it moves. */
+static void apply_ramp(struct ramp *r, v4f *buf, int n)
 {
-	meter_acc_run(&s->meter, buf, n);
-	if (s->out_l.is_settled && s->out_r.is_settled) {
-		v4f gain_l = s->out_l.cur, gain_r = s->out_r.cur;
+	if (r->is_settled) {
+		v4f g = r->cur;
+		if (v4f_equal(g, v4f_splat(1.0f)))
+			return;
+		for (int i = 0; i < n; i++)
+			buf[i] *= g;
+		return;
+	}
+	v4f g = r->cur, slope = r->slope;
+	for (int i = 0; i < n; i++) {
+		g += slope;
+		buf[i] *= g;
+	}
+	r->cur = g;
+}
+
+/* acc += buf * ramp (two outputs at once). */
+static void mix_into(struct ramp *rl, struct ramp *rr, const v4f *buf, v4f *acc_l, v4f *acc_r,
+		     int n)
+{
+	if (rl->is_settled && rr->is_settled) {
+		v4f gl = rl->cur, gr = rr->cur;
+		v4f zero = v4f_splat(0.0f);
+		if (v4f_equal(gl, zero) && v4f_equal(gr, zero))
+			return;
 		for (int i = 0; i < n; i++) {
-			acc_l[i] += buf[i] * gain_l;
-			acc_r[i] += buf[i] * gain_r;
+			acc_l[i] += buf[i] * gl;
+			acc_r[i] += buf[i] * gr;
 		}
 		return;
 	}
-	v4f gain_l = s->out_l.cur, slope_l = s->out_l.slope;
-	v4f gain_r = s->out_r.cur, slope_r = s->out_r.slope;
+	v4f gl = rl->cur, sl = rl->slope, gr = rr->cur, sr = rr->slope;
 	for (int i = 0; i < n; i++) {
-		gain_l += slope_l;
-		gain_r += slope_r;
-		acc_l[i] += buf[i] * gain_l;
-		acc_r[i] += buf[i] * gain_r;
+		gl += sl;
+		gr += sr;
+		acc_l[i] += buf[i] * gl;
+		acc_r[i] += buf[i] * gr;
 	}
-	s->out_l.cur = gain_l;
-	s->out_r.cur = gain_r;
+	rl->cur = gl;
+	rr->cur = gr;
+}
+
+static int popcount4(unsigned mask)
+{
+	return (int)(mask & 1) + (int)((mask >> 1) & 1) + (int)((mask >> 2) & 1) + (int)(mask >> 3 & 1);
+}
+
+void strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l, v4f *pfl_r,
+		   int n)
+{
+	apply_ramp(&s->in_gain, buf, n);
+	unsigned reset = hpf_process(&s->hpf, buf, n);
+	reset |= gate_process(&s->gate, buf, n);
+	reset |= eq_process(&s->eq, buf, n);
+	reset |= dynamics_process(&s->comp, buf, n);
+	s->n_resets += (uint64_t)popcount4(reset);
+
+	meter_acc_run(&s->meter, buf, n);
+	mix_into(&s->pfl_l, &s->pfl_r, buf, pfl_l, pfl_r, n);
+	mix_into(&s->out_l, &s->out_r, buf, acc_l, acc_r, n);
 }

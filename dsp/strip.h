@@ -1,10 +1,11 @@
 /*
  * strip.h - the channel strip for one group of four lanes.
  *
- * Signal order (DESIGN.md): input -> trim -> polarity -> high-pass -> gate -> EQ ->
- * compressor -> (pre-fader tap) -> fader + mute -> pan -> master and post-fader sends.
- * Fader, mute and pan fold into one pair of output gains per lane (out_l, out_r), each a
- * 20 ms ramp, so moving any of them is one smoothed multiply per side.
+ * Signal order (DESIGN.md): input -> trim + polarity -> high-pass -> gate -> EQ ->
+ * compressor -> (pre-fader tap: meter, PFL) -> fader + mute + solo -> pan -> master.
+ * Trim and polarity fold into one input gain ramp (a polarity flip glides through zero in
+ * 20 ms instead of jumping); fader, mute, solo-in-place and pan fold into one pair of output
+ * gains per lane (out_l, out_r). Moving any of them is one smoothed multiply.
  *
  * A lane is one mono channel, or one side of a stereo channel. Stereo channels occupy an
  * even/odd lane pair: the left lane feeds only the left bus and the right lane only the
@@ -13,14 +14,25 @@
  * Setters take user units and are RT-safe: the audio thread calls them when a parameter
  * block changes. Glossary:
  *   fader_db, pan, is_muted   the user's settings per lane (pan is balance on stereo lanes)
+ *   trim_db, is_inverted      input gain and polarity per lane
+ *   is_soloed                 this lane's solo button
+ *   is_solo_muted             solo-in-place: another channel is soloed and this one is not
  *   role                      STRIP_MONO, STRIP_LEFT or STRIP_RIGHT per lane
- *   out_l, out_r              ramps of the combined fader * mute * pan gain per side
+ *   in_gain                   ramp of trim * polarity
+ *   out_l, out_r              ramps of the combined fader * mute * solo * pan gain per side
+ *   pfl_l, pfl_r              ramps of the pre-fader listen feed to the solo bus
+ *   hpf, gate, eq, comp       the processing modules (dsp/hpf.h, gate.h, eq.h, dynamics.h)
  *   meter                     peak and energy at the pre-fader tap (what the channel carries)
+ *   gr_db                     the compressor's gain reduction, max since the meters took it
  */
 #ifndef JMIXD_DSP_STRIP_H
 #define JMIXD_DSP_STRIP_H
 
 #include "dsp/dsp.h"
+#include "dsp/dynamics.h"
+#include "dsp/eq.h"
+#include "dsp/gate.h"
+#include "dsp/hpf.h"
 #include "dsp/meter.h"
 #include "dsp/pan.h"
 #include "dsp/ramp.h"
@@ -36,15 +48,27 @@ enum strip_role {
 };
 
 struct strip {
+	struct ramp in_gain;
 	struct ramp out_l;
 	struct ramp out_r;
+	struct ramp pfl_l;
+	struct ramp pfl_r;
+	struct hpf hpf;
+	struct gate gate;
+	struct eq eq;
+	struct dynamics comp;
 	struct meter_acc meter;
 	float fader_db[DSP_LANES];
 	float pan[DSP_LANES];
+	float trim_db[DSP_LANES];
+	bool is_inverted[DSP_LANES];
 	bool is_muted[DSP_LANES];
+	bool is_soloed[DSP_LANES];
+	bool is_solo_muted[DSP_LANES];
 	enum strip_role role[DSP_LANES];
 	enum pan_law pan_law;
 	int ramp_samples;
+	uint64_t n_resets;           /* lanes reset after a non-finite value inside a module */
 };
 
 /* Control thread: defaults are fader 0 dB, centre, unmuted, with no glide. */
@@ -55,6 +79,11 @@ void strip_set_fader_db(struct strip *s, int lane, float db);
 void strip_set_pan(struct strip *s, int lane, float pan);
 void strip_set_mute(struct strip *s, int lane, bool is_muted);
 void strip_set_pan_law(struct strip *s, enum pan_law law);
+void strip_set_trim_db(struct strip *s, int lane, float db);          /* -20 .. +20 */
+void strip_set_polarity(struct strip *s, int lane, bool is_inverted);
+void strip_set_solo(struct strip *s, int lane, bool is_soloed);
+/* Solo-in-place: silence this lane because others are soloed (the mixer decides). */
+void strip_set_solo_mute(struct strip *s, int lane, bool is_solo_muted);
 
 /* Reach every target at once (before audio starts). RT-safe. */
 void strip_settle(struct strip *s);
@@ -64,9 +93,10 @@ void strip_block_begin(struct strip *s);
 
 /*
  * Run n (<= DSP_BLOCK, inside the current block) lane frames of buf through the strip and
- * add its left and right contributions to the per-lane accumulators acc_l and acc_r.
- * RT-safe.
+ * add its contributions to the per-lane accumulators: acc_l, acc_r (the master) and
+ * pfl_l, pfl_r (the solo bus, pre-fader). RT-safe.
  */
-void strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, int n);
+void strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l, v4f *pfl_r,
+		   int n);
 
 #endif

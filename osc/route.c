@@ -369,7 +369,17 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum a
 	const struct param_desc *d = t.ref.desc;
 	bool is_switch = d->type == PARAM_BOOL;
 	float v;
-	if (arg_number(types[0], argv[0], is_switch, &v, &reason) < 0) {
+	if (d->type == PARAM_ENUM && types[0] == 's' && !t.is_norm) {
+		/* A choice by name: /ch/1/hpf/slope s 24, /ch/1/eq/4/type s highcut. */
+		int i = 0;
+		while (d->choices[i] && strcmp(d->choices[i], &argv[0]->s) != 0)
+			i++;
+		if (!d->choices[i]) {
+			osc_route_reject(r, from, path, "not one of the choices");
+			return;
+		}
+		v = (float)i;
+	} else if (arg_number(types[0], argv[0], is_switch, &v, &reason) < 0) {
 		osc_route_reject(r, from, path, reason);
 		return;
 	}

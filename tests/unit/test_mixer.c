@@ -137,7 +137,8 @@ static void rig_run(struct rig *rig, float **in, float *out_l, float *out_r, int
 		int n = frames - done < period ? frames - done : period;
 		for (int k = 0; k < rig->n_inputs; k++)
 			src[k] = in[k] + done;
-		mixer_process(&rig->m, src, out_l + done, out_r + done, n);
+		struct mixer_outputs out = { .master_l = out_l + done, .master_r = out_r + done };
+		mixer_process(&rig->m, src, &out, n);
 	}
 }
 
