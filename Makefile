@@ -53,7 +53,7 @@ HARNESS    := $(BUILD)/tests/integration/harness.o
 # dsp/ promises float arithmetic: a silent promotion to double is a bug there.
 $(BUILD)/dsp/%.o: CFLAGS += -Wdouble-promotion
 
-.PHONY: all deps run test unit itests rtguard check bench install clean man
+.PHONY: all deps run test unit itests rtguard check bench install clean man fuzz
 all: $(BUILD)/jmixd
 
 $(BUILD)/%.o: %.c
@@ -84,6 +84,23 @@ rtguard: $(BUILD)/librtguard.so
 $(BUILD)/librtguard.so: tests/rtguard.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared $< -o $@ -ldl
+
+# Fuzzing the OSC input path with libFuzzer (clang). Crashes land in build-fuzz/; copy each
+# into tests/fuzz/regressions/ so the normal suite replays it forever.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BIN     := build-fuzz/fuzz_osc
+$(FUZZ_BIN): $(LIB_SRC) tests/fuzz/fuzz_osc.c $(wildcard dsp/*.h daemon/*.h osc/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=gnu11 -g -O1 -D_GNU_SOURCE -DJMIXD_VERSION='"$(VERSION)"' -DJMIXD_LIBFUZZER -I. \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		$(LIB_SRC) tests/fuzz/fuzz_osc.c -o $@ $(LDLIBS)
+fuzz: $(FUZZ_BIN)
+	@mkdir -p build-fuzz/corpus
+	cp tests/fuzz/corpus/* build-fuzz/corpus/
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4200 -timeout=5 \
+		-artifact_prefix=build-fuzz/ -print_final_stats=1 build-fuzz/corpus 2>&1 | \
+		tee build-fuzz/fuzz.log | grep -E '^#[0-9]+ +(INITED|DONE)|ERROR|SUMMARY|stat::number_of_executed_units'
 
 # The reference tables of the man pages come from the parameter table.
 man: $(BUILD)/jmixd

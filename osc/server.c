@@ -218,6 +218,14 @@ static void handle_packet(struct osc_server *s, const struct osc_peer *from, con
 		handle_message(s, from, role, &spans[i]);
 }
 
+void osc_server_handle_datagram(struct osc_server *s, const void *addr, unsigned addr_len,
+				const uint8_t *data, size_t size)
+{
+	struct osc_peer from = { .len = addr_len };
+	memcpy(&from.addr, addr, addr_len < sizeof from.addr ? addr_len : sizeof from.addr);
+	handle_packet(s, &from, data, size);
+}
+
 void osc_server_receive(struct osc_server *s)
 {
 	/* uint32_t storage keeps the packet 4-byte aligned for liblo's argument access. */

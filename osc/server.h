@@ -27,6 +27,10 @@ void osc_server_free(struct osc_server *s);
 int osc_server_fd(const struct osc_server *s);
 int osc_server_port(const struct osc_server *s);
 
+/* One datagram from `from` (a struct sockaddr of addr_len bytes), as received. */
+void osc_server_handle_datagram(struct osc_server *s, const void *addr, unsigned addr_len,
+				const uint8_t *data, size_t size);
+
 /* Handle the packets waiting on the socket, at most a bounded number per call. */
 void osc_server_receive(struct osc_server *s);
 
