@@ -153,4 +153,6 @@ check: $(RT_OBJ)
 clean:
 	rm -rf build build-*
 
+.SECONDARY:
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

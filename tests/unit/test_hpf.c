@@ -105,6 +105,8 @@ static void test_hpf_off_is_transparent(void **state)
 	memcpy(buf, in, (size_t)n * sizeof(v4f));
 	dt_run(&h, hpf_begin_cb, hpf_process_cb, &clk, buf, n, 7);
 	assert_memory_equal(in, buf, (size_t)n * sizeof(v4f));
+	free(in);
+	free(buf);
 }
 
 static void test_hpf_clamps(void **state)
