@@ -17,6 +17,7 @@ DESTDIR    ?=
 OPT        ?= -O2
 CC         ?= cc
 SAN        ?=
+RTSAN_CC   ?= $(firstword $(foreach v,29 28 27 26 25 24 23 22 21 20,$(shell command -v clang-$(v))))
 BUILD      ?= build$(if $(SAN),-$(SAN))
 
 WARN       := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
@@ -28,6 +29,14 @@ LDLIBS     += -ljack -llo -lconfig -lm -lpthread
 ifeq ($(SAN),asan)
 CFLAGS     += -fsanitize=address -fno-omit-frame-pointer
 LDFLAGS    += -fsanitize=address
+endif
+ifeq ($(SAN),rtsan)
+# clang's RealtimeSanitizer (clang 20+; Debian 12 has clang-22 in bookworm-security): any
+# allocation, lock, sleep or blocking call inside a function marked RT_NONBLOCKING (the
+# process callback) aborts with a report.
+CC         := $(RTSAN_CC)
+CFLAGS     += -fsanitize=realtime
+LDFLAGS    += -fsanitize=realtime
 endif
 ifeq ($(SAN),ubsan)
 CFLAGS     += -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -78,6 +87,14 @@ $(BUILD)/itests/test_%: $(BUILD)/tests/integration/test_%.o $(HARNESS)
 unit: $(UNIT_BIN)
 itests: $(ITEST_BIN) $(BUILD)/jmixd
 
+print-rtsan-cc:
+	@echo $(RTSAN_CC)
+
+# Canary for the real-time checkers (see tests/rt_canary.c): it must be caught.
+$(BUILD)/rt_canary: tests/rt_canary.c
+	@mkdir -p $(@D)
+	$(CC) -O1 -g $(if $(filter rtsan,$(SAN)),-fsanitize=realtime) $< -o $@
+
 # The LD_PRELOAD audio-thread guard; its interposers are written in the libc's own style,
 # so it gets the plain warning set only.
 rtguard: $(BUILD)/librtguard.so
@@ -117,16 +134,25 @@ run: deps
 # Debian packages: to build, to run the dummy JACK server, and to test (cmocka, cppcheck,
 # valgrind, liblo's oscsend/oscdump). Installs only what is missing; sudo when not root.
 DEB_PACKAGES := gcc make libc6-dev pkg-config libjack-jackd2-dev liblo-dev libconfig-dev \
-		jackd2 liblo-tools libcmocka-dev cppcheck valgrind util-linux procps
+		jackd2 liblo-tools libcmocka-dev cppcheck valgrind util-linux procps \
+		clang libclang-rt-dev
+# RealtimeSanitizer needs clang 20 or later: Debian 12 has clang-22 in bookworm-security.
+# Installed when the archive offers it; the suite says so and skips RTSan when it does not.
+DEB_OPTIONAL := clang-22 libclang-rt-22-dev
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
 	done); \
-	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
+	optional=$$(for p in $(DEB_OPTIONAL); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -z "$$missing$$optional" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
 	echo "deps: installing:" $$missing; \
 	sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing && \
+	{ $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		$(DEB_OPTIONAL) || echo "deps: $(DEB_OPTIONAL) not available: RealtimeSanitizer runs are skipped"; }
 
 # Module boundaries (STYLE.md), forbidden calls in the RT objects, and cppcheck.
 RT_OBJ := $(DSP_SRC:%.c=$(BUILD)/%.o) $(BUILD)/daemon/process.o $(BUILD)/daemon/publish.o \

@@ -4,8 +4,11 @@
 #   2. integration tests: a private jackd, the real jmixd, real JACK and OSC clients
 #   3. the same integration tests with tests/rtguard preloaded: any allocation, lock, sleep
 #      or I/O inside the JACK process callback aborts the daemon
-#   4. unit and integration tests built with AddressSanitizer, then UndefinedBehaviorSanitizer
-#   5. static checks (make check)
+#   4. the same with a daemon built by clang's RealtimeSanitizer (when clang >= 20 is
+#      installed), and canaries proving both real-time checkers catch a malloc
+#   5. unit and integration tests built with AddressSanitizer, then UndefinedBehaviorSanitizer
+#   6. 60 s of libFuzzer over the OSC input path (FUZZ_SECONDS to change)
+#   7. static checks (make check)
 # Ends with one line "N passed, N failed"; exits non-zero when anything failed.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -28,6 +31,30 @@ phase_build() {
 	rm -f build-phase.log
 }
 
+record() {   # record ok|fail NAME DETAIL
+	read -r p f < "$totals"
+	if [ "$1" = ok ]; then
+		echo "$((p + 1)) $f" > "$totals"
+		printf '  ok    %-10s %s\n' "$2" "$3"
+	else
+		echo "$p $((f + 1))" > "$totals"
+		printf '  FAIL  %-10s %s\n' "$2" "$3"
+	fi
+}
+
+# A canary must die with the checker's report; exiting normally means the checker is asleep.
+canary() {   # canary NAME EXPECTED_TEXT CMD...
+	name=$1 expect=$2
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne 0 ] && printf '%s' "$out" | grep -q "$expect"; then
+		record ok "$name" "caught a malloc in the audio callback (exit $rc)"
+	else
+		record fail "$name" "did NOT catch a malloc in the audio callback (exit $rc)"
+	fi
+}
+
 run_variant() {   # run_variant NAME BUILD_DIR [env...]
 	name=$1 dir=$2
 	shift 2
@@ -40,11 +67,25 @@ run_variant() {   # run_variant NAME BUILD_DIR [env...]
 echo "== unit and integration tests"
 if phase_build all unit itests; then
 	run_variant plain build
-	if phase_build rtguard; then
+	if phase_build rtguard build/rt_canary; then
 		echo "== integration tests under the RT guard (tests/rtguard.c)"
+		canary rtguard "rtguard: RT-unsafe call to malloc" \
+			env LD_PRELOAD="$PWD/build/librtguard.so" build/rt_canary
 		env JMIXD_BIN=build/jmixd JMIXD_PRELOAD="$PWD/build/librtguard.so" \
 			"$isolate" tests/run-suite.sh rtguard build/itests/test_*
 	fi
+fi
+
+rtsan_cc=$(make -s print-rtsan-cc 2>/dev/null)
+if [ -n "$rtsan_cc" ] && [ -x "$rtsan_cc" ]; then
+	echo "== integration tests with a RealtimeSanitizer daemon ($rtsan_cc -fsanitize=realtime)"
+	if phase_build SAN=rtsan all build-rtsan/rt_canary; then
+		canary rtsan "unsafe-library-call" build-rtsan/rt_canary
+		env JMIXD_BIN=build-rtsan/jmixd RTSAN_OPTIONS=halt_on_error=true \
+			"$isolate" tests/run-suite.sh rtsan build/itests/test_*
+	fi
+else
+	echo "== RealtimeSanitizer: skipped (needs clang 20 or later; Debian 12: apt-get install clang-22 libclang-rt-22-dev)"
 fi
 
 if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
@@ -55,6 +96,21 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
 				UBSAN_OPTIONS=print_stacktrace=1
 		fi
 	done
+fi
+
+if [ "${FUZZ_SECONDS:-60}" -gt 0 ] && command -v clang > /dev/null 2>&1; then
+	echo "== fuzzing the OSC input path for ${FUZZ_SECONDS:-60} s (libFuzzer, ASan, UBSan)"
+	rm -f build-fuzz/crash-* build-fuzz/leak-* build-fuzz/timeout-*
+	if make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" > build/fuzz-phase.log 2>&1 &&
+	   ! ls build-fuzz/crash-* build-fuzz/leak-* build-fuzz/timeout-* > /dev/null 2>&1; then
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' build-fuzz/fuzz.log | tail -n 1)
+		record ok fuzz "${runs:-?} executions, no crash"
+	else
+		record fail fuzz "crash or build failure: see build/fuzz-phase.log and build-fuzz/"
+		tail -n 15 build/fuzz-phase.log | sed 's/^/        /'
+	fi
+else
+	echo "== fuzzing: skipped (FUZZ_SECONDS=0 or no clang)"
 fi
 
 echo "== static checks"
