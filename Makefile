@@ -87,6 +87,16 @@ $(BUILD)/itests/test_%: $(BUILD)/tests/integration/test_%.o $(HARNESS)
 unit: $(UNIT_BIN)
 itests: $(ITEST_BIN) $(BUILD)/jmixd
 
+# Benchmarks print figures and assert nothing (see bench/README).
+BENCH_SRC := $(wildcard bench/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $< -o $@ $(LIB) $(LDLIBS)
+bench: $(BENCH_BIN) $(BUILD)/jmixd
+	@for b in $(BENCH_BIN); do echo; echo "== $$b"; $$b; done
+	@echo; echo "== live: jackd (dummy) + jmixd, 64 channels of noise"; bench/live.sh
+
 print-rtsan-cc:
 	@echo $(RTSAN_CC)
 

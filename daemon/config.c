@@ -327,8 +327,8 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 		if (config_setting_type(port) != CONFIG_TYPE_INT)
 			return fail_at(ld, port, "osc.port", "must be a whole number");
 		int p = config_setting_get_int(port);
-		if (p < 1 || p > 65535)
-			return fail_at(ld, port, "osc.port", "%d is not a UDP port (1 .. 65535)", p);
+		if (p < 0 || p > 65535)
+			return fail_at(ld, port, "osc.port", "%d is not a UDP port (0 .. 65535)", p);
 		setup->osc_port = p;
 	}
 	const config_setting_t *rate = config_setting_get_member(osc, "meter_rate");

@@ -281,7 +281,7 @@ static const struct bad_case bad_cases[] = {
 	{ "bad-pan-law.cfg", 4, "master.pan_law", "must be -3, -4.5 or -6" },
 	{ "bad-osc-port-range.cfg", 4, "osc.port", "70000 is not a UDP port" },
 	{ "bad-osc-port-string.cfg", 3, "osc.port", "must be a whole number" },
-	{ "bad-osc-port-zero.cfg", 3, "osc.port", "0 is not a UDP port" },
+	{ "bad-osc-port-negative.cfg", 3, "osc.port", "-1 is not a UDP port" },
 	{ "bad-osc-unknown-key.cfg", 4, "osc.prot", "unknown key" },
 	{ "bad-jack-client-empty.cfg", 4, "jack.client_name", "must not be empty" },
 	{ "bad-jack-not-group.cfg", 2, "jack", "must be a group" },

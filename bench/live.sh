@@ -1,0 +1,100 @@
+#!/bin/sh
+# live.sh - jmixd on a real (dummy-backend) jackd with N channels of noise: CPU time of the
+# jmixd process per period, measured from /proc/PID/task/*/schedstat (on-CPU ns, all
+# threads) and cross-checked with /proc/PID/stat (utime+stime, 10 ms ticks), over WINDOW
+# seconds after a warm-up. Prints figures; asserts nothing.
+#   N=64 WINDOW=10 bench/live.sh
+# Optional peers on the same server and signal, when installed: jack_mix_box (Debian
+# jack-mixer: volume, balance and meters only) as PEERS=jack_mix_box.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+N=${N:-64}
+WINDOW=${WINDOW:-10}
+BUILD=${BUILD:-build}
+server="jmxbench-$$"
+tmp=$(mktemp -d)
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	for p in $pids; do wait "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+make -s "$BUILD/jmixd" "$BUILD/bench/noise_feeder" >/dev/null || exit 1
+export JACK_DEFAULT_SERVER="$server"
+jackd -n "$server" --no-realtime -d dummy -r 48000 -p 64 > "$tmp/jackd.log" 2>&1 &
+jackd_pid=$!
+pids="$jackd_pid"
+jack_wait -w -t 10 > /dev/null 2>&1 || { echo "live: jackd did not start"; exit 1; }
+
+{
+	echo 'state = { autosave = false; };'
+	echo 'osc = { bind = "127.0.0.1"; port = 0; };'
+	echo 'channels = ('
+	i=1
+	while [ "$i" -le "$N" ]; do
+		sep=","; [ "$i" -eq "$N" ] && sep=""
+		echo "  { name = \"ch$i\"; hpf = { on = true; slope = \"24\"; }; gate = { on = true; threshold = -40.0; };"
+		echo "    eq = { band1 = { gain = 3.0; }; band2 = { gain = -4.0; }; band3 = { gain = 5.0; }; band4 = { gain = -2.0; }; };"
+		echo "    comp = { on = true; threshold = -24.0; }; fader = -6.0; }$sep"
+		i=$((i + 1))
+	done
+	echo ');'
+} > "$tmp/live.cfg"
+
+cpu_ns() {   # on-CPU nanoseconds of every thread of a process
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {print s + 0}'
+}
+ticks() {
+	awk '{print $14 + $15}' /proc/"$1"/stat
+}
+measure() {   # measure NAME PID
+	sleep 2
+	t0=$(cpu_ns "$2"); k0=$(ticks "$2"); s0=$(date +%s.%N)
+	sleep "$WINDOW"
+	t1=$(cpu_ns "$2"); k1=$(ticks "$2"); s1=$(date +%s.%N)
+	awk -v n="$1" -v t0="$t0" -v t1="$t1" -v k0="$k0" -v k1="$k1" -v s0="$s0" -v s1="$s1" \
+	    -v hz="$(getconf CLK_TCK)" -v ch="$N" 'BEGIN {
+		periods = (s1 - s0) * 48000 / 64
+		us = (t1 - t0) / 1000 / periods
+		stat_us = (k1 - k0) / hz * 1e6 / periods
+		printf "%-14s %3d ch: %7.1f us/period (%.2f%% of a core; /proc/stat says %.1f us), %.1f ms of CPU per second of audio\n",
+		       n, ch, us, us / 1333.33 * 100, stat_us, us * 0.75
+	}'
+}
+
+"$BUILD/jmixd" -c "$tmp/live.cfg" -n jmixd > "$tmp/jmixd.log" 2>&1 &
+jm=$!
+pids="$jm $pids"
+jack_wait_port() { i=0; while ! jack_lsp 2>/dev/null | grep -qx "$1"; do i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1; done; }
+jack_wait_port "jmixd:ch$N" || { echo "live: jmixd did not start"; cat "$tmp/jmixd.log"; exit 1; }
+"$BUILD/bench/noise_feeder" "$N" "jmixd:ch" &
+pids="$! $pids"
+measure jmixd "$jm"
+
+for peer in ${PEERS:-}; do
+	case $peer in
+	jack_mix_box)
+		command -v jack_mix_box > /dev/null || { echo "live: jack_mix_box not installed"; continue; }
+		kill "$jm"; wait "$jm" 2>/dev/null
+		# Its arguments are MIDI CC numbers, one per mono channel.
+		args=""; i=1; while [ "$i" -le "$N" ]; do args="$args $i"; i=$((i + 1)); done
+		# shellcheck disable=SC2086
+		jack_mix_box -n mixbox $args > "$tmp/mixbox.log" 2>&1 &
+		mb=$!
+		pids="$mb $pids"
+		sleep 3
+		jack_lsp 2>/dev/null | grep '^mixbox:' | grep -iv 'out\|midi' | head -n "$N" > "$tmp/mixbox.ports"
+		i=1
+		while read -r port; do
+			jack_connect "noise:out_$i" "$port" 2>/dev/null
+			i=$((i + 1))
+		done < "$tmp/mixbox.ports"
+		echo "live: jack_mix_box: $((i - 1)) inputs connected"
+		measure jack_mix_box "$mb"
+		;;
+	esac
+done
+xruns=$(grep -c -i xrun "$tmp/jackd.log")
+echo "(jackd reported $xruns xrun lines during the run; --no-realtime on a shared 2-core VM)"
