@@ -97,6 +97,25 @@ bench: $(BENCH_BIN) $(BUILD)/jmixd
 	@for b in $(BENCH_BIN); do echo; echo "== $$b"; $$b; done
 	@echo; echo "== live: jackd (dummy) + jmixd, 64 channels of noise"; bench/live.sh
 
+# make install PREFIX=/usr/local DESTDIR=: the binary, man pages, /etc/jmixd/jmixd.cfg (kept
+# if it exists), and systemd units (jmixd.service with the binary's path, a jackd.service).
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+install: $(BUILD)/jmixd
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SYSCONFDIR)/jmixd $(DESTDIR)$(UNITDIR)
+	install -m 755 $(BUILD)/jmixd $(DESTDIR)$(BINDIR)/jmixd
+	install -m 644 man/jmixd.1 $(DESTDIR)$(MANDIR)/man1/jmixd.1
+	install -m 644 man/jmixd.conf.5 $(DESTDIR)$(MANDIR)/man5/jmixd.conf.5
+	install -m 644 man/jmixd-osc.7 $(DESTDIR)$(MANDIR)/man7/jmixd-osc.7
+	[ -e $(DESTDIR)$(SYSCONFDIR)/jmixd/jmixd.cfg ] || \
+		install -m 644 configs/default.cfg $(DESTDIR)$(SYSCONFDIR)/jmixd/jmixd.cfg
+	sed 's|@BINDIR@|$(BINDIR)|g' configs/jmixd.service.in > $(DESTDIR)$(UNITDIR)/jmixd.service
+	install -m 644 configs/jackd.service $(DESTDIR)$(UNITDIR)/jackd.service
+	@echo "installed; on a real system: useradd -r -G audio jmixd; systemctl enable --now jackd jmixd"
+
 print-rtsan-cc:
 	@echo $(RTSAN_CC)
 

@@ -22,6 +22,7 @@
 #include "daemon/control.h"
 #include "daemon/engine.h"
 #include "daemon/log.h"
+#include "daemon/notify.h"
 #include "daemon/paramdoc.h"
 #include "daemon/state.h"
 #include "osc/server.h"
@@ -276,7 +277,9 @@ static void on_signal(struct daemon *d)
 	while (read(d->signal_fd, &si, sizeof si) == sizeof si) {
 		if (si.ssi_signo == SIGHUP) {
 			log_info("SIGHUP: reloading %s", d->setup.path);
+			notify_systemd("RELOADING=1");
 			reload_config(d);
+			notify_systemd("READY=1");
 			continue;
 		}
 		log_info("signal %u: shutting down", si.ssi_signo);
@@ -371,7 +374,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	log_ready(&d);
+	notify_systemd("READY=1");
 	run_loop(&d);
+	notify_systemd("STOPPING=1");
 	status = EXIT_OK;
 out:
 	state_flush(&d.state, &d.control);

@@ -113,6 +113,20 @@ else
 	echo "== fuzzing: skipped (FUZZ_SECONDS=0 or no clang)"
 fi
 
+echo "== make install into a DESTDIR"
+dest=$(mktemp -d)
+if make -s install DESTDIR="$dest" PREFIX=/usr > build/install.log 2>&1 &&
+   "$dest/usr/bin/jmixd" --version > /dev/null &&
+   "$dest/usr/bin/jmixd" --check -c "$dest/etc/jmixd/jmixd.cfg" > /dev/null &&
+   grep -q "^ExecStart=/usr/bin/jmixd " "$dest/usr/lib/systemd/system/jmixd.service" &&
+   man -l "$dest/usr/share/man/man7/jmixd-osc.7" > /dev/null 2>&1 &&
+   [ -f "$dest/usr/share/man/man5/jmixd.conf.5" ] && [ -f "$dest/usr/share/man/man1/jmixd.1" ]; then
+	record ok install "binary, man pages, /etc/jmixd/jmixd.cfg (valid), systemd units"
+else
+	record fail install "see build/install.log"
+fi
+rm -rf "$dest"
+
 echo "== static checks"
 if make -s check > build/check.log 2>&1; then
 	echo "  ok    check"
