@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <libconfig.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -141,13 +142,130 @@ static int read_params(struct loader *ld, const config_setting_t *group, const c
 	return 0;
 }
 
-static float *default_values(enum param_scope scope)
+float *setup_values_at(const struct setup_values *v, enum param_scope scope, int instance)
 {
-	int n = params_scope_count(scope);
-	float *values = calloc((size_t)(n ? n : 1), sizeof *values);
-	for (int i = 0; values && i < n; i++)
-		values[i] = params_at(scope, i)->def;
-	return values;
+	return v->values[scope] + (size_t)instance * (size_t)params_scope_count(scope);
+}
+
+static size_t scope_size(const struct setup_values *v, enum param_scope scope)
+{
+	size_t n = (size_t)v->n_instances[scope] * (size_t)params_scope_count(scope);
+	return n ? n : 1;
+}
+
+int setup_values_copy(const struct setup_values *from, struct setup_values *to)
+{
+	*to = (struct setup_values){ 0 };
+	for (int sc = 0; sc < PARAM_N_SCOPES; sc++) {
+		to->n_instances[sc] = from->n_instances[sc];
+		to->values[sc] = malloc(sizeof(float) * scope_size(from, sc));
+		if (!to->values[sc]) {
+			setup_values_free(to);
+			return -ENOMEM;
+		}
+		memcpy(to->values[sc], from->values[sc], sizeof(float) * scope_size(from, sc));
+	}
+	return 0;
+}
+
+void setup_values_free(struct setup_values *v)
+{
+	for (int sc = 0; sc < PARAM_N_SCOPES; sc++) {
+		free(v->values[sc]);
+		v->values[sc] = NULL;
+	}
+}
+
+/* Every instance of every scope at its row's default; sends to monitor mixes start pre-fader. */
+static int alloc_values(struct setup *setup, int n_channels)
+{
+	struct setup_values *v = &setup->vals;
+	v->n_instances[PARAM_CHANNEL] = n_channels;
+	v->n_instances[PARAM_MASTER] = 1;
+	v->n_instances[PARAM_SEND] = n_channels * setup->n_buses;
+	v->n_instances[PARAM_AUX] = setup->n_buses;
+	for (int sc = 0; sc < PARAM_N_SCOPES; sc++) {
+		v->values[sc] = malloc(sizeof(float) * scope_size(v, sc));
+		if (!v->values[sc])
+			return -ENOMEM;
+		int n_slots = params_scope_count(sc);
+		for (int i = 0; i < v->n_instances[sc]; i++)
+			for (int slot = 0; slot < n_slots; slot++)
+				setup_values_at(v, sc, i)[slot] = params_at(sc, slot)->def;
+	}
+	const struct param_desc *pre = params_find_path(PARAM_SEND, "pre");
+	for (int ch = 0; ch < n_channels; ch++)
+		for (int b = 0; b < setup->n_buses; b++)
+			setup_values_at(v, PARAM_SEND, ch * setup->n_buses + b)[param_slot(pre)] =
+				setup->buses[b].type == BUS_MONITOR ? 1.0f : 0.0f;
+	setup->master_values = v->values[PARAM_MASTER];
+	return 0;
+}
+
+int setup_find_bus(const struct setup *setup, const char *name_or_number)
+{
+	char *end;
+	long n = strtol(name_or_number, &end, 10);
+	if (*name_or_number && isdigit((unsigned char)*name_or_number) && *end == '\0')
+		return n >= 1 && n <= setup->n_buses ? (int)n - 1 : -1;
+	for (int i = 0; i < setup->n_buses; i++)
+		if (strcmp(setup->buses[i].name, name_or_number) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * A channel's sends: send = { rev = { level = -10.0; }; iem1 = { level = 0.0; pre = true; }; }
+ * keyed by bus name.
+ */
+static int read_sends(struct loader *ld, const config_setting_t *send, const char *where,
+		      const struct setup *setup, int ch, struct setup_values *v)
+{
+	char key[128];
+	snprintf(key, sizeof key, "%s.send", where);
+	if (!config_setting_is_group(send))
+		return fail_at(ld, send, key, "must be a group of buses: send = { bus = { level = ...; }; }");
+	for (int i = 0; i < config_setting_length(send); i++) {
+		const config_setting_t *s = config_setting_get_elem(send, (unsigned)i);
+		const char *bus_name = config_setting_name(s);
+		char sub[192];
+		snprintf(sub, sizeof sub, "%s.%s", key, bus_name);
+		int bus = setup_find_bus(setup, bus_name);
+		if (bus < 0)
+			return fail_at(ld, s, sub, "no aux bus named '%s'", bus_name);
+		if (!config_setting_is_group(s))
+			return fail_at(ld, s, sub, "must be a group { level = ...; on = ...; pre = ...; }");
+		if (read_params(ld, s, sub, "", PARAM_SEND, NULL,
+				setup_values_at(v, PARAM_SEND, ch * setup->n_buses + bus)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A bus's parameters: rows of PARAM_AUX that exist on its type. */
+static int read_bus_params(struct loader *ld, const config_setting_t *g, const char *where,
+			   const struct setup *setup, int bus, struct setup_values *v)
+{
+	static const char *const structural[] = { "name", "type", "stereo", "outputs", NULL };
+	float *values = setup_values_at(v, PARAM_AUX, bus);
+	if (read_params(ld, g, where, "", PARAM_AUX, structural, values) < 0)
+		return -1;
+	/* A row of another bus type (a delay time on a reverb) is a mistake, not a no-op. */
+	for (int i = 0; i < config_setting_length(g); i++) {
+		const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		const char *name = config_setting_name(s);
+		for (int slot = 0; slot < params_scope_count(PARAM_AUX); slot++) {
+			const struct param_desc *d = params_at(PARAM_AUX, slot);
+			size_t len = strlen(name);
+			if (strncmp(d->key, name, len) == 0 && (d->key[len] == '.' || !d->key[len]) &&
+			    !param_on_bus_type(d, setup->buses[bus].type)) {
+				char key[128];
+				snprintf(key, sizeof key, "%s.%s", where, name);
+				return fail_at(ld, s, key, "not a setting of this bus type");
+			}
+		}
+	}
+	return 0;
 }
 
 bool setup_name_is_valid(const char *name)
@@ -382,6 +500,81 @@ static int load_ports(struct loader *ld, const config_setting_t *s, const char *
 	return 0;
 }
 
+static int load_buses(struct loader *ld, config_t *cfg, struct setup *setup)
+{
+	static const char *const types[BUS_N_TYPES] = { "monitor", "reverb", "delay" };
+	const config_setting_t *list = config_lookup(cfg, "aux");
+	if (!list)
+		return 0;
+	if (!config_setting_is_list(list))
+		return fail_at(ld, list, "aux", "must be a list ( { name = ...; type = ...; }, ... )");
+	int n = config_setting_length(list);
+	if (n > BUS_MAX)
+		return fail_at(ld, list, "aux", "%d buses, at most %d", n, BUS_MAX);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+		struct bus_setup *b = &setup->buses[i];
+		char where[32], key[64];
+		const char *type;
+		snprintf(where, sizeof where, "aux.[%d]", i);
+		if (!config_setting_is_group(g))
+			return fail_at(ld, g, where, "each bus must be a group { name = ...; type = ...; }");
+		snprintf(key, sizeof key, "%s.name", where);
+		if (read_string(ld, g, "name", key, b->name, sizeof b->name, true) < 0)
+			return -1;
+		if (!setup_name_is_valid(b->name))
+			return fail_at(ld, config_setting_get_member(g, "name"), key,
+				       "'%s' is not a valid name ([A-Za-z0-9_-], not only digits)", b->name);
+		for (int j = 0; j < i; j++)
+			if (strcmp(setup->buses[j].name, b->name) == 0)
+				return fail_at(ld, config_setting_get_member(g, "name"), key,
+					       "'%s' is already the name of bus %d", b->name, j + 1);
+		snprintf(key, sizeof key, "%s.type", where);
+		if (!config_setting_lookup_string(g, "type", &type))
+			return fail_at(ld, g, key, "missing: monitor, reverb or delay");
+		int t = 0;
+		while (t < BUS_N_TYPES && strcmp(types[t], type) != 0)
+			t++;
+		if (t == BUS_N_TYPES)
+			return fail_at(ld, config_setting_get_member(g, "type"), key,
+				       "'%s': must be monitor, reverb or delay", type);
+		b->type = (enum bus_type)t;
+		/* Effects return in stereo; a monitor mix is mono (a wedge) unless it says so. */
+		b->is_stereo = b->type != BUS_MONITOR;
+		const config_setting_t *st = config_setting_get_member(g, "stereo");
+		if (st) {
+			snprintf(key, sizeof key, "%s.stereo", where);
+			if (config_setting_type(st) != CONFIG_TYPE_BOOL)
+				return fail_at(ld, st, key, "must be true or false");
+			b->is_stereo = config_setting_get_bool(st);
+		}
+		const config_setting_t *out = config_setting_get_member(g, "outputs");
+		if (out) {
+			snprintf(key, sizeof key, "%s.outputs", where);
+			if (b->type != BUS_MONITOR)
+				return fail_at(ld, out, key, "only monitor buses have outputs; "
+					       "effects return into the master");
+			if (load_ports(ld, out, key, b->output, b->is_stereo ? 2 : 1) < 0)
+				return -1;
+		}
+	}
+	setup->n_buses = n;
+	return 0;
+}
+
+static int load_bus_params(struct loader *ld, config_t *cfg, struct setup *setup)
+{
+	const config_setting_t *list = config_lookup(cfg, "aux");
+	for (int i = 0; list && i < setup->n_buses; i++) {
+		char where[32];
+		snprintf(where, sizeof where, "aux.[%d]", i);
+		if (read_bus_params(ld, config_setting_get_elem(list, (unsigned)i), where, setup, i,
+				    &setup->vals) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int load_master(struct loader *ld, config_t *cfg, struct setup *setup)
 {
 	static const char *const structural[] = { "outputs", "pan_law", "solo", "solo_outputs",
@@ -389,9 +582,6 @@ static int load_master(struct loader *ld, config_t *cfg, struct setup *setup)
 	const config_setting_t *master = config_lookup(cfg, "master");
 
 	setup->pan_law = PAN_LAW_3DB;
-	setup->master_values = default_values(PARAM_MASTER);
-	if (!setup->master_values)
-		return fail_at(ld, NULL, "master", "out of memory");
 	if (!master)
 		return 0;
 	if (!config_setting_is_group(master))
@@ -428,7 +618,7 @@ static int load_master(struct loader *ld, config_t *cfg, struct setup *setup)
 static int load_channel(struct loader *ld, const config_setting_t *s, int index,
 			struct setup *setup)
 {
-	static const char *const structural[] = { "name", "input", "stereo", NULL };
+	static const char *const structural[] = { "name", "input", "stereo", "send", NULL };
 	struct channel_setup *ch = &setup->channels[index];
 	char where[64];
 
@@ -461,9 +651,10 @@ static int load_channel(struct loader *ld, const config_setting_t *s, int index,
 	if (input && load_ports(ld, input, key, ch->input, ch->is_stereo ? 2 : 1) < 0)
 		return -1;
 
-	ch->values = default_values(PARAM_CHANNEL);
-	if (!ch->values)
-		return fail_at(ld, s, where, "out of memory");
+	ch->values = setup_values_at(&setup->vals, PARAM_CHANNEL, index);
+	const config_setting_t *send = config_setting_get_member(s, "send");
+	if (send && read_sends(ld, send, where, setup, index, &setup->vals) < 0)
+		return -1;
 	return read_params(ld, s, where, "", PARAM_CHANNEL, structural, ch->values);
 }
 
@@ -480,9 +671,11 @@ static int load_channels(struct loader *ld, config_t *cfg, struct setup *setup)
 	if (n > SETUP_MAX_CHANNELS)
 		return fail_at(ld, list, "channels", "%d channels, at most %d", n, SETUP_MAX_CHANNELS);
 	setup->channels = calloc((size_t)n, sizeof *setup->channels);
-	if (!setup->channels)
+	if (!setup->channels || alloc_values(setup, n) < 0)
 		return fail_at(ld, list, "channels", "out of memory");
 	setup->n_channels = n;
+	if (load_bus_params(ld, cfg, setup) < 0 || load_master(ld, cfg, setup) < 0)
+		return -1;
 	for (int i = 0; i < n; i++)
 		if (load_channel(ld, config_setting_get_elem(list, (unsigned)i), i, setup) < 0)
 			return -1;
@@ -533,7 +726,8 @@ static int load_state_group(struct loader *ld, config_t *cfg, struct setup *setu
 
 static int check_top_level(struct loader *ld, config_t *cfg)
 {
-	static const char *const known[] = { "jack", "osc", "state", "master", "channels", NULL };
+	static const char *const known[] = { "jack", "osc", "state", "aux", "master", "channels",
+					     NULL };
 	const config_setting_t *root = config_root_setting(cfg);
 	for (int i = 0; i < config_setting_length(root); i++) {
 		const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
@@ -543,7 +737,7 @@ static int check_top_level(struct loader *ld, config_t *cfg)
 			k++;
 		if (!*k)
 			return fail_at(ld, s, name,
-				       "unknown section (known: jack, osc, state, master, channels)");
+				       "unknown section (known: jack, osc, state, aux, master, channels)");
 	}
 	return 0;
 }
@@ -573,7 +767,7 @@ int config_load(const char *path, struct setup *setup, char *err, int err_size)
 	}
 	if (check_top_level(&ld, &cfg) < 0 || load_jack(&ld, &cfg, setup) < 0 ||
 	    load_osc(&ld, &cfg, setup) < 0 || load_state_group(&ld, &cfg, setup) < 0 ||
-	    load_master(&ld, &cfg, setup) < 0 || load_channels(&ld, &cfg, setup) < 0)
+	    load_buses(&ld, &cfg, setup) < 0 || load_channels(&ld, &cfg, setup) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -585,10 +779,8 @@ out:
 
 void config_free(struct setup *setup)
 {
-	for (int i = 0; setup->channels && i < setup->n_channels; i++)
-		free(setup->channels[i].values);
 	free(setup->channels);
-	free(setup->master_values);
+	setup_values_free(&setup->vals);
 	setup->channels = NULL;
 	setup->master_values = NULL;
 	setup->n_channels = 0;
@@ -607,10 +799,11 @@ int setup_find_channel(const struct setup *setup, const char *name_or_number)
 }
 
 int config_load_values(FILE *f, const char *path, const struct setup *setup,
-		       float *const *channel_values, float *master_values, char *err, int err_size)
+		       struct setup_values *vals, char *err, int err_size)
 {
-	static const char *const master_skip[] = { "outputs", "pan_law", NULL };
-	static const char *const channel_skip[] = { "name", "input", "stereo", NULL };
+	static const char *const master_skip[] = { "outputs", "pan_law", "solo", "solo_outputs",
+						   NULL };
+	static const char *const channel_skip[] = { "name", "input", "stereo", "send", NULL };
 	struct loader ld = { .path = path, .err = err, .err_size = err_size };
 	config_t cfg;
 	int rc = -1;
@@ -628,7 +821,31 @@ int config_load_values(FILE *f, const char *path, const struct setup *setup,
 			goto out;
 		}
 		if (read_params(&ld, master, "master", "", PARAM_MASTER, master_skip,
-				master_values) < 0)
+				setup_values_at(vals, PARAM_MASTER, 0)) < 0)
+			goto out;
+	}
+	const config_setting_t *aux = config_lookup(&cfg, "aux");
+	if (aux && !config_setting_is_list(aux)) {
+		fail_at(&ld, aux, "aux", "must be a list ( { ... } )");
+		goto out;
+	}
+	for (int i = 0; aux && i < config_setting_length(aux); i++) {
+		const config_setting_t *s = config_setting_get_elem(aux, (unsigned)i);
+		char where[32], key[64];
+		const char *name;
+		snprintf(where, sizeof where, "aux.[%d]", i);
+		snprintf(key, sizeof key, "%s.name", where);
+		if (!config_setting_is_group(s) || !config_setting_lookup_string(s, "name", &name)) {
+			fail_at(&ld, s, key, "each bus needs a name");
+			goto out;
+		}
+		int bus = setup_find_bus(setup, name);
+		if (bus < 0) {
+			fail_at(&ld, config_setting_get_member(s, "name"), key,
+				"no aux bus named '%s' on this console", name);
+			goto out;
+		}
+		if (read_bus_params(&ld, s, where, setup, bus, vals) < 0)
 			goto out;
 	}
 	const config_setting_t *list = config_lookup(&cfg, "channels");
@@ -655,8 +872,11 @@ int config_load_values(FILE *f, const char *path, const struct setup *setup,
 				"no channel named '%s' on this console", name);
 			goto out;
 		}
+		const config_setting_t *send = config_setting_get_member(s, "send");
+		if (send && read_sends(&ld, send, where, setup, ch, vals) < 0)
+			goto out;
 		if (read_params(&ld, s, where, "", PARAM_CHANNEL, channel_skip,
-				channel_values[ch]) < 0)
+				setup_values_at(vals, PARAM_CHANNEL, ch)) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -675,6 +895,19 @@ bool setup_same_topology(const struct setup *a, const struct setup *b, char *why
 		snprintf(why, (size_t)why_size, "master.solo changed (it adds or removes ports)");
 		return false;
 	}
+	if (a->n_buses != b->n_buses) {
+		snprintf(why, (size_t)why_size, "aux bus count changed (%d -> %d)", a->n_buses,
+			 b->n_buses);
+		return false;
+	}
+	for (int i = 0; i < a->n_buses; i++)
+		if (strcmp(a->buses[i].name, b->buses[i].name) != 0 ||
+		    a->buses[i].type != b->buses[i].type ||
+		    a->buses[i].is_stereo != b->buses[i].is_stereo) {
+			snprintf(why, (size_t)why_size, "aux bus %d changed (name, type or stereo)",
+				 i + 1);
+			return false;
+		}
 	if (a->n_channels != b->n_channels) {
 		snprintf(why, (size_t)why_size, "channel count changed (%d -> %d)", a->n_channels,
 			 b->n_channels);

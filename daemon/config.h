@@ -48,7 +48,24 @@ struct channel_setup {
 	char name[SETUP_NAME_MAX];
 	bool is_stereo;
 	char input[2][SETUP_PORT_MAX];   /* ports to connect from; "" = none */
-	float *values;                   /* PARAM_CHANNEL slots */
+	float *values;                   /* its PARAM_CHANNEL slots, inside setup->values */
+};
+
+struct bus_setup {
+	char name[SETUP_NAME_MAX];
+	enum bus_type type;
+	bool is_stereo;
+	char output[2][SETUP_PORT_MAX];  /* monitor buses: ports to connect to */
+};
+
+/*
+ * Every parameter value, by scope: values[scope][instance * params_scope_count(scope) +
+ * slot], instances being channels, the master, channel x bus sends (ch * n_buses + bus),
+ * buses. The same layout serves config, state files, scenes and the control.
+ */
+struct setup_values {
+	int n_instances[PARAM_N_SCOPES];
+	float *values[PARAM_N_SCOPES];
 };
 
 struct setup {
@@ -67,9 +84,12 @@ struct setup {
 	char master_output[2][SETUP_PORT_MAX];
 	enum solo_mode solo_mode;
 	char solo_output[2][SETUP_PORT_MAX];
-	float *master_values;            /* PARAM_MASTER slots */
+	float *master_values;            /* its PARAM_MASTER slots, inside vals */
 	int n_channels;
 	struct channel_setup *channels;
+	int n_buses;
+	struct bus_setup buses[BUS_MAX];
+	struct setup_values vals;
 };
 
 /*
@@ -81,14 +101,24 @@ int config_load(const char *path, struct setup *setup, char *err, int err_size);
 void config_free(struct setup *setup);
 
 /*
- * Read a state or scene file (already opened; name is used in messages): the same syntax, values only (master and channels matched by
- * name; jack, osc, state, input and stereo are ignored, so a config file is also a scene).
- * Values are validated as in a config and written over channel_values[ch] and
- * master_values, which the caller passes as copies: on failure (-1, err filled) they may be
+ * Read a state or scene file (already opened; name is used in messages): the same syntax,
+ * values only (channels and buses matched by name; jack, osc, state, input, stereo, type and
+ * outputs are ignored, so a config file is also a scene). Values are validated as in a
+ * config and written over vals, a copy the caller owns: on failure (-1, err filled) it may be
  * half-written and must be thrown away. Control thread.
  */
 int config_load_values(FILE *f, const char *name, const struct setup *setup,
-		       float *const *channel_values, float *master_values, char *err, int err_size);
+		       struct setup_values *vals, char *err, int err_size);
+
+/* A copy of the setup's values (setup_values_free to release); 0 or -ENOMEM. */
+int setup_values_copy(const struct setup_values *from, struct setup_values *to);
+void setup_values_free(struct setup_values *v);
+
+/* Number of slots of one instance and a pointer to its first value. */
+float *setup_values_at(const struct setup_values *v, enum param_scope scope, int instance);
+
+/* Bus index for "2" (1-based) or a bus name; -1 when there is none. */
+int setup_find_bus(const struct setup *setup, const char *name_or_number);
 
 /* True when a and b have the same channels, stereo layout, ports and client name. */
 bool setup_same_topology(const struct setup *a, const struct setup *b, char *why, int why_size);

@@ -9,25 +9,31 @@
 
 int control_init(struct control *c, const struct setup *setup)
 {
-	int n_ch = setup->n_channels;
-	int n_blocks = n_ch + 1;
-	int *n_slots = calloc((size_t)n_blocks, sizeof *n_slots);
+	const struct setup_values *sv = &setup->vals;
+	int n_blocks = 0, n_values = 0;
 
-	*c = (struct control){ .setup = setup, .n_channels = n_ch, .n_blocks = n_blocks };
+	*c = (struct control){ .setup = setup, .n_channels = setup->n_channels,
+			       .n_buses = setup->n_buses };
+	for (int sc = 0; sc < PARAM_N_SCOPES; sc++) {
+		c->first_block[sc] = n_blocks;
+		n_blocks += sv->n_instances[sc];
+	}
+	c->n_blocks = n_blocks;
+	int *n_slots = calloc((size_t)n_blocks, sizeof *n_slots);
 	c->block_offset = calloc((size_t)n_blocks, sizeof *c->block_offset);
 	if (!n_slots || !c->block_offset)
 		goto fail;
-
-	int n_values = 0;
 	for (int b = 0; b < n_blocks; b++) {
-		n_slots[b] = params_scope_count(b < n_ch ? PARAM_CHANNEL : PARAM_MASTER);
+		int index;
+		n_slots[b] = params_scope_count(control_block_scope(c, b, &index));
 		c->block_offset[b] = n_values;
 		n_values += n_slots[b];
 	}
+	int n_ch = setup->n_channels;
 	c->n_values = n_values;
-	c->values = calloc((size_t)n_values, sizeof *c->values);
-	c->is_dirty = calloc((size_t)n_values, sizeof *c->is_dirty);
-	c->origin = calloc((size_t)n_values, sizeof *c->origin);
+	c->values = calloc((size_t)(n_values ? n_values : 1), sizeof *c->values);
+	c->is_dirty = calloc((size_t)(n_values ? n_values : 1), sizeof *c->is_dirty);
+	c->origin = calloc((size_t)(n_values ? n_values : 1), sizeof *c->origin);
 	c->meter_peak_db = calloc((size_t)n_ch, sizeof(float));
 	c->meter_rms_db = calloc((size_t)n_ch, sizeof(float));
 	c->meter_gr_db = calloc((size_t)n_ch, sizeof(float));
@@ -36,12 +42,12 @@ int control_init(struct control *c, const struct setup *setup)
 	    !c->meter_rms_db || !c->meter_gr_db)
 		goto fail;
 	publish_init(&c->publish, c->publish_mem, n_blocks, n_slots);
-
-	for (int ch = 0; ch < n_ch; ch++)
-		memcpy(c->values + c->block_offset[ch], setup->channels[ch].values,
-		       sizeof(float) * (size_t)n_slots[ch]);
-	memcpy(c->values + c->block_offset[n_ch], setup->master_values,
-	       sizeof(float) * (size_t)n_slots[n_ch]);
+	for (int b = 0; b < n_blocks; b++) {
+		int index;
+		enum param_scope sc = control_block_scope(c, b, &index);
+		memcpy(c->values + c->block_offset[b], setup_values_at(sv, sc, index),
+		       sizeof(float) * (size_t)n_slots[b]);
+	}
 	free(n_slots);
 	control_publish_all(c);
 	return 0;
@@ -71,17 +77,47 @@ void control_free(struct control *c)
 
 int control_block(const struct control *c, struct param_ref ref)
 {
-	return ref.desc->scope == PARAM_CHANNEL ? ref.index : c->n_channels;
+	return c->first_block[ref.desc->scope] + ref.index;
 }
 
+/* The last scope that starts at or before block (an empty scope starts where the next does). */
 enum param_scope control_block_scope(const struct control *c, int block, int *index)
 {
-	if (block < c->n_channels) {
-		*index = block;
-		return PARAM_CHANNEL;
+	int sc = PARAM_N_SCOPES - 1;
+	while (sc > 0 && c->first_block[sc] > block)
+		sc--;
+	*index = block - c->first_block[sc];
+	return (enum param_scope)sc;
+}
+
+bool control_has(const struct control *c, struct param_ref ref)
+{
+	if (ref.desc->scope != PARAM_AUX)
+		return true;
+	return param_on_bus_type(ref.desc, c->setup->buses[ref.index].type);
+}
+
+int control_set_values(struct control *c, const struct setup_values *v, int origin)
+{
+	const char *reason;
+	uint64_t before = c->n_changes;
+	for (int sc = 0; sc < PARAM_N_SCOPES; sc++)
+		for (int i = 0; i < v->n_instances[sc]; i++)
+			for (int slot = 0; slot < params_scope_count(sc); slot++) {
+				struct param_ref ref = { params_at(sc, slot), i };
+				control_set(c, ref, setup_values_at(v, sc, i)[slot], origin, &reason);
+			}
+	return (int)(c->n_changes - before);
+}
+
+void control_get_values(const struct control *c, struct setup_values *v)
+{
+	for (int b = 0; b < c->n_blocks; b++) {
+		int index;
+		enum param_scope sc = control_block_scope(c, b, &index);
+		memcpy(setup_values_at(v, sc, index), c->values + c->block_offset[b],
+		       sizeof(float) * (size_t)params_scope_count(sc));
 	}
-	*index = 0;
-	return PARAM_MASTER;
 }
 
 static float *value_ptr(const struct control *c, struct param_ref ref)

@@ -16,7 +16,10 @@
 #include "daemon/params.h"
 #include "daemon/publish.h"
 
-/* One parameter of one channel (index 0-based) or of the master (index 0). */
+/*
+ * One parameter of one instance of its scope: a channel (index 0-based), the master (0), a
+ * send (channel * n_buses + bus), a bus.
+ */
 struct param_ref {
 	const struct param_desc *desc;
 	int index;
@@ -38,8 +41,10 @@ struct engine_status {
 struct control {
 	const struct setup *setup;
 	int n_channels;
+	int n_buses;
 	int n_blocks;
 	int n_values;
+	int first_block[PARAM_N_SCOPES];  /* blocks are ordered by scope, then instance */
 	int *block_offset;           /* first value of each block */
 	float *values;               /* all blocks, back to back */
 	uint8_t *is_dirty;           /* changed since the last feedback flush */
@@ -85,5 +90,17 @@ void control_clear_dirty(struct control *c);
 
 /* Publish every block again (after the audio side was rebuilt). */
 void control_publish_all(struct control *c);
+
+/* Does this parameter exist on this instance (bus rows of another bus type do not)? */
+bool control_has(const struct control *c, struct param_ref ref);
+
+/*
+ * Apply a whole set of values (a scene, a reloaded config) as ordinary changes: only what
+ * differs changes, every change glides and is fed back. Returns the number changed.
+ */
+int control_set_values(struct control *c, const struct setup_values *v, int origin);
+
+/* The current values in the setup's layout (for state files and scenes). */
+void control_get_values(const struct control *c, struct setup_values *v);
 
 #endif

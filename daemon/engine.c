@@ -84,7 +84,15 @@ static int build_mixer(struct engine *e, float rate_hz)
 		return -ENOMEM;
 	for (int ch = 0; ch < setup->n_channels; ch++)
 		is_stereo[ch] = setup->channels[ch].is_stereo;
-	struct mixer_layout layout = { .n_channels = setup->n_channels, .is_stereo = is_stereo };
+	enum bus_type bus_type[BUS_MAX];
+	bool bus_is_stereo[BUS_MAX];
+	for (int b = 0; b < setup->n_buses; b++) {
+		bus_type[b] = setup->buses[b].type;
+		bus_is_stereo[b] = setup->buses[b].is_stereo;
+	}
+	struct mixer_layout layout = { .n_channels = setup->n_channels, .is_stereo = is_stereo,
+				       .n_buses = setup->n_buses, .bus_type = bus_type,
+				       .bus_is_stereo = bus_is_stereo };
 
 	size_t size = mixer_mem_size(&layout);
 	void *arena = NULL;
@@ -149,6 +157,23 @@ static int register_ports(struct engine *e, char *err, size_t err_size)
 		snprintf(err, err_size, "jack: cannot register the master output ports");
 		return -1;
 	}
+	for (int b = 0; b < setup->n_buses; b++) {
+		const struct bus_setup *bs = &setup->buses[b];
+		if (bs->type != BUS_MONITOR)
+			continue;
+		for (int side = 0; side < (bs->is_stereo ? 2 : 1); side++) {
+			char name[SETUP_NAME_MAX + 8];
+			snprintf(name, sizeof name, "%s%s", bs->name,
+				 bs->is_stereo ? (side ? "_R" : "_L") : "");
+			jack_port_t *p = jack_port_register(e->client, name, JACK_DEFAULT_AUDIO_TYPE,
+							    JackPortIsOutput | JackPortIsTerminal, 0);
+			if (!p) {
+				snprintf(err, err_size, "jack: cannot register output port '%s'", name);
+				return -1;
+			}
+			*(side ? &e->bus_r[b] : &e->bus_l[b]) = p;
+		}
+	}
 	if (setup->solo_mode == SOLO_PFL) {
 		e->solo_l = jack_port_register(e->client, "solo_L", JACK_DEFAULT_AUDIO_TYPE,
 					       JackPortIsOutput | JackPortIsTerminal, 0);
@@ -186,6 +211,12 @@ static void connect_ports(struct engine *e)
 		connect_one(e, jack_port_name(e->out_l), setup->master_output[0]);
 	if (setup->master_output[1][0])
 		connect_one(e, jack_port_name(e->out_r), setup->master_output[1]);
+	for (int b = 0; b < setup->n_buses; b++) {
+		if (e->bus_l[b] && setup->buses[b].output[0][0])
+			connect_one(e, jack_port_name(e->bus_l[b]), setup->buses[b].output[0]);
+		if (e->bus_r[b] && setup->buses[b].output[1][0])
+			connect_one(e, jack_port_name(e->bus_r[b]), setup->buses[b].output[1]);
+	}
 	if (e->solo_l && setup->solo_output[0][0])
 		connect_one(e, jack_port_name(e->solo_l), setup->solo_output[0]);
 	if (e->solo_r && setup->solo_output[1][0])
@@ -257,6 +288,8 @@ void engine_close(struct engine *e)
 	jack_client_close(e->client);
 	e->client = NULL;
 	e->solo_l = e->solo_r = NULL;
+	for (int b = 0; b < BUS_MAX; b++)
+		e->bus_l[b] = e->bus_r[b] = NULL;
 	e->control->engine.is_running = false;
 }
 

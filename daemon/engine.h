@@ -44,6 +44,8 @@ struct engine {
 	jack_port_t **inputs;
 	jack_port_t *out_l, *out_r;
 	jack_port_t *solo_l, *solo_r;   /* the PFL solo bus; NULL in solo-in-place mode */
+	jack_port_t *bus_l[BUS_MAX];    /* monitor buses' outputs (right NULL when mono) */
+	jack_port_t *bus_r[BUS_MAX];
 
 	/* Built on the first open; rebuilt only if the sample rate changes. */
 	struct mixer mixer;

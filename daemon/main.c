@@ -21,10 +21,12 @@
 #include "daemon/config.h"
 #include "daemon/control.h"
 #include "daemon/engine.h"
+#include "daemon/layout.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
 #include "daemon/paramdoc.h"
 #include "daemon/state.h"
+#include "daemon/zeroconf.h"
 #include "osc/server.h"
 
 enum exit_code {
@@ -43,6 +45,7 @@ struct options {
 	int osc_port;
 	bool is_check_only;
 	bool is_verbose;
+	const char *layout_name;       /* --print-layout */
 };
 
 struct daemon {
@@ -51,6 +54,7 @@ struct daemon {
 	struct control control;
 	struct engine engine;
 	struct osc_server *osc;
+	struct zeroconf *zeroconf;
 	int signal_fd;
 	int timer_fd;
 	bool is_running;
@@ -68,6 +72,9 @@ static void usage(FILE *f)
 		"  -p, --port PORT     OSC UDP port (overrides osc.port)\n"
 		"  -v, --verbose       log debug messages\n"
 		"      --check         validate the configuration and exit\n"
+		"      --print-layout osc-session\n"
+		"                      write an Open Stage Control session for the configured\n"
+		"                      channels to stdout and exit\n"
 		"  -h, --help          this help\n"
 		"  -V, --version       print the version\n"
 		"exit status: 0 ok, 1 runtime failure (e.g. no JACK server), 2 usage or config error\n");
@@ -80,7 +87,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "port", required_argument, NULL, 'p' },   { "verbose", no_argument, NULL, 'v' },
 		{ "check", no_argument, NULL, 'C' },        { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
-		{ "print-params", required_argument, NULL, 'P' }, { NULL, 0, NULL, 0 },
+		{ "print-params", required_argument, NULL, 'P' },
+		{ "print-layout", required_argument, NULL, 'L' }, { NULL, 0, NULL, 0 },
 	};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "c:n:p:vhV", longopts, NULL)) != -1) {
@@ -118,6 +126,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 			}
 			paramdoc_write(stdout, strcmp(optarg, "osc") == 0 ? PARAMDOC_OSC : PARAMDOC_CONF);
 			exit(EXIT_OK);
+		case 'L':   /* written once the configuration is loaded: it names the channels */
+			if (layout_kind_from_name(optarg) < 0) {
+				fprintf(stderr, "jmixd: --print-layout: %s\n", layout_kind_names());
+				return -1;
+			}
+			o->layout_name = optarg;
+			break;
 		default:
 			usage(stderr);
 			return -1;
@@ -234,6 +249,7 @@ static void on_tick(struct daemon *d)
 	engine_poll_events(&d->engine);
 	engine_update_status(&d->engine, 1.0f / TICK_HZ);
 	osc_server_tick(d->osc);
+	zeroconf_tick(d->zeroconf);
 	state_tick(&d->state, &d->control, monotonic_ms());
 }
 
@@ -255,19 +271,8 @@ static void reload_config(struct daemon *d)
 		config_free(&fresh);
 		return;
 	}
-	const char *reason;
-	int n = 0;
-	uint64_t before = d->control.n_changes;
-	for (int ch = 0; ch < fresh.n_channels; ch++)
-		for (int slot = 0; slot < params_scope_count(PARAM_CHANNEL); slot++)
-			n += control_set(&d->control, (struct param_ref){ params_at(PARAM_CHANNEL, slot), ch },
-					 fresh.channels[ch].values[slot], ORIGIN_NONE, &reason) == 0;
-	for (int slot = 0; slot < params_scope_count(PARAM_MASTER); slot++)
-		n += control_set(&d->control, (struct param_ref){ params_at(PARAM_MASTER, slot), 0 },
-				 fresh.master_values[slot], ORIGIN_NONE, &reason) == 0;
-	log_info("reload: %s: %llu values changed", d->setup.path,
-		 (unsigned long long)(d->control.n_changes - before));
-	(void)n;
+	int n = control_set_values(&d->control, &fresh.vals, ORIGIN_NONE);
+	log_info("reload: %s: %d values changed", d->setup.path, n);
 	config_free(&fresh);
 }
 
@@ -347,6 +352,12 @@ int main(int argc, char **argv)
 	}
 	if (opts.osc_port)
 		d.setup.osc_port = opts.osc_port;
+	if (opts.layout_name) {
+		int rc = layout_write(stdout, (enum layout_kind)layout_kind_from_name(opts.layout_name),
+				      &d.setup);
+		config_free(&d.setup);
+		return rc < 0 ? EXIT_RUNTIME : EXIT_OK;
+	}
 	if (opts.is_check_only) {
 		printf("%s: ok (%d channels)\n", opts.config_path, d.setup.n_channels);
 		config_free(&d.setup);
@@ -374,6 +385,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	log_ready(&d);
+	d.zeroconf = zeroconf_start(d.setup.client_name, osc_server_port(d.osc), d.setup.osc_bind);
 	notify_systemd("READY=1");
 	run_loop(&d);
 	notify_systemd("STOPPING=1");
@@ -382,6 +394,7 @@ out:
 	state_flush(&d.state, &d.control);
 	state_close(&d.state);
 	engine_free(&d.engine);
+	zeroconf_stop(d.zeroconf);
 	osc_server_free(d.osc);
 	control_free(&d.control);
 	config_free(&d.setup);

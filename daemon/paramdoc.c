@@ -68,10 +68,34 @@ static void put_default(FILE *f, const struct param_desc *d)
 		put_number(f, d->def);
 }
 
+static const char *scope_prefix(enum param_scope scope, enum paramdoc_kind kind)
+{
+	bool is_osc = kind == PARAMDOC_OSC;
+	switch (scope) {
+	case PARAM_CHANNEL:
+		return is_osc ? "/ch/N/" : "channels.[i].";
+	case PARAM_SEND:
+		return is_osc ? "/ch/N/send/K/" : "channels.[i].send.BUS.";
+	case PARAM_AUX:
+		return is_osc ? "/aux/K/" : "aux.[k].";
+	case PARAM_MASTER:
+	default:
+		return is_osc ? "/master/" : "master.";
+	}
+}
+
+static const char *scope_title(enum param_scope scope)
+{
+	static const char *const titles[PARAM_N_SCOPES] = {
+		[PARAM_CHANNEL] = "Channel", [PARAM_MASTER] = "Master", [PARAM_SEND] = "Send",
+		[PARAM_AUX] = "Aux bus",
+	};
+	return titles[scope];
+}
+
 static void scope_table(FILE *f, enum param_scope scope, enum paramdoc_kind kind)
 {
-	const char *prefix = scope == PARAM_CHANNEL ? (kind == PARAMDOC_OSC ? "/ch/N/" : "channels.[i].")
-						    : (kind == PARAMDOC_OSC ? "/master/" : "master.");
+	const char *prefix = scope_prefix(scope, kind);
 	fputs(".TS\ntab(;) allbox;\nlb lb lb lb lb\nl l l l lx.\n", f);
 	fprintf(f, "%s;Type;Range;Default;%s\n", kind == PARAMDOC_OSC ? "Address" : "Key",
 		kind == PARAMDOC_OSC ? "Taper / meaning" : "Meaning");
@@ -93,7 +117,7 @@ static void scope_table(FILE *f, enum param_scope scope, enum paramdoc_kind kind
 void paramdoc_write(FILE *f, enum paramdoc_kind kind)
 {
 	for (int scope = 0; scope < PARAM_N_SCOPES; scope++) {
-		fprintf(f, ".SS %s parameters\n", scope == PARAM_CHANNEL ? "Channel" : "Master");
+		fprintf(f, ".SS %s parameters\n", scope_title((enum param_scope)scope));
 		scope_table(f, (enum param_scope)scope, kind);
 	}
 }

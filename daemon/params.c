@@ -203,6 +203,37 @@ static void apply_comp_detect(struct mixer *m, int ch, int sub, float v)
 	FOR_LANES(m, ch, s, lane) dynamics_set_rms(&s->comp, lane, v >= 0.5f);
 }
 
+/* Sends: index = channel * n_buses + bus. */
+static void apply_send_level(struct mixer *m, int index, int sub, float v)
+{
+	(void)sub;
+	mixer_set_send_level_db(m, index / m->n_buses, index % m->n_buses, v);
+}
+
+static void apply_send_on(struct mixer *m, int index, int sub, float v)
+{
+	(void)sub;
+	mixer_set_send_on(m, index / m->n_buses, index % m->n_buses, v >= 0.5f);
+}
+
+static void apply_send_pre(struct mixer *m, int index, int sub, float v)
+{
+	(void)sub;
+	mixer_set_send_pre(m, index / m->n_buses, index % m->n_buses, v >= 0.5f);
+}
+
+static void apply_bus_fader(struct mixer *m, int bus, int sub, float v)
+{
+	(void)sub;
+	bus_set_fader_db(&m->buses[bus], v);
+}
+
+static void apply_bus_mute(struct mixer *m, int bus, int sub, float v)
+{
+	(void)sub;
+	bus_set_mute(&m->buses[bus], v >= 0.5f);
+}
+
 static void apply_master_fader(struct mixer *m, int index, int sub, float v)
 {
 	(void)index, (void)sub;
@@ -325,6 +356,19 @@ const struct param_desc params_table[] = {
 	CHOICE("comp/detect", "comp.detect", detect_choices, 0.0f, apply_comp_detect,
 	       "Detector: peak, or RMS over 10 ms."),
 
+	{ .scope = PARAM_SEND, .path = "level", .key = "level", .type = PARAM_FLOAT, .unit = "dB",
+	  .min = -90.0f, .max = 10.0f, .def = -90.0f, .taper = TAPER_FADER,
+	  .apply = apply_send_level,
+	  .doc = "Send level to the bus; -90 is -inf (off, the default)." },
+	SWITCH(PARAM_SEND, "on", 1.0f, apply_send_on, "Send on (click-free)."),
+	SWITCH(PARAM_SEND, "pre", 0.0f, apply_send_pre,
+	       "Pre-fader (1: ignores the channel fader and mute, for monitor mixes) or post-fader "
+	       "(0). Default: pre for monitor buses, post for effects."),
+
+	FADER(PARAM_AUX, "fader", apply_bus_fader,
+	      "Bus fader: a monitor mix's output level, an effect's return level."),
+	SWITCH(PARAM_AUX, "mute", 0.0f, apply_bus_mute, "Bus mute (click-free)."),
+
 	FADER(PARAM_MASTER, "fader", apply_master_fader, "Master fader; -90 is -inf (off)."),
 	SWITCH(PARAM_MASTER, "mute", 0.0f, apply_master_mute, "Master mute (click-free)."),
 };
@@ -338,9 +382,18 @@ const char *param_scope_name(enum param_scope scope)
 		return "ch";
 	case PARAM_MASTER:
 		return "master";
+	case PARAM_SEND:
+		return "send";
+	case PARAM_AUX:
+		return "aux";
 	default:
 		return "?";
 	}
+}
+
+bool param_on_bus_type(const struct param_desc *d, int bus_type)
+{
+	return d->scope != PARAM_AUX || d->bus_types == 0 || (d->bus_types & (1u << bus_type));
 }
 
 int params_scope_count(enum param_scope scope)

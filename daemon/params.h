@@ -8,7 +8,10 @@
  * is one row plus its DSP.
  *
  * Scopes: a channel parameter exists once per channel (/ch/N/<path>, channels.[i].<key>),
- * a master parameter once (/master/<path>, master.<key>).
+ * a master parameter once (/master/<path>, master.<key>), a send parameter once per channel
+ * and bus (/ch/N/send/K/<path>, channels.[i].send.<bus>.<key>), a bus parameter once per
+ * aux bus (/aux/K/<path>, aux.[k].<key>); rows of a bus may exist only on some bus types
+ * (a reverb's decay time is not a monitor mix's).
  */
 #ifndef JMIXD_PARAMS_H
 #define JMIXD_PARAMS_H
@@ -20,6 +23,8 @@ struct mixer;
 enum param_scope {
 	PARAM_CHANNEL,
 	PARAM_MASTER,
+	PARAM_SEND,
+	PARAM_AUX,
 	PARAM_N_SCOPES,
 };
 
@@ -45,6 +50,7 @@ struct param_desc {
 	enum param_taper taper;
 	const char *const *choices;   /* PARAM_ENUM: names by value, NULL-terminated */
 	int sub;                      /* passed to apply: band or section number */
+	unsigned bus_types;           /* PARAM_AUX: mask of 1 << enum bus_type; 0 = every bus */
 	void (*apply)(struct mixer *m, int index, int sub, float value);   /* RT-safe */
 	const char *doc;
 };
@@ -54,6 +60,9 @@ extern const int params_count;
 
 /* Prefix of a scope in OSC paths and the name of its config group. */
 const char *param_scope_name(enum param_scope scope);
+
+/* Does this row exist on a bus of type bus_type (PARAM_AUX rows; others always do)? */
+bool param_on_bus_type(const struct param_desc *d, int bus_type);
 
 /* Rows of one scope, in table order; slot = position among them. */
 int params_scope_count(enum param_scope scope);

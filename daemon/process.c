@@ -77,6 +77,10 @@ int engine_process(jack_nframes_t n_frames, void *arg) RT_NONBLOCKING
 		out.solo_l = jack_port_get_buffer(e->solo_l, n_frames);
 		out.solo_r = jack_port_get_buffer(e->solo_r, n_frames);
 	}
+	for (int b = 0; b < e->mixer.n_buses; b++) {
+		out.bus_l[b] = e->bus_l[b] ? jack_port_get_buffer(e->bus_l[b], n_frames) : NULL;
+		out.bus_r[b] = e->bus_r[b] ? jack_port_get_buffer(e->bus_r[b], n_frames) : NULL;
+	}
 	mixer_process(&e->mixer, e->in_bufs, &out, (int)n_frames);
 	meters_rt_post(&e->meters, &e->mixer, n_frames);
 	report_events(e);

@@ -112,24 +112,46 @@ static void add_value(config_setting_t *group, const struct param_desc *d, float
 	}
 }
 
+static void add_instance(config_setting_t *g, const struct control *c, enum param_scope scope,
+			 int index)
+{
+	int base = c->block_offset[control_block(c, (struct param_ref){ params_at(scope, 0), index })];
+	for (int slot = 0; slot < params_scope_count(scope); slot++) {
+		struct param_ref ref = { params_at(scope, slot), index };
+		if (control_has(c, ref))
+			add_value(g, ref.desc, c->values[base + slot]);
+	}
+}
+
+/* Values only, in the config's syntax: master, aux buses and channels by name, sends inside. */
 static void build_tree(config_t *cfg, const struct control *c)
 {
+	const struct setup *setup = c->setup;
 	config_setting_t *root = config_root_setting(cfg);
 	config_setting_t *master = config_setting_add(root, "master", CONFIG_TYPE_GROUP);
-	config_setting_t *list = config_setting_add(root, "channels", CONFIG_TYPE_LIST);
+	add_instance(master, c, PARAM_MASTER, 0);
 
-	for (int i = 0; i < c->n_values; i++) {
-		struct param_ref ref = control_ref_at(c, i);
-		if (ref.desc->scope == PARAM_MASTER)
-			add_value(master, ref.desc, c->values[i]);
+	if (setup->n_buses) {
+		config_setting_t *aux = config_setting_add(root, "aux", CONFIG_TYPE_LIST);
+		for (int b = 0; b < setup->n_buses; b++) {
+			config_setting_t *g = config_setting_add(aux, NULL, CONFIG_TYPE_GROUP);
+			config_setting_set_string(config_setting_add(g, "name", CONFIG_TYPE_STRING),
+						  setup->buses[b].name);
+			add_instance(g, c, PARAM_AUX, b);
+		}
 	}
+	config_setting_t *list = config_setting_add(root, "channels", CONFIG_TYPE_LIST);
 	for (int ch = 0; ch < c->n_channels; ch++) {
 		config_setting_t *g = config_setting_add(list, NULL, CONFIG_TYPE_GROUP);
-		config_setting_t *name = config_setting_add(g, "name", CONFIG_TYPE_STRING);
-		config_setting_set_string(name, c->setup->channels[ch].name);
-		int base = c->block_offset[ch];
-		for (int slot = 0; slot < params_scope_count(PARAM_CHANNEL); slot++)
-			add_value(g, params_at(PARAM_CHANNEL, slot), c->values[base + slot]);
+		config_setting_set_string(config_setting_add(g, "name", CONFIG_TYPE_STRING),
+					  setup->channels[ch].name);
+		add_instance(g, c, PARAM_CHANNEL, ch);
+		if (!setup->n_buses)
+			continue;
+		config_setting_t *send = config_setting_add(g, "send", CONFIG_TYPE_GROUP);
+		for (int b = 0; b < setup->n_buses; b++)
+			add_instance(config_setting_add(send, setup->buses[b].name, CONFIG_TYPE_GROUP),
+				     c, PARAM_SEND, ch * setup->n_buses + b);
 	}
 }
 
@@ -191,43 +213,15 @@ int state_write_at(int dir_fd, const char *file, const struct control *c, bool k
 
 /* ---- reading ---- */
 
-struct values_copy {
-	float **channel;
-	float *master;
-	int n_channels;
-};
-
-static int copy_alloc(struct values_copy *v, const struct setup *setup)
-{
-	int n_ch = params_scope_count(PARAM_CHANNEL), n_m = params_scope_count(PARAM_MASTER);
-	*v = (struct values_copy){ .n_channels = setup->n_channels };
-	v->channel = calloc((size_t)setup->n_channels, sizeof *v->channel);
-	v->master = malloc(sizeof(float) * (size_t)(n_m ? n_m : 1));
-	if (!v->channel || !v->master)
-		return -ENOMEM;
-	memcpy(v->master, setup->master_values, sizeof(float) * (size_t)n_m);
-	for (int ch = 0; ch < setup->n_channels; ch++) {
-		v->channel[ch] = malloc(sizeof(float) * (size_t)(n_ch ? n_ch : 1));
-		if (!v->channel[ch])
-			return -ENOMEM;
-		memcpy(v->channel[ch], setup->channels[ch].values, sizeof(float) * (size_t)n_ch);
-	}
-	return 0;
-}
-
-static void copy_free(struct values_copy *v)
-{
-	for (int ch = 0; v->channel && ch < v->n_channels; ch++)
-		free(v->channel[ch]);
-	free(v->channel);
-	free(v->master);
-}
-
-/* Read file (relative to dir_fd) over a copy of the setup's values. 0, or -1 with err. */
+/*
+ * Read file (relative to dir_fd) over v, a copy of base's values: 0, -2 when there is no
+ * such file, or -1 with err filled. On failure v is released.
+ */
 static int read_values(int dir_fd, const char *file, const char *shown_as,
-		       const struct setup *setup, struct values_copy *v, char *err, int size)
+		       const struct setup *setup, const struct setup_values *base,
+		       struct setup_values *v, char *err, int size)
 {
-	*v = (struct values_copy){ 0 };   /* so the caller may always copy_free */
+	*v = (struct setup_values){ 0 };
 	int fd = openat(dir_fd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, (size_t)size, "%s: %s", shown_as, strerror(errno));
@@ -239,13 +233,15 @@ static int read_values(int dir_fd, const char *file, const char *shown_as,
 		snprintf(err, (size_t)size, "%s: %s", shown_as, strerror(errno));
 		return -1;
 	}
-	if (copy_alloc(v, setup) < 0) {
+	if (setup_values_copy(base, v) < 0) {
 		fclose(f);
 		snprintf(err, (size_t)size, "out of memory");
 		return -1;
 	}
-	int rc = config_load_values(f, shown_as, setup, v->channel, v->master, err, size);
+	int rc = config_load_values(f, shown_as, setup, v, err, size);
 	fclose(f);
+	if (rc < 0)
+		setup_values_free(v);
 	return rc;
 }
 
@@ -258,21 +254,19 @@ const char *state_restore(struct state *st, struct setup *setup)
 	if (st->dir_fd < 0)
 		return "config";
 	for (int k = 0; k < 2; k++) {
-		struct values_copy v = { 0 };
+		struct setup_values v;
 		snprintf(shown, sizeof shown, "%s/%s", st->dir, files[k]);
-		int rc = read_values(st->dir_fd, files[k], shown, setup, &v, err, sizeof err);
+		int rc = read_values(st->dir_fd, files[k], shown, setup, &setup->vals, &v, err,
+				     sizeof err);
 		if (rc == 0) {
-			int n_ch = params_scope_count(PARAM_CHANNEL);
-			memcpy(setup->master_values, v.master,
-			       sizeof(float) * (size_t)params_scope_count(PARAM_MASTER));
-			for (int ch = 0; ch < setup->n_channels; ch++)
-				memcpy(setup->channels[ch].values, v.channel[ch],
-				       sizeof(float) * (size_t)n_ch);
-			copy_free(&v);
+			for (int sc = 0; sc < PARAM_N_SCOPES; sc++)
+				memcpy(setup->vals.values[sc], v.values[sc],
+				       sizeof(float) * (size_t)v.n_instances[sc] *
+					       (size_t)params_scope_count(sc));
+			setup_values_free(&v);
 			log_info("state: restored the mix from %s", shown);
 			return sources[k];
 		}
-		copy_free(&v);
 		if (rc == -2)
 			log_info("state: no %s", shown);
 		else
@@ -352,42 +346,27 @@ int scene_save(struct state *st, const struct control *c, const char *name, char
 int scene_load(struct state *st, struct control *c, const char *name, char *err, int size)
 {
 	char file[SCENE_NAME_MAX + 8], shown[SCENE_NAME_MAX + 16];
-	struct values_copy v = { 0 };
+	struct setup_values now, v;
 	if (scene_file(st, name, file, sizeof file, err, size) < 0)
 		return -1;
 	snprintf(shown, sizeof shown, "scene %s", name);
 
-	/* Start from the current values so a partial scene changes only what it names. */
-	struct setup now = *c->setup;
-	struct channel_setup *chs = calloc((size_t)now.n_channels, sizeof *chs);
-	if (!chs) {
+	/* Start from the current values, so a partial scene changes only what it names. */
+	if (setup_values_copy(&c->setup->vals, &now) < 0) {
 		snprintf(err, (size_t)size, "out of memory");
 		return -1;
 	}
-	for (int ch = 0; ch < now.n_channels; ch++) {
-		chs[ch] = c->setup->channels[ch];
-		chs[ch].values = c->values + c->block_offset[ch];
-	}
-	now.channels = chs;
-	now.master_values = c->values + c->block_offset[c->n_channels];
-	int rc = read_values(st->scenes_fd, file, shown, &now, &v, err, size);
-	free(chs);
+	control_get_values(c, &now);
+	int rc = read_values(st->scenes_fd, file, shown, c->setup, &now, &v, err, size);
+	setup_values_free(&now);
 	if (rc < 0) {
 		if (rc == -2)
 			snprintf(err, (size_t)size, "no scene named '%s'", name);
-		copy_free(&v);
 		return -1;
 	}
 	/* Everything validated: apply as ordinary, smoothed changes. */
-	const char *reason;
-	for (int ch = 0; ch < c->n_channels; ch++)
-		for (int slot = 0; slot < params_scope_count(PARAM_CHANNEL); slot++)
-			control_set(c, (struct param_ref){ params_at(PARAM_CHANNEL, slot), ch },
-				    v.channel[ch][slot], ORIGIN_NONE, &reason);
-	for (int slot = 0; slot < params_scope_count(PARAM_MASTER); slot++)
-		control_set(c, (struct param_ref){ params_at(PARAM_MASTER, slot), 0 }, v.master[slot],
-			    ORIGIN_NONE, &reason);
-	copy_free(&v);
+	control_set_values(c, &v, ORIGIN_NONE);
+	setup_values_free(&v);
 	return 0;
 }
 

@@ -58,7 +58,8 @@ size_t mixer_mem_size(const struct mixer_layout *layout)
 int mixer_init(struct mixer *m, void *mem, const struct mixer_layout *layout, float rate_hz,
 	       enum pan_law law)
 {
-	if (layout->n_channels < 0 || layout->n_channels > MIXER_MAX_CHANNELS || !(rate_hz > 0.0f))
+	if (layout->n_channels < 0 || layout->n_channels > MIXER_MAX_CHANNELS || !(rate_hz > 0.0f) ||
+	    layout->n_buses < 0 || layout->n_buses > BUS_MAX)
 		return -EINVAL;
 
 	struct mixer_sizes sz = mixer_sizes(layout);
@@ -73,8 +74,13 @@ int mixer_init(struct mixer *m, void *mem, const struct mixer_layout *layout, fl
 		.channel_is_stereo = (bool *)(void *)(base + sz.off_stereo),
 	};
 	layout_lanes(layout, m->channel_lane);
-	for (int g = 0; g < m->n_groups; g++)
+	m->n_buses = layout->n_buses;
+	for (int b = 0; b < m->n_buses; b++)
+		bus_init(&m->buses[b], layout->bus_type[b], layout->bus_is_stereo[b], rate_hz);
+	for (int g = 0; g < m->n_groups; g++) {
 		strip_init(&m->strips[g], rate_hz, law);
+		strip_set_buses(&m->strips[g], layout->n_buses, layout->bus_is_stereo);
+	}
 	for (int ch = 0; ch < m->n_channels; ch++) {
 		bool is_stereo = layout->is_stereo && layout->is_stereo[ch];
 		int lane = m->channel_lane[ch];
@@ -177,6 +183,24 @@ void mixer_set_solo(struct mixer *m, int ch, bool is_soloed)
 	update_solo_in_place(m);
 }
 
+void mixer_set_send_level_db(struct mixer *m, int ch, int bus, float db)
+{
+	for (int k = 0, lane = m->channel_lane[ch]; k < channel_width(m, ch); k++, lane++)
+		strip_set_send_level_db(lane_strip(m, lane), bus, lane % DSP_LANES, db);
+}
+
+void mixer_set_send_on(struct mixer *m, int ch, int bus, bool is_on)
+{
+	for (int k = 0, lane = m->channel_lane[ch]; k < channel_width(m, ch); k++, lane++)
+		strip_set_send_on(lane_strip(m, lane), bus, lane % DSP_LANES, is_on);
+}
+
+void mixer_set_send_pre(struct mixer *m, int ch, int bus, bool is_pre)
+{
+	for (int k = 0, lane = m->channel_lane[ch]; k < channel_width(m, ch); k++, lane++)
+		strip_set_send_pre(lane_strip(m, lane), bus, lane % DSP_LANES, is_pre);
+}
+
 void mixer_set_solo_mode(struct mixer *m, enum solo_mode mode)
 {
 	m->solo_mode = mode;
@@ -248,6 +272,8 @@ void mixer_settle(struct mixer *m)
 {
 	for (int g = 0; g < m->n_groups; g++)
 		strip_settle(&m->strips[g]);
+	for (int b = 0; b < m->n_buses; b++)
+		bus_settle(&m->buses[b]);
 	ramp_settle(&m->master.gain);
 }
 
@@ -255,6 +281,8 @@ static void mixer_block_begin(struct mixer *m)
 {
 	for (int g = 0; g < m->n_groups; g++)
 		strip_block_begin(&m->strips[g]);
+	for (int b = 0; b < m->n_buses; b++)
+		bus_block_begin(&m->buses[b]);
 	master_block_begin(&m->master);
 }
 
@@ -262,6 +290,7 @@ void mixer_process(struct mixer *m, const float *const *in, const struct mixer_o
 		   int n)
 {
 	v4f buf[DSP_BLOCK], acc_l[DSP_BLOCK], acc_r[DSP_BLOCK], pfl_l[DSP_BLOCK], pfl_r[DSP_BLOCK];
+	v4f bus_acc[BUS_MAX][2][DSP_BLOCK], bus_buf[DSP_BLOCK];
 	int done = 0;
 
 	while (done < n) {
@@ -275,6 +304,10 @@ void mixer_process(struct mixer *m, const float *const *in, const struct mixer_o
 		memset(acc_r, 0, sizeof(v4f) * (size_t)chunk);
 		memset(pfl_l, 0, sizeof(v4f) * (size_t)chunk);
 		memset(pfl_r, 0, sizeof(v4f) * (size_t)chunk);
+		for (int b = 0; b < m->n_buses; b++) {
+			memset(bus_acc[b][0], 0, sizeof(v4f) * (size_t)chunk);
+			memset(bus_acc[b][1], 0, sizeof(v4f) * (size_t)chunk);
+		}
 		int input = 0;
 		for (int g = 0; g < m->n_groups; g++) {
 			const float *src[DSP_LANES];
@@ -283,11 +316,28 @@ void mixer_process(struct mixer *m, const float *const *in, const struct mixer_o
 				src[lane] = is_used ? in[input++] : NULL;
 			}
 			m->n_bad_samples += (uint64_t)gather_lanes(src, done, buf, chunk);
-			strip_process(&m->strips[g], buf, acc_l, acc_r, pfl_l, pfl_r, chunk);
+			strip_process(&m->strips[g], buf, acc_l, acc_r, pfl_l, pfl_r, bus_acc, chunk);
 		}
 
 		for (int i = 0; i < chunk; i++)
 			buf[i] = (v4f){ v4f_hsum(acc_l[i]), v4f_hsum(acc_r[i]), 0.0f, 0.0f };
+		/* Buses: monitor mixes leave on their own ports, effect returns join the master. */
+		for (int b = 0; b < m->n_buses; b++) {
+			struct bus *bus = &m->buses[b];
+			for (int i = 0; i < chunk; i++)
+				bus_buf[i] = (v4f){ v4f_hsum(bus_acc[b][0][i]), v4f_hsum(bus_acc[b][1][i]),
+						    0.0f, 0.0f };
+			bus_process(bus, bus_buf, chunk);
+			if (bus->type != BUS_MONITOR) {
+				for (int i = 0; i < chunk; i++)
+					buf[i] += bus_buf[i];
+			} else if (out->bus_l[b]) {
+				for (int i = 0; i < chunk; i++)
+					out->bus_l[b][done + i] = bus_buf[i][0];
+				for (int i = 0; out->bus_r[b] && i < chunk; i++)
+					out->bus_r[b][done + i] = bus_buf[i][1];
+			}
+		}
 		master_process(&m->master, buf, chunk);
 		for (int i = 0; i < chunk; i++) {
 			out->master_l[done + i] = buf[i][0];

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 
+#include "dsp/bus.h"
 #include "dsp/dsp.h"
 #include "dsp/master.h"
 #include "dsp/pan.h"
@@ -39,11 +40,16 @@ enum solo_mode {
 struct mixer_layout {
 	int n_channels;
 	const bool *is_stereo;    /* per channel; NULL = all mono */
+	int n_buses;              /* aux buses, at most BUS_MAX */
+	const enum bus_type *bus_type;
+	const bool *bus_is_stereo;
 };
 
 struct mixer_outputs {
 	float *master_l, *master_r;
 	float *solo_l, *solo_r;   /* NULL when there is no solo bus */
+	float *bus_l[BUS_MAX];    /* monitor buses' outputs (right NULL for a mono bus) */
+	float *bus_r[BUS_MAX];
 };
 
 struct mixer {
@@ -58,6 +64,8 @@ struct mixer {
 	int *channel_lane;        /* first lane of each channel */
 	bool *channel_is_stereo;
 	struct strip *strips;     /* one per group */
+	int n_buses;
+	struct bus buses[BUS_MAX];
 	struct master master;
 };
 
@@ -83,6 +91,9 @@ void mixer_set_pan(struct mixer *m, int ch, float pan);
 void mixer_set_mute(struct mixer *m, int ch, bool is_muted);
 void mixer_set_pan_law(struct mixer *m, enum pan_law law);
 void mixer_set_solo(struct mixer *m, int ch, bool is_soloed);
+void mixer_set_send_level_db(struct mixer *m, int ch, int bus, float db);
+void mixer_set_send_on(struct mixer *m, int ch, int bus, bool is_on);
+void mixer_set_send_pre(struct mixer *m, int ch, int bus, bool is_pre);
 void mixer_set_solo_mode(struct mixer *m, enum solo_mode mode);
 
 /*

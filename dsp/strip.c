@@ -5,6 +5,23 @@
  */
 #include "dsp/strip.h"
 
+/*
+ * A send follows the channel: pre-fader sends ignore fader and mute (a monitor mix must not
+ * change when the front-of-house engineer pulls a fader), post-fader sends follow both; a
+ * stereo bus takes the channel's pan (balance for stereo lanes), a mono bus the signal.
+ */
+static void strip_update_sends(struct strip *s, int lane, float post_gain, float pan_l,
+			       float pan_r)
+{
+	for (int b = 0; b < s->n_buses; b++) {
+		float level = s->is_send_on[b][lane] ? dsp_db_to_lin(s->send_db[b][lane]) : 0.0f;
+		float gain = level * (s->is_send_pre[b][lane] ? 1.0f : post_gain);
+		bool is_stereo = s->is_bus_stereo[b];
+		ramp_set(&s->send_l[b], lane, gain * (is_stereo ? pan_l : 1.0f), s->ramp_samples);
+		ramp_set(&s->send_r[b], lane, gain * (is_stereo ? pan_r : 0.0f), s->ramp_samples);
+	}
+}
+
 static void strip_update_gains(struct strip *s, int lane)
 {
 	bool is_silent = s->is_muted[lane] || s->is_solo_muted[lane];
@@ -27,6 +44,7 @@ static void strip_update_gains(struct strip *s, int lane)
 	}
 	ramp_set(&s->out_l, lane, gain * gain_l, s->ramp_samples);
 	ramp_set(&s->out_r, lane, gain * gain_r, s->ramp_samples);
+	strip_update_sends(s, lane, gain, gain_l, gain_r);
 
 	/* PFL: pre-fader and pre-pan; a mono channel sits in the middle at the law's centre. */
 	float pfl = s->is_soloed[lane] ? 1.0f : 0.0f, centre_l, centre_r;
@@ -130,6 +148,44 @@ void strip_set_solo_mute(struct strip *s, int lane, bool is_solo_muted)
 	strip_update_gains(s, lane);
 }
 
+void strip_set_buses(struct strip *s, int n_buses, const bool *is_stereo)
+{
+	s->n_buses = n_buses;
+	for (int b = 0; b < n_buses; b++) {
+		s->is_bus_stereo[b] = is_stereo[b];
+		ramp_init(&s->send_l[b], 0.0f);
+		ramp_init(&s->send_r[b], 0.0f);
+		for (int lane = 0; lane < DSP_LANES; lane++) {
+			s->send_db[b][lane] = DSP_SILENCE_DB;
+			s->is_send_on[b][lane] = true;
+		}
+	}
+}
+
+void strip_set_send_level_db(struct strip *s, int bus, int lane, float db)
+{
+	if (s->send_db[bus][lane] == db)
+		return;
+	s->send_db[bus][lane] = db;
+	strip_update_gains(s, lane);
+}
+
+void strip_set_send_on(struct strip *s, int bus, int lane, bool is_on)
+{
+	if (s->is_send_on[bus][lane] == is_on)
+		return;
+	s->is_send_on[bus][lane] = is_on;
+	strip_update_gains(s, lane);
+}
+
+void strip_set_send_pre(struct strip *s, int bus, int lane, bool is_pre)
+{
+	if (s->is_send_pre[bus][lane] == is_pre)
+		return;
+	s->is_send_pre[bus][lane] = is_pre;
+	strip_update_gains(s, lane);
+}
+
 void strip_set_pan_law(struct strip *s, enum pan_law law)
 {
 	if (s->pan_law == law)
@@ -146,6 +202,10 @@ void strip_settle(struct strip *s)
 	ramp_settle(&s->out_r);
 	ramp_settle(&s->pfl_l);
 	ramp_settle(&s->pfl_r);
+	for (int b = 0; b < s->n_buses; b++) {
+		ramp_settle(&s->send_l[b]);
+		ramp_settle(&s->send_r[b]);
+	}
 	hpf_settle(&s->hpf);
 	gate_settle(&s->gate);
 	eq_settle(&s->eq);
@@ -159,6 +219,10 @@ void strip_block_begin(struct strip *s)
 	ramp_block_begin(&s->out_r);
 	ramp_block_begin(&s->pfl_l);
 	ramp_block_begin(&s->pfl_r);
+	for (int b = 0; b < s->n_buses; b++) {
+		ramp_block_begin(&s->send_l[b]);
+		ramp_block_begin(&s->send_r[b]);
+	}
 	hpf_block_begin(&s->hpf);
 	gate_block_begin(&s->gate);
 	eq_block_begin(&s->eq);
@@ -216,7 +280,7 @@ static int popcount4(unsigned mask)
 }
 
 void strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l, v4f *pfl_r,
-		   int n)
+		   v4f (*bus_acc)[2][DSP_BLOCK], int n)
 {
 	apply_ramp(&s->in_gain, buf, n);
 	unsigned reset = hpf_process(&s->hpf, buf, n);
@@ -227,5 +291,7 @@ void strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l
 
 	meter_acc_run(&s->meter, buf, n);
 	mix_into(&s->pfl_l, &s->pfl_r, buf, pfl_l, pfl_r, n);
+	for (int b = 0; b < s->n_buses; b++)
+		mix_into(&s->send_l[b], &s->send_r[b], buf, bus_acc[b][0], bus_acc[b][1], n);
 	mix_into(&s->out_l, &s->out_r, buf, acc_l, acc_r, n);
 }

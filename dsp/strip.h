@@ -23,11 +23,14 @@
  *   pfl_l, pfl_r              ramps of the pre-fader listen feed to the solo bus
  *   hpf, gate, eq, comp       the processing modules (dsp/hpf.h, gate.h, eq.h, dynamics.h)
  *   meter                     peak and energy at the pre-fader tap (what the channel carries)
+ *   send_l, send_r            per bus, ramps of level * (pre ? 1 : fader * mute) * pan
+ *   send_db, is_send_on/pre   per bus and lane, the user's send settings
  *   gr_db                     the compressor's gain reduction, max since the meters took it
  */
 #ifndef JMIXD_DSP_STRIP_H
 #define JMIXD_DSP_STRIP_H
 
+#include "dsp/bus.h"
 #include "dsp/dsp.h"
 #include "dsp/dynamics.h"
 #include "dsp/eq.h"
@@ -58,6 +61,13 @@ struct strip {
 	struct eq eq;
 	struct dynamics comp;
 	struct meter_acc meter;
+	int n_buses;
+	bool is_bus_stereo[BUS_MAX];
+	struct ramp send_l[BUS_MAX];
+	struct ramp send_r[BUS_MAX];
+	float send_db[BUS_MAX][DSP_LANES];
+	bool is_send_on[BUS_MAX][DSP_LANES];
+	bool is_send_pre[BUS_MAX][DSP_LANES];
 	float fader_db[DSP_LANES];
 	float pan[DSP_LANES];
 	float trim_db[DSP_LANES];
@@ -85,6 +95,12 @@ void strip_set_solo(struct strip *s, int lane, bool is_soloed);
 /* Solo-in-place: silence this lane because others are soloed (the mixer decides). */
 void strip_set_solo_mute(struct strip *s, int lane, bool is_solo_muted);
 
+/* Control thread, before audio: the buses this strip sends to. */
+void strip_set_buses(struct strip *s, int n_buses, const bool *is_stereo);
+void strip_set_send_level_db(struct strip *s, int bus, int lane, float db);
+void strip_set_send_on(struct strip *s, int bus, int lane, bool is_on);
+void strip_set_send_pre(struct strip *s, int bus, int lane, bool is_pre);
+
 /* Reach every target at once (before audio starts). RT-safe. */
 void strip_settle(struct strip *s);
 
@@ -93,10 +109,10 @@ void strip_block_begin(struct strip *s);
 
 /*
  * Run n (<= DSP_BLOCK, inside the current block) lane frames of buf through the strip and
- * add its contributions to the per-lane accumulators: acc_l, acc_r (the master) and
- * pfl_l, pfl_r (the solo bus, pre-fader). RT-safe.
+ * add its contributions to the per-lane accumulators: acc_l, acc_r (the master), pfl_l,
+ * pfl_r (the solo bus, pre-fader) and bus_acc[bus][side] (the aux sends). RT-safe.
  */
 void strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l, v4f *pfl_r,
-		   int n);
+		   v4f (*bus_acc)[2][DSP_BLOCK], int n);
 
 #endif

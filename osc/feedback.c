@@ -8,13 +8,24 @@
 void osc_param_path(const struct osc_router *r, struct param_ref ref, bool is_norm, char *path,
 		    size_t size)
 {
-	(void)r;
 	const char *norm = is_norm ? "/norm" : "";
-	if (ref.desc->scope == PARAM_CHANNEL)
+	int n_buses = r->control->n_buses;
+	switch (ref.desc->scope) {
+	case PARAM_CHANNEL:
 		snprintf(path, size, "/ch/%d/%s%s", ref.index + 1, ref.desc->path, norm);
-	else
+		break;
+	case PARAM_SEND:
+		snprintf(path, size, "/ch/%d/send/%d/%s%s", ref.index / n_buses + 1,
+			 ref.index % n_buses + 1, ref.desc->path, norm);
+		break;
+	case PARAM_AUX:
+		snprintf(path, size, "/aux/%d/%s%s", ref.index + 1, ref.desc->path, norm);
+		break;
+	default:
 		snprintf(path, size, "/%s/%s%s", param_scope_name(ref.desc->scope), ref.desc->path,
 			 norm);
+		break;
+	}
 }
 
 /* One parameter's messages (natural, and the /norm twin for continuous ones). */
@@ -23,6 +34,8 @@ static void add_value(struct osc_router *r, struct osc_batch *b, int i)
 	struct param_ref ref = control_ref_at(r->control, i);
 	float v = r->control->values[i];
 	char path[160];
+	if (!control_has(r->control, ref))
+		return;
 	lo_message m = lo_message_new();
 	if (!m)
 		return;

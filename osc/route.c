@@ -118,6 +118,39 @@ static int resolve(const struct control *c, const char *path, struct target *t,
 		}
 		scope = PARAM_CHANNEL;
 		rest = slash + 1;
+		if (strncmp(rest, "send/", 5) == 0) {
+			/* /ch/<n>/send/<bus>/<parameter> */
+			char *bus_id = rest + 5;
+			slash = strchr(bus_id, '/');
+			if (!slash) {
+				*reason = "incomplete send address (/ch/<n>/send/<bus>/<parameter>)";
+				return -1;
+			}
+			*slash = '\0';
+			int bus = setup_find_bus(c->setup, bus_id);
+			if (bus < 0) {
+				*reason = "no such aux bus (use 1..N or a bus name)";
+				return -1;
+			}
+			t->ref.index = t->ref.index * c->n_buses + bus;
+			scope = PARAM_SEND;
+			rest = slash + 1;
+		}
+	} else if (strncmp(buf, "/aux/", 5) == 0) {
+		char *id = buf + 5;
+		char *slash = strchr(id, '/');
+		if (!slash) {
+			*reason = "incomplete bus address (/aux/<n|name>/<parameter>)";
+			return -1;
+		}
+		*slash = '\0';
+		t->ref.index = setup_find_bus(c->setup, id);
+		if (t->ref.index < 0) {
+			*reason = "no such aux bus (use 1..N or a bus name)";
+			return -1;
+		}
+		scope = PARAM_AUX;
+		rest = slash + 1;
 	} else if (strncmp(buf, "/master/", 8) == 0) {
 		scope = PARAM_MASTER;
 		rest = buf + 8;
@@ -126,7 +159,7 @@ static int resolve(const struct control *c, const char *path, struct target *t,
 		return -1;
 	}
 
-	if (strcmp(rest, "meter") == 0) {
+	if (strcmp(rest, "meter") == 0 && (scope == PARAM_CHANNEL || scope == PARAM_MASTER)) {
 		t->kind = TARGET_METER;
 		t->ref.index = scope == PARAM_CHANNEL ? t->ref.index : -1;
 		return 0;
@@ -139,6 +172,10 @@ static int resolve(const struct control *c, const char *path, struct target *t,
 	t->ref.desc = params_find_path(scope, rest);
 	if (!t->ref.desc) {
 		*reason = "unknown parameter";
+		return -1;
+	}
+	if (!control_has(c, t->ref)) {
+		*reason = "not a parameter of this bus type";
 		return -1;
 	}
 	return 0;

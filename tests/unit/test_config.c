@@ -252,6 +252,48 @@ static void test_reload_after_failure(void **state)
 
 /* ---- bad fixtures: one test each ---- */
 
+static float send_value(const struct setup *s, int ch, int bus, const char *path)
+{
+	const struct param_desc *d = params_find_path(PARAM_SEND, path);
+	return setup_values_at(&s->vals, PARAM_SEND, ch * s->n_buses + bus)[param_slot(d)];
+}
+
+static void test_good_aux(void **state)
+{
+	struct setup s;
+	(void)state;
+
+	load_ok(FIXTURES "good-aux.cfg", &s);
+	assert_int_equal(s.n_buses, 4);
+	assert_int_equal(s.buses[0].type, BUS_REVERB);
+	assert_true(s.buses[0].is_stereo);            /* effects return in stereo */
+	assert_int_equal(s.buses[1].type, BUS_DELAY);
+	assert_int_equal(s.buses[2].type, BUS_MONITOR);
+	assert_true(s.buses[2].is_stereo);
+	assert_string_equal(s.buses[2].output[1], "system:playback_4");
+	assert_false(s.buses[3].is_stereo);           /* a wedge is mono unless it says so */
+	assert_string_equal(s.buses[3].output[0], "system:playback_5");
+	assert_int_equal(setup_find_bus(&s, "iem1"), 2);
+	assert_int_equal(setup_find_bus(&s, "4"), 3);
+	assert_int_equal(setup_find_bus(&s, "5"), -1);
+	/* Bus values. */
+	const struct param_desc *fader = params_find_path(PARAM_AUX, "fader");
+	const struct param_desc *mute = params_find_path(PARAM_AUX, "mute");
+	assert_true(setup_values_at(&s.vals, PARAM_AUX, 0)[param_slot(fader)] == -6.0f);
+	assert_true(setup_values_at(&s.vals, PARAM_AUX, 1)[param_slot(mute)] == 1.0f);
+	/* Sends: given values, and the defaults: off (-90), on, pre for monitors only. */
+	assert_true(send_value(&s, 0, 0, "level") == -10.0f);
+	assert_true(send_value(&s, 0, 0, "pre") == 0.0f);
+	assert_true(send_value(&s, 0, 2, "level") == 0.0f);
+	assert_true(send_value(&s, 0, 2, "pre") == 0.0f);     /* said so explicitly */
+	assert_true(send_value(&s, 0, 3, "pre") == 1.0f);     /* monitor default */
+	assert_true(send_value(&s, 0, 3, "level") == -90.0f);
+	assert_true(send_value(&s, 1, 3, "level") == -6.0f);
+	assert_true(send_value(&s, 1, 3, "on") == 0.0f);
+	assert_true(send_value(&s, 1, 1, "pre") == 0.0f);     /* effect default */
+	config_free(&s);
+}
+
 struct bad_case {
 	const char *fixture;   /* under tests/fixtures/ */
 	int line;              /* exact line in the message; 0 = none applies ("file: key: ...") */
@@ -294,6 +336,11 @@ static const struct bad_case bad_cases[] = {
 	{ "bad-mono-two-inputs.cfg", 4, "channels.[0].input", "at most 1 port names" },
 	{ "bad-stereo-string.cfg", 4, "channels.[0].stereo", "must be true or false" },
 	{ "bad-nested-unknown.cfg", 5, "channels.[0].eq.gain", "unknown key" },
+	{ "bad-send-unknown-bus.cfg", 4, "channels.[0].send.reverb", "no aux bus named" },
+	{ "bad-aux-type.cfg", 3, "aux.[0].type", "must be monitor, reverb or delay" },
+	{ "bad-aux-fx-outputs.cfg", 4, "aux.[0].outputs", "only monitor buses have outputs" },
+	{ "bad-send-level.cfg", 5, "channels.[0].send.iem1.level", "value above maximum" },
+	{ "bad-aux-duplicate.cfg", 4, "aux.[1].name", "already the name of bus 1" },
 };
 
 static void test_bad_fixture(void **state)
@@ -393,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_default_cfg),
 		cmocka_unit_test(test_good_minimal),
 		cmocka_unit_test(test_good_stereo),
+		cmocka_unit_test(test_good_aux),
 		cmocka_unit_test(test_good_pan_laws),
 		cmocka_unit_test(test_good_int_values),
 		cmocka_unit_test(test_good_three),

@@ -344,6 +344,119 @@ static void test_non_finite_input_never_reaches_output(void **state)
 	rig_free(&rig);
 }
 
+/* ---- aux buses ---- */
+
+struct bus_rig {
+	struct mixer m;
+	void *mem;
+	float *mon, *fx_l, *fx_r, *l, *r;
+};
+
+/* Two mono channels; bus 0 a mono monitor mix, bus 1 a stereo effect (no effect inside yet). */
+static void bus_rig_build(struct bus_rig *b)
+{
+	static const enum bus_type types[2] = { BUS_MONITOR, BUS_REVERB };
+	static const bool stereo[2] = { false, true };
+	struct mixer_layout layout = { .n_channels = 2, .n_buses = 2, .bus_type = types,
+				       .bus_is_stereo = stereo };
+	assert_int_equal(posix_memalign(&b->mem, 64, mixer_mem_size(&layout)), 0);
+	assert_int_equal(mixer_init(&b->m, b->mem, &layout, RATE, PAN_LAW_3DB), 0);
+	b->mon = calloc(4800, sizeof(float));
+	b->l = calloc(4800, sizeof(float));
+	b->r = calloc(4800, sizeof(float));
+}
+
+static void bus_rig_run(struct bus_rig *b, float **in)
+{
+	const float *src[2];
+	for (int done = 0; done < 4800; done += 64) {
+		struct mixer_outputs out = { .master_l = b->l + done, .master_r = b->r + done };
+		out.bus_l[0] = b->mon + done;
+		src[0] = in[0] + done;
+		src[1] = in[1] + done;
+		mixer_process(&b->m, src, &out, 64);
+	}
+}
+
+static void bus_rig_free(struct bus_rig *b)
+{
+	free(b->mem), free(b->mon), free(b->l), free(b->r);
+}
+
+static void test_pre_and_post_sends(void **state)
+{
+	(void)state;
+	struct bus_rig b;
+	bus_rig_build(&b);
+	float *in[2] = { sine(4800, 1000.0f, 0.1f), sine(4800, 300.0f, 0.1f) };
+	double in_db = rms_db(in[0], 0, 4800);
+	mixer_set_mute(&b.m, 1, true);   /* channel 1 only proves sends stay per channel */
+	mixer_settle(&b.m);
+
+	/* Nothing is sent by default: the monitor mix is silent. */
+	bus_rig_run(&b, in);
+	assert_true(rms_db(b.mon, 2400, 4800) < -200.0);
+
+	/* A pre-fader send at -6 dB ignores the channel's fader and mute. */
+	mixer_set_send_pre(&b.m, 0, 0, true);
+	mixer_set_send_level_db(&b.m, 0, 0, -6.0f);
+	mixer_set_fader_db(&b.m, 0, -30.0f);
+	mixer_set_mute(&b.m, 0, true);
+	bus_rig_run(&b, in);
+	bus_rig_run(&b, in);
+	assert_float_equal(rms_db(b.mon, 2400, 4800) - in_db, -6.0, 0.01);
+
+	/* Post-fader, the same send follows the fader, and a mute silences it. */
+	mixer_set_send_pre(&b.m, 0, 0, false);
+	bus_rig_run(&b, in);
+	assert_true(rms_db(b.mon, 2400, 4800) < -200.0);
+	mixer_set_mute(&b.m, 0, false);
+	bus_rig_run(&b, in);
+	assert_float_equal(rms_db(b.mon, 2400, 4800) - in_db, -36.0, 0.01);
+
+	/* Send off: gone; bus fader: the whole mix. */
+	mixer_set_send_pre(&b.m, 0, 0, true);
+	mixer_set_send_on(&b.m, 0, 0, false);
+	bus_rig_run(&b, in);
+	assert_true(rms_db(b.mon, 2400, 4800) < -200.0);
+	mixer_set_send_on(&b.m, 0, 0, true);
+	bus_set_fader_db(&b.m.buses[0], -10.0f);
+	bus_rig_run(&b, in);
+	assert_float_equal(rms_db(b.mon, 2400, 4800) - in_db, -16.0, 0.01);
+	/* A monitor mix never reaches the master: channel 0 is at -30 dB there, nothing more. */
+	assert_float_equal(rms_db(b.l, 2400, 4800) - in_db, -30.0 - 3.0103, 0.01);
+
+	free(in[0]), free(in[1]);
+	bus_rig_free(&b);
+}
+
+static void test_effect_return_joins_master(void **state)
+{
+	(void)state;
+	struct bus_rig b;
+	bus_rig_build(&b);
+	float *zero = calloc(4800, sizeof(float));
+	float *in[2] = { sine(4800, 1000.0f, 0.1f), zero };
+	double in_db = rms_db(in[0], 0, 4800);
+
+	/* Channel off the master (fader -inf), sent pre-fader to the stereo bus, panned hard
+	 * left: the return carries it on the left only, at the bus fader. */
+	mixer_set_fader_db(&b.m, 0, -90.0f);
+	mixer_set_pan(&b.m, 0, -1.0f);
+	mixer_set_send_pre(&b.m, 0, 1, true);
+	mixer_set_send_level_db(&b.m, 0, 1, 0.0f);
+	bus_set_fader_db(&b.m.buses[1], -3.0f);
+	mixer_settle(&b.m);
+	bus_rig_run(&b, in);
+	assert_float_equal(rms_db(b.l, 0, 4800) - in_db, -3.0, 0.01);
+	assert_true(rms_db(b.r, 0, 4800) < -200.0);
+	bus_set_mute(&b.m.buses[1], true);
+	bus_rig_run(&b, in);
+	assert_true(rms_db(b.l, 2400, 4800) < -200.0);
+	free(in[0]), free(zero);
+	bus_rig_free(&b);
+}
+
 static void test_layout_limits(void **state)
 {
 	(void)state;
@@ -383,6 +496,8 @@ int main(void)
 		cmocka_unit_test(test_period_does_not_change_output),
 		cmocka_unit_test(test_stereo_channel_balance),
 		cmocka_unit_test(test_non_finite_input_never_reaches_output),
+		cmocka_unit_test(test_pre_and_post_sends),
+		cmocka_unit_test(test_effect_return_joins_master),
 		cmocka_unit_test(test_layout_limits),
 		cmocka_unit_test(test_flush_to_zero),
 	};

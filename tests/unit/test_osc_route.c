@@ -506,6 +506,9 @@ static void test_every_param_queryable(void **state)
 	for (int i = 0; i < params_count; i++) {
 		const struct param_desc *d = &params_table[i];
 		char path[160];
+		/* This console has no aux buses: send and bus rows have no instance to ask. */
+		if (d->scope == PARAM_SEND || d->scope == PARAM_AUX)
+			continue;
 		snprintf(path, sizeof path, "%s", d->scope == PARAM_CHANNEL ? "/ch/2/" : "/master/");
 		strncat(path, d->path, sizeof path - strlen(path) - 1);
 		float v = get(f, d->scope, d->scope == PARAM_CHANNEL ? 1 : 0, d->path);

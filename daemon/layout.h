@@ -1,0 +1,46 @@
+/*
+ * layout.h - ready-made control surfaces, written from the parameter table and a setup.
+ *
+ * `jmixd --print-layout osc-session -c configs/default.cfg > configs/jmixd-8ch.json` writes an
+ * Open Stage Control session (https://openstagecontrol.ammd.net) for the configured channels:
+ * per channel its name, the pan knob, a peak meter, the fader, mute and solo; then the master.
+ * Which controls a strip gets, their addresses, ranges, defaults and scale labels all come
+ * from params_table, so a surface cannot drift from the daemon; tests/unit/test_layout.c
+ * checks that every address in the output resolves and that the committed file is current.
+ *
+ * Session format: Open Stage Control 1.x ({createdWith, version, type: "session", content:
+ * root widget}), as read by its session loader since 1.8.15; widgets leave out every property
+ * they keep at its default, which the loader fills in.
+ */
+#ifndef JMIXD_LAYOUT_H
+#define JMIXD_LAYOUT_H
+
+#include <stdio.h>
+
+#include "daemon/config.h"
+
+enum layout_kind {
+	LAYOUT_OSC_SESSION,      /* Open Stage Control session JSON */
+};
+
+/* "osc-session" -> LAYOUT_OSC_SESSION; -1 for an unknown name. */
+int layout_kind_from_name(const char *name);
+
+/* Names accepted by layout_kind_from_name(), for messages ("osc-session"). */
+const char *layout_kind_names(void);
+
+/*
+ * Write the layout for setup's channels to f. Returns 0, or -EIO when writing failed.
+ * Control thread (or a command-line tool); allocates nothing.
+ */
+int layout_write(FILE *f, enum layout_kind kind, const struct setup *setup);
+
+/*
+ * How often the session renews its /subscribe lease (the daemon keeps one for 10 s), and the
+ * dB span of its meters (peak dBFS, the first argument of /ch/N/meter and /master/meter).
+ */
+#define LAYOUT_RENEW_MS 5000
+#define LAYOUT_METER_MIN_DB -60
+#define LAYOUT_METER_MAX_DB 0
+
+#endif
