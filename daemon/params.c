@@ -234,6 +234,94 @@ static void apply_bus_mute(struct mixer *m, int bus, int sub, float v)
 	bus_set_mute(&m->buses[bus], v >= 0.5f);
 }
 
+/* The master's EQ and bus compressor: the same modules, on lanes 0 (left) and 1 (right). */
+#define FOR_MASTER_LANES(lane) for (int lane = 0; lane < 2; lane++)
+
+static void apply_master_eq_on(struct mixer *m, int index, int sub, float v)
+{
+	(void)index, (void)sub;
+	FOR_MASTER_LANES(lane) eq_set_on(&m->master.eq, lane, v >= 0.5f);
+}
+
+static void apply_master_band_on(struct mixer *m, int index, int band, float v)
+{
+	(void)index;
+	FOR_MASTER_LANES(lane) eq_set_band_on(&m->master.eq, lane, band, v >= 0.5f);
+}
+
+static void apply_master_band_type(struct mixer *m, int index, int band, float v)
+{
+	(void)index;
+	FOR_MASTER_LANES(lane) eq_set_band_type(&m->master.eq, lane, band, band_type(band, (int)v));
+}
+
+static void apply_master_band_freq(struct mixer *m, int index, int band, float v)
+{
+	(void)index;
+	FOR_MASTER_LANES(lane) eq_set_band_freq_hz(&m->master.eq, lane, band, v);
+}
+
+static void apply_master_band_gain(struct mixer *m, int index, int band, float v)
+{
+	(void)index;
+	FOR_MASTER_LANES(lane) eq_set_band_gain_db(&m->master.eq, lane, band, v);
+}
+
+static void apply_master_band_q(struct mixer *m, int index, int band, float v)
+{
+	(void)index;
+	FOR_MASTER_LANES(lane) eq_set_band_q(&m->master.eq, lane, band, v);
+}
+
+static void apply_master_comp_on(struct mixer *m, int index, int sub, float v)
+{
+	(void)index, (void)sub;
+	FOR_MASTER_LANES(lane) dynamics_set_on(&m->master.comp, lane, v >= 0.5f);
+}
+
+static void apply_master_comp_threshold(struct mixer *m, int index, int sub, float v)
+{
+	(void)index, (void)sub;
+	FOR_MASTER_LANES(lane) dynamics_set_threshold_db(&m->master.comp, lane, v);
+}
+
+static void apply_master_comp_ratio(struct mixer *m, int index, int sub, float v)
+{
+	(void)index, (void)sub;
+	float ratio = v >= RATIO_LIMIT ? INFINITY : (v > DYN_MAX_RATIO ? DYN_MAX_RATIO : v);
+	FOR_MASTER_LANES(lane) dynamics_set_ratio(&m->master.comp, lane, ratio);
+}
+
+static void apply_master_comp_attack(struct mixer *m, int index, int sub, float v)
+{
+	(void)index, (void)sub;
+	FOR_MASTER_LANES(lane) dynamics_set_attack_ms(&m->master.comp, lane, v);
+}
+
+static void apply_master_comp_release(struct mixer *m, int index, int sub, float v)
+{
+	(void)index, (void)sub;
+	FOR_MASTER_LANES(lane) dynamics_set_release_ms(&m->master.comp, lane, v);
+}
+
+static void apply_master_comp_knee(struct mixer *m, int index, int sub, float v)
+{
+	(void)index, (void)sub;
+	FOR_MASTER_LANES(lane) dynamics_set_knee_db(&m->master.comp, lane, v);
+}
+
+static void apply_master_comp_makeup(struct mixer *m, int index, int sub, float v)
+{
+	(void)index, (void)sub;
+	FOR_MASTER_LANES(lane) dynamics_set_makeup_db(&m->master.comp, lane, v);
+}
+
+static void apply_master_comp_detect(struct mixer *m, int index, int sub, float v)
+{
+	(void)index, (void)sub;
+	FOR_MASTER_LANES(lane) dynamics_set_rms(&m->master.comp, lane, v >= 0.5f);
+}
+
 static void apply_master_fader(struct mixer *m, int index, int sub, float v)
 {
 	(void)index, (void)sub;
@@ -275,28 +363,63 @@ static const char *const band1_types[] = { "lowshelf", "peak", "highshelf", "low
 static const char *const band_types[] = { "lowshelf", "peak", "highshelf", NULL };
 static const char *const band4_types[] = { "lowshelf", "peak", "highshelf", "highcut", NULL };
 
-#define BAND(n, types_, def_type_, def_hz_)                                                      \
-	{ .scope = PARAM_CHANNEL, .path = "eq/" #n "/on", .key = "eq.band" #n ".on",             \
+/* One EQ band's five rows, for the channel strip (ap = apply) or the master (apply_master). */
+#define BAND(sc, ap, n, types_, def_type_, def_hz_)                                               \
+	{ .scope = sc, .path = "eq/" #n "/on", .key = "eq.band" #n ".on",                         \
 	  .type = PARAM_BOOL, .unit = "", .min = 0.0f, .max = 1.0f, .def = 1.0f,                 \
-	  .taper = TAPER_LINEAR, .sub = n - 1, .apply = apply_band_on,                            \
+	  .taper = TAPER_LINEAR, .sub = n - 1, .apply = ap##_band_on,                             \
 	  .doc = "EQ band " #n " on (a 20 ms crossfade)." },                                      \
-	{ .scope = PARAM_CHANNEL, .path = "eq/" #n "/type", .key = "eq.band" #n ".type",         \
+	{ .scope = sc, .path = "eq/" #n "/type", .key = "eq.band" #n ".type",                     \
 	  .type = PARAM_ENUM, .unit = "", .min = 0.0f,                                            \
 	  .max = (float)(sizeof types_ / sizeof types_[0] - 2), .def = def_type_,                 \
-	  .taper = TAPER_LINEAR, .choices = types_, .sub = n - 1, .apply = apply_band_type,       \
+	  .taper = TAPER_LINEAR, .choices = types_, .sub = n - 1, .apply = ap##_band_type,        \
 	  .doc = "EQ band " #n " type; changing it fades the band out and back in." },            \
-	{ .scope = PARAM_CHANNEL, .path = "eq/" #n "/freq", .key = "eq.band" #n ".freq",         \
+	{ .scope = sc, .path = "eq/" #n "/freq", .key = "eq.band" #n ".freq",                     \
 	  .type = PARAM_FLOAT, .unit = "Hz", .min = 20.0f, .max = 20000.0f, .def = def_hz_,       \
-	  .taper = TAPER_LOG, .sub = n - 1, .apply = apply_band_freq,                             \
+	  .taper = TAPER_LOG, .sub = n - 1, .apply = ap##_band_freq,                              \
 	  .doc = "EQ band " #n " frequency (centre, or corner of a shelf or cut)." },             \
-	{ .scope = PARAM_CHANNEL, .path = "eq/" #n "/gain", .key = "eq.band" #n ".gain",         \
+	{ .scope = sc, .path = "eq/" #n "/gain", .key = "eq.band" #n ".gain",                     \
 	  .type = PARAM_FLOAT, .unit = "dB", .min = -15.0f, .max = 15.0f, .def = 0.0f,            \
-	  .taper = TAPER_LINEAR, .sub = n - 1, .apply = apply_band_gain,                          \
+	  .taper = TAPER_LINEAR, .sub = n - 1, .apply = ap##_band_gain,                           \
 	  .doc = "EQ band " #n " gain (no effect on a cut)." },                                   \
-	{ .scope = PARAM_CHANNEL, .path = "eq/" #n "/q", .key = "eq.band" #n ".q",               \
+	{ .scope = sc, .path = "eq/" #n "/q", .key = "eq.band" #n ".q",                           \
 	  .type = PARAM_FLOAT, .unit = "", .min = 0.3f, .max = 10.0f, .def = 0.7f,                \
-	  .taper = TAPER_LOG, .sub = n - 1, .apply = apply_band_q,                                \
+	  .taper = TAPER_LOG, .sub = n - 1, .apply = ap##_band_q,                                 \
 	  .doc = "EQ band " #n " Q (bandwidth of a peak, slope of a shelf, resonance of a cut)." }
+
+#define EQ_ROWS(sc, ap)                                                                           \
+	{ .scope = sc, .path = "eq/on", .key = "eq.on", .type = PARAM_BOOL, .unit = "",           \
+	  .min = 0.0f, .max = 1.0f, .def = 1.0f, .taper = TAPER_LINEAR, .apply = ap##_eq_on,      \
+	  .doc = "Whole EQ on (a 20 ms crossfade)." },                                            \
+	BAND(sc, ap, 1, band1_types, 0.0f, 100.0f),                                               \
+	BAND(sc, ap, 2, band_types, 1.0f, 400.0f),                                                \
+	BAND(sc, ap, 3, band_types, 1.0f, 2500.0f),                                               \
+	BAND(sc, ap, 4, band4_types, 2.0f, 8000.0f)
+
+#define COMP_ROW(sc, ap, name, type_, unit_, min_, max_, def_, taper_, doc_)                     \
+	{ .scope = sc, .path = "comp/" #name, .key = "comp." #name, .type = type_, .unit = unit_, \
+	  .min = min_, .max = max_, .def = def_, .taper = taper_, .apply = ap##_comp_##name,      \
+	  .doc = doc_ }
+
+/* The compressor's rows; on the master it is the bus compressor, linked across L and R. */
+#define COMP_ROWS(sc, ap)                                                                         \
+	COMP_ROW(sc, ap, on, PARAM_BOOL, "", 0.0f, 1.0f, 0.0f, TAPER_LINEAR, "Compressor on."),   \
+	COMP_ROW(sc, ap, threshold, PARAM_FLOAT, "dB", -60.0f, 0.0f, -20.0f, TAPER_LINEAR,        \
+		 "Level where compression starts (knee centre)."),                                \
+	COMP_ROW(sc, ap, ratio, PARAM_FLOAT, "", 1.0f, 100.0f, 4.0f, TAPER_LOG,                   \
+		 "Ratio n:1, 1 .. 20; 100 means infinity (a limiter)."),                          \
+	COMP_ROW(sc, ap, attack, PARAM_FLOAT, "ms", 0.1f, 200.0f, 10.0f, TAPER_LOG,               \
+		 "Attack: time to 63 % of a gain change, in dB."),                                \
+	COMP_ROW(sc, ap, release, PARAM_FLOAT, "ms", 5.0f, 2000.0f, 100.0f, TAPER_LOG,            \
+		 "Release: time to 63 % of a recovery, in dB."),                                  \
+	COMP_ROW(sc, ap, knee, PARAM_FLOAT, "dB", 0.0f, 24.0f, 6.0f, TAPER_LINEAR,                \
+		 "Soft knee width (quadratic, Giannoulis et al. 2012)."),                         \
+	COMP_ROW(sc, ap, makeup, PARAM_FLOAT, "dB", 0.0f, 24.0f, 0.0f, TAPER_LINEAR,              \
+		 "Makeup gain."),                                                                 \
+	{ .scope = sc, .path = "comp/detect", .key = "comp.detect", .type = PARAM_ENUM,           \
+	  .unit = "", .min = 0.0f, .max = 1.0f, .def = 0.0f, .taper = TAPER_LINEAR,               \
+	  .choices = detect_choices, .apply = ap##_comp_detect,                                   \
+	  .doc = "Detector: peak, or RMS over 10 ms." }
 
 const struct param_desc params_table[] = {
 	FADER(PARAM_CHANNEL, "fader", apply_ch_fader,
@@ -332,29 +455,8 @@ const struct param_desc params_table[] = {
 	ROWK("gate/release", "gate.release", PARAM_FLOAT, "ms", 5.0f, 4000.0f, 200.0f, TAPER_LOG,
 	     apply_gate_release, "Closing time."),
 
-	ROWK("eq/on", "eq.on", PARAM_BOOL, "", 0.0f, 1.0f, 1.0f, TAPER_LINEAR, apply_eq_on,
-	     "Whole EQ on (a 20 ms crossfade)."),
-	BAND(1, band1_types, 0.0f, 100.0f),
-	BAND(2, band_types, 1.0f, 400.0f),
-	BAND(3, band_types, 1.0f, 2500.0f),
-	BAND(4, band4_types, 2.0f, 8000.0f),
-
-	ROWK("comp/on", "comp.on", PARAM_BOOL, "", 0.0f, 1.0f, 0.0f, TAPER_LINEAR, apply_comp_on,
-	     "Compressor on."),
-	ROWK("comp/threshold", "comp.threshold", PARAM_FLOAT, "dB", -60.0f, 0.0f, -20.0f,
-	     TAPER_LINEAR, apply_comp_threshold, "Level where compression starts (knee centre)."),
-	ROWK("comp/ratio", "comp.ratio", PARAM_FLOAT, "", 1.0f, 100.0f, 4.0f, TAPER_LOG,
-	     apply_comp_ratio, "Ratio n:1, 1 .. 20; 100 means infinity (a limiter)."),
-	ROWK("comp/attack", "comp.attack", PARAM_FLOAT, "ms", 0.1f, 200.0f, 10.0f, TAPER_LOG,
-	     apply_comp_attack, "Attack: time to 63 % of a gain change, in dB."),
-	ROWK("comp/release", "comp.release", PARAM_FLOAT, "ms", 5.0f, 2000.0f, 100.0f, TAPER_LOG,
-	     apply_comp_release, "Release: time to 63 % of a recovery, in dB."),
-	ROWK("comp/knee", "comp.knee", PARAM_FLOAT, "dB", 0.0f, 24.0f, 6.0f, TAPER_LINEAR,
-	     apply_comp_knee, "Soft knee width (quadratic, Giannoulis et al. 2012)."),
-	ROWK("comp/makeup", "comp.makeup", PARAM_FLOAT, "dB", 0.0f, 24.0f, 0.0f, TAPER_LINEAR,
-	     apply_comp_makeup, "Makeup gain."),
-	CHOICE("comp/detect", "comp.detect", detect_choices, 0.0f, apply_comp_detect,
-	       "Detector: peak, or RMS over 10 ms."),
+	EQ_ROWS(PARAM_CHANNEL, apply),
+	COMP_ROWS(PARAM_CHANNEL, apply),
 
 	{ .scope = PARAM_SEND, .path = "level", .key = "level", .type = PARAM_FLOAT, .unit = "dB",
 	  .min = -90.0f, .max = 10.0f, .def = -90.0f, .taper = TAPER_FADER,
@@ -371,6 +473,8 @@ const struct param_desc params_table[] = {
 
 	FADER(PARAM_MASTER, "fader", apply_master_fader, "Master fader; -90 is -inf (off)."),
 	SWITCH(PARAM_MASTER, "mute", 0.0f, apply_master_mute, "Master mute (click-free)."),
+	EQ_ROWS(PARAM_MASTER, apply_master),
+	COMP_ROWS(PARAM_MASTER, apply_master),
 };
 
 const int params_count = (int)(sizeof params_table / sizeof params_table[0]);

@@ -17,6 +17,9 @@ void master_init(struct master *m, float rate_hz)
 	m->ramp_samples = (int)(rate_hz * STRIP_GAIN_RAMP_MS * 0.001f);
 	ramp_init(&m->gain, 0.0f);
 	meter_acc_reset(&m->meter);
+	eq_init(&m->eq, rate_hz);
+	dynamics_init(&m->comp, rate_hz);
+	dynamics_set_link(&m->comp, 0, true);
 	ramp_jump(&m->gain, 0, 1.0f);
 	ramp_jump(&m->gain, 1, 1.0f);
 }
@@ -37,13 +40,24 @@ void master_set_mute(struct master *m, bool is_muted)
 	master_update_gain(m);
 }
 
+void master_settle(struct master *m)
+{
+	ramp_settle(&m->gain);
+	eq_settle(&m->eq);
+	dynamics_settle(&m->comp);
+}
+
 void master_block_begin(struct master *m)
 {
 	ramp_block_begin(&m->gain);
+	eq_block_begin(&m->eq);
+	dynamics_block_begin(&m->comp);
 }
 
 void master_process(struct master *m, v4f *buf, int n)
 {
+	m->n_resets += eq_process(&m->eq, buf, n) ? 1 : 0;
+	m->n_resets += dynamics_process(&m->comp, buf, n) ? 1 : 0;
 	v4f gain = m->gain.cur, slope = m->gain.slope;
 	if (m->gain.is_settled) {
 		for (int i = 0; i < n; i++)

@@ -2,29 +2,37 @@
  * master.h - the stereo master bus, processed as lanes: lane 0 is left, lane 1 right
  * (lanes 2 and 3 ride along silent), so the mastering stage reuses the strip's lane DSP.
  *
- * Order: summed channels -> fader + mute -> outputs. (EQ, bus compressor and limiter join
- * in front of and behind the fader with the mastering stage.)
+ * Order: channels and effect returns summed -> EQ -> bus compressor (stereo-linked: one
+ * detector for both sides, so the image never shifts) -> fader + mute -> outputs. The EQ and
+ * compressor are the channel strip's own modules on lanes 0 and 1.
  *
- * Glossary: fader_db, is_muted (user settings); gain (ramp of fader * mute, both sides).
+ * Glossary: fader_db, is_muted (user settings); gain (ramp of fader * mute, both sides);
+ * eq, comp (the modules); meter (peak and energy at the outputs).
  */
 #ifndef JMIXD_DSP_MASTER_H
 #define JMIXD_DSP_MASTER_H
 
 #include "dsp/dsp.h"
+#include "dsp/dynamics.h"
+#include "dsp/eq.h"
 #include "dsp/meter.h"
 #include "dsp/ramp.h"
 
 struct master {
+	struct eq eq;
+	struct dynamics comp;
 	struct ramp gain;
 	struct meter_acc meter;      /* at the outputs, lanes 0 and 1 */
 	float fader_db;
 	bool is_muted;
 	int ramp_samples;
+	uint64_t n_resets;           /* times a module reset after a non-finite value */
 };
 
 void master_init(struct master *m, float rate_hz);             /* control thread */
 void master_set_fader_db(struct master *m, float db);         /* RT-safe */
 void master_set_mute(struct master *m, bool is_muted);        /* RT-safe */
+void master_settle(struct master *m);                         /* before audio */
 void master_block_begin(struct master *m);                    /* RT-safe */
 void master_process(struct master *m, v4f *buf, int n);       /* RT-safe, in place */
 

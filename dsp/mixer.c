@@ -209,7 +209,7 @@ void mixer_set_solo_mode(struct mixer *m, enum solo_mode mode)
 
 uint64_t mixer_n_resets(const struct mixer *m)
 {
-	uint64_t n = 0;
+	uint64_t n = m->master.n_resets;
 	for (int g = 0; g < m->n_groups; g++)
 		n += m->strips[g].n_resets;
 	return n;
@@ -274,7 +274,7 @@ void mixer_settle(struct mixer *m)
 		strip_settle(&m->strips[g]);
 	for (int b = 0; b < m->n_buses; b++)
 		bus_settle(&m->buses[b]);
-	ramp_settle(&m->master.gain);
+	master_settle(&m->master);
 }
 
 static void mixer_block_begin(struct mixer *m)

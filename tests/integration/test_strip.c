@@ -274,6 +274,28 @@ static void test_solo_pfl(void **state)
 		fail_msg("solo bus not silent after unsolo: %.1f dBFS", lv[1].peak_db);
 }
 
+/* The master's EQ and bus compressor are the strip's modules on the stereo bus. */
+static void test_master_eq_and_comp(void **state)
+{
+	(void)state;
+	double ref = out_db();
+	send_f("/master/eq/3/freq", 1000.0);
+	send_f("/master/eq/3/q", 1.0);
+	send_f("/master/eq/3/gain", 6.0);
+	expect_db(out_db() - ref, rbj_peak_db(1000.0, 6.0, 1.0, 1000.0), TOL_DB, "master EQ +6 dB");
+	send_f("/master/eq/3/gain", 0.0);
+	double amp = pow(10.0, -10.0 / 20.0);   /* -10 dBFS peak into the channel, -13 on the bus */
+	hx_probe_set_sine(g.probe, 0, 1000.0, amp);
+	ref = out_db();
+	send_f("/master/comp/threshold", -33.0);
+	send_f("/master/comp/ratio", 100.0);     /* infinity: everything above is held at -33 */
+	send_f("/master/comp/knee", 0.0);
+	send_f("/master/comp/attack", 1.0);
+	hx_osc_send(g.osc, "/master/comp/on", "T");
+	expect_db(out_db() - ref, -(-13.0103 + 33.0), 0.5, "master bus compressor, infinite ratio");
+	hx_osc_send(g.osc, "/master/comp/on", "F");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +306,7 @@ int main(void)
 		cmocka_unit_test_setup(test_compressor_static_curve, reset),
 		cmocka_unit_test_setup(test_gate, reset),
 		cmocka_unit_test_setup(test_solo_pfl, reset),
+		cmocka_unit_test_setup(test_master_eq_and_comp, reset),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return hx_finish(failed);
