@@ -61,6 +61,8 @@ struct control {
 	float *meter_gr_db;          /* gain reduction, 0 when no dynamics act */
 	float master_peak_db[2];
 	float master_rms_db[2];
+	float bus_peak_db[BUS_MAX];  /* both sides of a stereo bus together */
+	float bus_rms_db[BUS_MAX];
 	uint64_t n_meter_frames;     /* frames received from the audio thread */
 };
 

@@ -7,15 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t frame_size(int n_lanes)
+static size_t frame_size(int n_lanes, int n_buses)
 {
-	return sizeof(struct meter_frame_header) + sizeof(float) * (size_t)(3 * n_lanes + 4);
+	return sizeof(struct meter_frame_header) +
+	       sizeof(float) * (size_t)(3 * n_lanes + 4 + 2 * n_buses);
 }
 
 int meters_init(struct meters *mt, const struct mixer *m, int n_channels)
 {
-	*mt = (struct meters){ .n_lanes = m->n_lanes };
-	mt->frame_size = frame_size(m->n_lanes);
+	*mt = (struct meters){ .n_lanes = m->n_lanes, .n_buses = m->n_buses };
+	mt->frame_size = frame_size(m->n_lanes, m->n_buses);
 	mt->ring_mem = malloc(spsc_mem_size(METERS_RING_SLOTS, (uint32_t)mt->frame_size));
 	mt->rt_frame = calloc(1, mt->frame_size);
 	mt->ctl_frame = calloc(1, mt->frame_size);
@@ -34,6 +35,8 @@ int meters_init(struct meters *mt, const struct mixer *m, int n_channels)
 	for (int ch = 0; ch < n_channels; ch++)
 		mt->channel[ch].peak_db = METER_FLOOR_DB;
 	mt->master[0].peak_db = mt->master[1].peak_db = METER_FLOOR_DB;
+	for (int b = 0; b < BUS_MAX; b++)
+		mt->bus[b].peak_db = METER_FLOOR_DB;
 	return 0;
 }
 
@@ -81,6 +84,13 @@ void meters_rt_post(struct meters *mt, struct mixer *m, uint32_t n_frames)
 	master[1] = m->master.meter.peak[1];
 	master[2] = m->master.meter.sum_sq[0];
 	master[3] = m->master.meter.sum_sq[1];
+	float *bus = master + 4;
+	for (int b = 0; b < m->n_buses; b++) {
+		const struct meter_acc *acc = &m->buses[b].meter;
+		bus[2 * b] = acc->peak[0] > acc->peak[1] ? acc->peak[0] : acc->peak[1];
+		bus[2 * b + 1] = (acc->sum_sq[0] + acc->sum_sq[1]) *
+				 (m->buses[b].is_stereo ? 0.5f : 1.0f);
+	}
 	if (!spsc_push(&mt->ring, mt->rt_frame))
 		return;   /* keep accumulating; the next period tries again */
 	for (int lane = 0; lane < mt->n_lanes; lane++)
@@ -88,6 +98,8 @@ void meters_rt_post(struct meters *mt, struct mixer *m, uint32_t n_frames)
 	for (int g = 0; g < m->n_groups; g++)
 		meter_acc_reset(&m->strips[g].meter);
 	meter_acc_reset(&m->master.meter);
+	for (int b = 0; b < m->n_buses; b++)
+		meter_acc_reset(&m->buses[b].meter);
 	mt->rt_samples = 0;
 }
 
@@ -114,6 +126,10 @@ void meters_update(struct meters *mt, const struct mixer *m, struct control *c, 
 			mt->tick_master_peak[side] = fmaxf_(mt->tick_master_peak[side], master[side]);
 			mt->tick_master_sum_sq[side] += master[2 + side];
 		}
+		for (int b = 0; b < mt->n_buses; b++) {
+			mt->tick_bus_peak[b] = fmaxf_(mt->tick_bus_peak[b], master[4 + 2 * b]);
+			mt->tick_bus_sum_sq[b] += master[4 + 2 * b + 1];
+		}
 		mt->tick_samples += h->n_samples;
 		c->n_meter_frames++;
 	}
@@ -137,6 +153,14 @@ void meters_update(struct meters *mt, const struct mixer *m, struct control *c, 
 					mt->tick_master_sum_sq[side], mt->tick_samples, window_s);
 		c->master_peak_db[side] = mt->master[side].peak_db;
 		c->master_rms_db[side] = meter_ballistics_rms_db(&mt->master[side]);
+	}
+	for (int b = 0; b < mt->n_buses; b++) {
+		meter_ballistics_update(&mt->bus[b], mt->tick_bus_peak[b], mt->tick_bus_sum_sq[b],
+					mt->tick_samples, window_s);
+		c->bus_peak_db[b] = mt->bus[b].peak_db;
+		c->bus_rms_db[b] = meter_ballistics_rms_db(&mt->bus[b]);
+		mt->tick_bus_peak[b] = 0.0f;
+		mt->tick_bus_sum_sq[b] = 0.0;
 	}
 	memset(mt->tick_peak, 0, sizeof(float) * (size_t)mt->n_lanes);
 	memset(mt->tick_sum_sq, 0, sizeof(double) * (size_t)mt->n_lanes);

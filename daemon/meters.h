@@ -9,7 +9,7 @@
  * subscribers.
  *
  * Frame: header, then peak[n_lanes], sum_sq[n_lanes], gr_db[n_lanes], master peak[2],
- * master sum_sq[2].
+ * master sum_sq[2], then per bus peak and sum_sq (both sides together).
  */
 #ifndef JMIXD_METERS_H
 #define JMIXD_METERS_H
@@ -48,8 +48,12 @@ struct meters {
 	uint32_t tick_samples;
 	float tick_master_peak[2];
 	double tick_master_sum_sq[2];
+	float tick_bus_peak[BUS_MAX];
+	double tick_bus_sum_sq[BUS_MAX];
 	struct meter_ballistics *channel;
 	struct meter_ballistics master[2];
+	struct meter_ballistics bus[BUS_MAX];
+	int n_buses;
 };
 
 /* Control thread, before audio. 0 or -ENOMEM. */

@@ -110,6 +110,18 @@ static void add_master_meter(const struct control *c, struct osc_batch *b)
 	osc_batch_add(b, "/master/meter", m);
 }
 
+static void add_bus_meter(const struct control *c, struct osc_batch *b, int bus)
+{
+	char path[48];
+	lo_message m = lo_message_new();
+	if (!m)
+		return;
+	snprintf(path, sizeof path, "/aux/%d/meter", bus + 1);
+	lo_message_add_float(m, c->bus_peak_db[bus]);
+	lo_message_add_float(m, c->bus_rms_db[bus]);
+	osc_batch_add(b, path, m);
+}
+
 void osc_meters_send(struct osc_router *r)
 {
 	for (int id = 0; id < CLIENTS_MAX; id++) {
@@ -120,18 +132,23 @@ void osc_meters_send(struct osc_router *r)
 		osc_batch_begin(&b, r->fd, &client->reply_to);
 		for (int ch = 0; ch < r->control->n_channels; ch++)
 			add_channel_meter(r->control, &b, ch);
+		for (int bus = 0; bus < r->control->n_buses; bus++)
+			add_bus_meter(r->control, &b, bus);
 		add_master_meter(r->control, &b);
 		osc_batch_end(&b);
 		r->n_meter_packets += (uint64_t)b.n_packets;
 	}
 }
 
-void osc_meter_reply(struct osc_router *r, const struct osc_peer *to, int channel)
+void osc_meter_reply(struct osc_router *r, const struct osc_peer *to, enum param_scope scope,
+		     int index)
 {
 	struct osc_batch b;
 	osc_batch_begin(&b, r->fd, to);
-	if (channel >= 0)
-		add_channel_meter(r->control, &b, channel);
+	if (scope == PARAM_CHANNEL)
+		add_channel_meter(r->control, &b, index);
+	else if (scope == PARAM_AUX)
+		add_bus_meter(r->control, &b, index);
 	else
 		add_master_meter(r->control, &b);
 	osc_batch_end(&b);

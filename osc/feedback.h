@@ -21,12 +21,14 @@ void osc_feedback_flush(struct osc_router *r);
 
 /*
  * Meters to every subscriber: "/ch/N/meter fff" (peak dBFS, RMS dBFS, gain reduction dB) per
- * channel and "/master/meter ffff" (peak L, peak R, RMS L, RMS R), in as few datagrams as fit.
+ * channel, "/aux/K/meter ff" (peak, RMS) per bus and "/master/meter ffff" (peak L, peak R,
+ * RMS L, RMS R), in as few datagrams as fit.
  */
 void osc_meters_send(struct osc_router *r);
 
-/* The same messages, to one peer, for a query. */
-void osc_meter_reply(struct osc_router *r, const struct osc_peer *to, int channel);
+/* The same messages, to one peer, for a query of a channel's, a bus's or the master's meter. */
+void osc_meter_reply(struct osc_router *r, const struct osc_peer *to, enum param_scope scope,
+		     int index);
 
 /* The whole state to one peer (a new subscriber, or /dump). */
 void osc_feedback_dump(struct osc_router *r, const struct osc_peer *to);

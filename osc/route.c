@@ -45,6 +45,7 @@ static const struct {
 struct target {
 	enum target_kind kind;
 	struct param_ref ref;
+	enum param_scope meter_scope;
 	bool is_norm;
 };
 
@@ -159,9 +160,9 @@ static int resolve(const struct control *c, const char *path, struct target *t,
 		return -1;
 	}
 
-	if (strcmp(rest, "meter") == 0 && (scope == PARAM_CHANNEL || scope == PARAM_MASTER)) {
+	if (strcmp(rest, "meter") == 0 && scope != PARAM_SEND) {
 		t->kind = TARGET_METER;
-		t->ref.index = scope == PARAM_CHANNEL ? t->ref.index : -1;
+		t->meter_scope = scope;
 		return 0;
 	}
 	size_t len = strlen(rest);
@@ -385,7 +386,7 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum a
 			osc_route_reject(r, from, path, "meters are read-only (send no arguments)");
 			return;
 		}
-		osc_meter_reply(r, reply_to, t.ref.index);
+		osc_meter_reply(r, reply_to, t.meter_scope, t.ref.index);
 		r->n_accepted++;
 		return;
 	}
