@@ -26,6 +26,12 @@ CFLAGS     ?=
 CFLAGS     += -std=c11 $(OPT) -g $(WARN) -MMD -MP -pthread
 LDLIBS     += -ljack -llo -lconfig -lm -lpthread
 
+# Zeroconf (_osc._udp) through avahi-client when its development files are installed.
+ifeq ($(shell pkg-config --exists avahi-client && echo yes),yes)
+CPPFLAGS   += -DJMIXD_HAVE_AVAHI $(shell pkg-config --cflags avahi-client)
+LDLIBS     += $(shell pkg-config --libs avahi-client)
+endif
+
 ifeq ($(SAN),asan)
 CFLAGS     += -fsanitize=address -fno-omit-frame-pointer
 LDFLAGS    += -fsanitize=address
@@ -83,6 +89,9 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)
 $(BUILD)/itests/test_%: $(BUILD)/tests/integration/test_%.o $(HARNESS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -ljack -llo -lm -lpthread
+
+# libebur128 is a test-only reference for the loudness meter: only this test links it.
+$(BUILD)/tests/test_loudness: LDLIBS += -lebur128
 
 unit: $(UNIT_BIN)
 itests: $(ITEST_BIN) $(BUILD)/jmixd
@@ -164,7 +173,9 @@ run: deps
 # valgrind, liblo's oscsend/oscdump). Installs only what is missing; sudo when not root.
 DEB_PACKAGES := gcc make libc6-dev pkg-config libjack-jackd2-dev liblo-dev libconfig-dev \
 		jackd2 liblo-tools libcmocka-dev cppcheck valgrind util-linux procps \
-		clang libclang-rt-dev
+		clang libclang-rt-dev \
+		libavahi-client-dev avahi-daemon avahi-utils dbus-daemon iproute2 \
+		libebur128-dev
 # RealtimeSanitizer needs clang 20 or later: Debian 12 has clang-22 in bookworm-security.
 # Installed when the archive offers it; the suite says so and skips RTSan when it does not.
 DEB_OPTIONAL := clang-22 libclang-rt-22-dev
@@ -211,3 +222,4 @@ clean:
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+include mk/arm64.mk

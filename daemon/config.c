@@ -417,6 +417,7 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 	setup->osc_port = 8000;
 	setup->meter_rate_hz = 25;
 	setup->rate_limit = 20000;
+	setup->has_zeroconf = true;
 	setup->n_nets = (int)(sizeof default_nets / sizeof default_nets[0]);
 	for (int i = 0; i < setup->n_nets; i++) {
 		parse_net(default_nets[i], &setup->nets[i]);
@@ -431,7 +432,8 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 		const char *name = config_setting_name(s);
 		if (strcmp(name, "bind") != 0 && strcmp(name, "port") != 0 &&
 		    strcmp(name, "meter_rate") != 0 && strcmp(name, "allow") != 0 &&
-		    strcmp(name, "rate_limit") != 0 && strcmp(name, "clients") != 0) {
+		    strcmp(name, "rate_limit") != 0 && strcmp(name, "clients") != 0 &&
+		    strcmp(name, "zeroconf") != 0) {
 			char key[96];
 			snprintf(key, sizeof key, "osc.%s", name);
 			return fail_at(ld, s, key, "unknown key");
@@ -457,6 +459,12 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 		if (r < 0 || r > 50)
 			return fail_at(ld, rate, "osc.meter_rate", "%d Hz: must be 0 (off) .. 50", r);
 		setup->meter_rate_hz = r;
+	}
+	const config_setting_t *zeroconf = config_setting_get_member(osc, "zeroconf");
+	if (zeroconf) {
+		if (config_setting_type(zeroconf) != CONFIG_TYPE_BOOL)
+			return fail_at(ld, zeroconf, "osc.zeroconf", "must be true or false");
+		setup->has_zeroconf = config_setting_get_bool(zeroconf);
 	}
 	const config_setting_t *limit = config_setting_get_member(osc, "rate_limit");
 	if (limit) {

@@ -76,6 +76,7 @@ struct setup {
 	int osc_port;
 	int meter_rate_hz;               /* meters pushed to subscribers; 0 = off */
 	int rate_limit;                  /* messages per second per source address */
+	bool has_zeroconf;               /* osc.zeroconf: announce _osc._udp (default true) */
 	int n_nets;
 	struct setup_net nets[SETUP_MAX_NETS];
 	int n_clients;

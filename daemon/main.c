@@ -385,7 +385,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	log_ready(&d);
-	d.zeroconf = zeroconf_start(d.setup.client_name, osc_server_port(d.osc), d.setup.osc_bind);
+	if (d.setup.has_zeroconf)
+		d.zeroconf = zeroconf_start(d.setup.client_name, osc_server_port(d.osc),
+					    d.setup.osc_bind);
 	notify_systemd("READY=1");
 	run_loop(&d);
 	notify_systemd("STOPPING=1");
