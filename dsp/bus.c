@@ -49,16 +49,6 @@ void bus_block_begin(struct bus *b)
 
 void bus_process(struct bus *b, v4f *buf, int n)
 {
-	v4f gain = b->gain.cur, slope = b->gain.slope;
-	if (b->gain.is_settled) {
-		for (int i = 0; i < n; i++)
-			buf[i] *= gain;
-	} else {
-		for (int i = 0; i < n; i++) {
-			gain += slope;
-			buf[i] *= gain;
-		}
-		b->gain.cur = gain;
-	}
+	ramp_apply(&b->gain, buf, n);
 	meter_acc_run(&b->meter, buf, n);
 }

@@ -58,16 +58,6 @@ void master_process(struct master *m, v4f *buf, int n)
 {
 	m->n_resets += eq_process(&m->eq, buf, n) ? 1 : 0;
 	m->n_resets += dynamics_process(&m->comp, buf, n) ? 1 : 0;
-	v4f gain = m->gain.cur, slope = m->gain.slope;
-	if (m->gain.is_settled) {
-		for (int i = 0; i < n; i++)
-			buf[i] *= gain;
-	} else {
-		for (int i = 0; i < n; i++) {
-			gain += slope;
-			buf[i] *= gain;
-		}
-		m->gain.cur = gain;
-	}
+	ramp_apply(&m->gain, buf, n);
 	meter_acc_run(&m->meter, buf, n);
 }

@@ -86,4 +86,23 @@ static inline void ramp_block_begin(struct ramp *r)
 	r->is_settled = v4f_equal(r->end, r->target) && v4f_equal(r->cur, r->target);
 }
 
+/* buf *= ramp, gliding while it moves: the one loop every gain stage shares. RT-safe. */
+static inline void ramp_apply(struct ramp *r, v4f *buf, int n)
+{
+	if (r->is_settled) {
+		v4f g = r->cur;
+		if (v4f_equal(g, v4f_splat(1.0f)))
+			return;
+		for (int i = 0; i < n; i++)
+			buf[i] *= g;
+		return;
+	}
+	v4f g = r->cur, slope = r->slope;
+	for (int i = 0; i < n; i++) {
+		g += slope;
+		buf[i] *= g;
+	}
+	r->cur = g;
+}
+
 #endif

@@ -229,25 +229,6 @@ void strip_block_begin(struct strip *s)
 	dynamics_block_begin(&s->comp);
 }
 
-/* buf *= ramp, gliding while it moves. */
-static void apply_ramp(struct ramp *r, v4f *buf, int n)
-{
-	if (r->is_settled) {
-		v4f g = r->cur;
-		if (v4f_equal(g, v4f_splat(1.0f)))
-			return;
-		for (int i = 0; i < n; i++)
-			buf[i] *= g;
-		return;
-	}
-	v4f g = r->cur, slope = r->slope;
-	for (int i = 0; i < n; i++) {
-		g += slope;
-		buf[i] *= g;
-	}
-	r->cur = g;
-}
-
 /* acc += buf * ramp (two outputs at once). */
 static void mix_into(struct ramp *rl, struct ramp *rr, const v4f *buf, v4f *acc_l, v4f *acc_r,
 		     int n)
@@ -282,7 +263,7 @@ static int popcount4(unsigned mask)
 void strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l, v4f *pfl_r,
 		   v4f (*bus_acc)[2][DSP_BLOCK], int n)
 {
-	apply_ramp(&s->in_gain, buf, n);
+	ramp_apply(&s->in_gain, buf, n);
 	unsigned reset = hpf_process(&s->hpf, buf, n);
 	reset |= gate_process(&s->gate, buf, n);
 	reset |= eq_process(&s->eq, buf, n);
