@@ -222,4 +222,4 @@ clean:
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
-include mk/arm64.mk
+-include mk/arm64.mk

@@ -81,7 +81,7 @@ static double bench_jmixd(int n_ch, float **in)
 	struct mixer m;
 	struct mixer_layout layout = { .n_channels = n_ch };
 	void *mem;
-	if (posix_memalign(&mem, 64, mixer_mem_size(&layout)) != 0)
+	if (posix_memalign(&mem, 64, mixer_mem_size(&layout, RATE)) != 0)
 		abort();
 	mixer_init(&m, mem, &layout, RATE, PAN_LAW_3DB);
 	set_full_strips(&m);

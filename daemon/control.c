@@ -4,6 +4,7 @@
 #include "daemon/control.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,8 @@ int control_init(struct control *c, const struct setup *setup)
 	    !c->meter_rms_db || !c->meter_gr_db)
 		goto fail;
 	publish_init(&c->publish, c->publish_mem, n_blocks, n_slots);
+	c->master_tp_db[0] = c->master_tp_db[1] = -120.0f;
+	c->loudness_m = c->loudness_s = c->loudness_i = -INFINITY;
 	for (int b = 0; b < n_blocks; b++) {
 		int index;
 		enum param_scope sc = control_block_scope(c, b, &index);

@@ -63,6 +63,11 @@ struct control {
 	float master_rms_db[2];
 	float bus_peak_db[BUS_MAX];  /* both sides of a stereo bus together */
 	float bus_rms_db[BUS_MAX];
+	float master_tp_db[2];       /* true peak, dBTP, held and falling like a peak */
+	float limiter_gr_db;
+	float loudness_m, loudness_s, loudness_i;  /* LUFS; -inf before any audio */
+	float loudness_lra;          /* LU */
+	bool is_loudness_reset_requested;   /* /master/loudness/reset, for the meters */
 	uint64_t n_meter_frames;     /* frames received from the audio thread */
 };
 

@@ -35,6 +35,63 @@ static void on_shutdown(jack_status_t code, const char *reason, void *arg)
 	}
 }
 
+/*
+ * Tell JACK how late our outputs are: the master by the limiter's look-ahead, monitor mixes
+ * and the solo bus not at all. Runs on JACK's notification thread, reading only what is
+ * fixed while the client exists.
+ */
+static void set_output_latency(jack_port_t *port, jack_latency_range_t in, unsigned extra)
+{
+	if (!port)
+		return;
+	jack_latency_range_t r = { in.min + extra, in.max + extra };
+	jack_port_set_latency_range(port, JackCaptureLatency, &r);
+}
+
+static void on_latency(jack_latency_callback_mode_t mode, void *arg)
+{
+	struct engine *e = arg;
+	unsigned master = (unsigned)mixer_master_latency(&e->mixer);
+	jack_latency_range_t r, acc = { UINT32_MAX, 0 };
+
+	if (mode == JackCaptureLatency) {
+		for (int i = 0; i < e->n_inputs; i++) {
+			jack_port_get_latency_range(e->inputs[i], JackCaptureLatency, &r);
+			acc.min = r.min < acc.min ? r.min : acc.min;
+			acc.max = r.max > acc.max ? r.max : acc.max;
+		}
+		if (acc.min == UINT32_MAX)
+			acc.min = 0;
+		set_output_latency(e->out_l, acc, master);
+		set_output_latency(e->out_r, acc, master);
+		set_output_latency(e->solo_l, acc, 0);
+		set_output_latency(e->solo_r, acc, 0);
+		for (int b = 0; b < BUS_MAX; b++) {
+			set_output_latency(e->bus_l[b], acc, 0);
+			set_output_latency(e->bus_r[b], acc, 0);
+		}
+		return;
+	}
+	/* Playback: an input is as far from the speakers as the longest path through us. */
+	jack_port_t *outs[2 + 2 + 2 * BUS_MAX] = { e->out_l, e->out_r, e->solo_l, e->solo_r };
+	for (int b = 0; b < BUS_MAX; b++) {
+		outs[4 + 2 * b] = e->bus_l[b];
+		outs[5 + 2 * b] = e->bus_r[b];
+	}
+	for (size_t k = 0; k < sizeof outs / sizeof outs[0]; k++) {
+		if (!outs[k])
+			continue;
+		jack_port_get_latency_range(outs[k], JackPlaybackLatency, &r);
+		unsigned extra = k < 2 ? master : 0;
+		acc.min = r.min + extra < acc.min ? r.min + extra : acc.min;
+		acc.max = r.max + extra > acc.max ? r.max + extra : acc.max;
+	}
+	if (acc.min == UINT32_MAX)
+		acc.min = 0;
+	for (int i = 0; i < e->n_inputs; i++)
+		jack_port_set_latency_range(e->inputs[i], JackPlaybackLatency, &acc);
+}
+
 static int on_xrun(void *arg)
 {
 	struct engine *e = arg;
@@ -94,7 +151,7 @@ static int build_mixer(struct engine *e, float rate_hz)
 				       .n_buses = setup->n_buses, .bus_type = bus_type,
 				       .bus_is_stereo = bus_is_stereo };
 
-	size_t size = mixer_mem_size(&layout);
+	size_t size = mixer_mem_size(&layout, rate_hz);
 	void *arena = NULL;
 	int rc = posix_memalign(&arena, 64, size);
 	if (rc != 0) {
@@ -263,6 +320,7 @@ int engine_open(struct engine *e, char *err, size_t err_size)
 	jack_set_process_callback(e->client, engine_process, e);
 	jack_set_thread_init_callback(e->client, on_thread_init, e);
 	jack_set_xrun_callback(e->client, on_xrun, e);
+	jack_set_latency_callback(e->client, on_latency, e);
 	jack_on_info_shutdown(e->client, on_shutdown, e);
 	if (jack_activate(e->client) != 0) {
 		snprintf(err, err_size, "jack: cannot activate the client");

@@ -49,6 +49,7 @@ struct options {
 };
 
 struct daemon {
+	struct options opts;         /* command-line overrides, re-applied on reload */
 	struct setup setup;
 	struct state state;
 	struct control control;
@@ -266,6 +267,11 @@ static void reload_config(struct daemon *d)
 		log_error("reload: %s; nothing changed", err);
 		return;
 	}
+	/* What the command line overrode stays overridden. */
+	if (d->opts.client_name)
+		snprintf(fresh.client_name, sizeof fresh.client_name, "%s", d->opts.client_name);
+	if (d->opts.osc_port)
+		fresh.osc_port = d->opts.osc_port;
 	if (!setup_same_topology(&d->setup, &fresh, why, sizeof why)) {
 		log_error("reload: %s: %s; restart jmixd for that. Nothing changed", d->setup.path, why);
 		config_free(&fresh);
@@ -334,6 +340,7 @@ int main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &opts) < 0)
 		return EXIT_USAGE;
+	d.opts = opts;
 	if (opts.is_verbose)
 		log_set_level(LOG_DEBUG);
 

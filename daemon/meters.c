@@ -10,7 +10,7 @@
 static size_t frame_size(int n_lanes, int n_buses)
 {
 	return sizeof(struct meter_frame_header) +
-	       sizeof(float) * (size_t)(3 * n_lanes + 4 + 2 * n_buses);
+	       sizeof(float) * (size_t)(3 * n_lanes + 4 + 2 * n_buses + 4 + METERS_LOUDNESS_BLOCKS);
 }
 
 int meters_init(struct meters *mt, const struct mixer *m, int n_channels)
@@ -25,12 +25,14 @@ int meters_init(struct meters *mt, const struct mixer *m, int n_channels)
 	mt->tick_gr_db = calloc((size_t)m->n_lanes, sizeof *mt->tick_gr_db);
 	mt->rt_gr_db = calloc((size_t)m->n_lanes, sizeof *mt->rt_gr_db);
 	mt->channel = calloc((size_t)n_channels, sizeof *mt->channel);
+	mt->loudness_mem = malloc(loudness_mem_size());
 	if (!mt->ring_mem || !mt->rt_frame || !mt->ctl_frame || !mt->tick_peak || !mt->tick_sum_sq ||
-	    !mt->channel || !mt->tick_gr_db || !mt->rt_gr_db) {
+	    !mt->channel || !mt->tick_gr_db || !mt->rt_gr_db || !mt->loudness_mem) {
 		meters_free(mt);
 		return -ENOMEM;
 	}
 	spsc_init(&mt->ring, mt->ring_mem, METERS_RING_SLOTS, (uint32_t)mt->frame_size);
+	loudness_init(&mt->loudness, mt->loudness_mem);
 	mt->rt_frame_samples = (uint32_t)(m->rate_hz * METERS_FRAME_MS / 1000.0f);
 	for (int ch = 0; ch < n_channels; ch++)
 		mt->channel[ch].peak_db = METER_FLOOR_DB;
@@ -50,6 +52,7 @@ void meters_free(struct meters *mt)
 	free(mt->tick_gr_db);
 	free(mt->rt_gr_db);
 	free(mt->channel);
+	free(mt->loudness_mem);
 	*mt = (struct meters){ 0 };
 }
 
@@ -91,10 +94,35 @@ void meters_rt_post(struct meters *mt, struct mixer *m, uint32_t n_frames)
 		bus[2 * b + 1] = (acc->sum_sq[0] + acc->sum_sq[1]) *
 				 (m->buses[b].is_stereo ? 0.5f : 1.0f);
 	}
+	/* Take what the master's meters hold; keep it here until a frame is accepted. */
+	v4f tp;
+	truepeak_take(&m->master.truepeak, &tp);
+	mt->rt_tp[0] = tp[0] > mt->rt_tp[0] ? tp[0] : mt->rt_tp[0];
+	mt->rt_tp[1] = tp[1] > mt->rt_tp[1] ? tp[1] : mt->rt_tp[1];
+	float gr = limiter_take_gr_db(&m->master.limiter);
+	mt->rt_limiter_gr_db = gr > mt->rt_limiter_gr_db ? gr : mt->rt_limiter_gr_db;
+	float blocks[LOUD_RT_QUEUE];
+	int n_new = loudness_rt_take(&m->master.loudness, blocks, LOUD_RT_QUEUE);
+	for (int k = 0; k < n_new; k++) {
+		if (mt->rt_n_loudness < METERS_LOUDNESS_BLOCKS)
+			mt->rt_loudness[mt->rt_n_loudness++] = blocks[k];
+		else
+			mt->rt_loudness_dropped++;
+	}
+	float *extra = bus + 2 * m->n_buses;
+	extra[0] = mt->rt_tp[0];
+	extra[1] = mt->rt_tp[1];
+	extra[2] = mt->rt_limiter_gr_db;
+	extra[3] = (float)mt->rt_n_loudness;
+	for (int k = 0; k < mt->rt_n_loudness; k++)
+		extra[4 + k] = mt->rt_loudness[k];
 	if (!spsc_push(&mt->ring, mt->rt_frame))
 		return;   /* keep accumulating; the next period tries again */
 	for (int lane = 0; lane < mt->n_lanes; lane++)
 		mt->rt_gr_db[lane] = 0.0f;
+	mt->rt_tp[0] = mt->rt_tp[1] = 0.0f;
+	mt->rt_limiter_gr_db = 0.0f;
+	mt->rt_n_loudness = 0;
 	for (int g = 0; g < m->n_groups; g++)
 		meter_acc_reset(&m->strips[g].meter);
 	meter_acc_reset(&m->master.meter);
@@ -130,6 +158,12 @@ void meters_update(struct meters *mt, const struct mixer *m, struct control *c, 
 			mt->tick_bus_peak[b] = fmaxf_(mt->tick_bus_peak[b], master[4 + 2 * b]);
 			mt->tick_bus_sum_sq[b] += master[4 + 2 * b + 1];
 		}
+		const float *extra = master + 4 + 2 * mt->n_buses;
+		mt->tick_tp[0] = fmaxf_(mt->tick_tp[0], extra[0]);
+		mt->tick_tp[1] = fmaxf_(mt->tick_tp[1], extra[1]);
+		mt->tick_limiter_gr_db = fmaxf_(mt->tick_limiter_gr_db, extra[2]);
+		for (int k = 0; k < (int)extra[3] && k < METERS_LOUDNESS_BLOCKS; k++)
+			loudness_push(&mt->loudness, extra[4 + k]);
 		mt->tick_samples += h->n_samples;
 		c->n_meter_frames++;
 	}
@@ -143,7 +177,8 @@ void meters_update(struct meters *mt, const struct mixer *m, struct control *c, 
 			e += mt->tick_sum_sq[lane + k] / width;
 			gr = fmaxf_(gr, mt->tick_gr_db[lane + k]);
 		}
-		c->meter_gr_db[ch] = gr;
+		if (mt->tick_samples > 0)
+			c->meter_gr_db[ch] = gr;
 		meter_ballistics_update(&mt->channel[ch], p, e, mt->tick_samples, window_s);
 		c->meter_peak_db[ch] = mt->channel[ch].peak_db;
 		c->meter_rms_db[ch] = meter_ballistics_rms_db(&mt->channel[ch]);
@@ -161,6 +196,28 @@ void meters_update(struct meters *mt, const struct mixer *m, struct control *c, 
 		c->bus_rms_db[b] = meter_ballistics_rms_db(&mt->bus[b]);
 		mt->tick_bus_peak[b] = 0.0f;
 		mt->tick_bus_sum_sq[b] = 0.0;
+	}
+	/* True peak and limiter reduction: the worst since the last tick, held like a peak. */
+	for (int side = 0; side < 2; side++) {
+		float db = mt->tick_tp[side] > 1e-6f ? 20.0f * log10f(mt->tick_tp[side]) : METER_FLOOR_DB;
+		float fallen = c->master_tp_db[side] - METER_PEAK_FALL_DB_S * window_s;
+		c->master_tp_db[side] = db > fallen ? db : (fallen > METER_FLOOR_DB ? fallen : METER_FLOOR_DB);
+		mt->tick_tp[side] = 0.0f;
+	}
+	/* A tick in which no frame arrived (JACK delivers in bursts) keeps the last reading. */
+	if (mt->tick_samples > 0)
+		c->limiter_gr_db = mt->tick_limiter_gr_db;
+	mt->tick_limiter_gr_db = 0.0f;
+	if (c->is_loudness_reset_requested) {
+		loudness_reset(&mt->loudness);
+		c->is_loudness_reset_requested = false;
+	}
+	/* The gated integrals walk histograms: 10 times a second is plenty for a display. */
+	if (++mt->n_ticks % 5 == 0) {
+		c->loudness_m = loudness_momentary_lufs(&mt->loudness);
+		c->loudness_s = loudness_shortterm_lufs(&mt->loudness);
+		c->loudness_i = loudness_integrated_lufs(&mt->loudness);
+		c->loudness_lra = loudness_range_lu(&mt->loudness);
 	}
 	memset(mt->tick_peak, 0, sizeof(float) * (size_t)mt->n_lanes);
 	memset(mt->tick_sum_sq, 0, sizeof(double) * (size_t)mt->n_lanes);

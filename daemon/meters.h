@@ -9,7 +9,11 @@
  * subscribers.
  *
  * Frame: header, then peak[n_lanes], sum_sq[n_lanes], gr_db[n_lanes], master peak[2],
- * master sum_sq[2], then per bus peak and sum_sq (both sides together).
+ * master sum_sq[2], per bus peak and sum_sq (both sides together), master true peak[2]
+ * (linear), limiter gain reduction (dB), the number of loudness blocks, and up to
+ * METERS_LOUDNESS_BLOCKS 100 ms loudness blocks (BS.1770 mean squares). Loudness blocks
+ * wait in the audio thread until a frame carrying them is accepted, so none is lost to a
+ * full ring; the control thread integrates them (dsp/loudness.h).
  */
 #ifndef JMIXD_METERS_H
 #define JMIXD_METERS_H
@@ -24,6 +28,7 @@
 
 #define METERS_RING_SLOTS 16
 #define METERS_FRAME_MS 10
+#define METERS_LOUDNESS_BLOCKS 8
 
 struct meter_frame_header {
 	uint32_t n_samples;
@@ -38,6 +43,11 @@ struct meters {
 	/* Audio thread only. */
 	unsigned char *rt_frame;
 	float *rt_gr_db;             /* compressor gain reduction, max since the last frame */
+	float rt_tp[2];              /* master true peak since the last frame (linear) */
+	float rt_limiter_gr_db;
+	float rt_loudness[METERS_LOUDNESS_BLOCKS];
+	int rt_n_loudness;
+	uint64_t rt_loudness_dropped;
 	uint32_t rt_samples;
 	uint32_t rt_frame_samples;   /* post a frame after this many samples */
 	/* Control thread only. */
@@ -54,6 +64,11 @@ struct meters {
 	struct meter_ballistics master[2];
 	struct meter_ballistics bus[BUS_MAX];
 	int n_buses;
+	float tick_tp[2];
+	float tick_limiter_gr_db;
+	struct loudness loudness;    /* control half */
+	void *loudness_mem;
+	int n_ticks;
 };
 
 /* Control thread, before audio. 0 or -ENOMEM. */

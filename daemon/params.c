@@ -322,6 +322,82 @@ static void apply_master_comp_detect(struct mixer *m, int index, int sub, float 
 	FOR_MASTER_LANES(lane) dynamics_set_rms(&m->master.comp, lane, v >= 0.5f);
 }
 
+/* Effect buses: the apply is only ever called on a bus of the row's type (control_has). */
+#define REVERB_APPLY(name, setter)                                                                \
+	static void apply_reverb_##name(struct mixer *m, int bus, int sub, float v)              \
+	{                                                                                        \
+		(void)sub;                                                                       \
+		if (m->buses[bus].reverb)                                                        \
+			setter(m->buses[bus].reverb, v);                                         \
+	}
+REVERB_APPLY(predelay, reverb_set_predelay_ms)
+REVERB_APPLY(decay, reverb_set_decay_s)
+REVERB_APPLY(lowratio, reverb_set_low_ratio)
+REVERB_APPLY(highratio, reverb_set_high_ratio)
+REVERB_APPLY(size, reverb_set_size)
+REVERB_APPLY(diffusion, reverb_set_diffusion)
+REVERB_APPLY(highcut, reverb_set_high_cut_hz)
+
+static void apply_delay_time(struct mixer *m, int bus, int sub, float v)
+{
+	(void)sub;
+	bus_set_delay_time_ms(&m->buses[bus], v);
+}
+
+static void apply_delay_sync(struct mixer *m, int bus, int sub, float v)
+{
+	(void)sub;
+	bus_set_delay_sync(&m->buses[bus], v >= 0.5f);
+}
+
+static void apply_delay_bpm(struct mixer *m, int bus, int sub, float v)
+{
+	(void)sub;
+	bus_set_delay_bpm(&m->buses[bus], v);
+}
+
+static void apply_delay_division(struct mixer *m, int bus, int sub, float v)
+{
+	(void)sub;
+	bus_set_delay_division(&m->buses[bus], (enum delay_division)(int)v);
+}
+
+#define DELAY_APPLY(name, setter)                                                                 \
+	static void apply_delay_##name(struct mixer *m, int bus, int sub, float v)               \
+	{                                                                                        \
+		(void)sub;                                                                       \
+		if (m->buses[bus].delay)                                                         \
+			setter(m->buses[bus].delay, v);                                          \
+	}
+DELAY_APPLY(feedback, delay_set_feedback_pct)
+DELAY_APPLY(highcut, delay_set_high_cut_hz)
+DELAY_APPLY(lowcut, delay_set_low_cut_hz)
+
+static void apply_delay_pingpong(struct mixer *m, int bus, int sub, float v)
+{
+	(void)sub;
+	if (m->buses[bus].delay)
+		delay_set_pingpong(m->buses[bus].delay, v >= 0.5f);
+}
+
+static void apply_limiter_on(struct mixer *m, int index, int sub, float v)
+{
+	(void)index, (void)sub;
+	limiter_set_on(&m->master.limiter, v >= 0.5f);
+}
+
+static void apply_limiter_ceiling(struct mixer *m, int index, int sub, float v)
+{
+	(void)index, (void)sub;
+	limiter_set_ceiling_db(&m->master.limiter, v);
+}
+
+static void apply_limiter_release(struct mixer *m, int index, int sub, float v)
+{
+	(void)index, (void)sub;
+	limiter_set_release_ms(&m->master.limiter, v);
+}
+
 static void apply_master_fader(struct mixer *m, int index, int sub, float v)
 {
 	(void)index, (void)sub;
@@ -358,6 +434,13 @@ static void apply_master_mute(struct mixer *m, int index, int sub, float v)
 	  .taper = TAPER_LINEAR, .choices = choices_, .apply = apply_, .doc = doc_ }
 
 static const char *const slope_choices[] = { "12", "18", "24", NULL };
+/* The order of enum delay_division. */
+static const char *const division_choices[] = { "1/2", "1/4", "1/8", "1/8d", "1/8t", "1/16", NULL };
+
+#define FX(type_, path_, key_, unit_, min_, max_, def_, taper_, apply_, doc_)                      \
+	{ .scope = PARAM_AUX, .path = path_, .key = key_, .type = PARAM_FLOAT, .unit = unit_,     \
+	  .min = min_, .max = max_, .def = def_, .taper = taper_, .apply = apply_,               \
+	  .bus_types = 1u << (type_), .doc = doc_ }
 static const char *const detect_choices[] = { "peak", "rms", NULL };
 static const char *const band1_types[] = { "lowshelf", "peak", "highshelf", "lowcut", NULL };
 static const char *const band_types[] = { "lowshelf", "peak", "highshelf", NULL };
@@ -471,10 +554,64 @@ const struct param_desc params_table[] = {
 	      "Bus fader: a monitor mix's output level, an effect's return level."),
 	SWITCH(PARAM_AUX, "mute", 0.0f, apply_bus_mute, "Bus mute (click-free)."),
 
+	FX(BUS_REVERB, "reverb/predelay", "reverb.predelay", "ms", 0.0f, 200.0f, 20.0f,
+	   TAPER_LINEAR, apply_reverb_predelay, "Reverb buses: time before the first reflection."),
+	FX(BUS_REVERB, "reverb/decay", "reverb.decay", "s", 0.2f, 10.0f, 2.0f, TAPER_LOG,
+	   apply_reverb_decay, "Reverb buses: RT60 at mid frequencies (about 1 kHz)."),
+	FX(BUS_REVERB, "reverb/lowratio", "reverb.lowratio", "", 0.5f, 2.0f, 1.2f, TAPER_LINEAR,
+	   apply_reverb_lowratio, "Reverb buses: decay time below 200 Hz relative to the mids."),
+	FX(BUS_REVERB, "reverb/highratio", "reverb.highratio", "", 0.1f, 1.0f, 0.5f,
+	   TAPER_LINEAR, apply_reverb_highratio,
+	   "Reverb buses: decay time above 6 kHz relative to the mids (damping)."),
+	FX(BUS_REVERB, "reverb/size", "reverb.size", "", 0.5f, 2.0f, 1.0f, TAPER_LINEAR,
+	   apply_reverb_size, "Reverb buses: room size (scales every delay line; glides)."),
+	FX(BUS_REVERB, "reverb/diffusion", "reverb.diffusion", "", 0.0f, 1.0f, 0.7f,
+	   TAPER_LINEAR, apply_reverb_diffusion,
+	   "Reverb buses: input diffusion, from discrete echoes (0) to a smooth wash (1)."),
+	FX(BUS_REVERB, "reverb/highcut", "reverb.highcut", "Hz", 1000.0f, 20000.0f, 10000.0f,
+	   TAPER_LOG, apply_reverb_highcut, "Reverb buses: low-pass on the return."),
+
+	FX(BUS_DELAY, "delay/time", "delay.time", "ms", 1.0f, 2000.0f, 375.0f, TAPER_LOG,
+	   apply_delay_time, "Delay buses: echo time when not synced to the tempo."),
+	{ .scope = PARAM_AUX, .path = "delay/sync", .key = "delay.sync", .type = PARAM_BOOL,
+	  .unit = "", .min = 0.0f, .max = 1.0f, .def = 0.0f, .taper = TAPER_LINEAR,
+	  .apply = apply_delay_sync, .bus_types = 1u << BUS_DELAY,
+	  .doc = "Delay buses: 1 takes the time from bpm and division instead of time." },
+	FX(BUS_DELAY, "delay/bpm", "delay.bpm", "BPM", 20.0f, 300.0f, 120.0f, TAPER_LINEAR,
+	   apply_delay_bpm, "Delay buses: tempo for the synced time."),
+	{ .scope = PARAM_AUX, .path = "delay/division", .key = "delay.division",
+	  .type = PARAM_ENUM, .unit = "", .min = 0.0f, .max = 5.0f, .def = 3.0f,
+	  .taper = TAPER_LINEAR, .choices = division_choices, .apply = apply_delay_division,
+	  .bus_types = 1u << BUS_DELAY,
+	  .doc = "Delay buses: note value of the synced time (d dotted, t triplet)." },
+	FX(BUS_DELAY, "delay/feedback", "delay.feedback", "%", 0.0f, 95.0f, 30.0f, TAPER_LINEAR,
+	   apply_delay_feedback, "Delay buses: level of each repeat relative to the one before."),
+	{ .scope = PARAM_AUX, .path = "delay/pingpong", .key = "delay.pingpong",
+	  .type = PARAM_BOOL, .unit = "", .min = 0.0f, .max = 1.0f, .def = 0.0f,
+	  .taper = TAPER_LINEAR, .apply = apply_delay_pingpong, .bus_types = 1u << BUS_DELAY,
+	  .doc = "Delay buses: repeats alternate left and right." },
+	FX(BUS_DELAY, "delay/highcut", "delay.highcut", "Hz", 1000.0f, 20000.0f, 20000.0f,
+	   TAPER_LOG, apply_delay_highcut,
+	   "Delay buses: low-pass inside the feedback loop (20000: off); repeats darken."),
+	FX(BUS_DELAY, "delay/lowcut", "delay.lowcut", "Hz", 20.0f, 2000.0f, 20.0f, TAPER_LOG,
+	   apply_delay_lowcut, "Delay buses: high-pass inside the feedback loop (20: off)."),
+
 	FADER(PARAM_MASTER, "fader", apply_master_fader, "Master fader; -90 is -inf (off)."),
 	SWITCH(PARAM_MASTER, "mute", 0.0f, apply_master_mute, "Master mute (click-free)."),
 	EQ_ROWS(PARAM_MASTER, apply_master),
 	COMP_ROWS(PARAM_MASTER, apply_master),
+	{ .scope = PARAM_MASTER, .path = "limiter/on", .key = "limiter.on", .type = PARAM_BOOL,
+	  .unit = "", .min = 0.0f, .max = 1.0f, .def = 1.0f, .taper = TAPER_LINEAR,
+	  .apply = apply_limiter_on,
+	  .doc = "True-peak limiter on (a crossfade; its latency stays, so timing never jumps)." },
+	{ .scope = PARAM_MASTER, .path = "limiter/ceiling", .key = "limiter.ceiling",
+	  .type = PARAM_FLOAT, .unit = "dBTP", .min = -6.0f, .max = 0.0f, .def = -1.0f,
+	  .taper = TAPER_LINEAR, .apply = apply_limiter_ceiling,
+	  .doc = "Highest true peak (4x oversampled, ITU-R BS.1770-4) the outputs reach." },
+	{ .scope = PARAM_MASTER, .path = "limiter/release", .key = "limiter.release",
+	  .type = PARAM_FLOAT, .unit = "ms", .min = 10.0f, .max = 1000.0f, .def = 100.0f,
+	  .taper = TAPER_LOG, .apply = apply_limiter_release,
+	  .doc = "Limiter release: time to 63 % of a recovery, in dB." },
 };
 
 const int params_count = (int)(sizeof params_table / sizeof params_table[0]);

@@ -21,9 +21,9 @@ if jack_wait -c 2>/dev/null | grep -qx 'running'; then
 	echo "run: using the running JACK server${JACK_DEFAULT_SERVER:+ '$JACK_DEFAULT_SERVER'}"
 else
 	echo "run: no JACK server is running; starting one on the dummy backend" \
-	     "(jackd -d dummy -r 48000 -p 64, 8 capture and 2 playback ports; log in build/jackd.log)"
+	     "(jackd -d dummy -r 48000 -p 64, 8 capture and 8 playback ports; log in build/jackd.log)"
 	mkdir -p build
-	jackd --no-realtime -d dummy -r 48000 -p 64 -C 8 -P 2 > build/jackd.log 2>&1 &
+	jackd --no-realtime -d dummy -r 48000 -p 64 -C 8 -P 8 > build/jackd.log 2>&1 &
 	jackd_pid=$!
 	if ! jack_wait -w -t 10 > /dev/null 2>&1; then
 		echo "run: jackd did not start; see build/jackd.log" >&2

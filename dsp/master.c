@@ -11,7 +11,12 @@ static void master_update_gain(struct master *m)
 	ramp_set(&m->gain, 1, gain, m->ramp_samples);
 }
 
-void master_init(struct master *m, float rate_hz)
+size_t master_mem_size(float rate_hz)
+{
+	return limiter_mem_size(rate_hz);
+}
+
+void master_init(struct master *m, float rate_hz, void *mem)
 {
 	*m = (struct master){ .fader_db = 0.0f };
 	m->ramp_samples = (int)(rate_hz * STRIP_GAIN_RAMP_MS * 0.001f);
@@ -20,6 +25,9 @@ void master_init(struct master *m, float rate_hz)
 	eq_init(&m->eq, rate_hz);
 	dynamics_init(&m->comp, rate_hz);
 	dynamics_set_link(&m->comp, 0, true);
+	limiter_init(&m->limiter, mem, rate_hz);
+	truepeak_init(&m->truepeak);
+	loudness_rt_init(&m->loudness, rate_hz);
 	ramp_jump(&m->gain, 0, 1.0f);
 	ramp_jump(&m->gain, 1, 1.0f);
 }
@@ -45,6 +53,7 @@ void master_settle(struct master *m)
 	ramp_settle(&m->gain);
 	eq_settle(&m->eq);
 	dynamics_settle(&m->comp);
+	limiter_settle(&m->limiter);
 }
 
 void master_block_begin(struct master *m)
@@ -52,6 +61,7 @@ void master_block_begin(struct master *m)
 	ramp_block_begin(&m->gain);
 	eq_block_begin(&m->eq);
 	dynamics_block_begin(&m->comp);
+	limiter_block_begin(&m->limiter);
 }
 
 void master_process(struct master *m, v4f *buf, int n)
@@ -59,5 +69,8 @@ void master_process(struct master *m, v4f *buf, int n)
 	m->n_resets += eq_process(&m->eq, buf, n) ? 1 : 0;
 	m->n_resets += dynamics_process(&m->comp, buf, n) ? 1 : 0;
 	ramp_apply(&m->gain, buf, n);
+	m->n_resets += limiter_process(&m->limiter, buf, n) ? 1 : 0;
 	meter_acc_run(&m->meter, buf, n);
+	truepeak_run(&m->truepeak, buf, n);
+	m->n_resets += loudness_rt_run(&m->loudness, buf, n) ? 1 : 0;
 }

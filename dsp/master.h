@@ -3,8 +3,10 @@
  * (lanes 2 and 3 ride along silent), so the mastering stage reuses the strip's lane DSP.
  *
  * Order: channels and effect returns summed -> EQ -> bus compressor (stereo-linked: one
- * detector for both sides, so the image never shifts) -> fader + mute -> outputs. The EQ and
- * compressor are the channel strip's own modules on lanes 0 and 1.
+ * detector for both sides, so the image never shifts) -> fader + mute -> true-peak limiter
+ * (look-ahead: the master outputs are limiter_latency_samples() late) -> outputs, metered
+ * there for peak/RMS, true peak (4x) and loudness (BS.1770 blocks for the control thread).
+ * The EQ and compressor are the channel strip's own modules on lanes 0 and 1.
  *
  * Glossary: fader_db, is_muted (user settings); gain (ramp of fader * mute, both sides);
  * eq, comp (the modules); meter (peak and energy at the outputs).
@@ -15,12 +17,17 @@
 #include "dsp/dsp.h"
 #include "dsp/dynamics.h"
 #include "dsp/eq.h"
+#include "dsp/limiter.h"
+#include "dsp/loudness.h"
 #include "dsp/meter.h"
 #include "dsp/ramp.h"
 
 struct master {
 	struct eq eq;
 	struct dynamics comp;
+	struct limiter limiter;
+	struct truepeak truepeak;
+	struct loudness_rt loudness;
 	struct ramp gain;
 	struct meter_acc meter;      /* at the outputs, lanes 0 and 1 */
 	float fader_db;
@@ -29,7 +36,9 @@ struct master {
 	uint64_t n_resets;           /* times a module reset after a non-finite value */
 };
 
-void master_init(struct master *m, float rate_hz);             /* control thread */
+/* Arena bytes for the limiter's look-ahead; master_init takes them (64-aligned). */
+size_t master_mem_size(float rate_hz);
+void master_init(struct master *m, float rate_hz, void *mem);  /* control thread */
 void master_set_fader_db(struct master *m, float db);         /* RT-safe */
 void master_set_mute(struct master *m, bool is_muted);        /* RT-safe */
 void master_settle(struct master *m);                         /* before audio */

@@ -17,7 +17,7 @@
 struct mixer_sizes {
 	int n_lanes;
 	int n_groups;
-	size_t off_strips, off_lane_of, off_stereo, total;
+	size_t off_strips, off_lane_of, off_stereo, off_master, off_bus[BUS_MAX], total;
 };
 
 /* Stereo channels start on an even lane, so a pair never straddles two lanes' partners. */
@@ -35,7 +35,7 @@ static int layout_lanes(const struct mixer_layout *layout, int *channel_lane)
 	return lane;
 }
 
-static struct mixer_sizes mixer_sizes(const struct mixer_layout *layout)
+static struct mixer_sizes mixer_sizes(const struct mixer_layout *layout, float rate_hz)
 {
 	struct mixer_sizes sz;
 	sz.n_lanes = layout_lanes(layout, NULL);
@@ -46,13 +46,24 @@ static struct mixer_sizes mixer_sizes(const struct mixer_layout *layout)
 	sz.off_strips = 0;
 	sz.off_lane_of = ALIGN_UP(sz.off_strips + sizeof(struct strip) * (size_t)sz.n_groups, 64);
 	sz.off_stereo = ALIGN_UP(sz.off_lane_of + sizeof(int) * (size_t)layout->n_channels, 64);
-	sz.total = ALIGN_UP(sz.off_stereo + sizeof(bool) * (size_t)layout->n_channels, 64);
+	sz.off_master = ALIGN_UP(sz.off_stereo + sizeof(bool) * (size_t)layout->n_channels, 64);
+	size_t end = ALIGN_UP(sz.off_master + master_mem_size(rate_hz), 64);
+	for (int b = 0; b < layout->n_buses && b < BUS_MAX; b++) {
+		sz.off_bus[b] = end;
+		end = ALIGN_UP(end + bus_mem_size(layout->bus_type[b], rate_hz), 64);
+	}
+	sz.total = end;
 	return sz;
 }
 
-size_t mixer_mem_size(const struct mixer_layout *layout)
+size_t mixer_mem_size(const struct mixer_layout *layout, float rate_hz)
 {
-	return mixer_sizes(layout).total;
+	return mixer_sizes(layout, rate_hz).total;
+}
+
+int mixer_master_latency(const struct mixer *m)
+{
+	return limiter_latency_samples(&m->master.limiter);
 }
 
 int mixer_init(struct mixer *m, void *mem, const struct mixer_layout *layout, float rate_hz,
@@ -62,7 +73,7 @@ int mixer_init(struct mixer *m, void *mem, const struct mixer_layout *layout, fl
 	    layout->n_buses < 0 || layout->n_buses > BUS_MAX)
 		return -EINVAL;
 
-	struct mixer_sizes sz = mixer_sizes(layout);
+	struct mixer_sizes sz = mixer_sizes(layout, rate_hz);
 	char *base = mem;
 	*m = (struct mixer){
 		.n_channels = layout->n_channels,
@@ -76,7 +87,8 @@ int mixer_init(struct mixer *m, void *mem, const struct mixer_layout *layout, fl
 	layout_lanes(layout, m->channel_lane);
 	m->n_buses = layout->n_buses;
 	for (int b = 0; b < m->n_buses; b++)
-		bus_init(&m->buses[b], layout->bus_type[b], layout->bus_is_stereo[b], rate_hz);
+		bus_init(&m->buses[b], layout->bus_type[b], layout->bus_is_stereo[b], rate_hz,
+			 base + sz.off_bus[b]);
 	for (int g = 0; g < m->n_groups; g++) {
 		strip_init(&m->strips[g], rate_hz, law);
 		strip_set_buses(&m->strips[g], layout->n_buses, layout->bus_is_stereo);
@@ -93,7 +105,7 @@ int mixer_init(struct mixer *m, void *mem, const struct mixer_layout *layout, fl
 			strip_set_role(s, lane % DSP_LANES, STRIP_MONO);
 		}
 	}
-	master_init(&m->master, rate_hz);
+	master_init(&m->master, rate_hz, base + sz.off_master);
 	return 0;
 }
 
@@ -210,6 +222,8 @@ void mixer_set_solo_mode(struct mixer *m, enum solo_mode mode)
 uint64_t mixer_n_resets(const struct mixer *m)
 {
 	uint64_t n = m->master.n_resets;
+	for (int b = 0; b < m->n_buses; b++)
+		n += m->buses[b].n_resets;
 	for (int g = 0; g < m->n_groups; g++)
 		n += m->strips[g].n_resets;
 	return n;

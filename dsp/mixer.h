@@ -69,8 +69,11 @@ struct mixer {
 	struct master master;
 };
 
-/* Bytes of memory mixer_init needs for this layout. Control thread. */
-size_t mixer_mem_size(const struct mixer_layout *layout);
+/* Bytes of memory mixer_init needs for this layout at this rate. Control thread. */
+size_t mixer_mem_size(const struct mixer_layout *layout, float rate_hz);
+
+/* How late the master outputs are: the limiter's look-ahead, in samples. */
+int mixer_master_latency(const struct mixer *m);
 
 /*
  * Build the mixer in mem (mixer_mem_size bytes, 64-byte aligned, any content). Returns 0 or

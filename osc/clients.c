@@ -63,6 +63,10 @@ int osc_clients_subscribe(struct osc_clients *cs, const struct osc_peer *from, i
 		if (c->is_used && same_peer(&c->reply_to, &reply_to)) {
 			c->expires_ms = osc_now_ms() + CLIENT_LEASE_MS;
 			c->is_static |= is_static;
+			if (!is_static) {
+				c->source = *from;   /* a surface may send from a new port after a restart */
+				c->has_source = true;
+			}
 			*is_new = false;
 			return i;
 		}
@@ -75,7 +79,9 @@ int osc_clients_subscribe(struct osc_clients *cs, const struct osc_peer *from, i
 		.is_used = true,
 		.is_static = is_static,
 		.has_fixed_port = port > 0,
+		.has_source = !is_static,
 		.reply_to = reply_to,
+		.source = *from,
 		.expires_ms = osc_now_ms() + CLIENT_LEASE_MS,
 	};
 	cs->n_used++;
@@ -85,19 +91,19 @@ int osc_clients_subscribe(struct osc_clients *cs, const struct osc_peer *from, i
 
 int osc_clients_find(const struct osc_clients *cs, const struct osc_peer *from)
 {
-	int fixed_match = -1, n_fixed = 0;
+	int host_match = -1, n_host = 0;
 	for (int i = 0; i < CLIENTS_MAX; i++) {
 		const struct osc_client *c = &cs->client[i];
 		if (!c->is_used)
 			continue;
-		if (same_peer(&c->reply_to, from))
+		if (same_peer(&c->reply_to, from) || (c->has_source && same_peer(&c->source, from)))
 			return i;
-		if (c->has_fixed_port && same_host(&c->reply_to, from)) {
-			fixed_match = i;
-			n_fixed++;
+		if (!c->has_source && c->has_fixed_port && same_host(&c->reply_to, from)) {
+			host_match = i;
+			n_host++;
 		}
 	}
-	return n_fixed == 1 ? fixed_match : -1;
+	return n_host == 1 ? host_match : -1;
 }
 
 bool osc_clients_unsubscribe(struct osc_clients *cs, const struct osc_peer *from)

@@ -24,7 +24,9 @@ struct osc_client {
 	bool is_used;
 	bool is_static;              /* from the config: never expires */
 	bool has_fixed_port;         /* replies go to a port other than the one it sends from */
+	bool has_source;             /* source is known (it subscribed itself) */
 	struct osc_peer reply_to;
+	struct osc_peer source;      /* where its /subscribe came from */
 	int64_t expires_ms;          /* monotonic */
 };
 
@@ -46,8 +48,10 @@ int osc_clients_subscribe(struct osc_clients *cs, const struct osc_peer *from, i
 bool osc_clients_unsubscribe(struct osc_clients *cs, const struct osc_peer *from);
 
 /*
- * The id of the client a message from `from` belongs to, or -1: its own address and port
- * first, else the one client at that address that listens on a fixed port.
+ * The id of the client a message from `from` belongs to, or -1: the client that replies go
+ * to at that address and port, else the one whose /subscribe came from there, else (for
+ * clients from the config, whose source port nobody knows) the only such client on that
+ * host. Another program on a subscribed tablet's host is thus not taken for the tablet.
  */
 int osc_clients_find(const struct osc_clients *cs, const struct osc_peer *from);
 

@@ -122,6 +122,35 @@ static void add_bus_meter(const struct control *c, struct osc_batch *b, int bus)
 	osc_batch_add(b, path, m);
 }
 
+/* A surface shows -120, not -inf: some OSC stacks choke on infinities. */
+static float shown(float v)
+{
+	return v > -120.0f ? v : -120.0f;
+}
+
+static void add_master_loudness(const struct control *c, struct osc_batch *b)
+{
+	lo_message m = lo_message_new();
+	if (!m)
+		return;
+	lo_message_add_float(m, shown(c->loudness_m));
+	lo_message_add_float(m, shown(c->loudness_s));
+	lo_message_add_float(m, shown(c->loudness_i));
+	lo_message_add_float(m, c->loudness_lra);
+	osc_batch_add(b, "/master/loudness", m);
+}
+
+static void add_master_truepeak(const struct control *c, struct osc_batch *b)
+{
+	lo_message m = lo_message_new();
+	if (!m)
+		return;
+	lo_message_add_float(m, shown(c->master_tp_db[0]));
+	lo_message_add_float(m, shown(c->master_tp_db[1]));
+	lo_message_add_float(m, c->limiter_gr_db);
+	osc_batch_add(b, "/master/truepeak", m);
+}
+
 void osc_meters_send(struct osc_router *r)
 {
 	for (int id = 0; id < CLIENTS_MAX; id++) {
@@ -135,6 +164,8 @@ void osc_meters_send(struct osc_router *r)
 		for (int bus = 0; bus < r->control->n_buses; bus++)
 			add_bus_meter(r->control, &b, bus);
 		add_master_meter(r->control, &b);
+		add_master_loudness(r->control, &b);
+		add_master_truepeak(r->control, &b);
 		osc_batch_end(&b);
 		r->n_meter_packets += (uint64_t)b.n_packets;
 	}
@@ -149,6 +180,10 @@ void osc_meter_reply(struct osc_router *r, const struct osc_peer *to, enum param
 		add_channel_meter(r->control, &b, index);
 	else if (scope == PARAM_AUX)
 		add_bus_meter(r->control, &b, index);
+	else if (index == METER_LOUDNESS)
+		add_master_loudness(r->control, &b);
+	else if (index == METER_TRUEPEAK)
+		add_master_truepeak(r->control, &b);
 	else
 		add_master_meter(r->control, &b);
 	osc_batch_end(&b);

@@ -21,10 +21,16 @@ void osc_feedback_flush(struct osc_router *r);
 
 /*
  * Meters to every subscriber: "/ch/N/meter fff" (peak dBFS, RMS dBFS, gain reduction dB) per
- * channel, "/aux/K/meter ff" (peak, RMS) per bus and "/master/meter ffff" (peak L, peak R,
- * RMS L, RMS R), in as few datagrams as fit.
+ * channel, "/aux/K/meter ff" (peak, RMS) per bus, "/master/meter ffff" (peak L, peak R,
+ * RMS L, RMS R), "/master/loudness ffff" (momentary, short-term, integrated LUFS, loudness
+ * range LU) and "/master/truepeak fff" (true peak L, R dBTP, limiter reduction dB), in as
+ * few datagrams as fit.
  */
 void osc_meters_send(struct osc_router *r);
+
+/* index for the master's loudness and true-peak messages (scope PARAM_MASTER). */
+#define METER_LOUDNESS 1
+#define METER_TRUEPEAK 2
 
 /* The same messages, to one peer, for a query of a channel's, a bus's or the master's meter. */
 void osc_meter_reply(struct osc_router *r, const struct osc_peer *to, enum param_scope scope,

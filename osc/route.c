@@ -24,6 +24,7 @@ enum target_kind {
 	TARGET_SCENE_LOAD,
 	TARGET_SCENE_DELETE,
 	TARGET_SCENE_LIST,
+	TARGET_LOUDNESS_RESET,
 };
 
 static const struct {
@@ -40,6 +41,7 @@ static const struct {
 	{ "/snapshot/load", TARGET_SCENE_LOAD },
 	{ "/snapshot/delete", TARGET_SCENE_DELETE },
 	{ "/snapshot/list", TARGET_SCENE_LIST },
+	{ "/master/loudness/reset", TARGET_LOUDNESS_RESET },
 };
 
 struct target {
@@ -163,6 +165,12 @@ static int resolve(const struct control *c, const char *path, struct target *t,
 	if (strcmp(rest, "meter") == 0 && scope != PARAM_SEND) {
 		t->kind = TARGET_METER;
 		t->meter_scope = scope;
+		return 0;
+	}
+	if (scope == PARAM_MASTER && (strcmp(rest, "loudness") == 0 || strcmp(rest, "truepeak") == 0)) {
+		t->kind = TARGET_METER;
+		t->meter_scope = scope;
+		t->ref.index = rest[0] == 'l' ? METER_LOUDNESS : METER_TRUEPEAK;
 		return 0;
 	}
 	size_t len = strlen(rest);
@@ -379,6 +387,16 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum a
 		return;
 	case TARGET_SCENE_LIST:
 		scene_list_reply(r, reply_to);
+		r->n_accepted++;
+		return;
+	case TARGET_LOUDNESS_RESET:
+		if (role != ROLE_CONTROL) {
+			osc_route_reject(r, from, path, "not allowed: this address has the monitor role");
+			return;
+		}
+		r->control->is_loudness_reset_requested = true;
+		log_info("osc: loudness measurement reset");
+		osc_send_message_s(r->fd, reply_to, path, "ok");
 		r->n_accepted++;
 		return;
 	case TARGET_METER:

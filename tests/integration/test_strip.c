@@ -296,6 +296,47 @@ static void test_master_eq_and_comp(void **state)
 	hx_osc_send(g.osc, "/master/comp/on", "F");
 }
 
+/*
+ * The mastering stage: a 1 kHz sine peaking at -20 dBFS on one channel, centred, reaches each
+ * master side peaking at -23.01 dBFS: EBU Tech 3341 case 1, which reads -23.0 LUFS momentary
+ * and short-term, and a true peak of -23.0 dBTP. Pushed 7 dB over full scale, the limiter
+ * holds the true peak at its ceiling (-1 dBTP by default) and reports its reduction.
+ */
+static void test_loudness_and_limiter(void **state)
+{
+	(void)state;
+	struct hx_osc_msg m;
+	hx_osc_send(g.osc, "/master/loudness/reset", "");
+	assert_int_equal(hx_osc_wait(g.osc, "/master/loudness/reset", 1.0, &m), 0);
+	assert_int_equal(hx_probe_settle(g.probe, 3.5), 0);   /* short-term needs 3 s */
+	assert_int_equal(hx_osc_query(g.osc, "/master/loudness", 1.0, &m), 0);
+	assert_int_equal(m.argc, 4);
+	expect_db(m.argv[0].d, -23.0, 0.2, "momentary loudness (LUFS)");
+	expect_db(m.argv[1].d, -23.0, 0.2, "short-term loudness (LUFS)");
+	expect_db(m.argv[2].d, -23.0, 0.2, "integrated loudness (LUFS)");
+	if (m.argv[3].d > 0.5)
+		fail_msg("loudness range of a steady tone: %.2f LU", m.argv[3].d);
+	assert_int_equal(hx_osc_query(g.osc, "/master/truepeak", 1.0, &m), 0);
+	expect_db(m.argv[0].d, -23.01, 0.2, "true peak L (dBTP)");
+
+	send_f("/ch/1/trim", 20.0);        /* the sine now peaks at -3 dBFS on each side ... */
+	send_f("/master/fader", 10.0);     /* ... and at +7 dBFS after the master fader */
+	static const unsigned ins[] = { 0, 1 };
+	struct hx_level lv[2];
+	assert_int_equal(hx_probe_measure(g.probe, ins, 2, 0.5, 0.5, lv), 0);
+	if (lv[0].peak_db > -1.0 + 0.05 || lv[1].peak_db > -1.0 + 0.05)
+		fail_msg("limiter: output peaks at %.2f / %.2f dBFS, ceiling -1", lv[0].peak_db,
+			 lv[1].peak_db);
+	hx_log("limiter: output peaks %.3f / %.3f dBFS (ceiling -1 dBTP)", lv[0].peak_db,
+	       lv[1].peak_db);
+	assert_int_equal(hx_osc_query(g.osc, "/master/truepeak", 1.0, &m), 0);
+	if (m.argv[0].d > -1.0 + 0.05)
+		fail_msg("true peak after the limiter: %.2f dBTP", m.argv[0].d);
+	expect_db(m.argv[2].d, 8.0, 0.5, "limiter gain reduction (7 dB over, ceiling -1)");
+	send_f("/ch/1/trim", 0.0);
+	send_f("/master/fader", 0.0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +348,7 @@ int main(void)
 		cmocka_unit_test_setup(test_gate, reset),
 		cmocka_unit_test_setup(test_solo_pfl, reset),
 		cmocka_unit_test_setup(test_master_eq_and_comp, reset),
+		cmocka_unit_test_setup(test_loudness_and_limiter, reset),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return hx_finish(failed);
