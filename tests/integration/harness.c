@@ -1500,6 +1500,10 @@ struct hx_osc {
 	lo_server srv;
 	lo_address dst;
 	int daemon_port;
+	int own_port;                       /* set by hx_osc_open_from; 0: ask liblo */
+	hx_osc_tap_fn tap;
+	void *tap_user;
+	struct hx_osc_msg tap_msg;
 	size_t n_queued;
 	struct hx_osc_msg queue[HX_OSC_QUEUE];
 };
@@ -1509,19 +1513,10 @@ static void osc_error(int num, const char *msg, const char *where)
 	hx_log("liblo error %d: %s (%s)", num, msg ? msg : "", where ? where : "");
 }
 
-static int osc_on_message(const char *path, const char *types, lo_arg **argv, int argc,
-			  lo_message msg, void *user)
+/* Copy one received message into m (liblo's arguments read with memcpy). */
+static void osc_fill_msg(struct hx_osc_msg *m, const char *path, const char *types, lo_arg **argv,
+			 int argc)
 {
-	struct hx_osc *o = user;
-	struct hx_osc_msg *m;
-
-	(void)msg;
-	if (o->n_queued == HX_OSC_QUEUE) {
-		hx_log("osc: queue full, dropping the oldest (%s)", o->queue[0].path);
-		memmove(&o->queue[0], &o->queue[1], (HX_OSC_QUEUE - 1) * sizeof(o->queue[0]));
-		o->n_queued--;
-	}
-	m = &o->queue[o->n_queued++];
 	memset(m, 0, sizeof(*m));
 	m->t_recv = hx_now();
 	snprintf(m->path, sizeof(m->path), "%s", path);
@@ -1588,6 +1583,31 @@ static int osc_on_message(const char *path, const char *types, lo_arg **argv, in
 			break;
 		}
 	}
+}
+
+static int osc_on_message(const char *path, const char *types, lo_arg **argv, int argc,
+			  lo_message msg, void *user)
+{
+	struct hx_osc *o = user;
+	struct hx_osc_msg *m;
+
+	(void)msg;
+	if (o->tap) {
+		m = &o->tap_msg;
+		osc_fill_msg(m, path, types, argv, argc);
+		if (o->tap(m, o->tap_user))
+			return 0;
+	}
+	if (o->n_queued == HX_OSC_QUEUE) {
+		hx_log("osc: queue full, dropping the oldest (%s)", o->queue[0].path);
+		memmove(&o->queue[0], &o->queue[1], (HX_OSC_QUEUE - 1) * sizeof(o->queue[0]));
+		o->n_queued--;
+	}
+	m = &o->queue[o->n_queued++];
+	if (o->tap)
+		*m = o->tap_msg;
+	else
+		osc_fill_msg(m, path, types, argv, argc);
 	return 0;
 }
 
@@ -1623,7 +1643,43 @@ void hx_osc_close(struct hx_osc *o)
 
 int hx_osc_port(const struct hx_osc *o)
 {
-	return lo_server_get_port(o->srv);
+	return o->own_port ? o->own_port : lo_server_get_port(o->srv);
+}
+
+/* liblo 0.31 cannot bind a UDP server to one address: open a normal client, then put a socket
+ * bound to bind_ip in place of its own with dup2 (same descriptor number, so liblo polls,
+ * receives and sends on it without knowing). */
+struct hx_osc *hx_osc_open_from(int daemon_port, const char *bind_ip)
+{
+	struct hx_osc *o = hx_osc_open(daemon_port);
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd;
+
+	if (!o)
+		return NULL;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || inet_pton(AF_INET, bind_ip, &sa.sin_addr) != 1 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0 ||
+	    dup2(fd, lo_server_get_socket_fd(o->srv)) < 0) {
+		fprintf(stderr, "[hx] cannot bind an OSC client to %s: %s\n", bind_ip,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		hx_osc_close(o);
+		return NULL;
+	}
+	close(fd);
+	o->own_port = ntohs(sa.sin_port);
+	hx_log("osc client bound to %s:%d", bind_ip, o->own_port);
+	return o;
+}
+
+void hx_osc_set_tap(struct hx_osc *o, hx_osc_tap_fn fn, void *user)
+{
+	o->tap = fn;
+	o->tap_user = user;
 }
 
 int hx_osc_sendv(struct hx_osc *o, const char *path, const char *types, va_list ap)
@@ -1765,6 +1821,15 @@ void hx_osc_pump(struct hx_osc *o, double s)
 
 	while (hx_now() < deadline)
 		lo_server_recv_noblock(o->srv, 5);
+}
+
+int hx_osc_poll(struct hx_osc *o)
+{
+	int n = 0;
+
+	while (lo_server_recv_noblock(o->srv, 0) > 0)
+		n++;
+	return n;
 }
 
 void hx_osc_flush(struct hx_osc *o)

@@ -277,7 +277,7 @@ size_t hx_envelope(const float *x, size_t n, size_t block, float *env, size_t ma
 /* ------------------------------------------------------------------------------------------ */
 /* OSC client                                                                                  */
 
-#define HX_OSC_MAX_ARGS 8
+#define HX_OSC_MAX_ARGS 16
 #define HX_OSC_STR_MAX 256
 
 struct hx_osc_arg {
@@ -305,6 +305,16 @@ void hx_osc_close(struct hx_osc *o);
 /* The client's own UDP port. */
 int hx_osc_port(const struct hx_osc *o);
 
+/* Like hx_osc_open, but the client's socket is bound to bind_ip (e.g. "127.0.0.2", to play a
+ * source address other than 127.0.0.1 on loopback) on a random port. NULL on failure. */
+struct hx_osc *hx_osc_open_from(int daemon_port, const char *bind_ip);
+
+/* A tap sees every message as it is received, before it is queued; if it returns true the
+ * message is consumed (not queued). For counting floods of messages (a whole-state dump,
+ * meters) that would overflow the queue. fn NULL removes the tap. */
+typedef bool (*hx_osc_tap_fn)(const struct hx_osc_msg *m, void *user);
+void hx_osc_set_tap(struct hx_osc *o, hx_osc_tap_fn fn, void *user);
+
 /* Send path with arguments described by types, one vararg per i (int), f (double, promoted),
  * d (double), h (int64_t), s (const char *); T F N I take none. "" sends no arguments.
  * 0 or -EIO. */
@@ -324,6 +334,9 @@ int hx_osc_wait_error(struct hx_osc *o, const char *path, double timeout_s,
 int hx_osc_query(struct hx_osc *o, const char *path, double timeout_s, struct hx_osc_msg *out);
 /* Receive for `s` seconds, queueing everything (to see that nothing more arrives). */
 void hx_osc_pump(struct hx_osc *o, double s);
+/* Receive whatever has arrived, without waiting (the tap and the queue see it). Returns the
+ * number of messages received. */
+int hx_osc_poll(struct hx_osc *o);
 /* Drop queued messages and drain the socket. */
 void hx_osc_flush(struct hx_osc *o);
 /* Queued messages, and a peek at the k-th (0 = oldest), or NULL. */
