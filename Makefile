@@ -175,7 +175,8 @@ DEB_PACKAGES := gcc make libc6-dev pkg-config libjack-jackd2-dev liblo-dev libco
 		jackd2 liblo-tools libcmocka-dev cppcheck valgrind util-linux procps \
 		clang libclang-rt-dev \
 		libavahi-client-dev avahi-daemon avahi-utils dbus-daemon iproute2 \
-		libebur128-dev
+		libebur128-dev \
+		gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
 # RealtimeSanitizer needs clang 20 or later: Debian 12 has clang-22 in bookworm-security.
 # Installed when the archive offers it; the suite says so and skips RTSan when it does not.
 DEB_OPTIONAL := clang-22 libclang-rt-22-dev
@@ -221,5 +222,5 @@ clean:
 
 .SECONDARY:
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name sysroot -prune -o -name '*.d' -type f -print 2>/dev/null)
 -include mk/arm64.mk

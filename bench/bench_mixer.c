@@ -72,14 +72,25 @@ static void set_full_strips(struct mixer *m)
 		}
 		mixer_set_fader_db(m, ch, -6.0f);
 		mixer_set_pan(m, ch, (float)(ch % 9 - 4) / 4.0f);
+		mixer_set_send_level_db(m, ch, 0, -12.0f);
+		mixer_set_send_level_db(m, ch, 1, -18.0f);
+	}
+	for (int l = 0; l < 2; l++) {
+		eq_set_band_gain_db(&m->master.eq, l, 0, 2.0f);
+		eq_set_band_gain_db(&m->master.eq, l, 3, 1.5f);
+		dynamics_set_on(&m->master.comp, l, true);
+		dynamics_set_threshold_db(&m->master.comp, l, -12.0f);
 	}
 	mixer_settle(m);
 }
 
 static double bench_jmixd(int n_ch, float **in)
 {
+	static const enum bus_type types[2] = { BUS_REVERB, BUS_DELAY };
+	static const bool stereo[2] = { true, true };
 	struct mixer m;
-	struct mixer_layout layout = { .n_channels = n_ch };
+	struct mixer_layout layout = { .n_channels = n_ch, .n_buses = 2, .bus_type = types,
+				       .bus_is_stereo = stereo };
 	void *mem;
 	if (posix_memalign(&mem, 64, mixer_mem_size(&layout, RATE)) != 0)
 		abort();
@@ -173,8 +184,10 @@ int main(void)
 	static const int sizes[] = { 8, 32, 64, 128 };
 	double period_us = PERIOD / RATE * 1e6;
 	fpu_flush_denormals();
-	printf("jmixd mixer bench: %d-frame periods at %.0f Hz (%.1f us), full strips "
-	       "(HPF 24 dB/oct, gate, 4 EQ bands, compressor), %.0f s of audio per size\n",
+	printf("jmixd mixer bench: %d-frame periods at %.0f Hz (%.1f us), %.0f s of audio per size\n"
+	       "jmixd: full strips (HPF 24 dB/oct, gate, 4 EQ bands, compressor), every channel\n"
+	       "sending to a reverb and a delay, master EQ + bus compressor + true-peak limiter +\n"
+	       "loudness; scalar: 4 EQ bands and a compressor per channel, summed (no buses)\n",
 	       PERIOD, (double)RATE, period_us, SECONDS);
 	printf("%9s | %12s %8s %14s | %12s %14s | %s\n", "channels", "jmixd us/per", "% core",
 	       "ns/sample/ch", "scalar us/pe", "ns/sample/ch", "speed-up");

@@ -113,6 +113,24 @@ else
 	echo "== fuzzing: skipped (FUZZ_SECONDS=0 or no clang)"
 fi
 
+echo "== the daemon under valgrind"
+if "$isolate" tests/valgrind-daemon.sh > build/valgrind.log 2>&1; then
+	record ok valgrind "$(tail -n 1 build/valgrind.log)"
+else
+	record fail valgrind "see build/valgrind.log"
+	tail -n 20 build/valgrind.log | sed 's/^/        /'
+fi
+
+if [ "${SKIP_ARM64:-0}" != 1 ] && command -v aarch64-linux-gnu-gcc > /dev/null &&
+   command -v qemu-aarch64-static > /dev/null; then
+	echo "== Raspberry Pi: aarch64 build, its tests under qemu-aarch64"
+	if phase_build cross-arm64; then
+		tests/arm64/run-tests.sh
+	fi
+else
+	echo "== Raspberry Pi build: skipped (SKIP_ARM64=1, or no aarch64 cross compiler or qemu)"
+fi
+
 echo "== make install into a DESTDIR"
 dest=$(mktemp -d)
 if make -s install DESTDIR="$dest" PREFIX=/usr > build/install.log 2>&1 &&
