@@ -1,11 +1,13 @@
 #!/bin/sh
-# live.sh - jmixd on a real (dummy-backend) jackd with N channels of noise: CPU time of the
-# jmixd process per period, measured from /proc/PID/task/*/schedstat (on-CPU ns, all
+# live.sh - jmixd on a real (dummy-backend) jackd with N channels of noise, each with a full
+# strip and sends to a reverb and a delay, and the master chain (EQ, bus compressor,
+# limiter, loudness): CPU time of the jmixd process per period, measured from /proc/PID/task/*/schedstat (on-CPU ns, all
 # threads) and cross-checked with /proc/PID/stat (utime+stime, 10 ms ticks), over WINDOW
 # seconds after a warm-up. Prints figures; asserts nothing.
 #   N=64 WINDOW=10 bench/live.sh
-# Optional peers on the same server and signal, when installed: jack_mix_box (Debian
-# jack-mixer: volume, balance and meters only) as PEERS=jack_mix_box.
+# Optional peers on the same server and signal, when installed: PEERS="jack_mix_box ecasound"
+# (jack_mix_box from Debian jack-mixer: volume, balance and meters per channel; ecasound:
+# one chain per channel with volume and pan, summed, as research/perf-anchors.md ran it).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 N=${N:-64}
@@ -30,14 +32,17 @@ jack_wait -w -t 10 > /dev/null 2>&1 || { echo "live: jackd did not start"; exit 
 
 {
 	echo 'state = { autosave = false; };'
-	echo 'osc = { bind = "127.0.0.1"; port = 0; };'
+	echo 'osc = { bind = "127.0.0.1"; port = 0; zeroconf = false; };'
+	echo 'aux = ( { name = "rev"; type = "reverb"; }, { name = "dly"; type = "delay"; } );'
+	echo 'master = { comp = { on = true; threshold = -12.0; }; limiter = { on = true; }; };'
 	echo 'channels = ('
 	i=1
 	while [ "$i" -le "$N" ]; do
 		sep=","; [ "$i" -eq "$N" ] && sep=""
 		echo "  { name = \"ch$i\"; hpf = { on = true; slope = \"24\"; }; gate = { on = true; threshold = -40.0; };"
 		echo "    eq = { band1 = { gain = 3.0; }; band2 = { gain = -4.0; }; band3 = { gain = 5.0; }; band4 = { gain = -2.0; }; };"
-		echo "    comp = { on = true; threshold = -24.0; }; fader = -6.0; }$sep"
+		echo "    comp = { on = true; threshold = -24.0; }; fader = -6.0;"
+		echo "    send = { rev = { level = -12.0; }; dly = { level = -18.0; }; }; }$sep"
 		i=$((i + 1))
 	done
 	echo ');'
@@ -93,6 +98,25 @@ for peer in ${PEERS:-}; do
 		done < "$tmp/mixbox.ports"
 		echo "live: jack_mix_box: $((i - 1)) inputs connected"
 		measure jack_mix_box "$mb"
+		;;
+	ecasound)
+		command -v ecasound > /dev/null || { echo "live: ecasound not installed"; continue; }
+		kill "$jm" ${mb:-} 2>/dev/null   # one peer at a time on the CPU
+		args="-q -G:jack,eca,notransport -z:mixmode,sum"
+		chains=""
+		i=1
+		while [ "$i" -le "$N" ]; do
+			args="$args -a:$i -f:f32_le,1,48000 -i:jack,,in$i -chcopy:1,2 -ea:80 -epp:$(( (i * 37) % 101 ))"
+			chains="$chains${chains:+,}$i"
+			i=$((i + 1))
+		done
+		# shellcheck disable=SC2086
+		ecasound $args -a:$chains -f:f32_le,2,48000 -o:jack,,master > "$tmp/eca.log" 2>&1 &
+		ec=$!
+		pids="$ec $pids"
+		sleep 3
+		i=1; while [ "$i" -le "$N" ]; do jack_connect "noise:out_$i" "eca:in${i}_1" 2>/dev/null; i=$((i + 1)); done
+		measure ecasound "$ec"
 		;;
 	esac
 done

@@ -90,7 +90,7 @@ case " $phases " in *" int "*)
 	# shellcheck disable=SC2086 # $pattern is a glob
 	set -- "$wrapdir"/itests/$pattern
 	if [ -e "$1" ]; then
-		env JMIXD_BIN="$wrapdir/bin/jmixd" PATH="$wrapdir/bin:$PATH" \
+		env JMIXD_BIN="$wrapdir/bin/jmixd" PATH="$wrapdir/bin:$PATH" JMIXD_ITEST_EMULATED=1 \
 			tests/integration/isolate.sh tests/run-suite.sh arm64-int "$@"
 	fi
 	;;
