@@ -176,17 +176,6 @@ void delay_settle(struct delay *d)
 	d->lp_s = d->hp_s = v4f_splat(0.0f);
 }
 
-static float delay_step(float cur, float target, float step)
-{
-	float diff = target - cur;
-
-	if (diff > step)
-		return cur + step;
-	if (diff < -step)
-		return cur - step;
-	return target;
-}
-
 void delay_block_begin(struct delay *d)
 {
 	const float inv_block = 1.0f / (float)DSP_BLOCK;
@@ -202,22 +191,22 @@ void delay_block_begin(struct delay *d)
 	float xf0 = dsp_smoothstep(d->xf_pos);
 
 	if (d->d_next != d->d_cur)
-		d->xf_pos = delay_step(d->xf_pos, 1.0f, d->xf_step);
+		d->xf_pos = dsp_step_towards(d->xf_pos, 1.0f, d->xf_step);
 	d->xf = xf0;
 	d->dxf = (dsp_smoothstep(d->xf_pos) - xf0) * inv_block;
 
 	d->fb = d->fb_end;
-	d->fb_end = delay_step(d->fb, d->feedback_pct * 0.01f, 0.95f * fb_glide);
+	d->fb_end = dsp_step_towards(d->fb, d->feedback_pct * 0.01f, 0.95f * fb_glide);
 	d->dfb = (d->fb_end - d->fb) * inv_block;
 	d->pp = d->pp_end;
-	d->pp_end = delay_step(d->pp, d->is_pingpong ? 1.0f : 0.0f, d->pp_step);
+	d->pp_end = dsp_step_towards(d->pp, d->is_pingpong ? 1.0f : 0.0f, d->pp_step);
 	d->dpp = (d->pp_end - d->pp) * inv_block;
 
 	float lp_t = log2f(d->high_cut_hz), hp_t = log2f(d->low_cut_hz);
 
 	if (d->lp_log2_hz != lp_t || d->hp_log2_hz != hp_t) {
-		d->lp_log2_hz = delay_step(d->lp_log2_hz, lp_t, DELAY_FILTER_OCT_PER_BLOCK);
-		d->hp_log2_hz = delay_step(d->hp_log2_hz, hp_t, DELAY_FILTER_OCT_PER_BLOCK);
+		d->lp_log2_hz = dsp_step_towards(d->lp_log2_hz, lp_t, DELAY_FILTER_OCT_PER_BLOCK);
+		d->hp_log2_hz = dsp_step_towards(d->hp_log2_hz, hp_t, DELAY_FILTER_OCT_PER_BLOCK);
 		delay_filters(d);
 	}
 	d->lp_s = v4f_flush(d->lp_s);

@@ -103,6 +103,17 @@ static inline float dsp_clampf(float x, float lo, float hi)
 	return x < lo ? lo : (x > hi ? hi : x);
 }
 
+/* One bounded step from cur towards target, arriving exactly: parameter glides. */
+static inline float dsp_step_towards(float cur, float target, float step)
+{
+	float diff = target - cur;
+	if (diff > step)
+		return cur + step;
+	if (diff < -step)
+		return cur - step;
+	return target;
+}
+
 /*
  * True when all four lanes are finite. Written without isfinite() so that it keeps
  * working if a caller ever builds with -ffinite-math-only: x - x is 0 for finite x and

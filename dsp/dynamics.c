@@ -187,18 +187,6 @@ static void dyn_derive(struct dynamics *d)
 	d->is_dirty = false;
 }
 
-/* One bounded step towards target (exact arrival). */
-static float dyn_step(float cur, float target, float step)
-{
-	float diff = target - cur;
-
-	if (diff > step)
-		return cur + step;
-	if (diff < -step)
-		return cur - step;
-	return target;
-}
-
 void dynamics_settle(struct dynamics *d)
 {
 	if (d->is_dirty)
@@ -223,9 +211,9 @@ void dynamics_block_begin(struct dynamics *d)
 	if (d->is_dirty)
 		dyn_derive(d);
 	for (int l = 0; l < DSP_LANES; l++) {
-		d->fade_pos[l] = dyn_step(d->fade_pos[l], d->is_on[l] ? 1.0f : 0.0f, d->mix_step);
+		d->fade_pos[l] = dsp_step_towards(d->fade_pos[l], d->is_on[l] ? 1.0f : 0.0f, d->mix_step);
 		d->mix_end[l] = dsp_smoothstep(d->fade_pos[l]);
-		d->makeup_db_end[l] = dyn_step(makeup0[l], d->makeup_db[l], d->makeup_step);
+		d->makeup_db_end[l] = dsp_step_towards(makeup0[l], d->makeup_db[l], d->makeup_step);
 	}
 	/* Start each block exactly where the last one was meant to end. */
 	d->mix = mix0;

@@ -293,17 +293,6 @@ void reverb_settle(struct reverb *r)
 	r->is_dirty = false;
 }
 
-static float rev_step(float cur, float target, float step)
-{
-	float diff = target - cur;
-
-	if (diff > step)
-		return cur + step;
-	if (diff < -step)
-		return cur - step;
-	return target;
-}
-
 void reverb_block_begin(struct reverb *r)
 {
 	const float inv_block = 1.0f / (float)DSP_BLOCK;
@@ -318,7 +307,7 @@ void reverb_block_begin(struct reverb *r)
 	float xf0 = dsp_smoothstep(r->pd_pos);
 
 	if (r->pd_next != r->pd_cur)
-		r->pd_pos = rev_step(r->pd_pos, 1.0f, r->pd_step);
+		r->pd_pos = dsp_step_towards(r->pd_pos, 1.0f, r->pd_step);
 	r->pd_xf = xf0;
 	r->pd_dxf = (dsp_smoothstep(r->pd_pos) - xf0) * inv_block;
 
@@ -327,15 +316,15 @@ void reverb_block_begin(struct reverb *r)
 	if (r->is_dirty) {
 		float k = 1.0f - expf(-(float)DSP_BLOCK / (REV_SIZE_TAU_S * r->rate_hz));
 
-		r->log2_decay = rev_step(r->log2_decay, log2f(r->decay_s), REV_LOG2_STEP);
-		r->log2_low = rev_step(r->log2_low, log2f(r->low_ratio), REV_LOG2_STEP);
-		r->log2_high = rev_step(r->log2_high, log2f(r->high_ratio), REV_LOG2_STEP);
+		r->log2_decay = dsp_step_towards(r->log2_decay, log2f(r->decay_s), REV_LOG2_STEP);
+		r->log2_low = dsp_step_towards(r->log2_low, log2f(r->low_ratio), REV_LOG2_STEP);
+		r->log2_high = dsp_step_towards(r->log2_high, log2f(r->high_ratio), REV_LOG2_STEP);
 		r->size_now += k * (r->size - r->size_now);
 		if (fabsf(r->size - r->size_now) < 1e-4f)
 			r->size_now = r->size;
-		r->diff_now = rev_step(r->diff_now, r->diffusion, REV_DIFF_STEP);
+		r->diff_now = dsp_step_towards(r->diff_now, r->diffusion, REV_DIFF_STEP);
 		r->diff_g = v4f_splat(REV_MAX_DIFF_G * r->diff_now);
-		r->log2_hc = rev_step(r->log2_hc, log2f(r->high_cut_hz), REV_HC_STEP);
+		r->log2_hc = dsp_step_towards(r->log2_hc, log2f(r->high_cut_hz), REV_HC_STEP);
 		r->hc_a = v4f_splat(rev_pole(r, exp2f(r->log2_hc))) *
 			  (v4f){ 1.0f, 1.0f, 0.0f, 0.0f };
 		r->is_dirty = r->log2_decay != log2f(r->decay_s) ||
