@@ -200,6 +200,16 @@ static void log_ready(struct daemon *d)
 		log_info("  input  %s", jack_port_name(e->inputs[i]));
 	log_info("  output %s", jack_port_name(e->out_l));
 	log_info("  output %s", jack_port_name(e->out_r));
+	for (int b = 0; b < BUS_MAX; b++) {
+		if (e->bus_l[b])
+			log_info("  output %s (monitor mix)", jack_port_name(e->bus_l[b]));
+		if (e->bus_r[b])
+			log_info("  output %s (monitor mix)", jack_port_name(e->bus_r[b]));
+	}
+	if (e->solo_l) {
+		log_info("  output %s (solo bus)", jack_port_name(e->solo_l));
+		log_info("  output %s (solo bus)", jack_port_name(e->solo_r));
+	}
 }
 
 /* jackd went away: close the dead client now, try a new one from the timer, backing off. */
