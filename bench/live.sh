@@ -66,7 +66,8 @@ measure() {   # measure NAME PID
 		stat_us = (k1 - k0) / hz * 1e6 / periods
 		printf "%-14s %3d ch: %7.1f us/period (%.2f%% of a core; /proc/stat says %.1f us), %.1f ms of CPU per second of audio\n",
 		       n, ch, us, us / 1333.33 * 100, stat_us, us * 0.75
-	}'
+		print us > "/dev/stderr"
+	}' 2> "$tmp/us.$1"
 }
 
 "$BUILD/jmixd" -c "$tmp/live.cfg" -n jmixd > "$tmp/jmixd.log" 2>&1 &
@@ -120,5 +121,13 @@ for peer in ${PEERS:-}; do
 		;;
 	esac
 done
+# Ratios to jmixd (how many times the peer's CPU is jmixd's), from the same run.
+if [ -s "$tmp/us.jmixd" ]; then
+	for peer in ${PEERS:-}; do
+		[ -s "$tmp/us.$peer" ] || continue
+		awk -v p="$peer" -v a="$(cat "$tmp/us.jmixd")" -v b="$(cat "$tmp/us.$peer")" \
+			'BEGIN { printf "ratio %-14s / jmixd: %.2f  (jmixd: full strips, reverb, delay, master chain; %s: see above)\n", p, b / a, p }'
+	done
+fi
 xruns=$(grep -c -i xrun "$tmp/jackd.log")
 echo "(jackd reported $xruns xrun lines during the run; --no-realtime on a shared 2-core VM)"
