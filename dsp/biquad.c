@@ -605,3 +605,30 @@ void bq_band_block_begin(struct bq_band *b, const struct bq_steps *st)
 		s->n_tail = -1;
 	bq_section_flush(s);
 }
+
+unsigned bq_bands_process(struct bq_band *bands, int n_bands, v4f *buf, int n)
+{
+	v4i ok = { -1, -1, -1, -1 };
+	bool has_run = false;
+
+	for (int b = 0; b < n_bands; b++) {
+		struct bq_section *s = &bands[b].sec;
+
+		/* A skipped section only notes its last two inputs, for a clean restart. */
+		bq_section_process(s, buf, n);
+		if (s->mode == BQ_MODE_SKIP)
+			continue;
+		ok &= bq_section_finite_lanes(s);
+		has_run = true;
+	}
+	if (!has_run)
+		return 0;
+	/* The states alone miss a NaN that passed through an identity lane mid-chunk. */
+	ok &= v4f_finite_mask(v4f_poison_scan(buf, n));
+	if (v4i_bits(ok) == 0xf)
+		return 0;
+	for (int b = 0; b < n_bands; b++)
+		bq_section_reset_lanes(&bands[b].sec, ok);
+	v4f_buf_keep(buf, n, ok);
+	return ~v4i_bits(ok) & 0xfu;
+}

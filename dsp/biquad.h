@@ -155,4 +155,11 @@ void bq_band_settle(struct bq_band *b, const struct bq_steps *st);
 /* Block boundary: advance the glide one block and set up the section. RT-safe, bounded. */
 void bq_band_block_begin(struct bq_band *b, const struct bq_steps *st);
 
+/*
+ * Run a cascade of bands over n lane frames in place (the EQ's four, the high-pass's two).
+ * Returns the lanes that went non-finite: those lanes' states are reset in every band and
+ * their output for this call is 0. RT-safe.
+ */
+unsigned bq_bands_process(struct bq_band *bands, int n_bands, v4f *buf, int n);
+
 #endif

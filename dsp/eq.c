@@ -138,27 +138,5 @@ void eq_block_begin(struct eq *eq)
 
 unsigned eq_process(struct eq *eq, v4f *buf, int n)
 {
-	v4i ok = { -1, -1, -1, -1 };
-	bool has_run = false;
-
-	for (int b = 0; b < EQ_N_BANDS; b++) {
-		struct bq_section *s = &eq->band[b].sec;
-
-		/* A skipped section only notes its last two inputs, for a clean restart. */
-		bq_section_process(s, buf, n);
-		if (s->mode == BQ_MODE_SKIP)
-			continue;
-		ok &= bq_section_finite_lanes(s);
-		has_run = true;
-	}
-	if (!has_run)
-		return 0;
-	/* The states alone miss a NaN that passed through an identity lane mid-chunk. */
-	ok &= v4f_finite_mask(v4f_poison_scan(buf, n));
-	if (v4i_bits(ok) == 0xf)
-		return 0;
-	for (int b = 0; b < EQ_N_BANDS; b++)
-		bq_section_reset_lanes(&eq->band[b].sec, ok);
-	v4f_buf_keep(buf, n, ok);
-	return ~v4i_bits(ok) & 0xfu;
+	return bq_bands_process(eq->band, EQ_N_BANDS, buf, n);
 }

@@ -112,26 +112,5 @@ void hpf_block_begin(struct hpf *h)
 
 unsigned hpf_process(struct hpf *h, v4f *buf, int n)
 {
-	v4i ok = { -1, -1, -1, -1 };
-	bool has_run = false;
-
-	for (int i = 0; i < 2; i++) {
-		struct bq_section *s = &h->sec[i].sec;
-
-		/* A skipped section only notes its last two inputs, for a clean restart. */
-		bq_section_process(s, buf, n);
-		if (s->mode == BQ_MODE_SKIP)
-			continue;
-		ok &= bq_section_finite_lanes(s);
-		has_run = true;
-	}
-	if (!has_run)
-		return 0;
-	ok &= v4f_finite_mask(v4f_poison_scan(buf, n));
-	if (v4i_bits(ok) == 0xf)
-		return 0;
-	bq_section_reset_lanes(&h->sec[0].sec, ok);
-	bq_section_reset_lanes(&h->sec[1].sec, ok);
-	v4f_buf_keep(buf, n, ok);
-	return ~v4i_bits(ok) & 0xfu;
+	return bq_bands_process(h->sec, 2, buf, n);
 }
