@@ -287,6 +287,12 @@ static void reload_config(struct daemon *d)
 		config_free(&fresh);
 		return;
 	}
+	/* Settings outside the parameter table are read once, at start: say so, do not pretend. */
+	if (fresh.pan_law != d->setup.pan_law || fresh.osc_port != d->setup.osc_port ||
+	    strcmp(fresh.osc_bind, d->setup.osc_bind) != 0 ||
+	    fresh.meter_rate_hz != d->setup.meter_rate_hz ||
+	    strcmp(fresh.state_dir, d->setup.state_dir) != 0)
+		log_warn("reload: master.pan_law, osc and state settings take effect at restart");
 	int n = control_set_values(&d->control, &fresh.vals, ORIGIN_NONE);
 	log_info("reload: %s: %d values changed", d->setup.path, n);
 	config_free(&fresh);

@@ -156,12 +156,6 @@ void mixer_set_mute(struct mixer *m, int ch, bool is_muted)
 		strip_set_mute(lane_strip(m, lane), lane % DSP_LANES, is_muted);
 }
 
-void mixer_set_pan_law(struct mixer *m, enum pan_law law)
-{
-	for (int g = 0; g < m->n_groups; g++)
-		strip_set_pan_law(&m->strips[g], law);
-}
-
 int mixer_channel_lanes(struct mixer *m, int ch, struct strip **strips, int *lanes)
 {
 	int n = channel_width(m, ch);

@@ -92,7 +92,6 @@ int mixer_input_lane(const struct mixer *m, int input);
 void mixer_set_fader_db(struct mixer *m, int ch, float db);
 void mixer_set_pan(struct mixer *m, int ch, float pan);
 void mixer_set_mute(struct mixer *m, int ch, bool is_muted);
-void mixer_set_pan_law(struct mixer *m, enum pan_law law);
 void mixer_set_solo(struct mixer *m, int ch, bool is_soloed);
 void mixer_set_send_level_db(struct mixer *m, int ch, int bus, float db);
 void mixer_set_send_on(struct mixer *m, int ch, int bus, bool is_on);

@@ -186,15 +186,6 @@ void strip_set_send_pre(struct strip *s, int bus, int lane, bool is_pre)
 	strip_update_gains(s, lane);
 }
 
-void strip_set_pan_law(struct strip *s, enum pan_law law)
-{
-	if (s->pan_law == law)
-		return;
-	s->pan_law = law;
-	for (int lane = 0; lane < DSP_LANES; lane++)
-		strip_update_gains(s, lane);
-}
-
 void strip_settle(struct strip *s)
 {
 	ramp_settle(&s->in_gain);

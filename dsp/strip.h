@@ -88,7 +88,6 @@ void strip_set_role(struct strip *s, int lane, enum strip_role role);
 void strip_set_fader_db(struct strip *s, int lane, float db);
 void strip_set_pan(struct strip *s, int lane, float pan);
 void strip_set_mute(struct strip *s, int lane, bool is_muted);
-void strip_set_pan_law(struct strip *s, enum pan_law law);
 void strip_set_trim_db(struct strip *s, int lane, float db);          /* -20 .. +20 */
 void strip_set_polarity(struct strip *s, int lane, bool is_inverted);
 void strip_set_solo(struct strip *s, int lane, bool is_soloed);

@@ -131,16 +131,6 @@ int osc_server_port(const struct osc_server *s)
 	return s->port;
 }
 
-uint64_t osc_server_accepted(const struct osc_server *s)
-{
-	return s->router.n_accepted;
-}
-
-uint64_t osc_server_rejected(const struct osc_server *s)
-{
-	return s->router.n_rejected;
-}
-
 void osc_server_tick(struct osc_server *s)
 {
 	int n = osc_clients_expire(&s->router.clients, osc_now_ms());

@@ -37,8 +37,4 @@ void osc_server_receive(struct osc_server *s);
 /* Housekeeping at FEEDBACK_HZ: expire leases, send coalesced feedback. */
 void osc_server_tick(struct osc_server *s);
 
-/* Counters for /status and the log. */
-uint64_t osc_server_accepted(const struct osc_server *s);
-uint64_t osc_server_rejected(const struct osc_server *s);
-
 #endif
