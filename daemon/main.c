@@ -25,8 +25,10 @@
 #include "daemon/log.h"
 #include "daemon/notify.h"
 #include "daemon/paramdoc.h"
+#include "daemon/session.h"
 #include "daemon/state.h"
 #include "daemon/zeroconf.h"
+#include "osc/nsm.h"
 #include "osc/server.h"
 
 enum exit_code {
@@ -46,6 +48,8 @@ struct options {
 	bool is_check_only;
 	bool is_verbose;
 	const char *layout_name;       /* --print-layout */
+	bool is_nsm_off;               /* --no-nsm: ignore NSM_URL */
+	const char *state_dir;         /* under NSM: the session folder */
 };
 
 struct daemon {
@@ -61,6 +65,10 @@ struct daemon {
 	bool is_running;
 	int reconnect_delay_ms;
 	struct timespec reconnect_at;
+	struct nsm *nsm;             /* under a session manager, else NULL */
+	uint64_t nsm_saved_changes;  /* control.n_changes at the last NSM save or open */
+	bool is_switching;           /* a new /nsm/client/open arrived: next_session */
+	struct nsm_open next_session;
 };
 
 static void usage(FILE *f)
@@ -73,6 +81,7 @@ static void usage(FILE *f)
 		"  -p, --port PORT     OSC UDP port (overrides osc.port)\n"
 		"  -v, --verbose       log debug messages\n"
 		"      --check         validate the configuration and exit\n"
+		"      --no-nsm        ignore NSM_URL (do not join a session manager)\n"
 		"      --print-layout osc-session\n"
 		"                      write an Open Stage Control session for the configured\n"
 		"                      channels to stdout and exit\n"
@@ -89,7 +98,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "check", no_argument, NULL, 'C' },        { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "print-params", required_argument, NULL, 'P' },
-		{ "print-layout", required_argument, NULL, 'L' }, { NULL, 0, NULL, 0 },
+		{ "print-layout", required_argument, NULL, 'L' },
+		{ "no-nsm", no_argument, NULL, 'N' }, { NULL, 0, NULL, 0 },
 	};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "c:n:p:vhV", longopts, NULL)) != -1) {
@@ -113,6 +123,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'C':
 			o->is_check_only = true;
+			break;
+		case 'N':
+			o->is_nsm_off = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -262,6 +275,25 @@ static void on_tick(struct daemon *d)
 	osc_server_tick(d->osc);
 	zeroconf_tick(d->zeroconf);
 	state_tick(&d->state, &d->control, monotonic_ms());
+	if (d->nsm)
+		nsm_set_dirty(d->nsm, d->control.n_changes != d->nsm_saved_changes);
+}
+
+static void on_nsm(struct daemon *d)
+{
+	enum nsm_event ev;
+	while ((ev = nsm_receive(d->nsm, &d->next_session)) != NSM_EVENT_NONE) {
+		if (ev == NSM_EVENT_SAVE && session_save(d->nsm, &d->state, &d->control) == 0) {
+			d->nsm_saved_changes = d->control.n_changes;
+			nsm_set_dirty(d->nsm, false);
+		} else if (ev == NSM_EVENT_OPEN) {
+			/* :switch: close this session's console and open the next one. */
+			log_info("nsm: switching to %s", d->next_session.path);
+			d->is_switching = true;
+			d->is_running = false;
+			return;
+		}
+	}
 }
 
 /*
@@ -316,12 +348,13 @@ static void on_signal(struct daemon *d)
 
 static void run_loop(struct daemon *d)
 {
-	enum { FD_OSC, FD_SIGNAL, FD_TIMER, FD_JACK, N_FDS };
+	enum { FD_OSC, FD_SIGNAL, FD_TIMER, FD_JACK, FD_NSM, N_FDS };
 	struct pollfd fds[N_FDS] = {
 		[FD_OSC] = { .fd = osc_server_fd(d->osc), .events = POLLIN },
 		[FD_SIGNAL] = { .fd = d->signal_fd, .events = POLLIN },
 		[FD_TIMER] = { .fd = d->timer_fd, .events = POLLIN },
 		[FD_JACK] = { .fd = d->engine.event_fd, .events = POLLIN },
+		[FD_NSM] = { .fd = d->nsm ? nsm_fd(d->nsm) : -1, .events = POLLIN },
 	};
 
 	d->is_running = true;
@@ -344,26 +377,33 @@ static void run_loop(struct daemon *d)
 			osc_server_receive(d->osc);
 		if (fds[FD_TIMER].revents)
 			on_tick(d);
+		if (fds[FD_NSM].revents)
+			on_nsm(d);
 	}
 }
 
-int main(int argc, char **argv)
+#define EXIT_SWITCH 100      /* internal: an NSM switch ended this console, not a signal */
+
+/*
+ * One console, from its config to its shutdown. Under a session manager (nsm not NULL) this
+ * answers the open: /reply once the JACK client runs, /error when the config or JACK fails;
+ * a further open ends it with EXIT_SWITCH and the new session in *next.
+ */
+static int run_console(struct options opts, struct nsm *nsm, struct nsm_open *next)
 {
-	struct options opts = { 0 };
-	struct daemon d = { .signal_fd = -1, .timer_fd = -1 };
-	char err[1024];
+	struct daemon d = { .signal_fd = -1, .timer_fd = -1, .nsm = nsm };
+	char err[1024] = "";
 	int status = EXIT_RUNTIME;
 
-	if (parse_options(argc, argv, &opts) < 0)
-		return EXIT_USAGE;
 	d.opts = opts;
-	if (opts.is_verbose)
-		log_set_level(LOG_DEBUG);
-
 	if (config_load(opts.config_path, &d.setup, err, sizeof err) < 0) {
 		fprintf(stderr, "jmixd: %s\n", err);
+		if (nsm)
+			nsm_error(nsm, "/nsm/client/open", NSM_ERR_BAD_PROJECT, err);
 		return EXIT_USAGE;
 	}
+	if (opts.state_dir)
+		snprintf(d.setup.state_dir, sizeof d.setup.state_dir, "%s", opts.state_dir);
 	if (opts.client_name) {
 		if (strlen(opts.client_name) >= sizeof d.setup.client_name || !*opts.client_name) {
 			fprintf(stderr, "jmixd: -n: client name must be 1 to %zu characters\n",
@@ -408,14 +448,22 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	log_ready(&d);
+	if (nsm) {
+		nsm_reply(nsm, "/nsm/client/open", "Ready");
+		nsm_set_dirty(nsm, false);
+	}
 	if (d.setup.has_zeroconf)
 		d.zeroconf = zeroconf_start(d.setup.client_name, osc_server_port(d.osc),
 					    d.setup.osc_bind);
 	notify_systemd("READY=1");
 	run_loop(&d);
 	notify_systemd("STOPPING=1");
-	status = EXIT_OK;
+	status = d.is_switching ? EXIT_SWITCH : EXIT_OK;
+	if (d.is_switching)
+		*next = d.next_session;
 out:
+	if (nsm && status == EXIT_RUNTIME)
+		nsm_error(nsm, "/nsm/client/open", NSM_ERR_GENERAL, err);
 	state_flush(&d.state, &d.control);
 	state_close(&d.state);
 	engine_free(&d.engine);
@@ -428,4 +476,73 @@ out:
 	if (d.timer_fd >= 0)
 		close(d.timer_fd);
 	return status;
+}
+
+/*
+ * Under a session manager: announce, wait for an open, run the console in the session's
+ * folder under the client id, and again for each switch. An open that fails (bad config,
+ * no JACK) was answered with /error; the next open may succeed, so we wait for it.
+ */
+static int run_under_nsm(struct options opts, const char *url, const char *argv0)
+{
+	char err[1024], cfg_path[4200];
+	struct nsm_open session;
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	int signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	struct nsm *nsm = nsm_new(url, err, sizeof err);
+	if (!nsm || signal_fd < 0) {
+		fprintf(stderr, "jmixd: %s\n", nsm ? strerror(errno) : err);
+		nsm_free(nsm);
+		return EXIT_RUNTIME;
+	}
+	const char *template_cfg = opts.config_path;
+	nsm_announce(nsm, opts.client_name ? opts.client_name : "jmixd", argv0);
+	log_info("nsm: announced to %s; waiting for the session to open", url);
+	int rc = session_wait_open(nsm, signal_fd, &session);
+	int status = rc == 0 ? EXIT_SWITCH : rc == -EINTR ? EXIT_OK : EXIT_RUNTIME;
+	while (status != EXIT_OK && status != EXIT_RUNTIME) {
+		if (session_prepare(&session, template_cfg, cfg_path, sizeof cfg_path, err,
+				    sizeof err) < 0) {
+			log_error("nsm: open: %s", err);
+			nsm_error(nsm, "/nsm/client/open", NSM_ERR_CREATE_FAILED, err);
+			status = EXIT_USAGE;
+		} else {
+			log_info("nsm: open %s as '%s'", session.path, session.client_id);
+			opts.config_path = cfg_path;
+			opts.client_name = session.client_id;
+			opts.state_dir = session.path;
+			struct nsm_open next;
+			status = run_console(opts, nsm, &next);
+			if (status == EXIT_SWITCH)
+				session = next;
+		}
+		if (status == EXIT_SWITCH)
+			continue;
+		if (status == EXIT_OK)
+			break;
+		/* This open failed and was answered: the manager may try again. */
+		rc = session_wait_open(nsm, signal_fd, &session);
+		status = rc == 0 ? EXIT_SWITCH : rc == -EINTR ? EXIT_OK : EXIT_RUNTIME;
+	}
+	nsm_free(nsm);
+	close(signal_fd);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts = { 0 };
+	if (parse_options(argc, argv, &opts) < 0)
+		return EXIT_USAGE;
+	if (opts.is_verbose)
+		log_set_level(LOG_DEBUG);
+	const char *url = getenv("NSM_URL");
+	if (url && *url && !opts.is_nsm_off && !opts.is_check_only && !opts.layout_name)
+		return run_under_nsm(opts, url, argv[0]);
+	return run_console(opts, NULL, NULL);
 }
