@@ -25,6 +25,9 @@ CPPFLAGS   += -D_GNU_SOURCE -DJMIXD_VERSION='"$(VERSION)"' -I.
 CFLAGS     ?=
 CFLAGS     += -std=c11 $(OPT) -g $(WARN) -MMD -MP -pthread
 LDLIBS     += -ljack -llo -lconfig -lm -lpthread
+# The offline render (jmixd render) reads stems and writes mixes through libsndfile: WAV,
+# FLAC, AIFF and more with one API, clipping on integer output, kept well in Debian.
+LDLIBS     += -lsndfile
 
 # Zeroconf (_osc._udp) through avahi-client when its development files are installed.
 ifeq ($(shell pkg-config --exists avahi-client && echo yes),yes)
@@ -175,7 +178,7 @@ DEB_PACKAGES := gcc make libc6-dev pkg-config libjack-jackd2-dev liblo-dev libco
 		jackd2 liblo-tools libcmocka-dev cppcheck valgrind util-linux procps \
 		clang libclang-rt-dev \
 		libavahi-client-dev avahi-daemon avahi-utils dbus-daemon iproute2 \
-		libebur128-dev \
+		libebur128-dev libsndfile1-dev \
 		gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
 # RealtimeSanitizer needs clang 20 or later: Debian 12 has clang-22 in bookworm-security.
 # Installed when the archive offers it; the suite says so and skips RTSan when it does not.

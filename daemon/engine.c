@@ -337,6 +337,16 @@ fail:
 	return -1;
 }
 
+int engine_open_offline(struct engine *e, float rate_hz)
+{
+	int rc = build_mixer(e, rate_hz);
+	if (rc < 0)
+		return rc;
+	publish_invalidate(&e->control->publish);
+	engine_apply_params(e, true);
+	return 0;
+}
+
 void engine_close(struct engine *e)
 {
 	if (!e->client)

@@ -78,6 +78,12 @@ int engine_init(struct engine *e, const struct setup *setup, struct control *con
  */
 int engine_open(struct engine *e, char *err, size_t err_size);
 
+/*
+ * Without JACK (an offline render): build the mixer at rate_hz and hand it every published
+ * value, settled, exactly as engine_open does before the first period. 0 or -ENOMEM.
+ */
+int engine_open_offline(struct engine *e, float rate_hz);
+
 /* Deactivate (if alive) and close the client. The mixer stays. */
 void engine_close(struct engine *e);
 

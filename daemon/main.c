@@ -25,6 +25,7 @@
 #include "daemon/log.h"
 #include "daemon/notify.h"
 #include "daemon/paramdoc.h"
+#include "daemon/render.h"
 #include "daemon/session.h"
 #include "daemon/state.h"
 #include "daemon/zeroconf.h"
@@ -75,6 +76,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: jmixd [options]\n"
+		"       jmixd render -c CONFIG -o OUT.wav [options] [STEM...]  (see jmixd render -h)\n"
 		"  -c, --config FILE   configuration (default: configs/default.cfg if present,\n"
 		"                      else /etc/jmixd/jmixd.cfg)\n"
 		"  -n, --name NAME     JACK client name (overrides jack.client_name)\n"
@@ -537,6 +539,8 @@ static int run_under_nsm(struct options opts, const char *url, const char *argv0
 int main(int argc, char **argv)
 {
 	struct options opts = { 0 };
+	if (argc > 1 && strcmp(argv[1], "render") == 0)
+		return render_main(argc - 1, argv + 1);
 	if (parse_options(argc, argv, &opts) < 0)
 		return EXIT_USAGE;
 	if (opts.is_verbose)
