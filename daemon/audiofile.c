@@ -113,6 +113,8 @@ int sink_open(struct sink *k, const char *path, int n_channels, int rate_hz,
 		return -1;
 	}
 	k->file = f;
+	/* No PEAK chunk: it carries a time stamp, and two equal renders should be equal files. */
+	sf_command(f, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
 	if (format != SAMPLE_FLOAT32) {
 		/* Without clipping an over wraps around to the other rail. */
 		sf_command(f, SFC_SET_CLIPPING, NULL, SF_TRUE);

@@ -299,6 +299,13 @@ static int run_mix(struct render *r, const struct render_opts *o, int64_t window
 	for (int j = 0; j < r->n_streams; j++)
 		streams[j] = (float *)r->stream[j];
 
+	for (int64_t pre = 0; pre < o->start;) {
+		int n = (int)(o->start - pre < o->block ? o->start - pre : o->block);
+		for (int i = 0; i < r->n_inputs; i++)
+			memset(r->in[i], 0, (size_t)n * sizeof(float));
+		mixer_process(&r->engine.mixer, (const float *const *)r->in, &r->out, n);
+		pre += n;
+	}
 	while (done < limit && !(done >= stems_end && r->n_pending >= window)) {
 		int n = (int)(limit - done < o->block ? limit - done : o->block);
 		for (int i = 0; i < r->n_inputs; i++)

@@ -14,6 +14,11 @@
  * render goes on until every output stays below -160 dBFS for 2.5 s (longer than the longest
  * delay), or tail_max_s, and ends at the last sample above that.
  *
+ * The reverb's modulation runs on the console's own sample clock from its start, so a live
+ * take that began when the console had run N frames is reproduced bit for bit with start = N
+ * (N frames of silence are processed first and not written); any other start gives the same
+ * mix with the modulation at another phase.
+ *
  * Control thread (the render's one thread).
  */
 #ifndef JMIXD_RENDER_H
@@ -43,6 +48,7 @@ struct render_opts {
 	bool is_dither;              /* integer formats: TPDF dither (else plain clipping) */
 	double tail_max_s;
 	int block;                   /* frames per mixer_process call */
+	int64_t start;               /* the console's clock at the stems' first frame */
 };
 
 struct render_report {

@@ -26,6 +26,9 @@ static void render_usage(FILE *f)
 		"      --tail SECONDS    longest tail after the stems (default 30)\n"
 		"      --block FRAMES    frames per processing call (default 1024; the output is\n"
 		"                        the same for any value)\n"
+		"      --start FRAMES    the console's sample clock at the stems' first frame\n"
+		"                        (default 0): the reverb's modulation runs on it, so this\n"
+		"                        reproduces a live take that began that late bit for bit\n"
 		"exit status: 0 ok, 1 failed while writing (nothing left under OUT), 2 bad input\n");
 }
 
@@ -37,7 +40,8 @@ static int parse(int argc, char **argv, struct render_opts *o)
 		{ "state", no_argument, NULL, 's' },        { "buses", required_argument, NULL, 'b' },
 		{ "format", required_argument, NULL, 'f' }, { "no-dither", no_argument, NULL, 'D' },
 		{ "tail", required_argument, NULL, 't' },   { "block", required_argument, NULL, 'B' },
-		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+		{ "start", required_argument, NULL, 'T' },  { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int opt, format = -1;
 	char *end;
@@ -90,6 +94,13 @@ static int parse(int argc, char **argv, struct render_opts *o)
 			o->block = (int)strtol(optarg, &end, 10);
 			if (*end || o->block < 1 || o->block > 65536) {
 				fprintf(stderr, "jmixd render: --block: 1 to 65536 frames\n");
+				return -1;
+			}
+			break;
+		case 'T':
+			o->start = strtoll(optarg, &end, 10);
+			if (*end || o->start < 0 || o->start > (int64_t)1 << 40) {
+				fprintf(stderr, "jmixd render: --start: frames, 0 or more\n");
 				return -1;
 			}
 			break;
