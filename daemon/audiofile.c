@@ -118,8 +118,12 @@ int sink_open(struct sink *k, const char *path, int n_channels, int rate_hz,
 	if (format != SAMPLE_FLOAT32) {
 		/* Without clipping an over wraps around to the other rail. */
 		sf_command(f, SFC_SET_CLIPPING, NULL, SF_TRUE);
+		float step = format == SAMPLE_PCM16 ? 1.0f / 32768.0f : 1.0f / 8388608.0f;
+		/* libsndfile converts by truncating towards -inf (a -0.5 LSB bias): half a step
+		 * first makes it round to nearest. */
+		k->half_step = 0.5f * step;
 		if (is_dither)
-			k->lsb = format == SAMPLE_PCM16 ? 1.0f / 32768.0f : 1.0f / 8388608.0f;
+			k->lsb = step;
 	}
 	return 0;
 }
@@ -139,7 +143,7 @@ int sink_write(struct sink *k, const float *const *chans, int n, char *err, int 
 {
 	for (int i = 0; i < n; i++)
 		for (int c = 0; c < k->n_channels; c++) {
-			float x = chans[c][i];
+			float x = chans[c][i] + k->half_step;
 			if (k->lsb > 0.0f)
 				x += (uniform_half(&k->rng) + uniform_half(&k->rng)) * k->lsb;
 			k->buf[i * k->n_channels + c] = x;

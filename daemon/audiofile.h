@@ -7,7 +7,7 @@
  * disk, an error or a kill leaves no half-written file under the name the user asked for.
  *
  * Float output is the product (bit-exact with the live mix). Integer output is the float
- * mix, TPDF-dithered (two uniform random values of +-0.5 LSB summed: triangular, +-1 LSB,
+ * mix rounded to the nearest step, TPDF-dithered (two uniform random values of +-0.5 LSB summed: triangular, +-1 LSB,
  * so the error is noise independent of the signal) or not, and always clipped at full scale
  * (libsndfile's SFC_SET_CLIPPING; without it an over wraps around).
  *
@@ -47,6 +47,7 @@ struct sink {
 	char part[4200];             /* where it is written until it is complete */
 	int n_channels;
 	float lsb;                   /* dither step; 0 = no dither */
+	float half_step;             /* integer output: rounds libsndfile's truncation; 0 for float */
 	uint32_t rng;
 	float *buf;                  /* interleaving buffer, max_frames * n_channels */
 	int max_frames;

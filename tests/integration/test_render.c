@@ -19,6 +19,11 @@
  *
  * Render vs render: block sizes 1, 7, 64, 4093 against 1024: identical files (cmp).
  *
+ * Lengths and tails: a short stem beside a long one is padded; the tail runs to silence
+ * (-160 dBFS), or is cut exactly at --tail. Integer output: 16-bit without dither is the float
+ * mix rounded (within half an LSB) and clipped at full scale, never wrapped; with TPDF dither it
+ * differs from the float mix by at most 1.5 LSB and is not the undithered file.
+ *
  * Bad input: a missing stem, a stem that is not audio, a stereo file for a mono channel,
  * mismatched rates, a scene of another console, a full disk (a 64 kB tmpfs, only in the
  * private mount namespace of isolate.sh): exit status, the file named in the message, and
@@ -114,6 +119,7 @@ static float *read_wav(const char *path, size_t *n_frames, int *ch)
 	if (!f || !b || fread(b, 1, size, f) != size || size < 12 || memcmp(b + 8, "WAVE", 4))
 		goto out;
 	*ch = 0;
+	uint16_t bits = 32;
 	for (size_t p = 12; p + 8 <= size;) {
 		uint32_t len;
 		memcpy(&len, b + p + 4, 4);
@@ -121,12 +127,21 @@ static float *read_wav(const char *path, size_t *n_frames, int *ch)
 			uint16_t fmt, c;
 			memcpy(&fmt, b + p + 8, 2);
 			memcpy(&c, b + p + 10, 2);
-			*ch = fmt == 3 || fmt == 0xFFFE ? c : 0;
+			memcpy(&bits, b + p + 22, 2);
+			*ch = fmt == 3 || fmt == 1 || fmt == 0xFFFE ? c : 0;
 		} else if (!memcmp(b + p, "data", 4) && *ch > 0 && p + 8 + len <= size) {
-			x = malloc(len ? len : 4);
-			if (x)
-				memcpy(x, b + p + 8, len);
-			*n_frames = len / 4 / (size_t)*ch;
+			size_t n = len / (bits / 8);
+			x = malloc((n ? n : 1) * sizeof *x);
+			for (size_t i = 0; x && i < n; i++) {
+				int16_t v;
+				if (bits == 32) {
+					memcpy(&x[i], b + p + 8 + 4 * i, 4);
+				} else {     /* 16-bit PCM, as libsndfile scales it when clipping */
+					memcpy(&v, b + p + 8 + 2 * i, 2);
+					x[i] = (float)v / 32768.0f;
+				}
+			}
+			*n_frames = n / (size_t)*ch;
 			break;
 		}
 		p += 8 + len + (len & 1);
@@ -182,14 +197,20 @@ static int group_teardown(void **state)
 }
 
 /* jmixd render with these extra arguments; the wait status, and its log in log_out. */
-static int render(const char *out, const char *const *extra, char *log_out)
+static int render_with(const char *cfg, const char *out, const char *const *extra,
+		       char *log_out)
 {
-	const char *args[24] = { "render", "-c", g.cfg, "-o", out };
+	const char *args[24] = { "render", "-c", cfg, "-o", out };
 	int n = 5;
 	for (; extra && *extra && n < 22; extra++)
 		args[n++] = *extra;
 	args[n] = NULL;
 	return hx_jmixd_run(args, 120.0, log_out);
+}
+
+static int render(const char *out, const char *const *extra, char *log_out)
+{
+	return render_with(g.cfg, out, extra, log_out);
 }
 
 static char *tmp_path(const char *name)
@@ -482,6 +503,80 @@ static void test_block_size_does_not_matter(void **state)
 	assert_true(exists(tmp_path("mon.wav")) && exists(tmp_path("solo.wav")));
 }
 
+static float *render_read(const char *cfg, const char *name, const char *const *extra, size_t *n)
+{
+	char *out = tmp_path(name);
+	char log[HX_PATH_MAX];
+	int rc = render_with(cfg, out, extra, log);
+	if (!(rc >= 0 && WIFEXITED(rc) && WEXITSTATUS(rc) == 0))
+		hx_dump_log_tail("jmixd render", log, 10);
+	assert_true(rc >= 0 && WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+	int ch = 0;
+	float *x = read_wav(out, n, &ch);
+	assert_non_null(x);
+	assert_int_equal(ch, 2);
+	return x;
+}
+
+static void test_lengths_and_tails(void **state)
+{
+	(void)state;
+	size_t n, n_cut;
+	/* The pad stops after 4096 frames, the kick runs on: padded, not refused. */
+	const char *const to_silence[] = { g.kick, g.pad_probe, NULL };
+	float *x = render_read(g.cfg, "tail.wav", to_silence, &n);
+	assert_true(n > STEM_FRAMES + RATE / 2);      /* reverb and delay ring on */
+	float last = 0.0f, after = 0.0f;
+	for (size_t i = n - RATE / 10; i < n; i++)
+		last = fmaxf(last, fmaxf(fabsf(x[2 * i]), fabsf(x[2 * i + 1])));
+	after = fmaxf(fabsf(x[2 * n - 2]), fabsf(x[2 * n - 1]));
+	assert_true(last < 1e-5f);                     /* the end is inaudible ... */
+	assert_true(after > 1e-8f);                    /* ... and the file ends at its last sound */
+	free(x);
+	const char *const cut[] = { "--tail", "0.1", g.kick, g.pad_probe, NULL };
+	x = render_read(g.cfg, "tail-cut.wav", cut, &n_cut);
+	assert_int_equal(n_cut, STEM_FRAMES + RATE / 10);
+	free(x);
+}
+
+static void test_integer_output(void **state)
+{
+	(void)state;
+	/* A hot console without a limiter, so the float mix goes over full scale. */
+	char hot_cfg[HX_PATH_MAX];
+	assert_int_equal(hx_write_file("hot.cfg",
+				       "master = { fader = 10.0; limiter = { on = false; }; };\n"
+				       "channels = ( { name = \"kick\"; }, { name = \"pad\"; stereo = true; } );\n",
+				       hot_cfg), 0);
+	size_t n_f, n_i, n_d;
+	const char *const flt[] = { g.kick, g.pad, NULL };
+	const char *const i16[] = { "--format", "16", "--no-dither", g.kick, g.pad, NULL };
+	const char *const d16[] = { "--format", "16", g.kick, g.pad, NULL };
+	float *f = render_read(hot_cfg, "hot-float.wav", flt, &n_f);
+	float *q = render_read(hot_cfg, "hot-16.wav", i16, &n_i);
+	float *d = render_read(hot_cfg, "hot-16d.wav", d16, &n_d);
+	assert_int_equal(n_i, n_f);
+	assert_int_equal(n_d, n_f);
+	const float lsb = 1.0f / 32768.0f;
+	size_t n_over = 0, n_dither_differs = 0;
+	for (size_t i = 0; i < 2 * n_f; i++) {
+		if (fabsf(f[i]) >= 1.0f - 0.5f * lsb) {      /* at or past the last step: clipped */
+			n_over++;
+			assert_true(fabsf(q[i]) >= 1.0f - lsb);          /* clipped ... */
+			assert_true((q[i] > 0) == (f[i] > 0));          /* ... never wrapped */
+			continue;
+		}
+		assert_true(fabsf(q[i] - f[i]) <= 0.5f * lsb + 1e-7f);
+		assert_true(fabsf(d[i] - f[i]) <= 1.5f * lsb + 1e-7f);
+		n_dither_differs += d[i] != q[i];
+	}
+	assert_true(n_over > 100);
+	assert_true(n_dither_differs > n_f / 4);
+	free(f);
+	free(q);
+	free(d);
+}
+
 /* A bad render: this exit status, this text in its message, and no output left behind. */
 static void expect_refusal(const char *out, const char *const *extra, int want_status,
 			   const char *needle)
@@ -557,6 +652,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_block_size_does_not_matter),
+		cmocka_unit_test(test_lengths_and_tails),
+		cmocka_unit_test(test_integer_output),
 		cmocka_unit_test(test_bad_stems),
 		cmocka_unit_test(test_scene_of_another_console),
 		cmocka_unit_test(test_full_disk),
