@@ -390,6 +390,7 @@ static void run_loop(struct daemon *d)
  * One console, from its config to its shutdown. Under a session manager (nsm not NULL) this
  * answers the open: /reply once the JACK client runs, /error when the config or JACK fails;
  * a further open ends it with EXIT_SWITCH and the new session in *next.
+ * Longer than a screen: one console's life in order, unwinding through one cleanup label.
  */
 static int run_console(struct options opts, struct nsm *nsm, struct nsm_open *next)
 {

@@ -32,6 +32,7 @@ static void render_usage(FILE *f)
 		"exit status: 0 ok, 1 failed while writing (nothing left under OUT), 2 bad input\n");
 }
 
+/* One getopt case per option (longer than a screen for that reason only). */
 static int parse(int argc, char **argv, struct render_opts *o)
 {
 	static const struct option longopts[] = {
