@@ -81,10 +81,22 @@ static int load_console(struct render *r, const struct render_opts *o, bool *is_
 		goto nomem;
 	r->has_control = true;
 	if (o->scene_path) {
-		FILE *f = fopen(o->scene_path, "r");
+		/* A bare scene name is one saved with /snapshot/save, in the console's folder. */
+		char by_name[sizeof r->setup.state_dir + SCENE_NAME_MAX + 16];
+		const char *path = o->scene_path;
+		if (scene_name_is_valid(path) && !r->setup.state_dir[0]) {
+			snprintf(err, (size_t)err_size, "--scene %s: %s keeps no scenes (state.autosave "
+				 "= false): give the scene's file", path, o->config_path);
+			return -1;
+		}
+		if (scene_name_is_valid(path)) {
+			snprintf(by_name, sizeof by_name, "%s/scenes/%s.cfg", r->setup.state_dir, path);
+			path = by_name;
+		}
+		FILE *f = fopen(path, "r");
 		struct setup_values vals;
 		if (!f) {
-			snprintf(err, (size_t)err_size, "%s: %s", o->scene_path, strerror(errno));
+			snprintf(err, (size_t)err_size, "%s: %s", path, strerror(errno));
 			return -1;
 		}
 		if (setup_values_copy(&r->control.setup->vals, &vals) < 0) {
@@ -92,7 +104,7 @@ static int load_console(struct render *r, const struct render_opts *o, bool *is_
 			goto nomem;
 		}
 		control_get_values(&r->control, &vals);
-		int rc = config_load_values(f, o->scene_path, &r->setup, &vals, err, err_size);
+		int rc = config_load_values(f, path, &r->setup, &vals, err, err_size);
 		fclose(f);
 		if (rc < 0) {
 			setup_values_free(&vals);

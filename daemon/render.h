@@ -38,7 +38,7 @@ struct render_stem {
 
 struct render_opts {
 	const char *config_path;
-	const char *scene_path;      /* a scene file to apply, or NULL */
+	const char *scene_path;      /* a scene name (state.dir/scenes) or file to apply, or NULL */
 	bool use_state;              /* start from the saved state (state.dir/state.cfg) */
 	int n_stems;
 	struct render_stem stems[RENDER_MAX_STEMS];

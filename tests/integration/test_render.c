@@ -24,6 +24,8 @@
  * mix rounded (within half an LSB) and clipped at full scale, never wrapped; with TPDF dither it
  * differs from the float mix by at most 1.5 LSB and is not the undithered file.
  *
+ * Values: a scene saved under a name and the saved state apply (exact gains).
+ *
  * Bad input: a missing stem, a stem that is not audio, a stereo file for a mono channel,
  * mismatched rates, a scene of another console, a full disk (a 64 kB tmpfs, only in the
  * private mount namespace of isolate.sh): exit status, the file named in the message, and
@@ -577,6 +579,56 @@ static void test_integer_output(void **state)
 	free(d);
 }
 
+static float peak_of(const float *x, size_t n)
+{
+	float p = 0.0f;
+	for (size_t i = 0; i < n; i++)
+		p = fmaxf(p, fabsf(x[i]));
+	return p;
+}
+
+/* A scene saved under a name (as /snapshot/save does) and the saved state both apply. */
+static void test_scene_and_state(void **state)
+{
+	(void)state;
+	char cfg[HX_PATH_MAX], text[HX_PATH_MAX + 256], dir[HX_PATH_MAX + 16];
+	snprintf(dir, sizeof dir, "%s/scstate", hx_tmpdir());
+	snprintf(text, sizeof text,
+		 "state = { dir = \"%s\"; };\n"
+		 "master = { limiter = { on = false; }; };\n"
+		 "channels = ( { name = \"kick\"; }, { name = \"pad\"; stereo = true; } );\n", dir);
+	assert_int_equal(hx_write_file("scened.cfg", text, cfg), 0);
+	char scenes[HX_PATH_MAX + 32], file[HX_PATH_MAX + 64];
+	snprintf(scenes, sizeof scenes, "%s/scenes", dir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(mkdir(scenes, 0755), 0);
+	snprintf(file, sizeof file, "%s/quiet.cfg", scenes);
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("master = { fader = -20.0; };\n", f);
+	fclose(f);
+	snprintf(file, sizeof file, "%s/state.cfg", dir);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("master = { fader = -6.0; };\n", f);
+	fclose(f);
+
+	size_t n0, n1, n2;
+	const char *const plain[] = { g.kick, NULL };
+	const char *const scene[] = { "--scene", "quiet", g.kick, NULL };
+	const char *const saved[] = { "--state", g.kick, NULL };
+	float *x0 = render_read(cfg, "sc-plain.wav", plain, &n0);
+	float *x1 = render_read(cfg, "sc-quiet.wav", scene, &n1);
+	float *x2 = render_read(cfg, "sc-state.wav", saved, &n2);
+	double db1 = 20.0 * log10(peak_of(x1, 2 * n1) / peak_of(x0, 2 * n0));
+	double db2 = 20.0 * log10(peak_of(x2, 2 * n2) / peak_of(x0, 2 * n0));
+	assert_true(fabs(db1 + 20.0) < 0.01);
+	assert_true(fabs(db2 + 6.0) < 0.01);
+	free(x0);
+	free(x1);
+	free(x2);
+}
+
 /* A bad render: this exit status, this text in its message, and no output left behind. */
 static void expect_refusal(const char *out, const char *const *extra, int want_status,
 			   const char *needle)
@@ -654,6 +706,7 @@ int main(void)
 		cmocka_unit_test(test_block_size_does_not_matter),
 		cmocka_unit_test(test_lengths_and_tails),
 		cmocka_unit_test(test_integer_output),
+		cmocka_unit_test(test_scene_and_state),
 		cmocka_unit_test(test_bad_stems),
 		cmocka_unit_test(test_scene_of_another_console),
 		cmocka_unit_test(test_full_disk),
