@@ -9,6 +9,7 @@
  *   dirty     an OSC change makes jmixd send /nsm/client/is_dirty
  *   save      /nsm/client/save writes state.cfg, /reply, then /nsm/client/is_clean
  *   bad open  (a switch) to a path that cannot be created: /error "/nsm/client/open" -10
+ *   bad cfg   a session whose jmixd.cfg is invalid: /error -9 naming the file and the key
  *   switch    an existing session: its own config and state.cfg are loaded, new client name
  *   SIGTERM   exit 0
  *
@@ -300,6 +301,26 @@ static void test_open_that_fails(void **state)
 	assert_int_equal(hx_jack_wait_port(&g.jackd, port, false, WAIT_S), 0);
 }
 
+static void test_open_with_bad_config(void **state)
+{
+	(void)state;
+	struct stub_msg m;
+	char dir[HX_PATH_MAX + 32], cfg[HX_PATH_MAX + 64];
+	snprintf(dir, sizeof dir, "%s/root/session3/jmixd.nDDDD", hx_tmpdir());
+	assert_int_equal(mkdirs(dir), 0);
+	snprintf(cfg, sizeof cfg, "%s/jmixd.cfg", dir);
+	FILE *f = fopen(cfg, "w");
+	assert_non_null(f);
+	fputs("channels = ( { name = \"kick\"; fader = 99.0; } );\n", f);
+	fclose(f);
+	stub_send("/nsm/client/open", dir, "session3", "jmixd.nDDDD", (char *)NULL);
+	assert_int_equal(stub_wait("/error", &m, WAIT_S), 0);
+	assert_string_equal(m.s[0], "/nsm/client/open");
+	assert_int_equal(m.i[1], -9);
+	assert_non_null(strstr(m.s[2], "jmixd.cfg"));
+	assert_non_null(strstr(m.s[2], "fader"));
+}
+
 static void test_switch_to_existing_session(void **state)
 {
 	(void)state;
@@ -334,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_open_new_session),
 		cmocka_unit_test(test_dirty_and_save),
 		cmocka_unit_test(test_open_that_fails),
+		cmocka_unit_test(test_open_with_bad_config),
 		cmocka_unit_test(test_switch_to_existing_session),
 		cmocka_unit_test(test_sigterm),
 	};
