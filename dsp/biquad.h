@@ -1,14 +1,17 @@
 /*
- * biquad.h - RBJ biquad design (double) and a four-lane float Direct Form I section with
- * per-sample coefficient interpolation, plus the parameter glide shared by eq and hpf.
+ * biquad.h - RBJ biquad design (double) and a four-lane float second-order section in
+ * trapezoidal state-variable form (Simper / Zavalishin), with per-sample parameter
+ * interpolation, plus the parameter glide shared by eq and hpf.
  *
  * Three layers:
- *   struct bq_design   one lane's normalised coefficients in double, from bq_design();
- *                      bq_design_mag_db() gives its analytic magnitude (tests, UIs).
- *   struct bq_section  four lanes of coefficients and DF-I state; runs a lane-frame buffer
- *                      in place, either static or with coefficients and a dry/wet
- *                      crossfade ramping linearly across the block, or not at all when all
- *                      four lanes are flat.
+ *   struct bq_design   one lane's design in double, from bq_design(): the RBJ normalised
+ *                      coefficients (the reference; bq_design_mag_db() gives its analytic
+ *                      magnitude for tests and UIs) and the same response as state-variable
+ *                      parameters, which is what the section runs.
+ *   struct bq_section  four lanes of state-variable filter; runs a lane-frame buffer in
+ *                      place, either static or with parameters and a dry/wet crossfade
+ *                      ramping linearly across the block, or not at all when all four lanes
+ *                      are flat.
  *   struct bq_band     a bq_section plus per-lane targets (type, frequency, gain, Q, on/off
  *                      mix) that glide in bounded steps at each block boundary; eq.c and
  *                      hpf.c are thin layers over it. See biquad.c for the why.
@@ -32,9 +35,15 @@ enum bq_type {
 	BQ_N_TYPES
 };
 
-/* Normalised coefficients (a0 = 1): H(z) = (b0 + b1 z^-1 + b2 z^-2) / (1 + a1 z^-1 + a2 z^-2). */
+/*
+ * Normalised coefficients (a0 = 1): H(z) = (b0 + b1 z^-1 + b2 z^-2) / (1 + a1 z^-1 + a2 z^-2),
+ * and the same H as a trapezoidal state-variable filter: with the analog prototype
+ * LP = 1 / (s^2 + k s + 1), BP = s LP, H(s) = m0 + m1 BP + m2 LP, bilinear with cutoff
+ * g = tan(pi fc / rate). Identity: g = k = 0, m0 = 1, m1 = m2 = 0.
+ */
 struct bq_design {
 	double b0, b1, b2, a1, a2;
+	double g, k, m0, m1, m2;
 };
 
 /*
@@ -47,47 +56,58 @@ void bq_design(struct bq_design *d, enum bq_type type, double rate_hz, double f0
 /* Analytic |H(e^jw)| in dB at f_hz (0 <= f_hz <= rate_hz/2). Any thread. */
 double bq_design_mag_db(const struct bq_design *d, double rate_hz, double f_hz);
 
-/* Four lanes of coefficients, one v4f per coefficient (structure of arrays). */
-struct bq_coef {
-	v4f b0, b1, b2, a1, a2;
+/*
+ * Four lanes of state-variable parameters (structure of arrays): what a moving section
+ * interpolates, because any g >= 0, k >= 0 is a stable filter.
+ */
+struct bq_param {
+	v4f g, k, m0, m1, m2;
 };
 
-/* DF-I state: the last two inputs and outputs of each lane. */
+/*
+ * Four lanes of the coefficients a static section runs, derived from bq_param in double
+ * (biquad.c gives the per-sample equations). Every one that feeds the recursion is small
+ * at low fc/rate and carries its full float precision there.
+ */
+struct bq_coef {
+	v4f a, b, e;		/* state update */
+	v4f cx, c1, cw;		/* output */
+};
+
+/* Integrator states of the two trapezoidal integrators, and the last input seen. */
 struct bq_state {
-	v4f x1, x2, y1, y2;
+	v4f s1, s2, x1;
 };
 
 enum bq_mode {
 	BQ_MODE_SKIP = 0,	/* all four lanes flat and settled: not run (inputs noted) */
 	BQ_MODE_STATIC,		/* constant coefficients, no crossfade */
-	BQ_MODE_MOVING,		/* c += dc, m += dm every sample, reaching end at the block
+	BQ_MODE_MOVING,		/* p += dp, m += dm every sample, reaching end at the block
 				   boundary; output = m * filtered + (1 - m) * input */
 };
 
 struct bq_section {
-	struct bq_coef c;	/* coefficients of the next sample */
-	struct bq_coef dc;	/* per-sample increment while moving */
-	struct bq_coef end;	/* coefficients at the end of the current block */
+	struct bq_coef c;	/* coefficients of a static section */
+	struct bq_param p;	/* parameters of the next sample while moving */
+	struct bq_param dp;	/* per-sample increment while moving */
+	struct bq_param end;	/* parameters at the end of the current block */
 	v4f m, dm;		/* wet amount of the output crossfade and its per-sample step */
 	struct bq_state s;
 	int mode;		/* enum bq_mode */
-	int n_tail;		/* blocks to wait, settled and all flat, before SKIP; -1 none */
 };
 
-/* Store one lane's design into a coefficient set (converted to float). lane 0..3. Any thread. */
-void bq_coef_set_lane(struct bq_coef *c, int lane, const struct bq_design *d);
-
-/* All four lanes identity (b0 = 1, others 0). */
-void bq_coef_identity(struct bq_coef *c);
+/* Store one lane's design as the section's static filter (p, end and c). lane 0..3. Any
+ * thread. */
+void bq_section_set_lane(struct bq_section *s, int lane, const struct bq_design *d);
 
 /* An identity section in SKIP mode with zero state. Any thread. */
 void bq_section_init(struct bq_section *s);
 
 /*
  * Filter n lane frames in place (1 <= n <= DSP_BLOCK, within the current block). In SKIP
- * mode it only records the last two inputs, so that the section can resume from a
- * consistent state. No sanitizing here: the owning module checks its output once for all
- * its sections (bq_section_reset_lanes). RT-safe.
+ * mode it only records the last input, so that the section can resume from a consistent
+ * state. No sanitizing here: the owning module checks its output once for all its
+ * sections (bq_section_reset_lanes). RT-safe.
  */
 void bq_section_process(struct bq_section *s, v4f *buf, int n);
 
@@ -122,7 +142,7 @@ void bq_steps_init(struct bq_steps *st, float rate_hz);
  * them at each block boundary. On/off is a dry/wet crossfade of the section's output. A
  * type change fades the lane out (mix 0: output == input exactly), swaps the type and
  * snaps frequency, gain and Q while silent, then fades back in. A lane faded out settles as
- * an exact identity (b0 = 1). Values: f in log2(Hz), Q in log2(Q), mix 0..1 (the fade
+ * an exact identity (y = x). Values: f in log2(Hz), Q in log2(Q), mix 0..1 (the fade
  * position, target 0 or 1; the crossfade gain is smoothstep(mix)).
  */
 struct bq_band {

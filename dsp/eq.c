@@ -3,7 +3,7 @@
  * on band 3) for a group of four lanes.
  *
  * Reference: RBJ Audio EQ Cookbook (design), fil4 and zita Pareq (sub-block glide); see
- * biquad.c for the structure and why it is DF-I.
+ * biquad.c for the structure (a trapezoidal state-variable filter) and why.
  *
  * Each band is one bq_band: four lanes of one biquad whose parameters glide in bounded steps
  * at block boundaries (a full frequency, gain or Q sweep takes about 30 ms) with per-sample
@@ -11,12 +11,12 @@
  * on/off set the band's mix target (a dry/wet crossfade of the section's output, 20 ms,
  * smoothstep-shaped), and a type change fades the band out to an exact identity, swaps the
  * type, and fades it back in. A band whose four lanes are flat (0 dB peak/shelf) or off
- * and settled is skipped once its ringing has died: then it costs one branch per block.
+ * is skipped as soon as it settles: then it costs one branch per block.
  *
  * Glossary:
  *	st		glide steps per block for this rate
  *	band[b]		the smoothed section of band b (targets, current values,
- *			coefficients, DF-I state)
+ *			parameters, coefficients, filter state)
  *	is_on[l]	EQ on for lane l; is_band_on[b][l] band b on for lane l; the band's mix
  *			target is their conjunction
  */

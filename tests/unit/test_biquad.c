@@ -1,5 +1,5 @@
 /*
- * test_biquad.c - RBJ designs against closed-form values, and the four-lane DF-I section
+ * test_biquad.c - RBJ designs against closed-form values, and the four-lane section
  * against its analytic response with a different filter type in every lane.
  */
 #include <setjmp.h>
@@ -108,7 +108,7 @@ static void test_section_lanes_independent(void **state)
 	bq_section_init(&s);
 	for (int l = 0; l < 4; l++) {
 		bq_design(&d[l], lane[l].t, DT_RATE, lane[l].f0, lane[l].q, lane[l].g);
-		bq_coef_set_lane(&s.c, l, &d[l]);
+		bq_section_set_lane(&s, l, &d[l]);
 	}
 	s.mode = BQ_MODE_STATIC;
 	for (int k = 0; k < 5; k++) {
