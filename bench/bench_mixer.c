@@ -1,7 +1,7 @@
 /*
  * bench_mixer.c - what the whole mixer costs: N channels with every strip module working
  * (HPF 24 dB/oct, gate, four EQ bands boosting and cutting, compressor pulling), summed
- * into the master, in 64-frame periods at 48 kHz, the way the JACK process callback runs
+ * into the master, in 64-frame periods at 48 and then 96 kHz, the way the JACK process callback runs
  * it. Prints CPU microseconds per period, % of one core, and ns per sample per channel;
  * beside it a plain scalar strip (four biquads, a log-domain compressor with libm, gain and
  * pan), written the obvious way, as the reference point. Asserts nothing.
@@ -19,7 +19,7 @@
 #include "dsp/fpu.h"
 #include "dsp/mixer.h"
 
-#define RATE 48000.0f
+static float rate_hz = 48000.0f;	/* set by main(): 48 kHz, then 96 kHz */
 #define PERIOD 64
 #define SECONDS 3.0
 #define NOISE_FRAMES 48000
@@ -40,7 +40,7 @@ static float **make_input(int n_ch)
 		for (int i = 0; i < NOISE_FRAMES; i++) {
 			seed = seed * 1664525u + 1013904223u;
 			float white = (float)(seed >> 8) / 8388608.0f - 1.0f;
-			float swing_db = -21.0f + 15.0f * sinf(2.0f * 3.14159265f * 0.7f * (float)i / RATE +
+			float swing_db = -21.0f + 15.0f * sinf(2.0f * 3.14159265f * 0.7f * (float)i / rate_hz +
 							       (float)ch);
 			in[ch][i] = white * powf(10.0f, swing_db / 20.0f);
 		}
@@ -92,15 +92,15 @@ static double bench_jmixd(int n_ch, float **in)
 	struct mixer_layout layout = { .n_channels = n_ch, .n_buses = 2, .bus_type = types,
 				       .bus_is_stereo = stereo };
 	void *mem;
-	if (posix_memalign(&mem, 64, mixer_mem_size(&layout, RATE)) != 0)
+	if (posix_memalign(&mem, 64, mixer_mem_size(&layout, rate_hz)) != 0)
 		abort();
-	mixer_init(&m, mem, &layout, RATE, PAN_LAW_3DB);
+	mixer_init(&m, mem, &layout, rate_hz, PAN_LAW_3DB);
 	set_full_strips(&m);
 
 	float out_l[PERIOD], out_r[PERIOD];
 	const float *src[MIXER_MAX_CHANNELS];
 	struct mixer_outputs out = { .master_l = out_l, .master_r = out_r };
-	long n_periods = (long)(SECONDS * RATE / PERIOD);
+	long n_periods = (long)(SECONDS * rate_hz / PERIOD);
 	double t0 = thread_seconds();
 	for (long p = 0; p < n_periods; p++) {
 		int pos = (int)((p * PERIOD) % (NOISE_FRAMES - PERIOD));
@@ -126,7 +126,7 @@ struct ref_strip {
 
 static void ref_peak(struct ref_biquad *q, double f0, double db)
 {
-	double a = pow(10.0, db / 40.0), w = 2 * M_PI * f0 / RATE, al = sin(w) / 1.4;
+	double a = pow(10.0, db / 40.0), w = 2 * M_PI * f0 / rate_hz, al = sin(w) / 1.4;
 	double a0 = 1 + al / a;
 	*q = (struct ref_biquad){ .b0 = (float)((1 + al * a) / a0), .b1 = (float)(-2 * cos(w) / a0),
 				  .b2 = (float)((1 - al * a) / a0), .a1 = (float)(-2 * cos(w) / a0),
@@ -145,8 +145,8 @@ static double bench_scalar(int n_ch, float **in)
 		st[ch].env_db = -60.0f;
 	}
 	float out_l[PERIOD], out_r[PERIOD];
-	float att = expf(-1.0f / (0.010f * RATE)), rel = expf(-1.0f / (0.100f * RATE));
-	long n_periods = (long)(SECONDS * RATE / PERIOD);
+	float att = expf(-1.0f / (0.010f * rate_hz)), rel = expf(-1.0f / (0.100f * rate_hz));
+	long n_periods = (long)(SECONDS * rate_hz / PERIOD);
 	double t0 = thread_seconds();
 	for (long p = 0; p < n_periods; p++) {
 		int pos = (int)((p * PERIOD) % (NOISE_FRAMES - PERIOD));
@@ -182,27 +182,43 @@ static double bench_scalar(int n_ch, float **in)
 int main(void)
 {
 	static const int sizes[] = { 8, 32, 64, 128 };
-	double period_us = PERIOD / RATE * 1e6;
+	enum { N_SIZES = sizeof sizes / sizeof sizes[0] };
+	double us_at[2][N_SIZES];
+
 	fpu_flush_denormals();
-	printf("jmixd mixer bench: %d-frame periods at %.0f Hz (%.1f us), %.0f s of audio per size\n"
-	       "jmixd: full strips (HPF 24 dB/oct, gate, 4 EQ bands, compressor), every channel\n"
-	       "sending to a reverb and a delay, master EQ + bus compressor + true-peak limiter +\n"
-	       "loudness; scalar: 4 EQ bands and a compressor per channel, summed (no buses)\n",
-	       PERIOD, (double)RATE, period_us, SECONDS);
-	printf("%9s | %12s %8s %14s | %12s %14s | %s\n", "channels", "jmixd us/per", "% core",
-	       "ns/sample/ch", "scalar us/pe", "ns/sample/ch", "speed-up");
-	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-		int n = sizes[k];
-		float **in = make_input(n);
-		bench_jmixd(n, in);   /* warm-up: caches, page faults */
-		double us = bench_jmixd(n, in);
-		double ref = bench_scalar(n, in);
-		double ns = us * 1000.0 / PERIOD / n, ref_ns = ref * 1000.0 / PERIOD / n;
-		printf("%9d | %12.1f %7.2f%% %14.2f | %12.1f %14.2f | %.1fx\n", n, us,
-		       100.0 * us / period_us, ns, ref, ref_ns, ref / us);
-		for (int ch = 0; ch < n; ch++)
-			free(in[ch]);
-		free(in);
+	for (int r = 0; r < 2; r++) {
+		rate_hz = r ? 96000.0f : 48000.0f;
+		double period_us = PERIOD / rate_hz * 1e6;
+
+		printf("%sjmixd mixer bench: %d-frame periods at %.0f Hz (%.1f us), %.0f s of audio "
+		       "per size\n", r ? "\n" : "", PERIOD, (double)rate_hz, period_us, SECONDS);
+		if (!r)
+			printf("jmixd: full strips (HPF 24 dB/oct, gate, 4 EQ bands, compressor), "
+			       "every channel\nsending to a reverb and a delay, master EQ + bus "
+			       "compressor + true-peak limiter +\nloudness; scalar: 4 EQ bands and a "
+			       "compressor per channel, summed (no buses)\n");
+		printf("%9s | %12s %8s %14s | %12s %14s | %s\n", "channels", "jmixd us/per",
+		       "% core", "ns/sample/ch", "scalar us/pe", "ns/sample/ch", "speed-up");
+		for (int k = 0; k < N_SIZES; k++) {
+			int n = sizes[k];
+			float **in = make_input(n);
+			bench_jmixd(n, in);   /* warm-up: caches, page faults */
+			double us = bench_jmixd(n, in);
+			double ref = bench_scalar(n, in);
+			double ns = us * 1000.0 / PERIOD / n, ref_ns = ref * 1000.0 / PERIOD / n;
+
+			us_at[r][k] = us;
+			printf("%9d | %12.1f %7.2f%% %14.2f | %12.1f %14.2f | %.1fx\n", n, us,
+			       100.0 * us / period_us, ns, ref, ref_ns, ref / us);
+			for (int ch = 0; ch < n; ch++)
+				free(in[ch]);
+			free(in);
+		}
 	}
+	/* CPU per second of audio: us per period times periods per second. */
+	printf("\n96 kHz against 48 kHz, CPU per second of audio (target <= 2.1x):");
+	for (int k = 0; k < N_SIZES; k++)
+		printf(" %d ch %.2fx%s", sizes[k], 2.0 * us_at[1][k] / us_at[0][k],
+		       k + 1 < N_SIZES ? "," : "\n");
 	return 0;
 }

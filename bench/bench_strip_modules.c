@@ -3,7 +3,7 @@
  * four lanes and per channel. Prints figures, asserts nothing.
  *
  * 16 groups (64 channels) each with its own state and a 32-frame buffer, 2 s of audio at
- * 48 kHz in DSP_BLOCK chunks, FTZ/DAZ on as on the audio thread. Input: pre-generated white
+ * 48 and at 96 kHz in DSP_BLOCK chunks, FTZ/DAZ on as on the audio thread. Input: pre-generated white
  * noise scaled so its level swings between -36 and -6 dBFS at 0.7 Hz (so the compressor
  * and gate work); the cost of that scaled copy is measured alone and subtracted. Cases: each
  * module settled, the chain HPF -> gate -> EQ -> compressor settled, and the EQ while
@@ -28,7 +28,7 @@
 #include "dsp/hpf.h"
 
 #define N_GROUPS 16
-#define RATE 48000.0f
+static float rate_hz = 48000.0f;	/* set by main(): 48 kHz, then 96 kHz */
 #define SECONDS 2
 #define NOISE_LEN 4096	/* frames of pre-generated noise per group, played in a loop */
 
@@ -71,10 +71,10 @@ static void setup(struct group *g, enum bench_case c)
 	for (int i = 0; i < NOISE_LEN; i++)
 		for (int l = 0; l < DSP_LANES; l++)
 			g->noise[i][l] = noise();
-	hpf_init(&g->hpf, RATE);
-	gate_init(&g->gate, RATE);
-	eq_init(&g->eq, RATE);
-	dynamics_init(&g->comp, RATE);
+	hpf_init(&g->hpf, rate_hz);
+	gate_init(&g->gate, rate_hz);
+	eq_init(&g->eq, rate_hz);
+	dynamics_init(&g->comp, rate_hz);
 	for (int l = 0; l < DSP_LANES; l++) {
 		hpf_set_on(&g->hpf, l, true);
 		hpf_set_slope(&g->hpf, l, 24);
@@ -103,7 +103,8 @@ static void fill(struct group *g, long blk, float level)
 
 static double run(enum bench_case c)
 {
-	const long n_blocks = (long)(SECONDS * RATE) / DSP_BLOCK;
+	const long n_blocks = (long)(SECONDS * rate_hz) / DSP_BLOCK;
+	const long sweep_blocks = (long)(64.0f * rate_hz / 48000.0f);
 	double t0, t;
 	float level = 0.0f;
 
@@ -113,18 +114,20 @@ static double run(enum bench_case c)
 	for (long blk = 0; blk < n_blocks; blk++) {
 		/* -36..-6 dBFS at 0.7 Hz */
 		float db = -21.0f + 15.0f * sinf(2.0f * 3.14159265f * 0.7f *
-						 (float)(blk * DSP_BLOCK) / RATE);
+						 (float)(blk * DSP_BLOCK) / rate_hz);
 
 		level = powf(10.0f, db / 20.0f);
 		for (int k = 0; k < N_GROUPS; k++) {
 			struct group *g = &groups[k];
 
 			fill(g, blk, level);
-			if (c == B_EQ_SWEEP && blk % 64 == 0)
+			/* A jump end to end every 43 ms, whatever the rate. */
+			if (c == B_EQ_SWEEP && blk % sweep_blocks == 0)
 				for (int l = 0; l < DSP_LANES; l++)
 					for (int b = 0; b < EQ_N_BANDS; b++)
 						eq_set_band_freq_hz(&g->eq, l, b,
-								    blk % 128 ? 20.0f : 20000.0f);
+								    blk % (2 * sweep_blocks) ?
+								    20.0f : 20000.0f);
 			switch (c) {
 			case B_HPF:
 				hpf_block_begin(&g->hpf);
@@ -164,7 +167,7 @@ static double run(enum bench_case c)
 /* The cost of the scaled copy alone, to subtract. */
 static double run_fill_only(void)
 {
-	const long n_blocks = (long)(SECONDS * RATE) / DSP_BLOCK;
+	const long n_blocks = (long)(SECONDS * rate_hz) / DSP_BLOCK;
 	double t0 = now_s();
 	float acc = 0.0f;
 
@@ -179,32 +182,38 @@ static double run_fill_only(void)
 	return (now_s() - t0) * 1e9 / ((double)n_blocks * DSP_BLOCK * N_GROUPS);
 }
 
+static const float bench_rates[2] = { 48000.0f, 96000.0f };
+
 int main(void)
 {
-	double fill;
+	double best[2][B_N], fill[2];
 
 #if defined(__SSE__)
 	_mm_setcsr(_mm_getcsr() | 0x8040);	/* FTZ | DAZ, as the audio thread sets */
 #endif
-	for (int k = 0; k < N_GROUPS; k++)
-		setup(&groups[k], B_CHAIN);
-	fill = run_fill_only();
-	printf("strip modules, %d groups x %d lanes, %d s at %.0f Hz, block %d\n", N_GROUPS,
-	       DSP_LANES, SECONDS, (double)RATE, DSP_BLOCK);
+	for (int r = 0; r < 2; r++) {
+		rate_hz = bench_rates[r];
+		for (int k = 0; k < N_GROUPS; k++)
+			setup(&groups[k], B_CHAIN);
+		fill[r] = run_fill_only();
+		for (int c = 0; c < B_N; c++) {
+			best[r][c] = 1e9;
+			for (int rep = 0; rep < 3; rep++)
+				best[r][c] = fmin(best[r][c], run((enum bench_case)c) - fill[r]);
+		}
+	}
+	printf("strip modules, %d groups x %d lanes, %d s of audio at 48 and 96 kHz, block %d\n",
+	       N_GROUPS, DSP_LANES, SECONDS, DSP_BLOCK);
 	printf("sizeof: biquad section %zu, eq %zu, hpf %zu, gate %zu, dynamics %zu bytes\n",
 	       sizeof(struct bq_section), sizeof(struct eq), sizeof(struct hpf),
 	       sizeof(struct gate), sizeof(struct dynamics));
-	printf("input copy (subtracted): %.2f ns/sample/grp\n", fill);
-	printf("%-24s %14s %14s\n", "case", "ns/sample/grp", "ns/sample/ch");
-	for (int c = 0; c < B_N; c++) {
-		double best = 1e9;
-
-		for (int rep = 0; rep < 3; rep++) {
-			double v = run((enum bench_case)c) - fill;
-
-			best = v < best ? v : best;
-		}
-		printf("%-24s %14.2f %14.2f\n", case_name[c], best, best / DSP_LANES);
-	}
+	printf("input copy (subtracted): %.2f / %.2f ns/sample/grp\n", fill[0], fill[1]);
+	printf("%-24s %22s %22s %12s\n", "", "48 kHz", "96 kHz", "96k/48k per");
+	printf("%-24s %11s %10s %11s %10s %12s\n", "case", "ns/smp/grp", "ns/smp/ch", "ns/smp/grp",
+	       "ns/smp/ch", "s of audio");
+	for (int c = 0; c < B_N; c++)
+		printf("%-24s %11.2f %10.2f %11.2f %10.2f %11.2fx\n", case_name[c], best[0][c],
+		       best[0][c] / DSP_LANES, best[1][c], best[1][c] / DSP_LANES,
+		       2.0 * best[1][c] / best[0][c]);
 	return 0;
 }
