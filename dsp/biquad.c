@@ -35,9 +35,9 @@
  *	s1' = (s1 + b s1) + a w			a = 2 g d, b = -a (g + k)
  *	s2' = (s2 + a s1) + e w			e = g a
  * (s1 is twice the band-pass integrator state, s2 the low-pass one; at DC s1 = 0, s2 = x.)
- * The longest dependency is three operations per sample (DF-I had two), so a lone static
- * section costs about 1.5x the old one; bq_bands_process runs two static sections
- * interleaved, which hides the latency. The identity (a = b = e = c1 = cw = 0, cx = 1) and
+ * It is 14 float operations per sample against DF-I's 9, and the longest dependency is
+ * three operations (DF-I two); bq_bands_process runs up to four consecutive static sections
+ * interleaved, which hides the latency, so a settled 4-band EQ costs about 1.2x the DF-I. The identity (a = b = e = c1 = cw = 0, cx = 1) and
  * a flat peak or shelf (m1 = m2 = 0) give y = x exactly, whatever the states hold.
  *
  * Motion (fil4 / Pareq style). Parameters glide at block boundaries in bounded steps
@@ -275,65 +275,71 @@ void bq_section_init(struct bq_section *s)
 	s->mode = BQ_MODE_SKIP;
 }
 
-static void bq_run_static(struct bq_section *s, v4f *buf, int n)
+/* One sample of one static section (the equations at the top); returns the output. */
+__attribute__((always_inline))
+static inline v4f bq_tick(const struct bq_coef *c, v4f *s1, v4f *s2, v4f x)
 {
-	const v4f a = s->c.a, b = s->c.b, e = s->c.e, cx = s->c.cx, c1 = s->c.c1, cw = s->c.cw;
-	v4f s1 = s->s.s1, s2 = s->s.s2, x = s->s.x1;
+	v4f w = x - *s2;
+	v4f y = c->cx * x + c->c1 * *s1 + c->cw * w;
+	/* Small increments added to the states last: no precision lost to a ~1 factor. */
+	v4f s1n = (*s1 + c->b * *s1) + c->a * w;
 
-	for (int i = 0; i < n; i++) {
-		v4f w;
-
-		x = buf[i];
-		w = x - s2;
-		buf[i] = cx * x + c1 * s1 + cw * w;
-		/* Small increments added to the states last: no precision lost to a ~1 factor. */
-		v4f s1n = (s1 + b * s1) + a * w;
-
-		s2 = (s2 + a * s1) + e * w;
-		s1 = s1n;
-	}
-	s->s.s1 = s1;
-	s->s.s2 = s2;
-	s->s.x1 = x;
+	*s2 = (*s2 + c->a * *s1) + c->e * w;
+	*s1 = s1n;
+	return y;
 }
 
 /*
- * Two static sections in series, interleaved sample by sample: each recursion waits three
- * operations per sample, and running the second section's sample n beside the first
- * section's sample n + 1 fills that wait. Same arithmetic as two bq_run_static() calls, so
- * the output is bit-identical to them.
+ * k static sections in series (k <= 4, a constant after inlining), interleaved sample by
+ * sample: each recursion waits three operations per sample, and running section j + 1's
+ * sample n beside section j's sample n + 1 fills that wait. The arithmetic per section is
+ * the same whatever k, so the output is bit-identical to k separate passes.
  */
-static void bq_run_static2(struct bq_section *s, struct bq_section *t, v4f *buf, int n)
+__attribute__((always_inline))
+static inline void bq_run_static_k(struct bq_section *const *sec, int k, v4f *buf, int n)
 {
-	const v4f a = s->c.a, b = s->c.b, e = s->c.e, cx = s->c.cx, c1 = s->c.c1, cw = s->c.cw;
-	const v4f ta = t->c.a, tb = t->c.b, te = t->c.e;
-	const v4f tcx = t->c.cx, tc1 = t->c.c1, tcw = t->c.cw;
-	v4f s1 = s->s.s1, s2 = s->s.s2, x = s->s.x1;
-	v4f t1 = t->s.s1, t2 = t->s.s2, y = t->s.x1;
+	struct bq_coef c[4];
+	v4f s1[4], s2[4], x1[4];
 
-	for (int i = 0; i < n; i++) {
-		v4f w, v;
-
-		x = buf[i];
-		w = x - s2;
-		y = cx * x + c1 * s1 + cw * w;
-		v4f s1n = (s1 + b * s1) + a * w;
-
-		s2 = (s2 + a * s1) + e * w;
-		s1 = s1n;
-		v = y - t2;
-		buf[i] = tcx * y + tc1 * t1 + tcw * v;
-		v4f t1n = (t1 + tb * t1) + ta * v;
-
-		t2 = (t2 + ta * t1) + te * v;
-		t1 = t1n;
+#pragma GCC unroll 4
+	for (int j = 0; j < k; j++) {
+		c[j] = sec[j]->c;
+		s1[j] = sec[j]->s.s1;
+		s2[j] = sec[j]->s.s2;
+		x1[j] = sec[j]->s.x1;
 	}
-	s->s.s1 = s1;
-	s->s.s2 = s2;
-	s->s.x1 = x;
-	t->s.s1 = t1;
-	t->s.s2 = t2;
-	t->s.x1 = y;
+	for (int i = 0; i < n; i++) {
+		v4f v = buf[i];
+
+		/* Unrolled, so that the states live in registers, not in the arrays. */
+#pragma GCC unroll 4
+		for (int j = 0; j < k; j++) {
+			x1[j] = v;
+			v = bq_tick(&c[j], &s1[j], &s2[j], v);
+		}
+		buf[i] = v;
+	}
+#pragma GCC unroll 4
+	for (int j = 0; j < k; j++) {
+		sec[j]->s.s1 = s1[j];
+		sec[j]->s.s2 = s2[j];
+		sec[j]->s.x1 = x1[j];
+	}
+}
+
+static void bq_run_static(struct bq_section *s, v4f *buf, int n)
+{
+	bq_run_static_k(&s, 1, buf, n);
+}
+
+static void bq_run_static2(struct bq_section *const *sec, v4f *buf, int n)
+{
+	bq_run_static_k(sec, 2, buf, n);
+}
+
+static void bq_run_static4(struct bq_section *const *sec, v4f *buf, int n)
+{
+	bq_run_static_k(sec, 4, buf, n);
 }
 
 static void bq_run_moving(struct bq_section *s, v4f *buf, int n)
@@ -697,23 +703,29 @@ unsigned bq_bands_process(struct bq_band *bands, int n_bands, v4f *buf, int n)
 	bool has_run = false;
 
 	for (int b = 0; b < n_bands; b++) {
-		struct bq_section *s = &bands[b].sec;
+		struct bq_section *run[4];
+		int k = 0;
 
-		if (s->mode == BQ_MODE_STATIC && b + 1 < n_bands &&
-		    bands[b + 1].sec.mode == BQ_MODE_STATIC) {
-			/* The common case, two settled bands: one interleaved pass. */
-			bq_run_static2(s, &bands[b + 1].sec, buf, n);
-			ok &= bq_section_finite_lanes(s) & bq_section_finite_lanes(&bands[b + 1].sec);
-			has_run = true;
-			b++;
-			continue;
+		/* Consecutive static sections, the common settled case, go in one pass. */
+		while (k < 4 && b + k < n_bands && bands[b + k].sec.mode == BQ_MODE_STATIC) {
+			run[k] = &bands[b + k].sec;
+			k++;
 		}
-		/* A skipped section only notes its last input, for a clean restart. */
-		bq_section_process(s, buf, n);
-		if (s->mode == BQ_MODE_SKIP)
-			continue;
-		ok &= bq_section_finite_lanes(s);
-		has_run = true;
+		if (k == 4)
+			bq_run_static4(run, buf, n);
+		else if (k >= 2)
+			bq_run_static2(run, buf, n);
+		else
+			bq_section_process(&bands[b].sec, buf, n);
+		k = k >= 2 ? (k == 4 ? 4 : 2) : 1;
+		for (int j = 0; j < k; j++) {
+			if (bands[b + j].sec.mode == BQ_MODE_SKIP)
+				continue;
+			/* A skipped section only notes its last input, for a clean restart. */
+			ok &= bq_section_finite_lanes(&bands[b + j].sec);
+			has_run = true;
+		}
+		b += k - 1;
 	}
 	if (!has_run)
 		return 0;
