@@ -71,7 +71,7 @@ HARNESS    := $(BUILD)/tests/integration/harness.o
 # dsp/ promises float arithmetic: a silent promotion to double is a bug there.
 $(BUILD)/dsp/%.o: CFLAGS += -Wdouble-promotion
 
-.PHONY: all deps run test unit itests rtguard check bench install clean man fuzz
+.PHONY: all deps run test unit itests rtguard check bench install clean man fuzz netjack
 all: $(BUILD)/jmixd
 
 $(BUILD)/%.o: %.c
@@ -109,6 +109,15 @@ bench: $(BENCH_BIN) $(BUILD)/jmixd
 	@for b in $(BENCH_BIN); do echo; echo "== $$b"; $$b; done
 	@echo; echo "== live: jackd (dummy) + jmixd, 64 channels of noise"; bench/live.sh
 
+# A stage box and two desks over netjack2 in network namespaces (root only; README "Stage box
+# and several desks over the network"): the probe it measures with, and the test on its own.
+NETJACK_PROBE := $(BUILD)/netjack/nj_probe
+$(NETJACK_PROBE): tests/netjack/nj_probe.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< -o $@ -ljack -lm
+netjack: $(NETJACK_PROBE) $(BUILD)/jmixd
+	tests/netjack/netjack.sh
+
 # make install PREFIX=/usr/local DESTDIR=: the binary, man pages, /etc/jmixd/jmixd.cfg (kept
 # if it exists), and systemd units (jmixd.service with the binary's path, a jackd.service).
 BINDIR     ?= $(PREFIX)/bin
@@ -126,6 +135,7 @@ install: $(BUILD)/jmixd
 		install -m 644 configs/default.cfg $(DESTDIR)$(SYSCONFDIR)/jmixd/jmixd.cfg
 	sed 's|@BINDIR@|$(BINDIR)|g' configs/jmixd.service.in > $(DESTDIR)$(UNITDIR)/jmixd.service
 	install -m 644 configs/jackd.service $(DESTDIR)$(UNITDIR)/jackd.service
+	install -m 644 configs/jackd-desk.service $(DESTDIR)$(UNITDIR)/jackd-desk.service
 	@echo "installed; on a real system: useradd -r -G audio jmixd; systemctl enable --now jackd jmixd"
 
 print-rtsan-cc:

@@ -2,6 +2,7 @@
 # run-all.sh - the whole test suite, as `make test` runs it:
 #   1. unit tests (cmocka, offline)
 #   2. integration tests: a private jackd, the real jmixd, real JACK and OSC clients
+#      then a stage box and two desks over netjack2 in network namespaces (root only, plain)
 #   3. the same integration tests with tests/rtguard preloaded: any allocation, lock, sleep
 #      or I/O inside the JACK process callback aborts the daemon
 #   4. the same with a daemon built by clang's RealtimeSanitizer (when clang >= 20 is
@@ -81,6 +82,17 @@ if phase_build all unit itests; then
 		env JMIXD_BIN=build/jmixd JMIXD_PRELOAD="$PWD/build/librtguard.so" \
 			"$isolate" tests/run-suite.sh rtguard build/itests/test_*
 	fi
+fi
+
+echo "== a stage box and two desks over netjack2, in network namespaces (tests/netjack/)"
+if phase_build build/netjack/nj_probe; then
+	tests/netjack/netjack.sh > build/netjack.log 2>&1
+	case $? in
+	0)  record ok netjack "$(grep '^netjack: round trips' build/netjack.log | cut -c 10-)" ;;
+	77) echo "  skip  netjack    $(tail -n 1 build/netjack.log)" ;;
+	*)  record fail netjack "see build/netjack.log"
+	    grep -E '^(FAIL|netjack:)' build/netjack.log | sed 's/^/        /' ;;
+	esac
 fi
 
 rtsan_cc=$(make -s print-rtsan-cc 2>/dev/null)
