@@ -8,8 +8,8 @@
  * is a chain in the master's graph and not a loop: JACK breaks a loop through one client with
  * a period of delay (that is what jack_iodelay sees), a chain it does not.
  *
- *   nj_play:out       a tone burst every PATTERN_FRAMES: BURST_FRAMES of a cosine of peak
- *                     TONE_PEAK (-20 dBFS) at rate/48 Hz (1 kHz at 48 kHz), then silence. The
+ *   nj_play:out       a tone burst every PATTERN_FRAMES (0.25 s): BURST_FRAMES (50 ms) of a
+ *                     cosine of peak TONE_PEAK (-20 dBFS) at rate/48 Hz (1 kHz at 48 kHz). The
  *                     burst starts where the absolute JACK frame time is a multiple of
  *                     PATTERN_FRAMES, at the cosine's peak, so its first sample is already loud.
  *   nj_rec:DESK       one input per desk, connected from DESK:from_slave_1.
@@ -20,7 +20,7 @@
  *
  *   ready rate=R period=P
  *   connected DESK
- *   burst DESK latency=FRAMES level_db=DB clean=0|1
+ *   burst DESK latency=FRAMES level_db=DB clean=0|1 index=K ms=T
  *   xruns N                  (the master's xrun count, each time it changes)
  *
  * latency: frame time of the first sample above the threshold minus frame time of the burst's
@@ -29,6 +29,10 @@
  * number of tone cycles) starting MEASURE_SKIP after the onset: 20 log10(sqrt(2) * rms).
  * clean=0: the master reported an xrun between the burst's start and the end of its
  * measurement, so its timing and level say nothing (the test ignores it).
+ * index: the burst's number (its first frame / PATTERN_FRAMES). ms: the system clock when it
+ * was measured. Bursts come every 250 ms of frame time; when the master stalls, the frame time
+ * may skip (a gap in the indices) or slow down (a gap in ms): either way, ms minus 250 per
+ * burst is audio the desk did not get.
  *
  * The process callbacks only read and write buffers and atomics; results reach the main
  * thread through a single-producer ring per desk. The program ends after SECONDS (default
@@ -47,17 +51,22 @@
 #include <jack/jack.h>
 
 #define MAX_DESKS       4
-#define PATTERN_FRAMES  24000u   /* one burst every 0.5 s at 48 kHz */
-#define BURST_FRAMES    9600u
+/* Short bursts, short measurements, many of them: on a busy machine the master's xruns come
+ * several times a second, and only a burst whose whole course falls between two of them is
+ * judged. */
+#define PATTERN_FRAMES  12000u   /* one burst every 0.25 s at 48 kHz */
+#define BURST_FRAMES    2400u
 #define TONE_CYCLE      48u      /* samples per tone cycle: rate/48 Hz */
 #define TONE_PEAK       0.1f     /* -20 dBFS */
 #define ONSET_THRESHOLD 0.002f   /* -54 dBFS: far below any desk's output, far above zero */
 #define QUIET_FRAMES    2400u    /* silence needed before an onset counts */
-#define MEASURE_SKIP    480u
-#define MEASURE_FRAMES  4800u    /* 100 tone cycles */
+#define MEASURE_SKIP    96u
+#define MEASURE_FRAMES  480u     /* 10 tone cycles */
 #define RING_SIZE       64u      /* results per desk; power of two */
 
 struct burst {
+	jack_nframes_t index;          /* which burst: its start frame / PATTERN_FRAMES */
+	jack_time_t usecs;             /* when it was measured, on the system clock */
 	jack_nframes_t latency;
 	float level_db;
 	int is_clean;
@@ -111,6 +120,8 @@ static void finish_burst(struct desk *d)
 	struct burst *b = &d->ring[head % RING_SIZE];
 	double rms = sqrt(d->sum_sq / MEASURE_FRAMES);
 
+	b->index = (d->onset - d->latency) / PATTERN_FRAMES;
+	b->usecs = jack_get_time();
 	b->latency = d->latency;
 	b->level_db = rms > 0 ? (float)(20.0 * log10(rms * sqrt(2.0))) : -200.0f;
 	b->is_clean = atomic_load_explicit(&n_xruns, memory_order_relaxed) == d->xruns_at_burst;
@@ -230,8 +241,9 @@ static void print_bursts(void)
 		unsigned head = atomic_load_explicit(&d->head, memory_order_acquire);
 		for (; d->tail != head; d->tail++) {
 			const struct burst *b = &d->ring[d->tail % RING_SIZE];
-			printf("burst %s latency=%u level_db=%.3f clean=%d\n", d->name,
-			       (unsigned)b->latency, b->level_db, b->is_clean);
+			printf("burst %s latency=%u level_db=%.3f clean=%d index=%u ms=%llu\n",
+			       d->name, (unsigned)b->latency, b->level_db, b->is_clean,
+			       (unsigned)b->index, (unsigned long long)(b->usecs / 1000));
 		}
 	}
 }
