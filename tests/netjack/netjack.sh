@@ -304,6 +304,10 @@ if wait_until 60 "desk foh plays on while desk mon is down" \
 	else
 		fail "desk mon gone: foh lost $lost_ms ms (more than $STALL_LIMIT_MS ms)"
 	fi
+else
+	# Seen here under heavy load (jack2 1.9.21): foh's jmixd kept processing, every
+	# connection was in place, and still nothing came back. Are our own callbacks running?
+	grep '^cycles' "$work/probe.log" | tail -n 2 | sed 's/^/     probe /'
 fi
 
 mark=$(lines)
@@ -316,6 +320,7 @@ if kill -0 "$pid_jmixd_mon" 2> /dev/null && grep -q reconnect "$work/jmixd-mon.l
 else
 	fail "desk mon's jmixd did not reconnect by itself (see $work/jmixd-mon.log)"
 fi
+wait_until 60 "4 foh bursts since mon's restart" has_good_bursts 4 foh "$mark" "$want_foh" "$level_foh"
 read -r good bad unclean first <<EOF
 $(burst_stats foh "$mark" "$want_foh" "$level_foh")
 EOF

@@ -22,6 +22,7 @@
  *   connected DESK
  *   burst DESK latency=FRAMES level_db=DB clean=0|1 index=K ms=T
  *   xruns N                  (the master's xrun count, each time it changes)
+ *   cycles play=N rec=M      (once a second: how often each process callback ran)
  *
  * latency: frame time of the first sample above the threshold minus frame time of the burst's
  * first sample, both read from the same server, so it is the whole round trip in frames.
@@ -96,6 +97,7 @@ static struct desk desks[MAX_DESKS];
 static int n_desks;
 static float tone[TONE_CYCLE];
 static atomic_uint n_xruns;
+static atomic_uint n_play_cycles, n_rec_cycles;
 /* Written by the recorder's callback at each pattern start: the xrun count at that moment. */
 static unsigned xruns_at_pattern_start;
 static volatile sig_atomic_t is_stopping, is_server_gone;
@@ -107,6 +109,7 @@ static int play_process(jack_nframes_t n, void *arg)
 	jack_nframes_t t0 = jack_last_frame_time(player);
 
 	(void)arg;
+	atomic_fetch_add_explicit(&n_play_cycles, 1, memory_order_relaxed);
 	for (jack_nframes_t i = 0; i < n; i++) {
 		jack_nframes_t pos = (t0 + i) % PATTERN_FRAMES;
 		out[i] = pos < BURST_FRAMES ? tone[pos % TONE_CYCLE] : 0.0f;
@@ -169,6 +172,7 @@ static int rec_process(jack_nframes_t n, void *arg)
 	jack_nframes_t t0 = jack_last_frame_time(recorder);
 
 	(void)arg;
+	atomic_fetch_add_explicit(&n_rec_cycles, 1, memory_order_relaxed);
 	for (jack_nframes_t i = 0; i < n; i++)
 		if ((t0 + i) % PATTERN_FRAMES == 0)
 			xruns_at_pattern_start = atomic_load_explicit(&n_xruns, memory_order_relaxed);
@@ -300,10 +304,14 @@ int main(int argc, char **argv)
 
 	struct timespec start, now, tick = { 0, 50 * 1000 * 1000 };
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (now = start; !is_stopping && !is_server_gone &&
-	     now.tv_sec - start.tv_sec < max_seconds; clock_gettime(CLOCK_MONOTONIC, &now)) {
+	now = start;
+	for (int tick_n = 1; !is_stopping && !is_server_gone &&
+	     now.tv_sec - start.tv_sec < max_seconds; clock_gettime(CLOCK_MONOTONIC, &now), tick_n++) {
 		keep_connections();
 		print_bursts();
+		if (tick_n % 20 == 0)   /* once a second: are our process callbacks still called? */
+			printf("cycles play=%u rec=%u\n", atomic_load(&n_play_cycles),
+			       atomic_load(&n_rec_cycles));
 		nanosleep(&tick, NULL);   /* a polling interval, not evidence of anything */
 	}
 	print_bursts();
