@@ -91,8 +91,19 @@ round_trip() {   # round_trip DESK L: "576 frames = 12.00 ms (formula 2 x 256 + 
 	echo "$1 (-l $2) $got frames$ms (formula $2 x $PERIOD + $LOOKAHEAD = $(expected_latency "$2"))"
 }
 
+# stop_pid PID - SIGTERM, up to 3 s to exit, then SIGKILL.
+stop_pid() {
+	kill -TERM "$1" 2> /dev/null || return 0
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$1" 2> /dev/null || return 0
+		sleep 0.3
+	done
+	kill -KILL "$1" 2> /dev/null
+}
+
 cleanup() {
 	trap - EXIT INT TERM
+	[ -n "${pid_probe:-}" ] && stop_pid "$pid_probe"   # first: it lives outside the namespaces
 	echo "netjack: round trips measured at $PERIOD frames, $RATE Hz: $(round_trip foh $lat_foh);" \
 		"$(round_trip mon $lat_mon); desk mon's loss cost foh ${gone_ms:-?} ms"
 	for pid in $pids; do kill -TERM "$pid" 2> /dev/null; done
@@ -261,7 +272,8 @@ wait_until 60 "jmixd on desk foh" port_exists "$srv_foh" jmixd-foh:master_L || e
 wait_until 60 "jmixd on desk mon" port_exists "$srv_mon" jmixd-mon:master_L || exit 1
 
 "$PROBE" -t 900 "$srv_stage" foh mon > "$work/probe.log" 2> "$work/probe.err" &
-pids="$pids $!"
+pid_probe=$!
+pids="$pids $pid_probe"
 
 want_foh=$(expected_latency $lat_foh) want_mon=$(expected_latency $lat_mon)
 level_foh=$((TONE_DB + fader_foh)) level_mon=$((TONE_DB + fader_mon))
