@@ -187,59 +187,56 @@ static int build_mixer(struct engine *e, float rate_hz)
 	return 0;
 }
 
+/*
+ * Register one strip's or bus's ports: "base" when mono, "base_L" and "base_R" when stereo
+ * (ports[1] stays untouched for mono). Outputs carry no JackPortIsTerminal: JACK defines it as
+ * "data does not come from any other port", and every output of a mixer is made of its inputs.
+ */
+static int register_side_ports(struct engine *e, const char *base, bool is_stereo,
+			       unsigned long flags, jack_port_t **ports, char *err, size_t err_size)
+{
+	for (int side = 0; side < (is_stereo ? 2 : 1); side++) {
+		char name[SETUP_NAME_MAX + 8];
+		snprintf(name, sizeof name, "%s%s", base, is_stereo ? (side ? "_R" : "_L") : "");
+		ports[side] = jack_port_register(e->client, name, JACK_DEFAULT_AUDIO_TYPE, flags, 0);
+		if (!ports[side]) {
+			snprintf(err, err_size, "jack: cannot register %s port '%s'",
+				 flags & JackPortIsInput ? "input" : "output", name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int register_ports(struct engine *e, char *err, size_t err_size)
 {
 	const struct setup *setup = e->setup;
+	jack_port_t *pair[2];
 	int port = 0;
 	for (int ch = 0; ch < setup->n_channels; ch++) {
 		const struct channel_setup *cs = &setup->channels[ch];
-		for (int side = 0; side < (cs->is_stereo ? 2 : 1); side++) {
-			char name[SETUP_NAME_MAX + 8];
-			snprintf(name, sizeof name, "%s%s", cs->name,
-				 cs->is_stereo ? (side ? "_R" : "_L") : "");
-			e->inputs[port] = jack_port_register(e->client, name, JACK_DEFAULT_AUDIO_TYPE,
-							     JackPortIsInput, 0);
-			if (!e->inputs[port]) {
-				snprintf(err, err_size, "jack: cannot register input port '%s'", name);
-				return -1;
-			}
-			port++;
-		}
+		if (register_side_ports(e, cs->name, cs->is_stereo, JackPortIsInput,
+					&e->inputs[port], err, err_size) < 0)
+			return -1;
+		port += cs->is_stereo ? 2 : 1;
 	}
-	e->out_l = jack_port_register(e->client, "master_L", JACK_DEFAULT_AUDIO_TYPE,
-				      JackPortIsOutput | JackPortIsTerminal, 0);
-	e->out_r = jack_port_register(e->client, "master_R", JACK_DEFAULT_AUDIO_TYPE,
-				      JackPortIsOutput | JackPortIsTerminal, 0);
-	if (!e->out_l || !e->out_r) {
-		snprintf(err, err_size, "jack: cannot register the master output ports");
+	if (register_side_ports(e, "master", true, JackPortIsOutput, pair, err, err_size) < 0)
 		return -1;
-	}
+	e->out_l = pair[0], e->out_r = pair[1];
 	for (int b = 0; b < setup->n_buses; b++) {
 		const struct bus_setup *bs = &setup->buses[b];
 		if (bs->type != BUS_MONITOR)
 			continue;
-		for (int side = 0; side < (bs->is_stereo ? 2 : 1); side++) {
-			char name[SETUP_NAME_MAX + 8];
-			snprintf(name, sizeof name, "%s%s", bs->name,
-				 bs->is_stereo ? (side ? "_R" : "_L") : "");
-			jack_port_t *p = jack_port_register(e->client, name, JACK_DEFAULT_AUDIO_TYPE,
-							    JackPortIsOutput | JackPortIsTerminal, 0);
-			if (!p) {
-				snprintf(err, err_size, "jack: cannot register output port '%s'", name);
-				return -1;
-			}
-			*(side ? &e->bus_r[b] : &e->bus_l[b]) = p;
-		}
+		pair[1] = NULL;
+		if (register_side_ports(e, bs->name, bs->is_stereo, JackPortIsOutput, pair,
+					err, err_size) < 0)
+			return -1;
+		e->bus_l[b] = pair[0], e->bus_r[b] = pair[1];
 	}
 	if (setup->solo_mode == SOLO_PFL) {
-		e->solo_l = jack_port_register(e->client, "solo_L", JACK_DEFAULT_AUDIO_TYPE,
-					       JackPortIsOutput | JackPortIsTerminal, 0);
-		e->solo_r = jack_port_register(e->client, "solo_R", JACK_DEFAULT_AUDIO_TYPE,
-					       JackPortIsOutput | JackPortIsTerminal, 0);
-		if (!e->solo_l || !e->solo_r) {
-			snprintf(err, err_size, "jack: cannot register the solo output ports");
+		if (register_side_ports(e, "solo", true, JackPortIsOutput, pair, err, err_size) < 0)
 			return -1;
-		}
+		e->solo_l = pair[0], e->solo_r = pair[1];
 	}
 	return 0;
 }
