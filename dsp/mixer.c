@@ -244,10 +244,10 @@ static inline void transpose4(v4f *a, v4f *b, v4f *c, v4f *d)
 }
 
 /*
- * Gather n samples of four lanes (NULL source = silent lane) into lane frames, replacing
- * non-finite samples by 0. Returns how many were replaced.
+ * Gather n samples of four lanes (NULL source = silent lane) into lane frames. Cleaning them
+ * (NaN, Inf, absurd values) is strip_process's job, at the strip's input.
  */
-static int gather_lanes(const float *const src[DSP_LANES], int offset, v4f *buf, int n)
+static void gather_lanes(const float *const src[DSP_LANES], int offset, v4f *buf, int n)
 {
 	bool is_full = src[0] && src[1] && src[2] && src[3];
 	int i = 0;
@@ -265,15 +265,6 @@ static int gather_lanes(const float *const src[DSP_LANES], int offset, v4f *buf,
 	for (; i < n; i++)
 		for (int lane = 0; lane < DSP_LANES; lane++)
 			buf[i][lane] = src[lane] ? src[lane][offset + i] : 0.0f;
-
-	/* x - x is 0 exactly when x is finite: one compare finds NaN and Inf alike. */
-	int n_bad = 0;
-	for (i = 0; i < n; i++) {
-		v4i is_finite = (buf[i] - buf[i]) == v4f_splat(0.0f);   /* lanes: -1 true, 0 false */
-		buf[i] = (v4f)((v4i)buf[i] & is_finite);
-		n_bad += DSP_LANES + is_finite[0] + is_finite[1] + is_finite[2] + is_finite[3];
-	}
-	return n_bad;
 }
 
 void mixer_settle(struct mixer *m)
@@ -323,8 +314,9 @@ void mixer_process(struct mixer *m, const float *const *in, const struct mixer_o
 				bool is_used = m->strips[g].role[lane] != STRIP_UNUSED;
 				src[lane] = is_used ? in[input++] : NULL;
 			}
-			m->n_bad_samples += (uint64_t)gather_lanes(src, done, buf, chunk);
-			strip_process(&m->strips[g], buf, acc_l, acc_r, pfl_l, pfl_r, bus_acc, chunk);
+			gather_lanes(src, done, buf, chunk);
+			m->n_bad_samples += (uint64_t)strip_process(&m->strips[g], buf, acc_l, acc_r,
+								    pfl_l, pfl_r, bus_acc, chunk);
 		}
 
 		for (int i = 0; i < chunk; i++)

@@ -10,8 +10,9 @@
  * mixer's own sample clock, calling every stage's block_begin exactly there: the output does
  * not depend on how the period is cut.
  *
- * Inputs are sanitised on the way in: a NaN or Inf sample from another JACK client becomes
- * silence for that sample and is counted, so it can never reach the outputs.
+ * Inputs are sanitised on the way in (strip_process, at each strip's input): a NaN, an Inf or
+ * a finite but absurd sample beyond STRIP_INPUT_MAX from another JACK client becomes silence
+ * for that sample and is counted, so it can never reach the outputs.
  */
 #ifndef JMIXD_DSP_MIXER_H
 #define JMIXD_DSP_MIXER_H
@@ -60,7 +61,7 @@ struct mixer {
 	float rate_hz;
 	enum solo_mode solo_mode;
 	int n_soloed;             /* channels with solo on */
-	uint64_t n_bad_samples;   /* non-finite input samples replaced by silence */
+	uint64_t n_bad_samples;   /* non-finite or out-of-range input samples replaced by silence */
 	int *channel_lane;        /* first lane of each channel */
 	bool *channel_is_stereo;
 	struct strip *strips;     /* one per group */

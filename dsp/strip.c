@@ -4,6 +4,7 @@
  * their constant or skip paths, so a strip with nothing switched on costs the output stage.
  */
 #include "dsp/strip.h"
+#include "dsp/lanes.h"
 
 /*
  * A send follows the channel: pre-fader sends ignore fader and mute (a monitor mix must not
@@ -251,9 +252,27 @@ static int popcount4(unsigned mask)
 	return (int)(mask & 1) + (int)((mask >> 1) & 1) + (int)((mask >> 2) & 1) + (int)(mask >> 3 & 1);
 }
 
-void strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l, v4f *pfl_r,
-		   v4f (*bus_acc)[2][DSP_BLOCK], int n)
+/*
+ * Replace every sample outside [-STRIP_INPUT_MAX, STRIP_INPUT_MAX] (NaN and Inf included) by
+ * 0; return how many. The finite mask (x - x == 0) keeps NaN out even if a build ever assumes
+ * finite maths; the magnitude compare then catches the absurd finite values.
+ */
+static int scrub_input(v4f *buf, int n)
 {
+	int n_bad = 0;
+	for (int i = 0; i < n; i++) {
+		v4i is_ok = v4f_finite_mask(buf[i]) &
+			    (v4f_abs(buf[i]) <= v4f_splat(STRIP_INPUT_MAX));   /* -1 true, 0 false */
+		buf[i] = v4f_keep(is_ok, buf[i]);
+		n_bad += DSP_LANES + is_ok[0] + is_ok[1] + is_ok[2] + is_ok[3];
+	}
+	return n_bad;
+}
+
+int strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l, v4f *pfl_r,
+		  v4f (*bus_acc)[2][DSP_BLOCK], int n)
+{
+	int n_bad = scrub_input(buf, n);
 	ramp_apply(&s->in_gain, buf, n);
 	unsigned reset = hpf_process(&s->hpf, buf, n);
 	reset |= gate_process(&s->gate, buf, n);
@@ -266,4 +285,5 @@ void strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l
 	for (int b = 0; b < s->n_buses; b++)
 		mix_into(&s->send_l[b], &s->send_r[b], buf, bus_acc[b][0], bus_acc[b][1], n);
 	mix_into(&s->out_l, &s->out_r, buf, acc_l, acc_r, n);
+	return n_bad;
 }

@@ -107,11 +107,23 @@ void strip_settle(struct strip *s);
 void strip_block_begin(struct strip *s);
 
 /*
+ * What a strip takes as audio: samples with |x| <= STRIP_INPUT_MAX (256, i.e. +48 dBFS, far
+ * above any real source yet far below what breaks the arithmetic). Anything else is not
+ * audio but a broken client: NaN, Inf, or a finite but absurd value such as 1e30, which a
+ * garbage bit pattern is far more often than a non-finite one. Such a sample is replaced by
+ * silence (not clipped: a +48 dB impulse into the reverb and delay would still wreck the mix
+ * for seconds) and counted, like a NaN.
+ */
+#define STRIP_INPUT_MAX 256.0f
+
+/*
  * Run n (<= DSP_BLOCK, inside the current block) lane frames of buf through the strip and
  * add its contributions to the per-lane accumulators: acc_l, acc_r (the master), pfl_l,
- * pfl_r (the solo bus, pre-fader) and bus_acc[bus][side] (the aux sends). RT-safe.
+ * pfl_r (the solo bus, pre-fader) and bus_acc[bus][side] (the aux sends). The input is
+ * sanitised first, at trim (see STRIP_INPUT_MAX): the modules after it may rely on finite,
+ * bounded samples. Returns how many input samples were replaced by silence. RT-safe.
  */
-void strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l, v4f *pfl_r,
+int strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l, v4f *pfl_r,
 		   v4f (*bus_acc)[2][DSP_BLOCK], int n);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * test_mixer.c - the mixing core against analytic answers: pan laws at -1, 0, +1 and in
  * between, gain ramps (a 40 dB jump is a ramp of at least 10 ms), output independent of how
- * a period is cut (1, 7, 64, 253 frames), stereo balance, and non-finite input never
+ * a period is cut (1, 7, 64, 253 frames), stereo balance, and non-finite or absurd input never
  * reaching the outputs.
  */
 #include <setjmp.h>
@@ -349,6 +349,113 @@ static void test_non_finite_input_never_reaches_output(void **state)
 	rig_free(&rig);
 }
 
+/*
+ * A finite but absurd sample (1e30, or whatever a garbage bit pattern decodes to) is not
+ * audio: it is silenced and counted like a NaN. Samples at +-STRIP_INPUT_MAX pass untouched.
+ */
+static void test_absurd_input_is_silenced_and_counted(void **state)
+{
+	(void)state;
+	struct rig rig;
+	rig_build(&rig, 4, NULL, PAN_LAW_3DB);
+	int frames = 512;
+	float *in[4];
+	for (int k = 0; k < 4; k++)
+		in[k] = sine(frames, 1000.0f, 0.1f);
+	uint32_t garbage = 0x7e967699u;   /* about 1e38: a random word, read as a float */
+	in[1][10] = 1e30f;
+	in[2][300] = -1e30f;
+	memcpy(&in[3][301], &garbage, sizeof garbage);
+	in[0][400] = nextafterf(STRIP_INPUT_MAX, INFINITY);
+	float *l = calloc((size_t)frames, sizeof(float)), *r = calloc((size_t)frames, sizeof(float));
+	rig_run(&rig, in, l, r, frames, 64);
+	for (int i = 0; i < frames; i++)
+		assert_true(isfinite(l[i]) && isfinite(r[i]) && fabsf(l[i]) <= 1.0f);
+	assert_int_equal(rig.m.n_bad_samples, 4);
+	float gain = (float)M_SQRT1_2;
+	float expect = gain * (in[0][11] + in[1][11] + in[2][11] + in[3][11]);
+	assert_float_equal(l[11 + mixer_master_latency(&rig.m)], expect, 1e-6);
+	for (int k = 0; k < 4; k++)
+		free(in[k]);
+	free(l), free(r);
+	rig_free(&rig);
+}
+
+/* strip_process cleans its own input, with every module off (eq.h relies on it). */
+static void test_strip_process_sanitises_its_input(void **state)
+{
+	(void)state;
+	struct strip s;
+	strip_init(&s, RATE, PAN_LAW_6DB);   /* centre = 0.5 per side: exact in float */
+	for (int lane = 0; lane < DSP_LANES; lane++)
+		strip_set_role(&s, lane, STRIP_MONO);
+	strip_settle(&s);
+	strip_block_begin(&s);
+	v4f buf[4] = {
+		{ NAN, INFINITY, -INFINITY, 1e30f },
+		{ STRIP_INPUT_MAX, -STRIP_INPUT_MAX, nextafterf(STRIP_INPUT_MAX, 0.0f), -1e-30f },
+		{ nextafterf(STRIP_INPUT_MAX, INFINITY), -257.0f, 0.5f, -3.0e38f },
+		{ 1.0f, 2.0f, 3.0f, 4.0f },
+	};
+	v4f acc_l[4] = { 0 }, acc_r[4] = { 0 }, pfl_l[4] = { 0 }, pfl_r[4] = { 0 };
+	assert_int_equal(strip_process(&s, buf, acc_l, acc_r, pfl_l, pfl_r, NULL, 4), 7);
+	static const float expect[4][4] = {
+		{ 0.0f, 0.0f, 0.0f, 0.0f },
+		{ 128.0f, -128.0f, 0.5f * nextafterf(STRIP_INPUT_MAX, 0.0f), -0.5e-30f },
+		{ 0.0f, 0.0f, 0.25f, 0.0f },
+		{ 0.5f, 1.0f, 1.5f, 2.0f },
+	};
+	for (int i = 0; i < 4; i++)
+		for (int lane = 0; lane < DSP_LANES; lane++) {
+			assert_true(acc_l[i][lane] == expect[i][lane]);
+			assert_true(acc_r[i][lane] == expect[i][lane]);
+		}
+}
+
+/*
+ * The review's case: 2 mono and 1 stereo channel, reverb, delay and monitor buses, every send
+ * at -6 dB, silence but one sample of 1e30. Before the input clamp the reverb and delay
+ * carried a +600 dB impulse and the limiter squashed the programme for about 21 s; now the
+ * sample is silenced at the strip's input and every output stays digital silence.
+ */
+static void test_absurd_sample_spares_the_effects(void **state)
+{
+	(void)state;
+	static const enum bus_type types[3] = { BUS_REVERB, BUS_DELAY, BUS_MONITOR };
+	static const bool bus_stereo[3] = { true, true, false };
+	static const bool ch_stereo[3] = { false, false, true };
+	struct mixer_layout layout = { .n_channels = 3, .is_stereo = ch_stereo, .n_buses = 3,
+				       .bus_type = types, .bus_is_stereo = bus_stereo };
+	struct mixer m;
+	void *mem;
+	assert_int_equal(posix_memalign(&mem, 64, mixer_mem_size(&layout, RATE)), 0);
+	assert_int_equal(mixer_init(&m, mem, &layout, RATE, PAN_LAW_3DB), 0);
+	for (int ch = 0; ch < 3; ch++)
+		for (int bus = 0; bus < 3; bus++) {
+			mixer_set_send_on(&m, ch, bus, true);
+			mixer_set_send_level_db(&m, ch, bus, -6.0f);
+		}
+	mixer_settle(&m);
+
+	enum { FRAMES = 48000, PERIOD = 64 };   /* one second */
+	float *zero = calloc(FRAMES, sizeof(float)), *bad = calloc(FRAMES, sizeof(float));
+	float *l = calloc(PERIOD, sizeof(float)), *r = calloc(PERIOD, sizeof(float));
+	float *mon = calloc(PERIOD, sizeof(float));
+	bad[1000] = 1e30f;
+	const float *src[4];
+	for (int done = 0; done < FRAMES; done += PERIOD) {
+		src[0] = bad + done;
+		src[1] = src[2] = src[3] = zero + done;
+		struct mixer_outputs out = { .master_l = l, .master_r = r };
+		out.bus_l[2] = mon;
+		mixer_process(&m, src, &out, PERIOD);
+		for (int i = 0; i < PERIOD; i++)
+			assert_true(l[i] == 0.0f && r[i] == 0.0f && mon[i] == 0.0f);
+	}
+	assert_int_equal(m.n_bad_samples, 1);
+	free(zero), free(bad), free(l), free(r), free(mon), free(mem);
+}
+
 /* ---- aux buses ---- */
 
 struct bus_rig {
@@ -511,6 +618,9 @@ int main(void)
 		cmocka_unit_test(test_period_does_not_change_output),
 		cmocka_unit_test(test_stereo_channel_balance),
 		cmocka_unit_test(test_non_finite_input_never_reaches_output),
+		cmocka_unit_test(test_absurd_input_is_silenced_and_counted),
+		cmocka_unit_test(test_strip_process_sanitises_its_input),
+		cmocka_unit_test(test_absurd_sample_spares_the_effects),
 		cmocka_unit_test(test_pre_and_post_sends),
 		cmocka_unit_test(test_effect_return_joins_master),
 		cmocka_unit_test(test_layout_limits),
