@@ -1,7 +1,8 @@
 # jmixd - one non-recursive Makefile.
 #
 #   make            build build/jmixd
-#   make deps       install missing Debian packages (apt-get; sudo when not root)
+#   make deps       install missing Debian packages to build and run (apt-get; sudo when not root)
+#   make deps-test  the same plus what the test suite needs (make test runs it)
 #   make run        build, start a dummy jackd if none runs, run jmixd on configs/default.cfg
 #   make test       the whole suite: unit, integration, RT guard, sanitizers; ends "N passed, N failed"
 #   make check      static checks: module boundaries, forbidden symbols in RT code, cppcheck
@@ -71,7 +72,7 @@ HARNESS    := $(BUILD)/tests/integration/harness.o
 # dsp/ promises float arithmetic: a silent promotion to double is a bug there.
 $(BUILD)/dsp/%.o: CFLAGS += -Wdouble-promotion
 
-.PHONY: all deps run test unit itests rtguard check bench install clean man fuzz netjack
+.PHONY: all deps deps-test run test unit itests rtguard check bench install clean man fuzz netjack
 all: $(BUILD)/jmixd
 
 $(BUILD)/%.o: %.c
@@ -175,38 +176,51 @@ man: $(BUILD)/jmixd
 	man/splice.sh man/jmixd-osc.7 osc $(BUILD)/jmixd
 	man/splice.sh man/jmixd.conf.5 conf $(BUILD)/jmixd
 
-test: deps
+test: deps-test
 	tests/run-all.sh
 
 run: deps
 	$(MAKE) all
 	daemon/run-dev.sh
 
-# Debian packages: to build, to run the dummy JACK server, and to test (cmocka, cppcheck,
-# valgrind, liblo's oscsend/oscdump). Installs only what is missing; sudo when not root.
-DEB_PACKAGES := gcc make libc6-dev pkg-config libjack-jackd2-dev liblo-dev libconfig-dev \
-		jackd2 liblo-tools libcmocka-dev cppcheck valgrind util-linux procps \
-		clang libclang-rt-dev \
-		libavahi-client-dev avahi-daemon avahi-utils dbus-daemon iproute2 \
-		libebur128-dev libsndfile1-dev \
+# Debian packages, in two sets. `make deps`: what building and running needs (a Pi running
+# `make run` gets no cross compiler, qemu or test libraries). `make deps-test`: that, plus
+# what only the suite needs (cmocka, cppcheck, valgrind, clang for libFuzzer and RTSan,
+# libebur128 as a loudness reference, the aarch64 cross compiler and qemu for the Pi build).
+# Each installs only what is missing; sudo when not root.
+DEB_RUN      := gcc make libc6-dev pkg-config libjack-jackd2-dev liblo-dev libconfig-dev \
+		jackd2 liblo-tools util-linux procps \
+		libavahi-client-dev avahi-daemon avahi-utils dbus-daemon iproute2 libsndfile1-dev
+DEB_TEST     := libcmocka-dev cppcheck valgrind clang libclang-rt-dev libebur128-dev \
 		gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
+DEB_PACKAGES := $(DEB_RUN) $(DEB_TEST)
 # RealtimeSanitizer needs clang 20 or later: Debian 12 has clang-22 in bookworm-security.
-# Installed when the archive offers it; the suite says so and skips RTSan when it does not.
+# Installed by deps-test when the archive offers it; the suite says so and skips RTSan when not.
 DEB_OPTIONAL := clang-22 libclang-rt-22-dev
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
-	done); \
-	optional=$$(for p in $(DEB_OPTIONAL); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
-	done); \
-	if [ -z "$$missing$$optional" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
-	echo "deps: installing:" $$missing; \
-	sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
-	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing && \
-	{ $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		$(DEB_OPTIONAL) || echo "deps: $(DEB_OPTIONAL) not available: RealtimeSanitizer runs are skipped"; }
+	@$(call deb_install,$(DEB_RUN),)
+deps-test:
+	@$(call deb_install,$(DEB_PACKAGES),$(DEB_OPTIONAL))
+
+# $(call deb_install,REQUIRED,OPTIONAL): apt-get install what dpkg does not list as
+# installed; an optional package the archive lacks is reported, not an error.
+define deb_install
+missing=$$(for p in $(1); do \
+	dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+done); \
+optional=$$(for p in $(2); do \
+	dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+done); \
+if [ -z "$$missing$$optional" ]; then echo "$@: all Debian packages present"; exit 0; fi; \
+echo "$@: installing:" $$missing; \
+sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+{ [ -z "$$missing" ] || $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	--no-install-recommends $$missing; } && \
+{ [ -z "$$optional" ] || $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	--no-install-recommends $$optional || \
+	echo "$@: $$optional not available: RealtimeSanitizer runs are skipped"; }
+endef
 
 # Module boundaries (STYLE.md), forbidden calls in the RT objects, and cppcheck.
 RT_OBJ := $(DSP_SRC:%.c=$(BUILD)/%.o) $(BUILD)/daemon/process.o $(BUILD)/daemon/publish.o \
