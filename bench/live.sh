@@ -16,18 +16,41 @@ BUILD=${BUILD:-build}
 server="jmxbench-$$"
 tmp=$(mktemp -d)
 pids=""
+jackd_pid=""
+
+# stop_pid PID SECONDS: SIGTERM, wait up to SECONDS for the exit, then SIGKILL and reap. A
+# JACK client can hang in jack_client_close (once for 17 minutes), so no wait is unbounded.
+# A child that has exited but is not reaped yet still answers kill -0: read its state.
+stop_pid() {
+	kill "$1" 2>/dev/null || return 0
+	i=0
+	while [ "$(sed -n 's/.*) \(.\).*/\1/p' /proc/"$1"/stat 2>/dev/null)" != Z ] &&
+	      [ -e /proc/"$1" ]; do
+		if [ "$i" -ge $(($2 * 10)) ]; then
+			echo "live: pid $1 did not stop within $2 s; SIGKILL" >&2
+			kill -KILL "$1" 2>/dev/null
+			break
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	wait "$1" 2>/dev/null
+}
+
+# Clients first, then jackd: a server stopped under running clients leaves a dead slot in
+# JACK's server registry (after 8 of them no jackd starts on the machine).
 cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	for p in $pids; do wait "$p" 2>/dev/null; done
+	for p in $pids; do stop_pid "$p" 5; done
+	[ -z "$jackd_pid" ] || stop_pid "$jackd_pid" 5
 	rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 make -s "$BUILD/jmixd" "$BUILD/bench/noise_feeder" >/dev/null || exit 1
 export JACK_DEFAULT_SERVER="$server"
 jackd -n "$server" --no-realtime -d dummy -r 48000 -p 64 > "$tmp/jackd.log" 2>&1 &
 jackd_pid=$!
-pids="$jackd_pid"
 jack_wait -w -t 10 > /dev/null 2>&1 || { echo "live: jackd did not start"; exit 1; }
 
 {
@@ -83,7 +106,7 @@ for peer in ${PEERS:-}; do
 	case $peer in
 	jack_mix_box)
 		command -v jack_mix_box > /dev/null || { echo "live: jack_mix_box not installed"; continue; }
-		kill "$jm"; wait "$jm" 2>/dev/null
+		stop_pid "$jm" 5
 		# Its arguments are MIDI CC numbers, one per mono channel.
 		args=""; i=1; while [ "$i" -le "$N" ]; do args="$args $i"; i=$((i + 1)); done
 		# shellcheck disable=SC2086
@@ -102,7 +125,8 @@ for peer in ${PEERS:-}; do
 		;;
 	ecasound)
 		command -v ecasound > /dev/null || { echo "live: ecasound not installed"; continue; }
-		kill "$jm" ${mb:-} 2>/dev/null   # one peer at a time on the CPU
+		stop_pid "$jm" 5   # one peer at a time on the CPU
+		[ -z "${mb:-}" ] || stop_pid "$mb" 5
 		args="-q -G:jack,eca,notransport -z:mixmode,sum"
 		chains=""
 		i=1
