@@ -382,8 +382,8 @@ void engine_poll_events(struct engine *e)
 	while (spsc_pop(&e->events, &ev)) {
 		switch (ev.code) {
 		case EVENT_BAD_INPUT:
-			log_warn("audio: non-finite input samples replaced by silence (%llu so far)",
-				 (unsigned long long)ev.value);
+			log_warn("audio: non-finite or out-of-range input samples replaced by "
+				 "silence (%llu so far)", (unsigned long long)ev.value);
 			break;
 		case EVENT_DSP_RESET:
 			log_warn("audio: a filter or dynamics state went non-finite and was reset "

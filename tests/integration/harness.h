@@ -28,7 +28,8 @@
  * Environment: JMIXD_BIN (daemon binary, default ./build/jmixd), JMIXD_PRELOAD (a library
  * preloaded into every jmixd started here, e.g. the RT guard; never into jackd or the test),
  * JMIXD_ITEST_KEEP=1 (keep the temp folder), JMIXD_ITEST_VERBOSE=1 (harness progress on
- * stderr), JMIXD_ISOLATED (set by isolate.sh).
+ * stderr), JMIXD_ITEST_RT=0|1 (jackd without or with realtime scheduling; default: with it
+ * when permitted), JMIXD_ISOLATED (set by isolate.sh).
  */
 #ifndef JMIXD_TESTS_HARNESS_H
 #define JMIXD_TESTS_HARNESS_H
@@ -95,11 +96,15 @@ struct hx_jackd {
 	unsigned n_starts;
 };
 
-/* Start jackd -n NAME --no-realtime -d dummy -r RATE -p PERIOD and wait (up to 10 s) until a
+/* Start jackd -n NAME --[no-]realtime -d dummy -r RATE -p PERIOD and wait (up to 10 s) until a
  * client can connect with JackNoStartServer. The first start picks the name
  * "jmx-<pid>-<k>"; a later start of the same struct (after a stop) reuses it, so clients can
  * find "the same" server again. Sets JACK_DEFAULT_SERVER. j must be zeroed before first use. */
 int hx_jackd_start(struct hx_jackd *j, unsigned rate, unsigned period);
+
+/* Does hx_jackd_start run jackd with realtime scheduling (--realtime)? Yes when this process
+ * may use SCHED_FIFO (root, or RLIMIT_RTPRIO > 0); JMIXD_ITEST_RT=0/1 overrides. */
+bool hx_jackd_realtime(void);
 
 /* Stop with sig (SIGTERM for a clean stop, SIGKILL for a crash), then SIGKILL after grace_s
  * if it is still running. Returns the wait status (>= 0) or -errno; 0 when not running. The
@@ -247,16 +252,47 @@ unsigned hx_probe_disturbances_total(const struct hx_probe *p);
 
 /* Wait settle_s of audio plus the window, then copy the latest n_frames of each of the n inputs
  * in ins[] (the same frame range for all) to dst[k]; the first frame's index goes to
- * *start_out (may be NULL). A window with a timing disturbance is captured again (up to 3
- * times). 0 or -errno. */
+ * *start_out (may be NULL). A window with a timing disturbance in it or in the 50 ms before
+ * it is never returned: it is captured again, up to 30 times, then -EAGAIN. 0 or -errno. */
 int hx_probe_capture(struct hx_probe *p, const unsigned *ins, size_t n, double settle_s,
 		     size_t n_frames, float *const *dst, uint64_t *start_out);
 
 /* Wait settle_s of audio, then analyse the following window_s of each of the n inputs in ins[]
- * (the same frame range for all); lv[k] gets the result for ins[k]. A window with a timing
- * disturbance is retried (up to 3 times). 0 or -errno. */
+ * (the same frame range for all); lv[k] gets the result for ins[k]. A disturbed window is
+ * measured again, as in hx_probe_capture. 0 or -errno. */
 int hx_probe_measure(struct hx_probe *p, const unsigned *ins, size_t n, double settle_s,
 		     double window_s, struct hx_level *lv);
+
+/* ------------------------------------------------------------------------------------------ */
+/* The usual rig: jackd, the daemon, a probe wired to it, an OSC client                        */
+
+/* Member names match the structs the suites kept before the rig, so g.daemon etc. still read. */
+struct hx_rig {
+	struct hx_jackd jackd;
+	struct hx_daemon daemon;
+	struct hx_probe *probe;         /* NULL without probe ports */
+	struct hx_osc *osc;
+};
+
+struct hx_rig_opts {
+	unsigned rate, period;          /* 0: 48000 Hz, 64 frames */
+	const char *const *ports;       /* extra daemon ports to wait for (hx_daemon_opts) */
+	const char *const *extra_args;  /* extra daemon arguments (hx_daemon_opts) */
+	/* Probe: output k feeds the daemon's port feed[k], input k records the daemon's port
+	 * record[k] (short names; NULL-terminated lists; both NULL: no probe). */
+	const char *const *feed;
+	const char *const *record;
+	double ring_s;                  /* probe recording per input; 0: 6 s */
+};
+
+/* Start jackd, the daemon on cfg_text, the probe (wired as opts says) and an OSC client.
+ * 0, or -1 with the reason on stderr (what was started is left for hx_rig_stop). */
+int hx_rig_start(struct hx_rig *r, const char *cfg_text, const struct hx_rig_opts *opts);
+/* Stop in the order JACK wants: the OSC client, the daemon and the probe (clients), then
+ * jackd, each with a time limit. Safe on a partly started rig. */
+void hx_rig_stop(struct hx_rig *r);
+/* "<daemon client>:<port>", from a ring of 8 static buffers (usable 8 at a time). */
+const char *hx_rig_port(const struct hx_rig *r, const char *port);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Signal analysis (pure functions)                                                            */

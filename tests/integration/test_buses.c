@@ -32,21 +32,9 @@ static const char config[] =
 	"        { name = \"fx\"; type = \"reverb\"; } );\n"
 	"channels = ( { name = \"a\"; }, { name = \"b\"; } );\n";
 
-static struct {
-	struct hx_jackd jackd;
-	struct hx_daemon daemon;
-	struct hx_probe *probe;
-	struct hx_osc *osc;
-} g;
+static struct hx_rig g;
 
 enum { IN_MASTER_L, IN_MASTER_R, IN_WEDGE, IN_IEM_L, IN_IEM_R, N_IN };
-
-static const char *dport(const char *port)
-{
-	static char buf[4][HX_NAME_MAX * 2];
-	static unsigned k;
-	return hx_daemon_port(&g.daemon, port, buf[k++ % 4]);
-}
 
 static double in_db(void)
 {
@@ -80,34 +68,23 @@ static void expect_silent(double got, const char *what)
 static int group_setup(void **state)
 {
 	static const char *const ports[] = { "a", "b", "wedge", "iem_L", "iem_R", NULL };
-	const struct hx_daemon_opts opts = { .ports = ports };
+	static const char *const feed[] = { "a", "b", NULL };
+	static const char *const record[] = { "master_L", "master_R", "wedge", "iem_L", "iem_R",
+					      NULL };
+	const struct hx_rig_opts opts = { .rate = RATE, .period = PERIOD, .ports = ports,
+					  .feed = feed, .record = record };
 	(void)state;
-	if (hx_jackd_start(&g.jackd, RATE, PERIOD) < 0 ||
-	    hx_daemon_start(&g.daemon, &g.jackd, config, &opts) < 0)
-		return -1;
-	g.probe = hx_probe_open("probe", 2, N_IN, 6.0);
-	if (!g.probe || hx_probe_connect(g.probe, hx_probe_out(g.probe, 0), dport("a")) ||
-	    hx_probe_connect(g.probe, hx_probe_out(g.probe, 1), dport("b")) ||
-	    hx_probe_connect(g.probe, dport("master_L"), hx_probe_in(g.probe, IN_MASTER_L)) ||
-	    hx_probe_connect(g.probe, dport("master_R"), hx_probe_in(g.probe, IN_MASTER_R)) ||
-	    hx_probe_connect(g.probe, dport("wedge"), hx_probe_in(g.probe, IN_WEDGE)) ||
-	    hx_probe_connect(g.probe, dport("iem_L"), hx_probe_in(g.probe, IN_IEM_L)) ||
-	    hx_probe_connect(g.probe, dport("iem_R"), hx_probe_in(g.probe, IN_IEM_R)))
+	if (hx_rig_start(&g, config, &opts) < 0)
 		return -1;
 	if (hx_probe_set_sine(g.probe, 0, F_A, AMP) < 0 || hx_probe_set_sine(g.probe, 1, F_B, AMP) < 0)
 		return -1;
-	g.osc = hx_osc_open(g.daemon.osc_port);
-	return g.osc ? 0 : -1;
+	return 0;
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	hx_osc_close(g.osc);
-	if (g.daemon.pid)
-		hx_daemon_stop(&g.daemon, SIGTERM, 3.0);
-	hx_probe_close(g.probe);
-	hx_jackd_stop(&g.jackd);
+	hx_rig_stop(&g);
 	return 0;
 }
 

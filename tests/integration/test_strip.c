@@ -29,18 +29,11 @@ static const char config[] =
 	"master = { solo = \"pfl\"; };\n"
 	"channels = ( { name = \"a\"; }, { name = \"b\"; } );\n";
 
-static struct {
-	struct hx_jackd jackd;
-	struct hx_daemon daemon;
-	struct hx_probe *probe;
-	struct hx_osc *osc;
-} g;
+static struct hx_rig g;
 
 static const char *dport(const char *port)
 {
-	static char buf[4][HX_NAME_MAX * 2];
-	static unsigned k;
-	return hx_daemon_port(&g.daemon, port, buf[k++ % 4]);
+	return hx_rig_port(&g, port);
 }
 
 /* Level of master_L (probe input 0) after the change settles. */
@@ -97,31 +90,18 @@ static double butter_hp_db(double fc, int order, double f)
 static int group_setup(void **state)
 {
 	static const char *const ports[] = { "a", "b", NULL };
-	const struct hx_daemon_opts opts = { .ports = ports };
+	static const char *const feed[] = { "a", "b", NULL };
+	static const char *const record[] = { "master_L", "master_R", "solo_L", "solo_R", NULL };
+	const struct hx_rig_opts opts = { .rate = RATE, .period = PERIOD, .ports = ports,
+					  .feed = feed, .record = record };
 	(void)state;
-	if (hx_jackd_start(&g.jackd, RATE, PERIOD) < 0 ||
-	    hx_daemon_start(&g.daemon, &g.jackd, config, &opts) < 0)
-		return -1;
-	g.probe = hx_probe_open("probe", 2, 4, 6.0);
-	if (!g.probe || hx_probe_connect(g.probe, hx_probe_out(g.probe, 0), dport("a")) ||
-	    hx_probe_connect(g.probe, hx_probe_out(g.probe, 1), dport("b")) ||
-	    hx_probe_connect(g.probe, dport("master_L"), hx_probe_in(g.probe, 0)) ||
-	    hx_probe_connect(g.probe, dport("master_R"), hx_probe_in(g.probe, 1)) ||
-	    hx_probe_connect(g.probe, dport("solo_L"), hx_probe_in(g.probe, 2)) ||
-	    hx_probe_connect(g.probe, dport("solo_R"), hx_probe_in(g.probe, 3)))
-		return -1;
-	g.osc = hx_osc_open(g.daemon.osc_port);
-	return g.osc ? 0 : -1;
+	return hx_rig_start(&g, config, &opts);
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	hx_osc_close(g.osc);
-	if (g.daemon.pid)
-		hx_daemon_stop(&g.daemon, SIGTERM, 3.0);
-	hx_probe_close(g.probe);
-	hx_jackd_stop(&g.jackd);
+	hx_rig_stop(&g);
 	return 0;
 }
 
