@@ -3,14 +3,22 @@
 #   1. unit tests (cmocka, offline)
 #   2. integration tests: a private jackd, the real jmixd, real JACK and OSC clients
 #      then a stage box and two desks over netjack2 in network namespaces (root only, plain)
-#   3. the same integration tests with tests/rtguard preloaded: any allocation, lock, sleep
+#   3. the quick integration tests with tests/rtguard preloaded: any allocation, lock, sleep
 #      or I/O inside the JACK process callback aborts the daemon
 #   4. the same with a daemon built by clang's RealtimeSanitizer (when clang >= 20 is
 #      installed), and canaries proving both real-time checkers catch a malloc
-#   5. unit and integration tests built with AddressSanitizer, then UndefinedBehaviorSanitizer
+#   5. unit and quick integration tests built with AddressSanitizer, then
+#      UndefinedBehaviorSanitizer
 #   6. 60 s of libFuzzer over the OSC input path (FUZZ_SECONDS to change)
 #   7. static checks (make check)
 # Ends with one line "N passed, N failed"; exits non-zero when anything failed.
+#
+# Time (about 25 minutes on 2 cores at most): the long integration scenarios (LONG_ITESTS:
+# kill rounds, leases, floods) run once, plain; the real-time checkers (RT guard, RTSan) and
+# the sanitizers (ASan, UBSan) run the quick suites, every integration suite but those.
+#
+# LOAD=N starts N busy loops (sh -c 'while :; do :; done') beside the suite and stops them,
+# by PID, when it ends, however it ends: the suite must hold on a busy machine.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 JOBS=${JOBS:-2}
@@ -18,6 +26,25 @@ totals=$(mktemp)
 echo "0 0" > "$totals"
 export SUITE_TOTALS="$totals"
 isolate=tests/integration/isolate.sh
+suite_start=$(date +%s)
+
+load_pids=""
+stop_load() {
+	for p in $load_pids; do kill "$p" 2>/dev/null; done
+	for p in $load_pids; do wait "$p" 2>/dev/null; done
+	load_pids=""
+}
+trap stop_load EXIT
+trap 'stop_load; exit 130' INT TERM
+if [ "${LOAD:-0}" -gt 0 ]; then
+	i=0
+	while [ "$i" -lt "$LOAD" ]; do
+		sh -c 'while :; do :; done' &
+		load_pids="$load_pids $!"
+		i=$((i + 1))
+	done
+	echo "== LOAD=$LOAD: busy loops running beside the suite (pids$load_pids)"
+fi
 
 phase_build() {
 	# A build failure is a failed test: the suite must not pass on what it could not build.
@@ -56,31 +83,50 @@ canary() {   # canary NAME EXPECTED_TEXT CMD...
 	fi
 }
 
-run_variant() {   # run_variant NAME BUILD_DIR ITESTS [env...]
+run_variant() {   # run_variant NAME BUILD_DIR all|quick [env...]
 	name=$1 dir=$2 which=$3
 	shift 3
 	[ -d "$dir/tests" ] && tests/run-suite.sh "$name" "$dir"/tests/test_*
 	if [ -d "$dir/itests" ]; then
-		itests=$(ls "$dir"/itests/test_* | grep -E "$which")
+		if [ "$which" = all ]; then
+			itests=$(ls "$dir"/itests/test_*)
+		else
+			itests=$(quick_list "$dir")
+		fi
 		# shellcheck disable=SC2086
 		env JMIXD_BIN="$dir/jmixd" "$@" "$isolate" tests/run-suite.sh "$name-int" $itests
 	fi
 }
 
-# The long control-plane suites (100 kill rounds, leases, the flood) run plain, under both
-# real-time checkers and under ASan; UBSan takes the quick ones, the unit tests cover the rest.
-all_itests='test_'
-quick_itests='test_(skeleton|strip|buses|zeroconf)$' 
+phase_time() {   # phase_time NAME START: how long a phase took, for the 25-minute budget
+	echo "   ($1: $(( $(date +%s) - $2 )) s; suite so far $(( $(date +%s) - suite_start )) s)"
+}
+
+# The long control-plane suites (100 kill rounds, leases, the flood) run once, plain; the
+# real-time checkers and the sanitizers take every other suite (a new suite is quick unless
+# it is named here).
+LONG_ITESTS=${LONG_ITESTS:-test_survival test_tablets}
+quick_list() {   # quick_list DIR: DIR/itests/test_* minus the long ones
+	for t in "$1"/itests/test_*; do
+		case " $LONG_ITESTS " in *" ${t##*/} "*) continue ;; esac
+		echo "$t"
+	done
+}
 
 echo "== unit and integration tests"
+t=$(date +%s)
 if phase_build all unit itests; then
-	run_variant plain build "$all_itests"
+	run_variant plain build all
+	phase_time plain "$t"
 	if phase_build rtguard build/rt_canary; then
-		echo "== integration tests under the RT guard (tests/rtguard.c)"
+		echo "== quick integration tests under the RT guard (tests/rtguard.c)"
+		t=$(date +%s)
 		canary rtguard "rtguard: RT-unsafe call to malloc" \
 			env LD_PRELOAD="$PWD/build/librtguard.so" build/rt_canary
+		# shellcheck disable=SC2046
 		env JMIXD_BIN=build/jmixd JMIXD_PRELOAD="$PWD/build/librtguard.so" \
-			"$isolate" tests/run-suite.sh rtguard build/itests/test_*
+			"$isolate" tests/run-suite.sh rtguard $(quick_list build)
+		phase_time rtguard "$t"
 	fi
 fi
 
@@ -97,25 +143,28 @@ fi
 
 rtsan_cc=$(make -s print-rtsan-cc 2>/dev/null)
 if [ -n "$rtsan_cc" ] && [ -x "$rtsan_cc" ]; then
-	echo "== integration tests with a RealtimeSanitizer daemon ($rtsan_cc -fsanitize=realtime)"
+	echo "== quick integration tests with a RealtimeSanitizer daemon ($rtsan_cc -fsanitize=realtime)"
+	t=$(date +%s)
 	if phase_build SAN=rtsan all build-rtsan/rt_canary; then
 		canary rtsan "unsafe-library-call" build-rtsan/rt_canary
+		# shellcheck disable=SC2046
 		env JMIXD_BIN=build-rtsan/jmixd RTSAN_OPTIONS=halt_on_error=true \
-			"$isolate" tests/run-suite.sh rtsan build/itests/test_*
+			"$isolate" tests/run-suite.sh rtsan $(quick_list build)
 	fi
+	phase_time rtsan "$t"
 else
 	echo "== RealtimeSanitizer: skipped (needs clang 20 or later; Debian 12: apt-get install clang-22 libclang-rt-22-dev)"
 fi
 
 if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
 	for san in asan ubsan; do
-		echo "== $san build"
+		echo "== $san build: unit tests, quick integration tests"
+		t=$(date +%s)
 		if phase_build SAN=$san all unit itests; then
-			which=$all_itests
-			[ "$san" = ubsan ] && which=$quick_itests
-			run_variant "$san" "build-$san" "$which" ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+			run_variant "$san" "build-$san" quick ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 				UBSAN_OPTIONS=print_stacktrace=1
 		fi
+		phase_time "$san" "$t"
 	done
 fi
 
@@ -178,6 +227,8 @@ else
 	echo "$p $((f + 1))" > "$totals"
 fi
 
+stop_load
+echo "== the whole suite took $(( $(date +%s) - suite_start )) s${LOAD:+ (LOAD=$LOAD)}"
 read -r passed failed < "$totals"
 rm -f "$totals"
 echo "$passed passed, $failed failed"
