@@ -518,7 +518,16 @@ static void test_jackd_restarts(void **state)
 		hx_probe_close(g_jprobe);
 		g_jprobe = NULL;
 		hx_jackd_stop_sig(&g.jackd, sig, 3.0);
-		hx_sleep(0.3);  /* the daemon notices; its reconnect attempts start failing */
+		/* Evidence, not a pause: the daemon has noticed when /status says JACK is down
+		 * (its reconnect attempts then start failing against no server). */
+		for (double t_gone = hx_now();; hx_sleep(0.01)) {
+			m = query_on(o, "/status");
+			if (m.argc >= 5 && m.argv[4].i == 0)
+				break;
+			if (hx_now() - t_gone > 10.0)
+				fail_msg("restart %d: /status still says JACK is running 10 s after "
+					 "jackd was stopped with signal %d", i, sig);
+		}
 		if (hx_jackd_start(&g.jackd, RATE, PERIOD) < 0)
 			fail_msg("restart %d: jackd %s did not come back (after signal %d)", i,
 				 g.jackd.name, sig);
@@ -1030,13 +1039,19 @@ static void sighup(struct hx_daemon *d, const char *needle, char *line, size_t s
 	char *log, *hit;
 
 	assert_int_equal(kill(d->pid, SIGHUP), 0);
-	hx_daemon_log_wait(d, mark, needle, 1, 2.0);
-	hx_sleep(0.05);
-	log = hx_daemon_log(d, mark);
+	hx_daemon_log_wait(d, mark, needle, 1, 10.0);
+	/* The reload line, once it is complete (its newline written). */
 	line[0] = '\0';
-	if (log && (hit = strstr(log, "reload: ")))
-		snprintf(line, size, "%.*s", (int)strcspn(hit, "\n"), hit);
-	free(log);
+	for (double t0 = hx_now(); hx_now() - t0 < 10.0; hx_sleep(0.01)) {
+		log = hx_daemon_log(d, mark);
+		hit = log ? strstr(log, "reload: ") : NULL;
+		if (hit && strchr(hit, '\n')) {
+			snprintf(line, size, "%.*s", (int)strcspn(hit, "\n"), hit);
+			free(log);
+			break;
+		}
+		free(log);
+	}
 }
 
 static void test_sighup(void **state)
