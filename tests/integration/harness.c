@@ -1546,8 +1546,12 @@ void hx_rig_stop(struct hx_rig *r)
 {
 	hx_osc_close(r->osc);
 	r->osc = NULL;
-	if (r->daemon.pid)
-		hx_daemon_stop(&r->daemon, SIGTERM, 3.0);
+	if (r->daemon.pid) {
+		int st = hx_daemon_stop(&r->daemon, SIGTERM, 3.0);
+
+		if (st != 0)
+			fprintf(stderr, "[hx] daemon stop at teardown: %s\n", hx_status_str(st));
+	}
 	hx_probe_close(r->probe);
 	r->probe = NULL;
 	hx_jackd_stop(&r->jackd);

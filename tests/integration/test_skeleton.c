@@ -62,12 +62,12 @@ static const char g_config[] =
 	"  { name = \"snare\"; input = \"system:capture_1\"; }\n"
 	");\n";
 
-static struct {
-	struct hx_jackd jackd;
-	struct hx_daemon daemon;
-	struct hx_probe *probe;
-	struct hx_osc *osc;
-} g;
+static struct hx_rig g;
+
+static const char *dport(const char *port)
+{
+	return hx_rig_port(&g, port);
+}
 
 static const unsigned g_lr[2] = { 0, 1 };       /* probe inputs: master_L, master_R */
 
@@ -212,60 +212,31 @@ static void expect_query_i(const char *path, int want)
 		fail_msg("query %s: reply %s, expected %d", path, hx_osc_msg_str(&m), want);
 }
 
-static const char *dport(const char *port)
-{
-	static char buf[4][HX_NAME_MAX * 2];
-	static unsigned k;
-
-	return hx_daemon_port(&g.daemon, port, buf[k++ % 4]);
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Fixtures                                                                                    */
 
 static int group_setup(void **state)
 {
 	static const char *const ports[] = { "kick", "snare", NULL };
-	const struct hx_daemon_opts opts = { .ports = ports };
+	static const char *const feed[] = { "kick", "snare", NULL };
+	static const char *const record[] = { "master_L", "master_R", NULL };
+	const struct hx_rig_opts opts = { .rate = RATE, .period = PERIOD, .ports = ports,
+					  .feed = feed, .record = record, .ring_s = 8.0 };
 
 	(void)state;
 	if (!getenv("JMIXD_ISOLATED"))
 		fprintf(stderr, "[hx] note: not isolated (run through tests/integration/isolate.sh "
 				"for a private /dev/shm)\n");
-	if (hx_jackd_start(&g.jackd, RATE, PERIOD) < 0)
-		return -1;
-	if (hx_daemon_start(&g.daemon, &g.jackd, g_config, &opts) < 0)
-		return -1;
-	g.probe = hx_probe_open("probe", 2, 2, 8.0);
-	if (!g.probe)
-		return -1;
-	if (hx_probe_connect(g.probe, hx_probe_out(g.probe, 0), dport("kick")) ||
-	    hx_probe_connect(g.probe, hx_probe_out(g.probe, 1), dport("snare")) ||
-	    hx_probe_connect(g.probe, dport("master_L"), hx_probe_in(g.probe, 0)) ||
-	    hx_probe_connect(g.probe, dport("master_R"), hx_probe_in(g.probe, 1)))
-		return -1;
-	g.osc = hx_osc_open(g.daemon.osc_port);
-	return g.osc ? 0 : -1;
+	return hx_rig_start(&g, g_config, &opts);
 }
 
 static int group_teardown(void **state)
 {
-	int st;
-
 	(void)state;
 	if (g.probe)
 		hx_log("JACK timing disturbances seen by the probe: %u",
 		       hx_probe_disturbances_total(g.probe));
-	hx_osc_close(g.osc);
-	g.osc = NULL;
-	if (g.daemon.pid) {
-		st = hx_daemon_stop(&g.daemon, SIGTERM, 3.0);
-		if (st != 0)
-			fprintf(stderr, "[hx] daemon stop at teardown: %s\n", hx_status_str(st));
-	}
-	hx_probe_close(g.probe);
-	g.probe = NULL;
-	hx_jackd_stop(&g.jackd);
+	hx_rig_stop(&g);
 	return 0;
 }
 

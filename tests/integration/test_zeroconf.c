@@ -57,9 +57,7 @@ static struct {
 	char dbus_log[HX_PATH_MAX], avahi_log[HX_PATH_MAX];
 	char avahi_bin[HX_PATH_MAX], browse_bin[HX_PATH_MAX];
 	pid_t dbus_pid, avahi_pid;
-	struct hx_jackd jackd;
-	struct hx_daemon daemon;
-	struct hx_osc *osc;
+	struct hx_rig rig;              /* jackd, the daemon, an OSC client (no probe) */
 } g;
 
 static const char g_bus_conf[] =
@@ -260,24 +258,16 @@ static bool build_world(void)
 
 static int group_setup(void **state)
 {
+	const struct hx_rig_opts opts = { .rate = RATE, .period = PERIOD };
 	(void)state;
 	g.has_world = build_world();
-	if (hx_jackd_start(&g.jackd, RATE, PERIOD) < 0)
-		return -1;
-	if (hx_daemon_start(&g.daemon, &g.jackd, g.has_world ? g_config_world : g_config_plain,
-			    NULL) < 0)
-		return -1;
-	g.osc = hx_osc_open(g.daemon.osc_port);
-	return g.osc ? 0 : -1;
+	return hx_rig_start(&g.rig, g.has_world ? g_config_world : g_config_plain, &opts);
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	hx_osc_close(g.osc);
-	if (g.daemon.pid)
-		hx_daemon_stop(&g.daemon, SIGTERM, 3.0);
-	hx_jackd_stop(&g.jackd);
+	hx_rig_stop(&g.rig);
 	stop_child(&g.avahi_pid);
 	stop_child(&g.dbus_pid);
 	return 0;
@@ -290,7 +280,7 @@ static void need_announcement(void)
 		print_message("[zeroconf] SKIPPED: %s\n", g.skip_reason);
 		skip();
 	}
-	char *log = hx_daemon_log(&g.daemon, 0);
+	char *log = hx_daemon_log(&g.rig.daemon, 0);
 	bool is_without = log && strstr(log, "zeroconf: built without avahi");
 	free(log);
 	if (is_without) {
@@ -351,16 +341,16 @@ static bool browse_until(const char *name, int port, bool want, double timeout_s
 static void assert_serving_osc(void)
 {
 	struct hx_osc_msg m;
-	assert_true(hx_daemon_alive(&g.daemon));
-	assert_int_equal(hx_osc_query(g.osc, "/master/fader", OSC_TIMEOUT_S, &m), 0);
+	assert_true(hx_daemon_alive(&g.rig.daemon));
+	assert_int_equal(hx_osc_query(g.rig.osc, "/master/fader", OSC_TIMEOUT_S, &m), 0);
 }
 
 /* Always runs: one line tells what became of the announcement, and the console works. */
 static void test_reports_outcome_and_serves(void **state)
 {
 	(void)state;
-	assert_true(hx_daemon_log_wait(&g.daemon, 0, "zeroconf: ", 1, ANNOUNCE_TIMEOUT_S) >= 1);
-	char *log = hx_daemon_log(&g.daemon, 0);
+	assert_true(hx_daemon_log_wait(&g.rig.daemon, 0, "zeroconf: ", 1, ANNOUNCE_TIMEOUT_S) >= 1);
+	char *log = hx_daemon_log(&g.rig.daemon, 0);
 	assert_non_null(log);
 	if (!g.has_world && !strstr(log, "built without avahi"))
 		assert_non_null(strstr(log, "zeroconf: OSC listens on loopback (127.0.0.1)"));
@@ -373,11 +363,11 @@ static void test_browser_finds_name_and_port(void **state)
 	char txt[512] = "";
 	(void)state;
 	need_announcement();
-	if (hx_daemon_log_wait(&g.daemon, 0, "zeroconf: announced", 1, ANNOUNCE_TIMEOUT_S) < 1)
-		fail_msg("jmixd did not log its announcement; see %s", g.daemon.log_path);
-	if (!browse_until(g.daemon.client_name, g.daemon.osc_port, true, 5.0, txt, sizeof txt))
-		fail_msg("avahi-browse did not find \"%s\" on port %d", g.daemon.client_name,
-			 g.daemon.osc_port);
+	if (hx_daemon_log_wait(&g.rig.daemon, 0, "zeroconf: announced", 1, ANNOUNCE_TIMEOUT_S) < 1)
+		fail_msg("jmixd did not log its announcement; see %s", g.rig.daemon.log_path);
+	if (!browse_until(g.rig.daemon.client_name, g.rig.daemon.osc_port, true, 5.0, txt, sizeof txt))
+		fail_msg("avahi-browse did not find \"%s\" on port %d", g.rig.daemon.client_name,
+			 g.rig.daemon.osc_port);
 	/* The OSC 1.1 DNS-SD keys. */
 	assert_non_null(strstr(txt, "\"txtvers=1\""));
 	assert_non_null(strstr(txt, "\"version=1.0\""));
@@ -389,15 +379,15 @@ static void test_back_after_avahi_restart(void **state)
 {
 	(void)state;
 	need_announcement();
-	size_t mark = hx_daemon_log_mark(&g.daemon);
+	size_t mark = hx_daemon_log_mark(&g.rig.daemon);
 	stop_child(&g.avahi_pid);
-	if (hx_daemon_log_wait(&g.daemon, mark, "zeroconf: avahi-daemon went away", 1, 5.0) < 1)
-		fail_msg("jmixd did not notice avahi-daemon leaving; see %s", g.daemon.log_path);
+	if (hx_daemon_log_wait(&g.rig.daemon, mark, "zeroconf: avahi-daemon went away", 1, 5.0) < 1)
+		fail_msg("jmixd did not notice avahi-daemon leaving; see %s", g.rig.daemon.log_path);
 	assert_serving_osc();
 	assert_true(start_avahi());
-	if (hx_daemon_log_wait(&g.daemon, mark, "zeroconf: announced", 1, ANNOUNCE_TIMEOUT_S) < 1)
-		fail_msg("jmixd did not announce again; see %s", g.daemon.log_path);
-	assert_true(browse_until(g.daemon.client_name, g.daemon.osc_port, true, 5.0, NULL, 0));
+	if (hx_daemon_log_wait(&g.rig.daemon, mark, "zeroconf: announced", 1, ANNOUNCE_TIMEOUT_S) < 1)
+		fail_msg("jmixd did not announce again; see %s", g.rig.daemon.log_path);
+	assert_true(browse_until(g.rig.daemon.client_name, g.rig.daemon.osc_port, true, 5.0, NULL, 0));
 	assert_serving_osc();
 }
 
@@ -407,10 +397,10 @@ static void test_withdrawn_on_stop(void **state)
 	(void)state;
 	need_announcement();
 	char name[HX_NAME_MAX];
-	int port = g.daemon.osc_port;
-	snprintf(name, sizeof name, "%s", g.daemon.client_name);
+	int port = g.rig.daemon.osc_port;
+	snprintf(name, sizeof name, "%s", g.rig.daemon.client_name);
 	assert_true(browse_until(name, port, true, 5.0, NULL, 0));
-	assert_int_equal(hx_daemon_stop(&g.daemon, SIGTERM, 5.0), 0);
+	assert_int_equal(hx_daemon_stop(&g.rig.daemon, SIGTERM, 5.0), 0);
 	if (!browse_until(name, port, false, 5.0, NULL, 0))
 		fail_msg("\"%s\" is still announced after jmixd stopped", name);
 }
