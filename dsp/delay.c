@@ -2,7 +2,7 @@
  * delay.c - stereo / ping-pong echo with filtered feedback and crossfaded time changes.
  *
  * Structure (per sample, lanes L and R):
- *	tap	= (1 - xf) line[w - d_cur] + xf line[w - d_next]	(output, wet only)
+ *	tap	= (1 - xf) line[w - cur] + xf line[w - next]	(output, wet only; xfade.h)
  *	f	= HP(LP(tap))		one-pole high cut, then one-pole low cut (x - LP2(x))
  *	stereo	line[w] = in + fb f
  *	pingpong line[w] = ((inL + inR) / 2 + fb fR,  fb fL)
@@ -14,16 +14,14 @@
  * coefficients (a = 1 for the low-pass, 0 for the high-pass) are exact identities.
  *
  * Time changes (STYLE idiom 7): the line is a power-of-two ring with a mask, sized for
- * 2000 ms at init. A new time starts a 40 ms crossfade (smoothstep) from the current tap
- * to the new one; a change arriving during a fade waits for it to end and then fades to
- * the latest target. No read pointer ever moves, so there is no pitch glide and no click;
- * during the fade both echo times sound, as on a tape machine with two heads.
+ * 2000 ms at init. A new time is a 40 ms crossfade between two taps (dsp/xfade.h): no pitch
+ * glide, no click.
  *
  * Denormals: the line holds the loop's decay; values are flushed below 1e-15 (-300 dB)
  * as they are written, and the filter states at block boundaries.
  *
- * Glossary: see delay.h. xf_pos is the linear fade position (per block), xf/dxf its
- * smoothstep per sample; fb/pp glide linearly inside a block to fb_end/pp_end.
+ * Glossary: see delay.h (the tap crossfade: xfade.h); fb/pp glide linearly inside a block
+ * to fb_end/pp_end.
  */
 #include "dsp/delay.h"
 
@@ -75,7 +73,7 @@ static int32_t delay_target(const struct delay *d)
 
 int32_t delay_time_samples(const struct delay *d)
 {
-	return d->d_target;
+	return d->tap.target;
 }
 
 void delay_init(struct delay *d, void *mem, float rate_hz)
@@ -92,9 +90,9 @@ void delay_init(struct delay *d, void *mem, float rate_hz)
 	d->feedback_pct = 30.0f;
 	d->high_cut_hz = DELAY_HIGH_CUT_OFF_HZ;
 	d->low_cut_hz = DELAY_LOW_CUT_OFF_HZ;
-	d->xf_step = (float)DSP_BLOCK * 1000.0f / (DELAY_FADE_MS * rate_hz);
+	xfade_set_time(&d->tap, DELAY_FADE_MS, rate_hz);
 	d->pp_step = (float)DSP_BLOCK * 1000.0f / (DELAY_PP_FADE_MS * rate_hz);
-	d->d_target = delay_target(d);
+	d->tap.target = delay_target(d);
 	delay_settle(d);
 }
 
@@ -107,7 +105,7 @@ void delay_set_time_ms(struct delay *d, float ms)
 		return;
 	d->time_ms = ms;
 	d->is_synced = false;
-	d->d_target = delay_target(d);
+	d->tap.target = delay_target(d);
 }
 
 void delay_set_tempo(struct delay *d, float bpm, enum delay_division division)
@@ -120,7 +118,7 @@ void delay_set_tempo(struct delay *d, float bpm, enum delay_division division)
 	d->bpm = bpm;
 	d->division = (int)division;
 	d->is_synced = true;
-	d->d_target = delay_target(d);
+	d->tap.target = delay_target(d);
 }
 
 void delay_set_feedback_pct(struct delay *d, float pct)
@@ -165,8 +163,7 @@ static void delay_filters(struct delay *d)
 
 void delay_settle(struct delay *d)
 {
-	d->d_cur = d->d_next = d->d_target;
-	d->xf_pos = d->xf = d->dxf = 0.0f;
+	xfade_settle(&d->tap);
 	d->fb = d->fb_end = d->feedback_pct * 0.01f;
 	d->pp = d->pp_end = d->is_pingpong ? 1.0f : 0.0f;
 	d->dfb = d->dpp = 0.0f;
@@ -181,19 +178,7 @@ void delay_block_begin(struct delay *d)
 	const float inv_block = 1.0f / (float)DSP_BLOCK;
 	float fb_glide = (float)DSP_BLOCK * 1000.0f / (DELAY_FB_GLIDE_MS * d->rate_hz);
 
-	/* Tap crossfade: finish, or start a new one towards the latest target. */
-	if (d->xf_pos >= 1.0f) {
-		d->d_cur = d->d_next;
-		d->xf_pos = 0.0f;
-	}
-	if (d->xf_pos == 0.0f && d->d_target != d->d_cur)
-		d->d_next = d->d_target;
-	float xf0 = dsp_smoothstep(d->xf_pos);
-
-	if (d->d_next != d->d_cur)
-		d->xf_pos = dsp_step_towards(d->xf_pos, 1.0f, d->xf_step);
-	d->xf = xf0;
-	d->dxf = (dsp_smoothstep(d->xf_pos) - xf0) * inv_block;
+	xfade_block_begin(&d->tap);
 
 	d->fb = d->fb_end;
 	d->fb_end = dsp_step_towards(d->fb, d->feedback_pct * 0.01f, 0.95f * fb_glide);
@@ -224,9 +209,9 @@ unsigned delay_process(struct delay *d, v4f *buf, int n)
 {
 	const v4f lp_a = d->lp_a, hp_a = d->hp_a, one = v4f_splat(1.0f);
 	const v4f lanes01 = (v4f){ 1.0f, 1.0f, 0.0f, 0.0f };
-	const uint32_t dc = (uint32_t)d->d_cur, dn = (uint32_t)d->d_next;
+	const uint32_t dc = (uint32_t)d->tap.cur, dn = (uint32_t)d->tap.next;
 	v4f lp_s = d->lp_s, hp_s = d->hp_s;
-	float xf = d->xf, fb = d->fb, pp = d->pp;
+	float xf = d->tap.xf, fb = d->fb, pp = d->pp;
 	uint32_t w = d->w;
 	v4i in_ok = v4f_splat(0.0f) == v4f_splat(0.0f);
 
@@ -249,12 +234,12 @@ unsigned delay_process(struct delay *d, v4f *buf, int n)
 		d->line[w & d->mask] = (struct delay_frame){ wv[0], wv[1] };
 		buf[i] = tap;
 		w++;
-		xf += d->dxf;
+		xf += d->tap.dxf;
 		fb += d->dfb;
 		pp += d->dpp;
 	}
 	d->w = w;
-	d->xf = xf;
+	d->tap.xf = xf;
 	d->fb = fb;
 	d->pp = pp;
 	d->lp_s = lp_s;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "dsp/dsp.h"
+#include "dsp/xfade.h"
 
 #define DELAY_MIN_MS 1.0f
 #define DELAY_MAX_MS 2000.0f
@@ -47,10 +48,7 @@ struct delay {
 	float time_ms, bpm, feedback_pct, high_cut_hz, low_cut_hz;
 	int division;		/* enum delay_division */
 	bool is_synced, is_pingpong;
-	/* taps: reading d_cur, crossfading to d_next while xf_pos < 1 */
-	int32_t d_target, d_cur, d_next;
-	float xf_pos, xf_step;	/* fade position per block (0..1) and its step */
-	float xf, dxf;		/* per-sample crossfade weight of d_next and its increment */
+	struct xfade tap;	/* the echo time: two read taps, crossfaded (dsp/xfade.h) */
 	/* per-sample glides over a block: feedback gain, ping-pong amount */
 	float fb, dfb, fb_end, pp, dpp, pp_end, pp_step;
 	/* loop filters: one-pole low-pass (high cut) then high-pass (low cut, x - lp2) */

@@ -42,7 +42,7 @@
  * Glossary (see reverb.h): *_a / *_b the two groups of four lines; d the read delays,
  * dd their per-sample increments in the block; g mid loop gains, kl/kh shelf gains minus 1,
  * alo/ahi shelf coefficients, lo/hi shelf states; lfo_c/lfo_s the modulation phasors and
- * rot_c/rot_s their rotation per block; pd_* the predelay crossfade (as delay.c);
+ * rot_c/rot_s their rotation per block; pd the predelay crossfade (xfade.h);
  * diff_* the allpasses; hc_* the output high cut; w the write position of every ring.
  */
 #include "dsp/reverb.h"
@@ -171,7 +171,7 @@ void reverb_init(struct reverb *r, void *mem, float rate_hz)
 	r->mod_depth = REV_MOD_SAMPLES_48K * rate_hz / 48000.0f;
 	r->alo = v4f_splat(rev_pole(r, REV_LOW_XOVER_HZ));
 	r->ahi = v4f_splat(rev_pole(r, REV_HIGH_XOVER_HZ));
-	r->pd_step = (float)DSP_BLOCK * 1000.0f / (REV_FADE_MS * rate_hz);
+	xfade_set_time(&r->pd, REV_FADE_MS, rate_hz);
 	r->predelay_ms = 20.0f;
 	r->decay_s = 2.0f;
 	r->low_ratio = 1.2f;
@@ -187,7 +187,7 @@ void reverb_set_predelay_ms(struct reverb *r, float ms)
 {
 	if (ms == ms) {
 		r->predelay_ms = dsp_clampf(ms, 0.0f, REV_MAX_PREDELAY_MS);
-		r->pd_target = rev_pd_samples(r);
+		r->pd.target = rev_pd_samples(r);
 	}
 }
 
@@ -284,8 +284,8 @@ void reverb_settle(struct reverb *r)
 	r->log2_hc = log2f(r->high_cut_hz);
 	r->diff_g = v4f_splat(REV_MAX_DIFF_G * r->diff_now);
 	r->hc_a = v4f_splat(rev_pole(r, r->high_cut_hz)) * (v4f){ 1.0f, 1.0f, 0.0f, 0.0f };
-	r->pd_target = r->pd_cur = r->pd_next = rev_pd_samples(r);
-	r->pd_pos = r->pd_xf = r->pd_dxf = 0.0f;
+	r->pd.target = rev_pd_samples(r);
+	xfade_settle(&r->pd);
 	r->d_a = r->size_now * r->base_a + r->mod_depth * r->lfo_s_a;
 	r->d_b = r->size_now * r->base_b + r->mod_depth * r->lfo_s_b;
 	r->dd_a = r->dd_b = v4f_splat(0.0f);
@@ -297,19 +297,7 @@ void reverb_block_begin(struct reverb *r)
 {
 	const float inv_block = 1.0f / (float)DSP_BLOCK;
 
-	/* Predelay crossfade, as in delay.c. */
-	if (r->pd_pos >= 1.0f) {
-		r->pd_cur = r->pd_next;
-		r->pd_pos = 0.0f;
-	}
-	if (r->pd_pos == 0.0f && r->pd_target != r->pd_cur)
-		r->pd_next = r->pd_target;
-	float xf0 = dsp_smoothstep(r->pd_pos);
-
-	if (r->pd_next != r->pd_cur)
-		r->pd_pos = dsp_step_towards(r->pd_pos, 1.0f, r->pd_step);
-	r->pd_xf = xf0;
-	r->pd_dxf = (dsp_smoothstep(r->pd_pos) - xf0) * inv_block;
+	xfade_block_begin(&r->pd);
 
 	bool was_moving = r->is_dirty;
 
@@ -398,10 +386,10 @@ unsigned reverb_process(struct reverb *r, v4f *buf, int n)
 	const v4f g_a = r->g_a, g_b = r->g_b, kl_a = r->kl_a, kl_b = r->kl_b;
 	const v4f kh_a = r->kh_a, kh_b = r->kh_b;
 	const uint32_t lm = r->line_mask, dm = r->diff_mask, pm = r->pd_mask;
-	const uint32_t pc = (uint32_t)r->pd_cur, pn = (uint32_t)r->pd_next;
+	const uint32_t pc = (uint32_t)r->pd.cur, pn = (uint32_t)r->pd.next;
 	v4f d_a = r->d_a, d_b = r->d_b, lo_a = r->lo_a, lo_b = r->lo_b;
 	v4f hi_a = r->hi_a, hi_b = r->hi_b, hc_s = r->hc_s;
-	float pd_xf = r->pd_xf;
+	float pd_xf = r->pd.xf;
 	uint32_t w = r->w;
 	v4i in_ok = v4f_splat(0.0f) == v4f_splat(0.0f);
 
@@ -445,10 +433,10 @@ unsigned reverb_process(struct reverb *r, v4f *buf, int n)
 		w++;
 		d_a += r->dd_a;
 		d_b += r->dd_b;
-		pd_xf += r->pd_dxf;
+		pd_xf += r->pd.dxf;
 	}
 	r->w = w;
-	r->pd_xf = pd_xf;
+	r->pd.xf = pd_xf;
 	r->lo_a = lo_a;
 	r->lo_b = lo_b;
 	r->hi_a = hi_a;

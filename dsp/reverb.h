@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "dsp/dsp.h"
+#include "dsp/xfade.h"
 
 #define REV_MAX_PREDELAY_MS 200.0f
 #define REV_MIN_DECAY_S 0.2f
@@ -34,9 +35,7 @@ struct reverb {
 	/* glides (current values, moved per block) */
 	float log2_decay, log2_low, log2_high, size_now, diff_now, log2_hc;
 	bool is_dirty;		/* a glide is under way or a setting changed */
-	/* predelay: two taps crossfaded (like delay.c) */
-	int32_t pd_target, pd_cur, pd_next;
-	float pd_pos, pd_step, pd_xf, pd_dxf;
+	struct xfade pd;	/* predelay: two read taps, crossfaded (dsp/xfade.h) */
 	/* input diffusion: four allpass stages, per-lane lengths */
 	v4i diff_len[REV_N_DIFF];
 	v4f diff_g;
