@@ -2,14 +2,6 @@
  * bus.c - see bus.h.
  */
 #include "dsp/bus.h"
-#include "dsp/strip.h"
-
-static void bus_update_gain(struct bus *b)
-{
-	float gain = b->is_muted ? 0.0f : dsp_db_to_lin(b->fader_db);
-	ramp_set(&b->gain, 0, gain, b->ramp_samples);
-	ramp_set(&b->gain, 1, b->is_stereo ? gain : 0.0f, b->ramp_samples);
-}
 
 #define ALIGN64(x) (((x) + 63) & ~(size_t)63)
 
@@ -72,32 +64,23 @@ void bus_init(struct bus *b, enum bus_type type, bool is_stereo, float rate_hz, 
 		b->delay = (struct delay *)(void *)p;
 		delay_init(b->delay, p + ALIGN64(sizeof(struct delay)), rate_hz);
 	}
-	b->ramp_samples = (int)(rate_hz * STRIP_GAIN_RAMP_MS * 0.001f);
-	ramp_init(&b->gain, 0.0f);
+	fader_init(&b->fader, rate_hz, is_stereo);
 	meter_acc_reset(&b->meter);
-	bus_update_gain(b);
-	ramp_settle(&b->gain);
 }
 
 void bus_set_fader_db(struct bus *b, float db)
 {
-	if (b->fader_db == db)
-		return;
-	b->fader_db = db;
-	bus_update_gain(b);
+	fader_set_db(&b->fader, db);
 }
 
 void bus_set_mute(struct bus *b, bool is_muted)
 {
-	if (b->is_muted == is_muted)
-		return;
-	b->is_muted = is_muted;
-	bus_update_gain(b);
+	fader_set_mute(&b->fader, is_muted);
 }
 
 void bus_settle(struct bus *b)
 {
-	ramp_settle(&b->gain);
+	ramp_settle(&b->fader.gain);
 	if (b->reverb)
 		reverb_settle(b->reverb);
 	if (b->delay)
@@ -106,7 +89,7 @@ void bus_settle(struct bus *b)
 
 void bus_block_begin(struct bus *b)
 {
-	ramp_block_begin(&b->gain);
+	ramp_block_begin(&b->fader.gain);
 	if (b->reverb)
 		reverb_block_begin(b->reverb);
 	if (b->delay)
@@ -122,6 +105,6 @@ void bus_process(struct bus *b, v4f *buf, int n)
 	if (b->delay)
 		reset |= delay_process(b->delay, buf, n);
 	b->n_resets += reset ? 1 : 0;
-	ramp_apply(&b->gain, buf, n);
+	ramp_apply(&b->fader.gain, buf, n);
 	meter_acc_run(&b->meter, buf, n);
 }

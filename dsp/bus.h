@@ -4,7 +4,7 @@
  * mixes, the performers' in-ears and wedges) or back into the master (effect returns).
  *
  * Processed as lanes like the master: lane 0 left, lane 1 right (a mono bus uses lane 0).
- * Glossary: fader_db, is_muted (user settings); gain (ramp of fader * mute on lanes 0/1);
+ * Glossary: fader (fader and mute, a gain ramp on lanes 0/1: dsp/fader.h);
  * meter (peak and energy after the fader); reverb, delay (the effect of an effect bus, in
  * arena memory; NULL on other buses); delay_ms, delay_bpm, delay_division, is_delay_synced
  * (the delay's time, set in ms or from the tempo).
@@ -16,8 +16,8 @@
 
 #include "dsp/delay.h"
 #include "dsp/dsp.h"
+#include "dsp/fader.h"
 #include "dsp/meter.h"
-#include "dsp/ramp.h"
 #include "dsp/reverb.h"
 
 #define BUS_MAX 8
@@ -32,11 +32,8 @@ enum bus_type {
 struct bus {
 	enum bus_type type;
 	bool is_stereo;
-	struct ramp gain;
+	struct fader fader;
 	struct meter_acc meter;
-	float fader_db;
-	bool is_muted;
-	int ramp_samples;
 	struct reverb *reverb;
 	struct delay *delay;
 	float delay_ms, delay_bpm;

@@ -2,14 +2,6 @@
  * master.c - see master.h.
  */
 #include "dsp/master.h"
-#include "dsp/strip.h"
-
-static void master_update_gain(struct master *m)
-{
-	float gain = m->is_muted ? 0.0f : dsp_db_to_lin(m->fader_db);
-	ramp_set(&m->gain, 0, gain, m->ramp_samples);
-	ramp_set(&m->gain, 1, gain, m->ramp_samples);
-}
 
 size_t master_mem_size(float rate_hz)
 {
@@ -18,9 +10,8 @@ size_t master_mem_size(float rate_hz)
 
 void master_init(struct master *m, float rate_hz, void *mem)
 {
-	*m = (struct master){ .fader_db = 0.0f };
-	m->ramp_samples = (int)(rate_hz * STRIP_GAIN_RAMP_MS * 0.001f);
-	ramp_init(&m->gain, 0.0f);
+	*m = (struct master){ 0 };
+	fader_init(&m->fader, rate_hz, true);
 	meter_acc_reset(&m->meter);
 	eq_init(&m->eq, rate_hz);
 	dynamics_init(&m->comp, rate_hz);
@@ -28,29 +19,21 @@ void master_init(struct master *m, float rate_hz, void *mem)
 	limiter_init(&m->limiter, mem, rate_hz);
 	truepeak_init(&m->truepeak);
 	loudness_rt_init(&m->loudness, rate_hz);
-	ramp_jump(&m->gain, 0, 1.0f);
-	ramp_jump(&m->gain, 1, 1.0f);
 }
 
 void master_set_fader_db(struct master *m, float db)
 {
-	if (m->fader_db == db)
-		return;
-	m->fader_db = db;
-	master_update_gain(m);
+	fader_set_db(&m->fader, db);
 }
 
 void master_set_mute(struct master *m, bool is_muted)
 {
-	if (m->is_muted == is_muted)
-		return;
-	m->is_muted = is_muted;
-	master_update_gain(m);
+	fader_set_mute(&m->fader, is_muted);
 }
 
 void master_settle(struct master *m)
 {
-	ramp_settle(&m->gain);
+	ramp_settle(&m->fader.gain);
 	eq_settle(&m->eq);
 	dynamics_settle(&m->comp);
 	limiter_settle(&m->limiter);
@@ -58,7 +41,7 @@ void master_settle(struct master *m)
 
 void master_block_begin(struct master *m)
 {
-	ramp_block_begin(&m->gain);
+	ramp_block_begin(&m->fader.gain);
 	eq_block_begin(&m->eq);
 	dynamics_block_begin(&m->comp);
 	limiter_block_begin(&m->limiter);
@@ -68,7 +51,7 @@ void master_process(struct master *m, v4f *buf, int n)
 {
 	m->n_resets += eq_process(&m->eq, buf, n) ? 1 : 0;
 	m->n_resets += dynamics_process(&m->comp, buf, n) ? 1 : 0;
-	ramp_apply(&m->gain, buf, n);
+	ramp_apply(&m->fader.gain, buf, n);
 	m->n_resets += limiter_process(&m->limiter, buf, n) ? 1 : 0;
 	meter_acc_run(&m->meter, buf, n);
 	truepeak_run(&m->truepeak, buf, n);

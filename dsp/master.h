@@ -8,7 +8,7 @@
  * there for peak/RMS, true peak (4x) and loudness (BS.1770 blocks for the control thread).
  * The EQ and compressor are the channel strip's own modules on lanes 0 and 1.
  *
- * Glossary: fader_db, is_muted (user settings); gain (ramp of fader * mute, both sides);
+ * Glossary: fader (fader and mute, a gain ramp on both sides: dsp/fader.h);
  * eq, comp (the modules); meter (peak and energy at the outputs).
  */
 #ifndef JMIXD_DSP_MASTER_H
@@ -17,10 +17,10 @@
 #include "dsp/dsp.h"
 #include "dsp/dynamics.h"
 #include "dsp/eq.h"
+#include "dsp/fader.h"
 #include "dsp/limiter.h"
 #include "dsp/loudness.h"
 #include "dsp/meter.h"
-#include "dsp/ramp.h"
 
 struct master {
 	struct eq eq;
@@ -28,11 +28,8 @@ struct master {
 	struct limiter limiter;
 	struct truepeak truepeak;
 	struct loudness_rt loudness;
-	struct ramp gain;
+	struct fader fader;
 	struct meter_acc meter;      /* at the outputs, lanes 0 and 1 */
-	float fader_db;
-	bool is_muted;
-	int ramp_samples;
 	uint64_t n_resets;           /* times a module reset after a non-finite value */
 };
 
