@@ -816,6 +816,15 @@ bool hx_daemon_alive(struct hx_daemon *d)
 	return true;
 }
 
+bool hx_daemon_expect_alive(struct hx_daemon *d)
+{
+	if (hx_daemon_alive(d))
+		return true;
+	fprintf(stderr, "[hx] the daemon is not running (%s)\n", hx_status_str(d->exit_status));
+	hx_dump_log_tail("jmixd log", d->log_path, 40);
+	return false;
+}
+
 static int daemon_fail(struct hx_daemon *d, pid_t pid, const char *why, int rc)
 {
 	fprintf(stderr, "[hx] daemon %s (pid %d, %s): %s\n", d->client_name, (int)pid,
@@ -1496,6 +1505,105 @@ int hx_probe_measure(struct hx_probe *p, const unsigned *ins, size_t n, double s
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Parameter table                                                                             */
+
+const struct hx_param_row *hx_param_find(const struct hx_param_table *t, const char *path,
+					 bool master)
+{
+	for (int i = 0; i < t->n_rows; i++)
+		if (t->rows[i].master == master && !strcmp(t->rows[i].path, path))
+			return &t->rows[i];
+	return NULL;
+}
+
+/* Split one table line at ';' into at most max fields of 128 bytes, dropping troff's "\-"
+ * escapes. Returns the number of fields. */
+static int split_table_line(const char *line, char (*f)[128], int max)
+{
+	int nf = 0;
+
+	for (const char *p = line; nf < max && *p;) {
+		const char *semi = strchr(p, ';');
+		size_t n = semi ? (size_t)(semi - p) : strlen(p), o = 0;
+
+		for (size_t i = 0; i < n && o < 127; i++)
+			if (!(p[i] == '\\' && i + 1 < n && p[i + 1] == '-'))
+				f[nf][o++] = p[i];
+		f[nf][o] = '\0';
+		nf++;
+		if (!semi)
+			break;
+		p = semi + 1;
+	}
+	return nf;
+}
+
+/* One row from its fields: address, OSC types, range, default. */
+static void fill_param_row(struct hx_param_row *r, char (*f)[128])
+{
+	memset(r, 0, sizeof(*r));
+	r->master = !strncmp(f[0], "/master/", 8);
+	snprintf(r->path, sizeof(r->path), "%s", f[0] + (r->master ? 8 : 6));
+	if (strstr(f[1], "T F")) {
+		r->kind = HX_P_BOOL;
+		r->max = 1;
+		r->def = atof(f[3]);
+	} else if (!strcmp(f[1], "i s")) {
+		char *tok, *save = NULL;
+
+		r->kind = HX_P_ENUM;
+		for (tok = strtok_r(f[2], " |", &save); tok && r->n_choices < 16;
+		     tok = strtok_r(NULL, " |", &save))
+			snprintf(r->choices[r->n_choices++], sizeof(r->choices[0]), "%s", tok);
+		r->max = r->n_choices - 1;
+		for (int k = 0; k < r->n_choices; k++)
+			if (!strcmp(r->choices[k], f[3]))
+				r->def = k;
+	} else {
+		r->kind = HX_P_FLOAT;
+		sscanf(f[2], "%lf .. %lf", &r->min, &r->max);
+		r->def = atof(f[3]);
+	}
+}
+
+int hx_param_table_load(struct hx_param_table *t)
+{
+	const char *args[] = { "--print-params", "osc", NULL };
+	char log[HX_PATH_MAX];
+	int st = hx_jmixd_run(args, 5.0, log);
+	char *text, *line, *save = NULL;
+	struct hx_param_row *last = NULL;   /* a number waiting for its "/norm:" line */
+
+	t->n_rows = 0;
+	if (st != 0 || !(text = hx_read_file(log, 0)))
+		return -1;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char f[5][128];
+		bool master = !strncmp(line, "/master/", 8);
+
+		if (last && !strncmp(line, "/norm: ", 7)) {
+			sscanf(line + 7, "%15[a-z]", last->taper);
+			last = NULL;
+			continue;
+		}
+		last = NULL;
+		/* Per-bus rows (/ch/N/send/K/..., /aux/K/...) exist only with aux buses. */
+		if ((strncmp(line, "/ch/N/", 6) && !master) || strstr(line, "/K/"))
+			continue;
+		if (split_table_line(line, f, 5) < 4 ||
+		    t->n_rows >= (int)(sizeof(t->rows) / sizeof(t->rows[0])) ||
+		    hx_param_find(t, f[0] + (master ? 8 : 6), master))
+			continue;
+		fill_param_row(&t->rows[t->n_rows], f);
+		if (t->rows[t->n_rows].kind == HX_P_FLOAT)
+			last = &t->rows[t->n_rows];
+		t->n_rows++;
+	}
+	free(text);
+	return t->n_rows > 0 ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Rig                                                                                         */
 
 const char *hx_rig_port(const struct hx_rig *r, const char *port)
@@ -1555,6 +1663,35 @@ void hx_rig_stop(struct hx_rig *r)
 	hx_probe_close(r->probe);
 	r->probe = NULL;
 	hx_jackd_stop(&r->jackd);
+}
+
+static struct {
+	struct hx_rig *rig;
+	const char *cfg_text;
+	const struct hx_rig_opts *opts;
+} g_plan;
+
+void hx_rig_plan(struct hx_rig *r, const char *cfg_text, const struct hx_rig_opts *opts)
+{
+	g_plan.rig = r;
+	g_plan.cfg_text = cfg_text;
+	g_plan.opts = opts;
+}
+
+int hx_rig_group_setup(void **state)
+{
+	(void)state;
+	if (!g_plan.rig)
+		return -1;
+	return hx_rig_start(g_plan.rig, g_plan.cfg_text, g_plan.opts);
+}
+
+int hx_rig_group_teardown(void **state)
+{
+	(void)state;
+	if (g_plan.rig)
+		hx_rig_stop(g_plan.rig);
+	return 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */

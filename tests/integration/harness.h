@@ -158,6 +158,9 @@ int hx_daemon_stop(struct hx_daemon *d, int sig, double timeout_s);
 
 /* Is the process still alive (reaps it and records exit_status if not)? */
 bool hx_daemon_alive(struct hx_daemon *d);
+/* hx_daemon_alive, and when it is not: how it ended and the tail of its log on stderr (for a
+ * test's setup, before it talks to a daemon that may have died in the previous test). */
+bool hx_daemon_expect_alive(struct hx_daemon *d);
 
 /* "<client_name>:<port>" in buf (HX_NAME_MAX * 2); returns buf. */
 char *hx_daemon_port(const struct hx_daemon *d, const char *port, char *buf);
@@ -264,6 +267,34 @@ int hx_probe_measure(struct hx_probe *p, const unsigned *ins, size_t n, double s
 		     double window_s, struct hx_level *lv);
 
 /* ------------------------------------------------------------------------------------------ */
+/* The parameter table, as the daemon prints it (jmixd --print-params osc)                     */
+
+enum hx_param_kind { HX_P_FLOAT, HX_P_BOOL, HX_P_ENUM };
+
+struct hx_param_row {
+	char path[64];                  /* below /ch/N/ or /master/ */
+	bool master;
+	enum hx_param_kind kind;
+	double min, max, def;           /* a choice: index 0 .. n_choices - 1, default's index */
+	char taper[16];                 /* /norm taper of a number: fader, log, linear */
+	int n_choices;
+	char choices[16][24];
+};
+
+struct hx_param_table {
+	struct hx_param_row rows[96];
+	int n_rows;
+};
+
+/* Parse the channel and master rows of the daemon's troff tables ("Address;Type;Range;
+ * Default;T{" then "/norm: taper. ..."); per-bus rows (/K/) are left out, a row listed twice
+ * is kept once. 0, or -1 when the daemon printed nothing usable. */
+int hx_param_table_load(struct hx_param_table *t);
+/* The row of path (below /ch/N/ or /master/), or NULL. */
+const struct hx_param_row *hx_param_find(const struct hx_param_table *t, const char *path,
+					 bool master);
+
+/* ------------------------------------------------------------------------------------------ */
 /* The usual rig: jackd, the daemon, a probe wired to it, an OSC client                        */
 
 /* Member names match the structs the suites kept before the rig, so g.daemon etc. still read. */
@@ -291,6 +322,12 @@ int hx_rig_start(struct hx_rig *r, const char *cfg_text, const struct hx_rig_opt
 /* Stop in the order JACK wants: the OSC client, the daemon and the probe (clients), then
  * jackd, each with a time limit. Safe on a partly started rig. */
 void hx_rig_stop(struct hx_rig *r);
+/* For a suite whose group setup is just the rig: hx_rig_plan() in main, then
+ * cmocka_run_group_tests(tests, hx_rig_group_setup, hx_rig_group_teardown). The group
+ * functions have cmocka's shape (0 = ok) and ignore their state argument. */
+void hx_rig_plan(struct hx_rig *r, const char *cfg_text, const struct hx_rig_opts *opts);
+int hx_rig_group_setup(void **state);
+int hx_rig_group_teardown(void **state);
 /* "<daemon client>:<port>", from a ring of 8 static buffers (usable 8 at a time). */
 const char *hx_rig_port(const struct hx_rig *r, const char *port);
 

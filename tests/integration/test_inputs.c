@@ -35,24 +35,15 @@ static const char config[] =
 static struct hx_rig g;
 
 enum { IN_MASTER_L, IN_MASTER_R, IN_WEDGE, N_IN };
+static const char *const g_outputs[] = { "master_L", "master_R", "wedge", "solo_L", "solo_R" };
+static const char *const g_inputs[] = { "a", "st_L", "st_R" };
 
-static int group_setup(void **state)
-{
-	static const char *const ports[] = { "a", "st_L", "st_R", "wedge", NULL };
-	static const char *const feed[] = { "a", NULL };
-	static const char *const record[] = { "master_L", "master_R", "wedge", NULL };
-	const struct hx_rig_opts opts = { .rate = RATE, .period = PERIOD, .ports = ports,
-					  .feed = feed, .record = record };
-	(void)state;
-	return hx_rig_start(&g, config, &opts);
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	hx_rig_stop(&g);
-	return 0;
-}
+/* The probe feeds channel a and records master and wedge. */
+static const char *const g_wait_for[] = { "a", "st_L", "st_R", "wedge", NULL };
+static const char *const g_feed[] = { "a", NULL };
+static const char *const g_record[N_IN + 1] = { "master_L", "master_R", "wedge", NULL };
+static const struct hx_rig_opts g_opts = { .rate = RATE, .period = PERIOD, .ports = g_wait_for,
+					   .feed = g_feed, .record = g_record };
 
 /* One second of the three recorded outputs from frame `start`: every sample exactly 0. */
 static void expect_digital_silence(uint64_t start, const char *what)
@@ -106,18 +97,16 @@ static void test_absurd_sample_is_silenced(void **state)
 static void test_port_flags(void **state)
 {
 	(void)state;
-	static const char *const outputs[] = { "master_L", "master_R", "wedge", "solo_L", "solo_R" };
-	static const char *const inputs[] = { "a", "st_L", "st_R" };
-	for (size_t k = 0; k < sizeof outputs / sizeof outputs[0]; k++) {
-		jack_port_t *p = jack_port_by_name(g.jackd.observer, hx_rig_port(&g, outputs[k]));
+	for (size_t k = 0; k < sizeof g_outputs / sizeof g_outputs[0]; k++) {
+		jack_port_t *p = jack_port_by_name(g.jackd.observer, hx_rig_port(&g, g_outputs[k]));
 		assert_non_null(p);
 		int flags = jack_port_flags(p);
 		if (!(flags & JackPortIsOutput) || (flags & JackPortIsTerminal))
 			fail_msg("%s: flags 0x%x, want an output without JackPortIsTerminal",
-				 outputs[k], (unsigned)flags);
+				 g_outputs[k], (unsigned)flags);
 	}
-	for (size_t k = 0; k < sizeof inputs / sizeof inputs[0]; k++) {
-		jack_port_t *p = jack_port_by_name(g.jackd.observer, hx_rig_port(&g, inputs[k]));
+	for (size_t k = 0; k < sizeof g_inputs / sizeof g_inputs[0]; k++) {
+		jack_port_t *p = jack_port_by_name(g.jackd.observer, hx_rig_port(&g, g_inputs[k]));
 		assert_non_null(p);
 		assert_true(jack_port_flags(p) & JackPortIsInput);
 	}
@@ -129,6 +118,7 @@ int main(void)
 		cmocka_unit_test(test_absurd_sample_is_silenced),
 		cmocka_unit_test(test_port_flags),
 	};
-	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
+	hx_rig_plan(&g, config, &g_opts);
+	int failed = cmocka_run_group_tests(tests, hx_rig_group_setup, hx_rig_group_teardown);
 	return hx_finish(failed);
 }

@@ -246,12 +246,8 @@ static int reset_mixer(void **state)
 	static const char *const chans[] = { "/ch/1", "/ch/2" };
 
 	(void)state;
-	if (!hx_daemon_alive(&g.daemon)) {
-		fprintf(stderr, "[hx] the daemon is not running (%s)\n",
-			hx_status_str(g.daemon.exit_status));
-		hx_dump_log_tail("jmixd log", g.daemon.log_path, 40);
+	if (!hx_daemon_expect_alive(&g.daemon))
 		return -1;
-	}
 	hx_osc_flush(g.osc);
 	for (size_t c = 0; c < 2; c++) {
 		char path[64];

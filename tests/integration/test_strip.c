@@ -87,23 +87,10 @@ static double butter_hp_db(double fc, int order, double f)
 	return -10.0 * log10(1.0 + pow(r, 2.0 * order));
 }
 
-static int group_setup(void **state)
-{
-	static const char *const ports[] = { "a", "b", NULL };
-	static const char *const feed[] = { "a", "b", NULL };
-	static const char *const record[] = { "master_L", "master_R", "solo_L", "solo_R", NULL };
-	const struct hx_rig_opts opts = { .rate = RATE, .period = PERIOD, .ports = ports,
-					  .feed = feed, .record = record };
-	(void)state;
-	return hx_rig_start(&g, config, &opts);
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	hx_rig_stop(&g);
-	return 0;
-}
+static const char *const g_ports[] = { "a", "b", NULL };
+static const char *const g_record[] = { "master_L", "master_R", "solo_L", "solo_R", NULL };
+static const struct hx_rig_opts g_opts = { .rate = RATE, .period = PERIOD, .ports = g_ports,
+					   .feed = g_ports, .record = g_record };
 
 /* Each test starts from the defaults: a scene of them is the config itself. */
 static int reset(void **state)
@@ -337,6 +324,7 @@ int main(void)
 		cmocka_unit_test_setup(test_master_eq_and_comp, reset),
 		cmocka_unit_test_setup(test_loudness_and_limiter, reset),
 	};
-	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
+	hx_rig_plan(&g, config, &g_opts);
+	int failed = cmocka_run_group_tests(tests, hx_rig_group_setup, hx_rig_group_teardown);
 	return hx_finish(failed);
 }

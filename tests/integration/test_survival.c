@@ -46,97 +46,12 @@
 /* ------------------------------------------------------------------------------------------ */
 /* The parameter table, from jmixd --print-params osc                                          */
 
-enum pkind { P_FLOAT, P_BOOL, P_ENUM };
-
-struct prow {
-	char path[64];
-	bool master;
-	enum pkind kind;
-	double min, max, def;
-	int n_choices;
-};
-
-static struct prow g_rows[96];
-static int g_n_rows;
-
-static const struct prow *find_row(const char *path, bool master)
-{
-	for (int i = 0; i < g_n_rows; i++)
-		if (g_rows[i].master == master && !strcmp(g_rows[i].path, path))
-			return &g_rows[i];
-	return NULL;
-}
-
-static int load_param_table(void)
-{
-	const char *args[] = { "--print-params", "osc", NULL };
-	char log[HX_PATH_MAX];
-	int st = hx_jmixd_run(args, 5.0, log);
-	char *text, *line, *save = NULL;
-
-	if (st != 0 || !(text = hx_read_file(log, 0)))
-		return -1;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char f[4][128] = { { 0 } };
-		int nf = 0;
-		const char *p = line;
-		bool master;
-		struct prow *r;
-
-		if (strncmp(line, "/ch/N/", 6) && strncmp(line, "/master/", 8))
-			continue;
-		/* Per-bus rows (/ch/N/send/K/..., /aux/K/...) exist only with aux buses; these
-		 * consoles have none. */
-		if (strstr(line, "/K/"))
-			continue;
-		while (nf < 4 && *p) {
-			const char *semi = strchr(p, ';');
-			size_t n = semi ? (size_t)(semi - p) : strlen(p), o = 0;
-
-			for (size_t i = 0; i < n && o < 127; i++)
-				if (!(p[i] == '\\' && i + 1 < n && p[i + 1] == '-'))
-					f[nf][o++] = p[i];
-			nf++;
-			p += n + (semi ? 1 : 0);
-			if (!semi)
-				break;
-		}
-		master = !strncmp(f[0], "/master/", 8);
-		if (nf < 4 || find_row(f[0] + (master ? 8 : 6), master) ||
-		    g_n_rows >= (int)(sizeof(g_rows) / sizeof(g_rows[0])))
-			continue;
-		r = &g_rows[g_n_rows++];
-		memset(r, 0, sizeof(*r));
-		r->master = master;
-		snprintf(r->path, sizeof(r->path), "%s", f[0] + (master ? 8 : 6));
-		if (strstr(f[1], "T F")) {
-			r->kind = P_BOOL;
-			r->max = 1;
-			r->def = atof(f[3]);
-		} else if (!strcmp(f[1], "i s")) {
-			char *tok, *s2 = NULL;
-
-			r->kind = P_ENUM;
-			for (tok = strtok_r(f[2], " |", &s2); tok; tok = strtok_r(NULL, " |", &s2)) {
-				if (!strcmp(tok, f[3]))
-					r->def = r->n_choices;
-				r->n_choices++;
-			}
-			r->max = r->n_choices - 1;
-		} else {
-			r->kind = P_FLOAT;
-			sscanf(f[2], "%lf .. %lf", &r->min, &r->max);
-			r->def = atof(f[3]);
-		}
-	}
-	free(text);
-	return g_n_rows > 0 ? 0 : -1;
-}
+static struct hx_param_table g_table;
 
 /* Every parameter address of a console with n_ch channels. */
 struct param {
 	char path[80];
-	const struct prow *row;
+	const struct hx_param_row *row;
 };
 
 static struct param g_params[512];
@@ -146,8 +61,8 @@ static void build_params(int n_ch)
 {
 	g_n_params = 0;
 	for (int ch = 0; ch <= n_ch; ch++)
-		for (int i = 0; i < g_n_rows; i++) {
-			const struct prow *r = &g_rows[i];
+		for (int i = 0; i < g_table.n_rows; i++) {
+			const struct hx_param_row *r = &g_table.rows[i];
 			struct param *p;
 
 			if (r->master != (ch == n_ch) || g_n_params >= 512)
@@ -190,7 +105,7 @@ static int group_setup(void **state)
 	g.rng = getenv("JMIXD_ITEST_SEED") ? (unsigned)atoi(getenv("JMIXD_ITEST_SEED"))
 					   : (unsigned)getpid();
 	fprintf(stderr, "[survival] random seed %u (JMIXD_ITEST_SEED to repeat)\n", g.rng);
-	if (load_param_table() < 0) {
+	if (hx_param_table_load(&g_table) < 0) {
 		fprintf(stderr, "[survival] cannot read jmixd --print-params osc\n");
 		return -1;
 	}
@@ -263,7 +178,7 @@ static double query_v(struct hx_osc *o, const char *path)
 /* Send a value of the right OSC type for the row (float, or int for switches and choices). */
 static int send_value(struct hx_osc *o, const struct param *p, double v)
 {
-	if (p->row->kind == P_FLOAT)
+	if (p->row->kind == HX_P_FLOAT)
 		return hx_osc_send(o, p->path, "f", v);
 	return hx_osc_send(o, p->path, "i", (int)v);
 }
@@ -280,9 +195,9 @@ static void set_v(struct hx_osc *o, const struct param *p, double v)
 
 /* A random valid value that survives a text round trip exactly (<= 6 significant digits):
  * quarter steps on ranges below 1000, whole numbers above. */
-static double random_short_value(const struct prow *r)
+static double random_short_value(const struct hx_param_row *r)
 {
-	if (r->kind != P_FLOAT)
+	if (r->kind != HX_P_FLOAT)
 		return (double)(rnd() % (unsigned)(r->max + 1));
 	{
 		double step = r->max - r->min < 1000 ? 0.25 : 1.0;
@@ -293,12 +208,12 @@ static double random_short_value(const struct prow *r)
 }
 
 /* A random valid float32 value with all its digits, different from avoid. */
-static double random_full_value(const struct prow *r, double avoid)
+static double random_full_value(const struct hx_param_row *r, double avoid)
 {
 	for (;;) {
 		double v;
 
-		if (r->kind != P_FLOAT)
+		if (r->kind != HX_P_FLOAT)
 			v = (double)(rnd() % (unsigned)(r->max + 1));
 		else
 			v = (double)(float)(r->min + urand() * (r->max - r->min));
@@ -724,7 +639,7 @@ static void test_scene_click_free(void **state)
 	(void)state;
 	/* Plain strip: no dynamics, flat EQ, nothing muted. */
 	for (int i = 0; i < g_n_params; i++) {
-		const struct prow *r = g_params[i].row;
+		const struct hx_param_row *r = g_params[i].row;
 
 		set_v(g.osc, &g_params[i], r->def);
 	}

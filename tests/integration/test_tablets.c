@@ -65,110 +65,15 @@ static const char *const g_names[N_CH] = { "kick", "snare", "hihat", "bass",
 /* ------------------------------------------------------------------------------------------ */
 /* The parameter table, from jmixd --print-params osc                                          */
 
-enum pkind { P_FLOAT, P_BOOL, P_ENUM };
+static struct hx_param_table g_table;
 
-struct prow {
-	char path[64];                  /* below /ch/N/ or /master/ */
-	bool master;
-	enum pkind kind;
-	double min, max, def;
-	char taper[16];                 /* fader, log, linear ("" for switches and choices) */
-	int n_choices;
-	char choices[8][24];
-};
-
-static struct prow g_rows[96];
-static int g_n_rows;
-
-static const struct prow *find_row(const char *path, bool master)
+static const struct hx_param_row *find_row(const char *path, bool master)
 {
-	for (int i = 0; i < g_n_rows; i++)
-		if (g_rows[i].master == master && !strcmp(g_rows[i].path, path))
-			return &g_rows[i];
-	return NULL;
-}
-
-/* Parse the troff tables: "Address;Type;Range;Default;T{" then "/norm: taper. ..." */
-static int load_param_table(void)
-{
-	const char *args[] = { "--print-params", "osc", NULL };
-	char log[HX_PATH_MAX];
-	int st = hx_jmixd_run(args, 5.0, log);
-	char *text, *line, *save = NULL;
-	struct prow *last = NULL;
-
-	if (st != 0 || !(text = hx_read_file(log, 0)))
-		return -1;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char f[5][128] = { { 0 } };
-		int nf = 0;
-		const char *p = line;
-		struct prow *r;
-
-		if (last && !strncmp(line, "/norm: ", 7)) {
-			sscanf(line + 7, "%15[a-z]", last->taper);
-			last = NULL;
-			continue;
-		}
-		last = NULL;
-		if (strncmp(line, "/ch/N/", 6) && strncmp(line, "/master/", 8))
-			continue;
-		/* Per-bus rows (/ch/N/send/K/..., /aux/K/...) exist only with aux buses; these
-		 * consoles have none. */
-		if (strstr(line, "/K/"))
-			continue;
-		while (nf < 5 && *p) {
-			const char *semi = strchr(p, ';');
-			size_t n = semi ? (size_t)(semi - p) : strlen(p);
-			size_t o = 0;
-
-			for (size_t i = 0; i < n && o < 127; i++)
-				if (!(p[i] == '\\' && i + 1 < n && p[i + 1] == '-'))
-					f[nf][o++] = p[i];
-			nf++;
-			p += n + (semi ? 1 : 0);
-			if (!semi)
-				break;
-		}
-		if (nf < 4 || g_n_rows >= (int)(sizeof(g_rows) / sizeof(g_rows[0])))
-			continue;
-		if (find_row(f[0] + (strncmp(f[0], "/master/", 8) ? 6 : 8),
-			     !strncmp(f[0], "/master/", 8)))
-			continue;       /* listed twice: count it once */
-		r = &g_rows[g_n_rows++];
-		memset(r, 0, sizeof(*r));
-		r->master = !strncmp(f[0], "/master/", 8);
-		snprintf(r->path, sizeof(r->path), "%s", f[0] + (r->master ? 8 : 6));
-		if (strstr(f[1], "T F")) {
-			r->kind = P_BOOL;
-			r->min = 0;
-			r->max = 1;
-			r->def = atof(f[3]);
-		} else if (!strcmp(f[1], "i s")) {
-			char *tok, *s2 = NULL;
-
-			r->kind = P_ENUM;
-			for (tok = strtok_r(f[2], " |", &s2); tok && r->n_choices < 8;
-			     tok = strtok_r(NULL, " |", &s2))
-				snprintf(r->choices[r->n_choices++], sizeof(r->choices[0]), "%s", tok);
-			r->min = 0;
-			r->max = r->n_choices - 1;
-			for (int k = 0; k < r->n_choices; k++)
-				if (!strcmp(r->choices[k], f[3]))
-					r->def = k;
-		} else {
-			r->kind = P_FLOAT;
-			sscanf(f[2], "%lf .. %lf", &r->min, &r->max);
-			r->def = atof(f[3]);
-			last = r;
-		}
-	}
-	free(text);
-	return g_n_rows > 0 ? 0 : -1;
+	return hx_param_find(&g_table, path, master);
 }
 
 /* The taper of the man page, computed here independently of the daemon. */
-static double to_norm(const struct prow *r, double v)
+static double to_norm(const struct hx_param_row *r, double v)
 {
 	static const double xn[] = { 0.0, 0.0625, 0.25, 0.5, 0.75, 1.0 };
 	static const double xd[] = { -90.0, -60.0, -30.0, -10.0, 0.0, 10.0 };
@@ -191,7 +96,7 @@ static double to_norm(const struct prow *r, double v)
 struct expected {
 	size_t n;
 	char (*path)[80];
-	const struct prow **row;
+	const struct hx_param_row **row;
 	int *count;
 	double *value;
 };
@@ -200,7 +105,7 @@ static struct expected g_exp;
 
 static void build_expected(int n_ch)
 {
-	size_t cap = (size_t)(n_ch + 1) * (size_t)g_n_rows * 2, n = 0;
+	size_t cap = (size_t)(n_ch + 1) * (size_t)g_table.n_rows * 2, n = 0;
 
 	g_exp.path = calloc(cap, sizeof(*g_exp.path));
 	g_exp.row = calloc(cap, sizeof(*g_exp.row));
@@ -208,12 +113,12 @@ static void build_expected(int n_ch)
 	g_exp.value = calloc(cap, sizeof(*g_exp.value));
 	assert_true(g_exp.path && g_exp.row && g_exp.count && g_exp.value);
 	for (int ch = 0; ch <= n_ch; ch++)
-		for (int i = 0; i < g_n_rows; i++) {
-			const struct prow *r = &g_rows[i];
+		for (int i = 0; i < g_table.n_rows; i++) {
+			const struct hx_param_row *r = &g_table.rows[i];
 
 			if (r->master != (ch == n_ch))
 				continue;
-			for (int norm = 0; norm < (r->kind == P_FLOAT ? 2 : 1); norm++) {
+			for (int norm = 0; norm < (r->kind == HX_P_FLOAT ? 2 : 1); norm++) {
 				if (r->master)
 					snprintf(g_exp.path[n], 80, "/master/%.60s%s", r->path,
 						 norm ? "/norm" : "");
@@ -386,7 +291,7 @@ static int group_setup(void **state)
 	if (!getenv("JMIXD_ISOLATED"))
 		fprintf(stderr, "[hx] note: not isolated (run through tests/integration/isolate.sh "
 				"for a private /dev/shm)\n");
-	if (load_param_table() < 0) {
+	if (hx_param_table_load(&g_table) < 0) {
 		fprintf(stderr, "[tablets] cannot read the parameter table from jmixd "
 				"--print-params osc\n");
 		return -1;
@@ -409,7 +314,7 @@ static int group_setup(void **state)
 	cli_open(&g.a, g.daemon.osc_port);
 	cli_open(&g.b, g.daemon.osc_port);
 	fprintf(stderr, "[tablets] parameter table: %d rows; whole state of %d channels: %zu "
-			"messages\n", g_n_rows, N_CH, g_exp.n);
+			"messages\n", g_table.n_rows, N_CH, g_exp.n);
 	return 0;
 }
 
@@ -469,12 +374,8 @@ static void set_f(struct cli *c, const char *path, double v)
 static int reset(void **state)
 {
 	(void)state;
-	if (!hx_daemon_alive(&g.daemon)) {
-		fprintf(stderr, "[hx] the daemon is not running (%s)\n",
-			hx_status_str(g.daemon.exit_status));
-		hx_dump_log_tail("jmixd log", g.daemon.log_path, 40);
+	if (!hx_daemon_expect_alive(&g.daemon))
 		return -1;
-	}
 	/*
 	 * A and B may have been left subscribed through a long test without reading: drain the
 	 * meter bundles waiting in their sockets first, or parsing that backlog (seconds of it,
@@ -636,7 +537,7 @@ static void check_whole_state(struct cli *c, struct cli *checker, const char *wh
 			 first_missing, dup, first_dup, c->n_unexpected, c->unexpected);
 	/* Values: the natural ones equal the query answers; each /norm twin matches its taper. */
 	for (size_t i = 0; i < g_exp.n; i++) {
-		const struct prow *r = g_exp.row[i];
+		const struct hx_param_row *r = g_exp.row[i];
 		size_t len = strlen(g_exp.path[i]);
 
 		if (len > 5 && !strcmp(g_exp.path[i] + len - 5, "/norm")) {
@@ -1032,7 +933,7 @@ static void norm_case(const char *path, const double *vals, size_t n_vals,
 		      const double (*anchors)[2], size_t n_anchors)
 {
 	char np[96];
-	const struct prow *r = find_row(path + (strncmp(path, "/ch/", 4) ? 8 : 6),
+	const struct hx_param_row *r = find_row(path + (strncmp(path, "/ch/", 4) ? 8 : 6),
 					!strncmp(path, "/master/", 8));
 	double worst = 0;
 

@@ -321,25 +321,25 @@ static void test_stereo_channel_balance(void **state)
 	rig_free(&rig);
 }
 
-static void test_non_finite_input_never_reaches_output(void **state)
+/*
+ * Four channels of a 0.1 sine, spoiled at a few samples by spoil(): every output sample stays
+ * finite and bounded, exactly n_bad samples are counted, and the bad sample is silenced, not
+ * the channel: the sample after it is intact (at the output, the limiter's look-ahead later).
+ */
+static void expect_bad_samples_silenced(void (*spoil)(float **in), uint64_t n_bad)
 {
-	(void)state;
 	struct rig rig;
 	rig_build(&rig, 4, NULL, PAN_LAW_3DB);
 	int frames = 512;
 	float *in[4];
 	for (int k = 0; k < 4; k++)
 		in[k] = sine(frames, 1000.0f, 0.1f);
-	in[1][10] = NAN;
-	in[2][300] = INFINITY;
-	in[3][301] = -INFINITY;
+	spoil(in);
 	float *l = calloc((size_t)frames, sizeof(float)), *r = calloc((size_t)frames, sizeof(float));
 	rig_run(&rig, in, l, r, frames, 64);
 	for (int i = 0; i < frames; i++)
-		assert_true(isfinite(l[i]) && isfinite(r[i]));
-	assert_int_equal(rig.m.n_bad_samples, 3);
-	/* The bad sample is silenced, not the channel: the sample after it is intact (at the
-	 * output, the limiter's look-ahead later). */
+		assert_true(isfinite(l[i]) && isfinite(r[i]) && fabsf(l[i]) <= 1.0f);
+	assert_int_equal(rig.m.n_bad_samples, n_bad);
 	float gain = (float)M_SQRT1_2;
 	float expect = gain * (in[0][11] + in[1][11] + in[2][11] + in[3][11]);
 	assert_float_equal(l[11 + mixer_master_latency(&rig.m)], expect, 1e-6);
@@ -349,36 +349,33 @@ static void test_non_finite_input_never_reaches_output(void **state)
 	rig_free(&rig);
 }
 
-/*
- * A finite but absurd sample (1e30, or whatever a garbage bit pattern decodes to) is not
- * audio: it is silenced and counted like a NaN. Samples at +-STRIP_INPUT_MAX pass untouched.
- */
-static void test_absurd_input_is_silenced_and_counted(void **state)
+static void spoil_non_finite(float **in)
+{
+	in[1][10] = NAN;
+	in[2][300] = INFINITY;
+	in[3][301] = -INFINITY;
+}
+
+static void test_non_finite_input_never_reaches_output(void **state)
 {
 	(void)state;
-	struct rig rig;
-	rig_build(&rig, 4, NULL, PAN_LAW_3DB);
-	int frames = 512;
-	float *in[4];
-	for (int k = 0; k < 4; k++)
-		in[k] = sine(frames, 1000.0f, 0.1f);
+	expect_bad_samples_silenced(spoil_non_finite, 3);
+}
+
+/* A finite but absurd value, or whatever a garbage bit pattern decodes to, is not audio. */
+static void spoil_absurd(float **in)
+{
 	uint32_t garbage = 0x7e967699u;   /* about 1e38: a random word, read as a float */
 	in[1][10] = 1e30f;
 	in[2][300] = -1e30f;
 	memcpy(&in[3][301], &garbage, sizeof garbage);
 	in[0][400] = nextafterf(STRIP_INPUT_MAX, INFINITY);
-	float *l = calloc((size_t)frames, sizeof(float)), *r = calloc((size_t)frames, sizeof(float));
-	rig_run(&rig, in, l, r, frames, 64);
-	for (int i = 0; i < frames; i++)
-		assert_true(isfinite(l[i]) && isfinite(r[i]) && fabsf(l[i]) <= 1.0f);
-	assert_int_equal(rig.m.n_bad_samples, 4);
-	float gain = (float)M_SQRT1_2;
-	float expect = gain * (in[0][11] + in[1][11] + in[2][11] + in[3][11]);
-	assert_float_equal(l[11 + mixer_master_latency(&rig.m)], expect, 1e-6);
-	for (int k = 0; k < 4; k++)
-		free(in[k]);
-	free(l), free(r);
-	rig_free(&rig);
+}
+
+static void test_absurd_input_is_silenced_and_counted(void **state)
+{
+	(void)state;
+	expect_bad_samples_silenced(spoil_absurd, 4);
 }
 
 /* strip_process cleans its own input, with every module off (eq.h relies on it). */
