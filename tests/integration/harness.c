@@ -1209,6 +1209,17 @@ static int probe_xrun(void *arg)
 	return 0;
 }
 
+/* Register the probe's port "<kind>_<k+1>"; its full name goes to full (HX_NAME_MAX * 2). */
+static jack_port_t *probe_port(struct hx_probe *p, const char *kind, unsigned k,
+			       unsigned long flags, char *full)
+{
+	char short_name[32];
+
+	snprintf(short_name, sizeof(short_name), "%s_%u", kind, k + 1);
+	snprintf(full, HX_NAME_MAX * 2, "%s:%s", jack_get_client_name(p->client), short_name);
+	return jack_port_register(p->client, short_name, JACK_DEFAULT_AUDIO_TYPE, flags, 0);
+}
+
 struct hx_probe *hx_probe_open(const char *name, unsigned n_out, unsigned n_in, double ring_s)
 {
 	struct hx_probe *p;
@@ -1235,25 +1246,11 @@ struct hx_probe *hx_probe_open(const char *name, unsigned n_out, unsigned n_in, 
 		;
 	p->n_out = n_out;
 	p->n_in = n_in;
-	for (unsigned k = 0; k < n_out; k++) {
-		char short_name[32];
-
-		snprintf(short_name, sizeof(short_name), "out_%u", k + 1);
-		p->out[k].port = jack_port_register(p->client, short_name, JACK_DEFAULT_AUDIO_TYPE,
-						    JackPortIsOutput, 0);
-		snprintf(p->out[k].name, sizeof(p->out[k].name), "%s:%s",
-			 jack_get_client_name(p->client), short_name);
-		if (!p->out[k].port)
+	for (unsigned k = 0; k < n_out; k++)
+		if (!(p->out[k].port = probe_port(p, "out", k, JackPortIsOutput, p->out[k].name)))
 			goto fail;
-	}
 	for (unsigned k = 0; k < n_in; k++) {
-		char short_name[32];
-
-		snprintf(short_name, sizeof(short_name), "in_%u", k + 1);
-		p->in[k].port = jack_port_register(p->client, short_name, JACK_DEFAULT_AUDIO_TYPE,
-						   JackPortIsInput, 0);
-		snprintf(p->in[k].name, sizeof(p->in[k].name), "%s:%s",
-			 jack_get_client_name(p->client), short_name);
+		p->in[k].port = probe_port(p, "in", k, JackPortIsInput, p->in[k].name);
 		p->in[k].ring = calloc(p->ring_frames, sizeof(float));
 		if (!p->in[k].port || !p->in[k].ring)
 			goto fail;
