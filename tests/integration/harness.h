@@ -15,6 +15,9 @@
  *   hx_osc     a liblo OSC client: messages go out from the socket of its own lo_server, so
  *              the daemon's replies come back to it; replies are queued and waited for.
  *
+ * and, built from them, hx_rig (jackd + daemon + a wired probe + an OSC client, started and
+ * stopped in JACK's order) and hx_param_table (the daemon's parameter table, parsed).
+ *
  * Every child process is registered: an atexit handler and PR_SET_PDEATHSIG make sure that no
  * jackd or jmixd started here outlives the test program, and children are only ever signalled
  * by PID. Files go to one temp folder per run (hx_tmpdir()); it is removed by hx_finish() when

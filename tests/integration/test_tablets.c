@@ -1168,8 +1168,8 @@ static void test_flood(void **state)
 	unsigned dist_ctl;
 	double cpu0, cpu1;
 	double t0, worst_q = 0, t_q = 0, lat_sum = 0;
-	unsigned n_q = 0, n_q_sent = 0;
-	long drops0, drops1;
+	unsigned n_q = 0, n_q_sent = 0, n_q_lost = 0;
+	long drops0, drops1, drops_q = 0;
 	size_t sent = 0;
 	bool waiting = false;
 	double expect_db;
@@ -1238,13 +1238,23 @@ static void test_flood(void **state)
 		if (b % 100 == 50 && !waiting) {
 			hx_osc_send(q.o, "/ch/2/pan", "");
 			t_q = hx_now();
+			drops_q = udp_rcvbuf_errors();
 			n_q_sent++;
 			waiting = true;
 		}
-		if (waiting && hx_now() - t_q > ANSWER_SANITY_S)
-			fail_msg("during the flood, a second client's query /ch/2/pan was not "
-				 "answered within %.0f ms (%u of %u answered before)",
-				 ANSWER_SANITY_S * 1e3, n_q, n_q_sent - 1);
+		/* A datagram the kernel dropped from a full receive buffer (a CPU-starved
+		 * daemon on a busy machine) gets no answer however long we wait: counted as
+		 * lost, not late. Without such drops, no answer is a failure. */
+		if (waiting && hx_now() - t_q > ANSWER_SANITY_S) {
+			if (drops_q >= 0 && udp_rcvbuf_errors() > drops_q) {
+				n_q_lost++;
+				waiting = false;
+			} else {
+				fail_msg("during the flood, a second client's query /ch/2/pan was "
+					 "not answered within %.0f ms (%u of %u answered before)",
+					 ANSWER_SANITY_S * 1e3, n_q, n_q_sent - 1);
+			}
+		}
 	}
 	{
 		double took = hx_now() - t0;
@@ -1257,21 +1267,34 @@ static void test_flood(void **state)
 		x2 = query(&st, "/status").argv[1].i;
 		dist_flood = hx_probe_disturbances(g.probe, ff0, f2);
 		fprintf(stderr, "[tablets] flood: %zu messages in %.2f s (%.0f/s) to /ch/1/fader; "
-				"second client's queries: %u answered, mean %.2f ms, max %.2f ms; "
+				"second client's queries: %u answered (%u lost to the kernel's receive "
+				"buffer), mean %.2f ms, max %.2f ms; "
 				"daemon CPU %.2f s for the 5 s; xruns (/status) quiet %d, sender-only "
 				"control %d, flood %d; probe disturbances quiet %u, control %u, flood "
 				"%u (margins %d / %d); machine UDP receive-buffer drops during the flood: "
-				"%ld\n", sent, took, sent / took, n_q, n_q ? lat_sum / n_q * 1e3 : 0.0,
+				"%ld\n", sent, took, sent / took, n_q, n_q_lost, n_q ? lat_sum / n_q * 1e3 : 0.0,
 			worst_q * 1e3, cpu1 - cpu0, x1 - x_ctl - x0, x_ctl, x2 - x1, dist_base,
 			dist_ctl, dist_flood, XRUN_MARGIN(x1 - x_ctl - x0), XRUN_MARGIN(dist_base),
 			drops0 >= 0 && drops1 >= 0 ? drops1 - drops0 : -1);
+	}
+	/* The kernel may have dropped the last datagram itself when the daemon's receive
+	 * buffer was full: then send it once more (as a tablet does with the next touch) and
+	 * check that the daemon takes it. Without drops, the flood's last value must stand. */
+	if ((float)m.argv[0].d != (float)last_value && drops0 >= 0 && drops1 > drops0) {
+		fprintf(stderr, "[tablets] flood: %ld datagrams dropped by the kernel; /ch/1/fader "
+				"read %g: sending the last value again\n", drops1 - drops0,
+			m.argv[0].d);
+		hx_osc_send(f.o, "/ch/1/fader", "f", last_value);
+		if (hx_osc_query(f.o, "/ch/1/fader", 2.0, &m) < 0)
+			fail_msg("after the flood the flooding client's query got no answer in 2 s");
 	}
 	if ((float)m.argv[0].d != (float)last_value)
 		fail_msg("after the flood /ch/1/fader reads %g, the last value sent was %g "
 			 "(machine UDP receive-buffer drops during the flood: %ld)", m.argv[0].d,
 			 last_value, drops0 >= 0 && drops1 >= 0 ? drops1 - drops0 : -1);
-	if (n_q < n_q_sent - 1)
-		fail_msg("%u of %u queries answered during the flood", n_q, n_q_sent);
+	if (n_q + n_q_lost < n_q_sent - 1)
+		fail_msg("%u of %u queries answered during the flood (%u lost)", n_q, n_q_sent,
+			 n_q_lost);
 	/*
 	 * What the daemon causes is measured against the worse of two references: the quiet
 	 * 5 s, and the same sending aimed at a sink (on 2 shared cores the sender itself
