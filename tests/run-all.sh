@@ -131,6 +131,7 @@ if phase_build all unit itests; then
 fi
 
 echo "== a stage box and two desks over netjack2, in network namespaces (tests/netjack/)"
+t=$(date +%s)
 if phase_build build/netjack/nj_probe; then
 	tests/netjack/netjack.sh > build/netjack.log 2>&1
 	case $? in
@@ -140,6 +141,7 @@ if phase_build build/netjack/nj_probe; then
 	    grep -E '^(FAIL|netjack:)' build/netjack.log | sed 's/^/        /' ;;
 	esac
 fi
+phase_time netjack "$t"
 
 rtsan_cc=$(make -s print-rtsan-cc 2>/dev/null)
 if [ -n "$rtsan_cc" ] && [ -x "$rtsan_cc" ]; then
