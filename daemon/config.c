@@ -370,6 +370,11 @@ static int load_allow(struct loader *ld, const config_setting_t *allow, struct s
 		if (parse_net(net, sn) < 0)
 			return fail_at(ld, config_setting_get_member(e, "net"), key,
 				       "'%s' is not an address or address/bits", net);
+		/* IPv4 senders are compared as IPv4 even on a dual-stack socket: the mapped form
+		 * would never match anything. */
+		if (sn->family == AF_INET6 && IN6_IS_ADDR_V4MAPPED((struct in6_addr *)sn->addr))
+			return fail_at(ld, config_setting_get_member(e, "net"), key,
+				       "'%s' is an IPv4-mapped address: write it as a.b.c.d/n", net);
 		if (strcmp(role, "control") == 0)
 			sn->role = ROLE_CONTROL;
 		else if (strcmp(role, "monitor") == 0)
@@ -410,6 +415,41 @@ static int load_clients(struct loader *ld, const config_setting_t *list, struct 
 	return 0;
 }
 
+/* One whole number in [min, max] (a key of the osc group), left as it is when absent. */
+static int read_osc_int(struct loader *ld, const config_setting_t *osc, const char *name,
+			long min, long max, const char *unit, long *out)
+{
+	const config_setting_t *s = config_setting_get_member(osc, name);
+	char key[64];
+	snprintf(key, sizeof key, "osc.%s", name);
+	if (!s)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_INT && config_setting_type(s) != CONFIG_TYPE_INT64)
+		return fail_at(ld, s, key, "must be a whole number of %s", unit);
+	long long v = config_setting_get_int64(s);
+	if (config_setting_type(s) == CONFIG_TYPE_INT)
+		v = config_setting_get_int(s);
+	if (v < min || v > max)
+		return fail_at(ld, s, key, "%lld %s: must be %ld .. %ld", v, unit, min, max);
+	*out = (long)v;
+	return 0;
+}
+
+/* The reply budgets and the subscriptions per host (osc/pace.h, osc/clients.h). */
+static int load_osc_budgets(struct loader *ld, const config_setting_t *osc, struct setup *setup)
+{
+	long per_host = setup->subscriptions_per_host;
+	if (read_osc_int(ld, osc, "reply_budget", 16384, 1L << 30, "bytes a second",
+			 &setup->reply_budget) < 0 ||
+	    read_osc_int(ld, osc, "reply_budget_total", 16384, 1L << 30, "bytes a second",
+			 &setup->reply_budget_total) < 0 ||
+	    read_osc_int(ld, osc, "subscriptions_per_host", 1, 32, "subscriptions",
+			 &per_host) < 0)
+		return -1;
+	setup->subscriptions_per_host = (int)per_host;
+	return 0;
+}
+
 static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 {
 	const config_setting_t *osc = config_lookup(cfg, "osc");
@@ -417,6 +457,9 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 	setup->osc_port = 8000;
 	setup->meter_rate_hz = 25;
 	setup->rate_limit = 20000;
+	setup->reply_budget = 262144;
+	setup->reply_budget_total = 2097152;
+	setup->subscriptions_per_host = 4;
 	setup->has_zeroconf = true;
 	setup->n_nets = (int)(sizeof default_nets / sizeof default_nets[0]);
 	for (int i = 0; i < setup->n_nets; i++) {
@@ -433,7 +476,9 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 		if (strcmp(name, "bind") != 0 && strcmp(name, "port") != 0 &&
 		    strcmp(name, "meter_rate") != 0 && strcmp(name, "allow") != 0 &&
 		    strcmp(name, "rate_limit") != 0 && strcmp(name, "clients") != 0 &&
-		    strcmp(name, "zeroconf") != 0) {
+		    strcmp(name, "zeroconf") != 0 && strcmp(name, "reply_budget") != 0 &&
+		    strcmp(name, "reply_budget_total") != 0 &&
+		    strcmp(name, "subscriptions_per_host") != 0) {
 			char key[96];
 			snprintf(key, sizeof key, "osc.%s", name);
 			return fail_at(ld, s, key, "unknown key");
@@ -473,6 +518,8 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 				       "must be a whole number of messages per second, at least 10");
 		setup->rate_limit = config_setting_get_int(limit);
 	}
+	if (load_osc_budgets(ld, osc, setup) < 0)
+		return -1;
 	const config_setting_t *allow = config_setting_get_member(osc, "allow");
 	if (allow && load_allow(ld, allow, setup) < 0)
 		return -1;

@@ -76,6 +76,9 @@ struct setup {
 	int osc_port;
 	int meter_rate_hz;               /* meters pushed to subscribers; 0 = off */
 	int rate_limit;                  /* messages per second per source address */
+	long reply_budget;               /* osc.reply_budget: bytes a second to one address */
+	long reply_budget_total;         /* osc.reply_budget_total: bytes a second to all */
+	int subscriptions_per_host;      /* osc.subscriptions_per_host */
 	bool has_zeroconf;               /* osc.zeroconf: announce _osc._udp (default true) */
 	int n_nets;
 	struct setup_net nets[SETUP_MAX_NETS];

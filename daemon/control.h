@@ -33,6 +33,7 @@ struct engine_status {
 	float dsp_load_percent;      /* JACK's estimate for the whole graph */
 	uint32_t n_xruns;
 	uint32_t n_reconnects;
+	uint32_t n_loudness_dropped; /* 100 ms loudness blocks lost while the control loop stalled */
 };
 
 /* Who made a change, for feedback: an OSC client's id, or nobody in particular. */

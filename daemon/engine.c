@@ -400,6 +400,8 @@ void engine_update_status(struct engine *e, float window_s)
 	if (e->arena)
 		meters_update(&e->meters, &e->mixer, e->control, window_s);
 	e->control->engine.n_xruns = atomic_load(&e->n_xruns);
+	e->control->engine.n_loudness_dropped =
+		atomic_load_explicit(&e->meters.rt_loudness_dropped, memory_order_relaxed);
 	if (e->client)
 		e->control->engine.dsp_load_percent = jack_cpu_load(e->client);
 }

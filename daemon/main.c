@@ -327,6 +327,7 @@ static void reload_config(struct daemon *d)
 	    fresh.meter_rate_hz != d->setup.meter_rate_hz ||
 	    strcmp(fresh.state_dir, d->setup.state_dir) != 0)
 		log_warn("reload: master.pan_law, osc and state settings take effect at restart");
+	osc_server_apply_setup(d->osc, &d->setup, &fresh);
 	int n = control_set_values(&d->control, &fresh.vals, ORIGIN_NONE);
 	log_info("reload: %s: %d values changed", d->setup.path, n);
 	config_free(&fresh);

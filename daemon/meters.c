@@ -107,7 +107,7 @@ void meters_rt_post(struct meters *mt, struct mixer *m, uint32_t n_frames)
 		if (mt->rt_n_loudness < METERS_LOUDNESS_BLOCKS)
 			mt->rt_loudness[mt->rt_n_loudness++] = blocks[k];
 		else
-			mt->rt_loudness_dropped++;
+			atomic_fetch_add_explicit(&mt->rt_loudness_dropped, 1, memory_order_relaxed);
 	}
 	float *extra = bus + 2 * m->n_buses;
 	extra[0] = mt->rt_tp[0];

@@ -18,6 +18,7 @@
 #ifndef JMIXD_METERS_H
 #define JMIXD_METERS_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,7 +48,7 @@ struct meters {
 	float rt_limiter_gr_db;
 	float rt_loudness[METERS_LOUDNESS_BLOCKS];
 	int rt_n_loudness;
-	uint64_t rt_loudness_dropped;
+	_Atomic uint32_t rt_loudness_dropped;   /* written here, read by the control thread */
 	uint32_t rt_samples;
 	uint32_t rt_frame_samples;   /* post a frame after this many samples */
 	/* Control thread only. */

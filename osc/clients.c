@@ -3,6 +3,7 @@
  */
 #include "osc/clients.h"
 
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <time.h>
@@ -14,7 +15,7 @@ int64_t osc_now_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-static bool same_host(const struct osc_peer *a, const struct osc_peer *b)
+bool osc_peer_same_host(const struct osc_peer *a, const struct osc_peer *b)
 {
 	if (a->addr.ss_family != b->addr.ss_family)
 		return false;
@@ -45,9 +46,9 @@ static void set_port(struct osc_peer *p, int port)
 		((struct sockaddr_in6 *)&p->addr)->sin6_port = htons((uint16_t)port);
 }
 
-static bool same_peer(const struct osc_peer *a, const struct osc_peer *b)
+bool osc_peer_same(const struct osc_peer *a, const struct osc_peer *b)
 {
-	return same_host(a, b) && port_of(a) == port_of(b);
+	return osc_peer_same_host(a, b) && port_of(a) == port_of(b);
 }
 
 int osc_clients_subscribe(struct osc_clients *cs, const struct osc_peer *from, int port,
@@ -57,10 +58,10 @@ int osc_clients_subscribe(struct osc_clients *cs, const struct osc_peer *from, i
 	if (port > 0)
 		set_port(&reply_to, port);
 
-	int free_slot = -1;
+	int free_slot = -1, n_host = 0;
 	for (int i = 0; i < CLIENTS_MAX; i++) {
 		struct osc_client *c = &cs->client[i];
-		if (c->is_used && same_peer(&c->reply_to, &reply_to)) {
+		if (c->is_used && osc_peer_same(&c->reply_to, &reply_to)) {
 			c->expires_ms = osc_now_ms() + CLIENT_LEASE_MS;
 			c->is_static |= is_static;
 			if (!is_static) {
@@ -72,7 +73,11 @@ int osc_clients_subscribe(struct osc_clients *cs, const struct osc_peer *from, i
 		}
 		if (!c->is_used && free_slot < 0)
 			free_slot = i;
+		if (c->is_used && !c->is_static && osc_peer_same_host(&c->reply_to, &reply_to))
+			n_host++;
 	}
+	if (!is_static && cs->max_per_host > 0 && n_host >= cs->max_per_host)
+		return -2;
 	if (free_slot < 0)
 		return -1;
 	cs->client[free_slot] = (struct osc_client){
@@ -96,9 +101,9 @@ int osc_clients_find(const struct osc_clients *cs, const struct osc_peer *from)
 		const struct osc_client *c = &cs->client[i];
 		if (!c->is_used)
 			continue;
-		if (same_peer(&c->reply_to, from) || (c->has_source && same_peer(&c->source, from)))
+		if (osc_peer_same(&c->reply_to, from) || (c->has_source && osc_peer_same(&c->source, from)))
 			return i;
-		if (!c->has_source && c->has_fixed_port && same_host(&c->reply_to, from)) {
+		if (!c->has_source && c->has_fixed_port && osc_peer_same_host(&c->reply_to, from)) {
 			host_match = i;
 			n_host++;
 		}
@@ -128,4 +133,53 @@ int osc_clients_expire(struct osc_clients *cs, int64_t now_ms)
 		}
 	}
 	return n;
+}
+
+/* Is host one of this machine's addresses (loopback, or any interface's)? */
+static bool is_local_host(const struct osc_peer *p)
+{
+	if (p->addr.ss_family == AF_INET &&
+	    (ntohl(((const struct sockaddr_in *)&p->addr)->sin_addr.s_addr) >> 24) == 127)
+		return true;
+	if (p->addr.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)&p->addr)->sin6_addr))
+		return true;
+	struct ifaddrs *list;
+	bool is_local = false;
+	if (getifaddrs(&list) < 0)
+		return false;
+	for (struct ifaddrs *i = list; i && !is_local; i = i->ifa_next) {
+		struct osc_peer a = { 0 };
+		if (!i->ifa_addr || (i->ifa_addr->sa_family != AF_INET &&
+				     i->ifa_addr->sa_family != AF_INET6))
+			continue;
+		a.len = i->ifa_addr->sa_family == AF_INET ? sizeof(struct sockaddr_in)
+							   : sizeof(struct sockaddr_in6);
+		memcpy(&a.addr, i->ifa_addr, a.len);
+		is_local = osc_peer_same_host(&a, p);
+	}
+	freeifaddrs(list);
+	return is_local;
+}
+
+bool osc_peer_is_self(const struct osc_peer *self, const struct osc_peer *p)
+{
+	if (!self->len || port_of(self) != port_of(p))
+		return false;
+	unsigned char any[16] = { 0 };
+	bool is_wildcard = self->addr.ss_family == AF_INET
+		? ((const struct sockaddr_in *)&self->addr)->sin_addr.s_addr == 0
+		: memcmp(&((const struct sockaddr_in6 *)&self->addr)->sin6_addr, any, 16) == 0;
+	if (!is_wildcard)
+		return osc_peer_same_host(self, p);
+	/* An IPv4 sender on a dual-stack socket arrives as ::ffff:a.b.c.d. */
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&p->addr;
+	if (p->addr.ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+		struct osc_peer v4 = { .len = sizeof(struct sockaddr_in) };
+		struct sockaddr_in *in = (struct sockaddr_in *)&v4.addr;
+		in->sin_family = AF_INET;
+		memcpy(&in->sin_addr, (const unsigned char *)&in6->sin6_addr + 12, 4);
+		return is_local_host(&v4);
+	}
+	return is_local_host(p);
 }

@@ -30,16 +30,29 @@ struct osc_client {
 	int64_t expires_ms;          /* monotonic */
 };
 
+#define CLIENTS_PER_HOST_DEFAULT 4
+
 struct osc_clients {
 	struct osc_client client[CLIENTS_MAX];
 	int n_used;
+	int max_per_host;            /* subscriptions one host may hold (0: no limit) */
 };
 
 int64_t osc_now_ms(void);
 
+/* Same address (and port), as jmixd's own tables compare peers. */
+bool osc_peer_same_host(const struct osc_peer *a, const struct osc_peer *b);
+bool osc_peer_same(const struct osc_peer *a, const struct osc_peer *b);
+
+/* Would datagrams to p reach the socket bound at self (same port, and self's address or,
+ * for a wildcard bind, any address of this machine)? A subscription there is a loop. */
+bool osc_peer_is_self(const struct osc_peer *self, const struct osc_peer *p);
+
 /*
- * Add or renew. port 0 = reply to the sender's own port. Returns the client id, or -1 when
- * every place is taken. *is_new tells whether it was not subscribed before.
+ * Add or renew. port 0 = reply to the sender's own port. Returns the client id, -1 when
+ * every place is taken, or -2 when the sender's host already holds max_per_host
+ * subscriptions (one host, even a monitor, cannot lock every surface out; clients from the
+ * config do not count). *is_new tells whether it was not subscribed before.
  */
 int osc_clients_subscribe(struct osc_clients *cs, const struct osc_peer *from, int port,
 			  bool is_static, bool *is_new);

@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "osc/pace.h"
+
 void osc_param_path(const struct osc_router *r, struct param_ref ref, bool is_norm, char *path,
 		    size_t size)
 {
@@ -66,7 +68,7 @@ void osc_feedback_flush(struct osc_router *r)
 		if (!client->is_used)
 			continue;
 		struct osc_batch b;
-		osc_batch_begin(&b, r->fd, &client->reply_to);
+		osc_batch_begin(&b, &r->out, &client->reply_to, PACE_FEEDBACK);
 		for (int i = 0; i < c->n_values; i++)
 			if (c->is_dirty[i] && c->origin[i] != id)
 				add_value(r, &b, i);
@@ -76,13 +78,22 @@ void osc_feedback_flush(struct osc_router *r)
 	control_clear_dirty(c);
 }
 
-void osc_feedback_dump(struct osc_router *r, const struct osc_peer *to)
+/* One value's two messages, with the longest path, fit in this much of a batch. */
+#define VALUE_MAX_BYTES 400
+
+int osc_feedback_dump_from(struct osc_router *r, const struct osc_peer *to, int from,
+			   size_t max_bytes)
 {
 	struct osc_batch b;
-	osc_batch_begin(&b, r->fd, to);
-	for (int i = 0; i < r->control->n_values; i++)
-		add_value(r, &b, i);
+	int i = from;
+	osc_batch_begin(&b, &r->out, to, PACE_STREAM);
+	while (i < r->control->n_values &&
+	       b.n_bytes + osc_batch_pending(&b) + VALUE_MAX_BYTES <= max_bytes)
+		add_value(r, &b, i++);
 	osc_batch_end(&b);
+	if (b.n_refused)
+		return from;   /* the budget changed under us: send this part again later */
+	return i < r->control->n_values ? i : -1;
 }
 
 static void add_channel_meter(const struct control *c, struct osc_batch *b, int ch)
@@ -158,7 +169,7 @@ void osc_meters_send(struct osc_router *r)
 		if (!client->is_used)
 			continue;
 		struct osc_batch b;
-		osc_batch_begin(&b, r->fd, &client->reply_to);
+		osc_batch_begin(&b, &r->out, &client->reply_to, PACE_STREAM);
 		for (int ch = 0; ch < r->control->n_channels; ch++)
 			add_channel_meter(r->control, &b, ch);
 		for (int bus = 0; bus < r->control->n_buses; bus++)
@@ -175,7 +186,7 @@ void osc_meter_reply(struct osc_router *r, const struct osc_peer *to, enum param
 		     int index)
 {
 	struct osc_batch b;
-	osc_batch_begin(&b, r->fd, to);
+	osc_batch_begin(&b, &r->out, to, PACE_REPLY);
 	if (scope == PARAM_CHANNEL)
 		add_channel_meter(r->control, &b, index);
 	else if (scope == PARAM_AUX)

@@ -36,8 +36,13 @@ void osc_meters_send(struct osc_router *r);
 void osc_meter_reply(struct osc_router *r, const struct osc_peer *to, enum param_scope scope,
 		     int index);
 
-/* The whole state to one peer (a new subscriber, or /dump). */
-void osc_feedback_dump(struct osc_router *r, const struct osc_peer *to);
+/*
+ * Part of the whole state to one peer, for a dump job (dump.h): the values from index `from`
+ * on, in datagrams charged as PACE_STREAM, stopping before max_bytes would be passed. Returns
+ * the index to go on from, or -1 when every value was sent.
+ */
+int osc_feedback_dump_from(struct osc_router *r, const struct osc_peer *to, int from,
+			   size_t max_bytes);
 
 /* "/ch/3/fader" for a parameter reference. */
 void osc_param_path(const struct osc_router *r, struct param_ref ref, bool is_norm, char *path,

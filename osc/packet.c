@@ -195,3 +195,15 @@ void osc_packet_path(const uint8_t *data, size_t size, char *path, size_t path_s
 			path[i] = (char)data[i];
 	path[i] = '\0';
 }
+
+int osc_packet_is_reply(const uint8_t *data, size_t size)
+{
+	static const uint8_t marker[16] = {
+		'#', 'b', 'u', 'n', 'd', 'l', 'e', 0,
+		(OSC_REPLY_TIMETAG_SEC >> 24) & 0xff, (OSC_REPLY_TIMETAG_SEC >> 16) & 0xff,
+		(OSC_REPLY_TIMETAG_SEC >> 8) & 0xff, OSC_REPLY_TIMETAG_SEC & 0xff,
+		(OSC_REPLY_TIMETAG_FRAC >> 24) & 0xff, (OSC_REPLY_TIMETAG_FRAC >> 16) & 0xff,
+		(OSC_REPLY_TIMETAG_FRAC >> 8) & 0xff, OSC_REPLY_TIMETAG_FRAC & 0xff,
+	};
+	return size >= sizeof marker && memcmp(data, marker, sizeof marker) == 0;
+}

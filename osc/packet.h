@@ -22,6 +22,11 @@
 #define OSC_MAX_MESSAGES 64
 #define OSC_ARG_TYPES "ifdhsTF"     /* what any jmixd address accepts */
 
+/* The time tag of everything jmixd sends (reply.h): 1900-01-01 plus 0x6a6d7864 ("jmxd")
+ * fractions of a second, long past, so any receiver applies it at once. */
+#define OSC_REPLY_TIMETAG_SEC 0u
+#define OSC_REPLY_TIMETAG_FRAC 0x6a6d7864u
+
 struct osc_message_span {
 	const uint8_t *data;
 	size_t size;
@@ -34,6 +39,12 @@ struct osc_message_span {
  */
 int osc_packet_check(const uint8_t *data, size_t size, struct osc_message_span *spans,
 		     int max_spans, const char **reason);
+
+/*
+ * Is this packet jmixd's own output: a bundle with the time tag OSC_REPLY_TIMETAG ?
+ * Such a packet is never answered, which is what keeps desks from looping.
+ */
+int osc_packet_is_reply(const uint8_t *data, size_t size);
 
 /*
  * Best effort at naming a refused packet in the error reply: its address if it starts with

@@ -4,6 +4,7 @@
 #include "osc/route.h"
 
 #include <math.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,7 +76,7 @@ void osc_route_reject(struct osc_router *r, const struct osc_peer *from, const c
 	char peer[80];
 
 	r->n_rejected++;
-	osc_send_error(r->fd, osc_route_reply_peer(r, from), path, reason);
+	osc_send_error(&r->out, osc_route_reply_peer(r, from), path, reason);
 
 	/* A flood of garbage must not become a flood of log lines. */
 	osc_route_log_tick(r);
@@ -236,8 +237,8 @@ static void reply_info(struct osc_router *r, const struct osc_peer *from)
 	lo_message_add_int32(m, (int32_t)c->engine.period);
 	for (int ch = 0; ch < c->n_channels; ch++)
 		lo_message_add_string(m, c->setup->channels[ch].name);
-	if (osc_send_message(r->fd, from, "/info", m) < 0)
-		osc_send_error(r->fd, from, "/info", "reply could not be sent");
+	if (osc_send_message(&r->out, from, "/info", m) < 0)
+		osc_send_error(&r->out, from, "/info", "reply could not be sent");
 	lo_message_free(m);
 }
 
@@ -253,7 +254,8 @@ static void reply_status(struct osc_router *r, const struct osc_peer *to)
 	lo_message_add_int32(m, r->clients.n_used);
 	lo_message_add_int32(m, e->is_running ? 1 : 0);
 	lo_message_add_int32(m, (int32_t)e->n_reconnects);
-	osc_send_message(r->fd, to, "/status", m);
+	lo_message_add_int32(m, (int32_t)e->n_loudness_dropped);
+	osc_send_message(&r->out, to, "/status", m);
 	lo_message_free(m);
 }
 
@@ -275,33 +277,80 @@ static void subscribe(struct osc_router *r, const struct osc_peer *from, const c
 		}
 		port = (int)v;
 	}
+	struct osc_peer reply_to = *from;
+	if (port > 0) {
+		if (reply_to.addr.ss_family == AF_INET6)
+			((struct sockaddr_in6 *)&reply_to.addr)->sin6_port = htons((uint16_t)port);
+		else
+			((struct sockaddr_in *)&reply_to.addr)->sin_port = htons((uint16_t)port);
+	}
+	if (osc_peer_is_self(&r->self, &reply_to)) {
+		osc_route_reject(r, from, "/subscribe", "the reply port is jmixd's own (a loop)");
+		return;
+	}
 	bool is_new;
 	int id = osc_clients_subscribe(&r->clients, from, port, false, &is_new);
 	if (id < 0) {
-		osc_route_reject(r, from, "/subscribe", "too many subscribers");
+		osc_route_reject(r, from, "/subscribe", id == -2
+				 ? "too many subscriptions from this host (osc.subscriptions_per_host)"
+				 : "too many subscribers");
 		return;
 	}
 	if (is_new) {
 		char peer[80];
 		log_info("osc: %s subscribed", osc_peer_str(&r->clients.client[id].reply_to, peer,
 							     sizeof peer));
-		osc_feedback_dump(r, &r->clients.client[id].reply_to);
+		if (osc_dump_request(r, &r->clients.client[id].reply_to, osc_now_ms()) < 0)
+			osc_route_reject(r, from, "/subscribe", "too many dumps in progress; /dump later");
 	}
 	r->n_accepted++;
 }
 
+#define SCENE_LIST_MAX 1024
+
+/* Bytes an OSC string takes: its characters, a NUL, padding to 4. */
+static size_t osc_string_size(const char *text)
+{
+	return (strlen(text) + 4) & ~(size_t)3;
+}
+
+/*
+ * Every scene, sorted, in pages "/snapshot/list ii<s...>": the index of the page's first
+ * name, the number of scenes, then the names. Each page is one datagram of at most
+ * OSC_BATCH_BYTES (a lost IP fragment would lose a whole 16 kB reply), so any number of
+ * scenes is listed; a client has them all when index + names = total.
+ */
 static void scene_list_reply(struct osc_router *r, const struct osc_peer *to)
 {
-	static char names[256][SCENE_NAME_MAX + 1];
-	int n = scene_list(r->state, names, 256);
-	lo_message m = lo_message_new();
-	if (!m)
-		return;
-	for (int i = 0; i < n; i++)
-		lo_message_add_string(m, names[i]);
-	if (osc_send_message(r->fd, to, "/snapshot/list", m) < 0)
-		osc_send_error(r->fd, to, "/snapshot/list", "too many scenes for one reply");
-	lo_message_free(m);
+	static char names[SCENE_LIST_MAX][SCENE_NAME_MAX + 1];
+	/* Bundle header, element size, "/snapshot/list", two ints: what a page costs empty. */
+	const size_t empty = 16 + 4 + osc_string_size("/snapshot/list") + 8;
+	int n = scene_list(r->state, names, SCENE_LIST_MAX);
+	int first = 0;
+	do {
+		int count = 0;
+		size_t names_size = 0;
+		while (first + count < n) {
+			size_t more = names_size + osc_string_size(names[first + count]);
+			size_t tags = (size_t)(3 + count + 1 + 4) & ~(size_t)3;   /* ",ii" s... NUL */
+			if (empty + tags + more > OSC_BATCH_BYTES)
+				break;
+			names_size = more;
+			count++;
+		}
+		lo_message m = lo_message_new();
+		if (!m)
+			return;
+		lo_message_add_int32(m, first);
+		lo_message_add_int32(m, n);
+		for (int i = first; i < first + count; i++)
+			lo_message_add_string(m, names[i]);
+		int rc = osc_send_message(&r->out, to, "/snapshot/list", m);
+		lo_message_free(m);
+		if (rc < 0)
+			return;   /* over the reply budget: the rest would be refused too */
+		first += count;
+	} while (first < n);
 }
 
 /* save, load, delete: one string argument, the scene name; the answer echoes it. */
@@ -327,7 +376,7 @@ static void scene_command(struct osc_router *r, const struct osc_peer *from,
 		return;
 	}
 	log_info("osc: %s %s", path, name);
-	osc_send_message_s(r->fd, to, path, name);
+	osc_send_message_s(&r->out, to, path, name);
 	r->n_accepted++;
 }
 
@@ -336,11 +385,32 @@ static void reply_value(struct osc_router *r, const struct osc_peer *from, const
 {
 	float v = control_get(r->control, t->ref);
 	if (t->is_norm)
-		osc_send_float(r->fd, from, path, param_to_norm(t->ref.desc, v));
+		osc_send_float(&r->out, from, path, param_to_norm(t->ref.desc, v));
 	else if (t->ref.desc->type == PARAM_FLOAT)
-		osc_send_float(r->fd, from, path, v);
+		osc_send_float(&r->out, from, path, v);
 	else
-		osc_send_int(r->fd, from, path, (int)v);
+		osc_send_int(&r->out, from, path, (int)v);
+}
+
+/*
+ * A message in the form jmixd sends as an answer, not as a request: an /error, an /info,
+ * /status or /snapshot/list with arguments, meters with values. Answering it could start a
+ * loop between two desks (or a desk and itself), so it is dropped without a word. Feedback
+ * and dumps look like requests; they are recognised by their bundle (reply.h).
+ */
+static bool is_reply(const char *path, int argc)
+{
+	static const char *const answers[] = { "/info", "/status", "/snapshot/list" };
+	if (strcmp(path, "/error") == 0)
+		return true;
+	if (argc == 0)
+		return false;
+	for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++)
+		if (strcmp(path, answers[i]) == 0)
+			return true;
+	size_t len = strlen(path);
+	return (len > 6 && strcmp(path + len - 6, "/meter") == 0) ||
+	       strcmp(path, "/master/loudness") == 0 || strcmp(path, "/master/truepeak") == 0;
 }
 
 void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum access_role role,
@@ -349,6 +419,10 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum a
 	struct target t;
 	const char *reason;
 
+	if (is_reply(path, argc)) {
+		r->n_loops_dropped++;
+		return;
+	}
 	if (resolve(r->control, path, &t, &reason) < 0) {
 		osc_route_reject(r, from, path, reason);
 		return;
@@ -373,7 +447,10 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum a
 		r->n_accepted++;
 		return;
 	case TARGET_DUMP:
-		osc_feedback_dump(r, reply_to);
+		if (osc_dump_request(r, reply_to, osc_now_ms()) < 0) {
+			osc_route_reject(r, from, path, "too many dumps in progress; try again later");
+			return;
+		}
 		r->n_accepted++;
 		return;
 	case TARGET_SCENE_SAVE:
@@ -396,7 +473,7 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum a
 		}
 		r->control->is_loudness_reset_requested = true;
 		log_info("osc: loudness measurement reset");
-		osc_send_message_s(r->fd, reply_to, path, "ok");
+		osc_send_message_s(&r->out, reply_to, path, "ok");
 		r->n_accepted++;
 		return;
 	case TARGET_METER:

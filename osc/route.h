@@ -18,10 +18,16 @@
 #include "daemon/state.h"
 #include "osc/access.h"
 #include "osc/clients.h"
+#include "osc/dump.h"
+#include "osc/pace.h"
 #include "osc/reply.h"
 
 struct osc_router {
-	int fd;                      /* the socket replies leave from */
+	struct osc_out out;          /* the socket replies leave from, and their budget */
+	struct osc_pace pace;
+	struct osc_dumps dumps;
+	struct osc_peer self;        /* the socket's own address, to refuse subscribing to it */
+	uint64_t n_loops_dropped;    /* replies and feedback (ours or another desk's) not answered */
 	struct control *control;
 	struct state *state;
 	const char *client_name;

@@ -20,8 +20,12 @@
 #include "osc/packet.h"
 #include "osc/route.h"
 
-/* Packets handled per wake-up: keeps one sender from starving the rest of the loop. */
-#define PACKETS_PER_RECEIVE 256
+/*
+ * Work per wake-up, counted in messages (a bundle of 64 counts 64), not packets: one sender
+ * cannot keep the loop from its timer, its signals and the other senders. What a message can
+ * cost is bounded too: a dump is a paced job (dump.h), a reply at most PACE_PACKET_BYTES.
+ */
+#define MESSAGES_PER_RECEIVE 512
 
 struct osc_server {
 	int fd;
@@ -69,6 +73,14 @@ static int open_socket(const char *bind_addr, int port, int *bound_port, char *e
 
 static void add_static_clients(struct osc_server *s, const struct setup *setup)
 {
+	/* A reload replaces them: the config's list is the truth. */
+	for (int i = 0; i < CLIENTS_MAX; i++) {
+		struct osc_client *c = &s->router.clients.client[i];
+		if (c->is_used && c->is_static) {
+			c->is_used = false;
+			s->router.clients.n_used--;
+		}
+	}
 	for (int i = 0; i < setup->n_clients; i++) {
 		const struct setup_client *c = &setup->clients[i];
 		struct osc_peer peer = { 0 };
@@ -83,9 +95,59 @@ static void add_static_clients(struct osc_server *s, const struct setup *setup)
 			memcpy(&in6->sin6_addr, c->addr, 16);
 			peer.len = sizeof *in6;
 		}
+		char text[80];
+		if (c->family == AF_INET)
+			((struct sockaddr_in *)&peer.addr)->sin_port = htons((uint16_t)c->port);
+		else
+			((struct sockaddr_in6 *)&peer.addr)->sin6_port = htons((uint16_t)c->port);
+		if (osc_peer_is_self(&s->router.self, &peer)) {
+			log_error("osc.clients: %s is jmixd's own socket (a loop); not a client",
+				  osc_peer_str(&peer, text, sizeof text));
+			continue;
+		}
 		bool is_new;
 		osc_clients_subscribe(&s->router.clients, &peer, c->port, true, &is_new);
 	}
+}
+
+static void apply_limits(struct osc_server *s, const struct setup *setup)
+{
+	osc_access_apply(&s->router.access, setup);
+	osc_pace_set(&s->router.pace, setup->reply_budget, setup->reply_budget_total);
+	s->router.clients.max_per_host = setup->subscriptions_per_host;
+}
+
+void osc_server_apply_setup(struct osc_server *s, struct setup *old, const struct setup *fresh)
+{
+	bool is_same_allow = old->n_nets == fresh->n_nets &&
+			     memcmp(old->nets, fresh->nets, sizeof old->nets[0] * (size_t)old->n_nets) == 0;
+	bool is_same_clients = old->n_clients == fresh->n_clients &&
+			       memcmp(old->clients, fresh->clients,
+				      sizeof old->clients[0] * (size_t)old->n_clients) == 0;
+	apply_limits(s, fresh);
+	if (!is_same_clients)
+		add_static_clients(s, fresh);
+	if (!is_same_allow)
+		log_info("reload: osc.allow applied (%d entries)", fresh->n_nets);
+	if (!is_same_clients)
+		log_info("reload: osc.clients applied (%d clients)", fresh->n_clients);
+	if (old->rate_limit != fresh->rate_limit)
+		log_info("reload: osc.rate_limit applied (%d messages a second)", fresh->rate_limit);
+	if (old->reply_budget != fresh->reply_budget ||
+	    old->reply_budget_total != fresh->reply_budget_total ||
+	    old->subscriptions_per_host != fresh->subscriptions_per_host)
+		log_info("reload: osc.reply_budget, reply_budget_total, subscriptions_per_host applied");
+	if (old->has_zeroconf != fresh->has_zeroconf)
+		log_warn("reload: osc.zeroconf takes effect at restart");
+	/* The running setup now says what is in force, so the next reload compares with it. */
+	old->n_nets = fresh->n_nets;
+	memcpy(old->nets, fresh->nets, sizeof old->nets);
+	old->n_clients = fresh->n_clients;
+	memcpy(old->clients, fresh->clients, sizeof old->clients);
+	old->rate_limit = fresh->rate_limit;
+	old->reply_budget = fresh->reply_budget;
+	old->reply_budget_total = fresh->reply_budget_total;
+	old->subscriptions_per_host = fresh->subscriptions_per_host;
 }
 
 struct osc_server *osc_server_new(struct control *control, struct state *state,
@@ -103,10 +165,16 @@ struct osc_server *osc_server_new(struct control *control, struct state *state,
 		free(s);
 		return NULL;
 	}
-	s->router = (struct osc_router){ .fd = s->fd, .control = control, .state = state,
+	s->router = (struct osc_router){ .control = control, .state = state,
 					 .client_name = setup->client_name,
 					 .started_ms = osc_now_ms() };
+	s->router.out = (struct osc_out){ .fd = s->fd, .pace = &s->router.pace };
+	s->router.self.len = sizeof s->router.self.addr;
+	if (getsockname(s->fd, (struct sockaddr *)&s->router.self.addr, &s->router.self.len) < 0)
+		s->router.self.len = 0;
 	osc_access_init(&s->router.access, setup);
+	osc_pace_init(&s->router.pace, setup->reply_budget, setup->reply_budget_total);
+	apply_limits(s, setup);
 	add_static_clients(s, setup);
 	s->meter_interval_ms = meter_rate_hz > 0 ? 1000 / meter_rate_hz : 0;
 	s->next_meter_ms = osc_now_ms();
@@ -138,7 +206,9 @@ void osc_server_tick(struct osc_server *s)
 		log_info("osc: %d subscription%s expired (not renewed within %d s)", n, n > 1 ? "s" : "",
 			 CLIENT_LEASE_MS / 1000);
 	osc_feedback_flush(&s->router);
+	osc_dump_tick(&s->router, osc_now_ms());
 	osc_route_log_tick(&s->router);
+	log_tick();
 
 	/* Meters keep their own cadence: a late tick sends once and catches up, never bursts. */
 	int64_t now = osc_now_ms();
@@ -181,8 +251,9 @@ static void log_dropped(struct osc_server *s, const struct osc_peer *from, const
 		 (unsigned long long)s->router.access.n_limited);
 }
 
-static void handle_packet(struct osc_server *s, const struct osc_peer *from, const uint8_t *data,
-			  size_t size)
+/* Returns the number of messages the packet held (the work it cost), at least 1. */
+static int handle_packet(struct osc_server *s, const struct osc_peer *from, const uint8_t *data,
+			 size_t size)
 {
 	struct osc_message_span spans[OSC_MAX_MESSAGES];
 	const char *reason;
@@ -190,22 +261,29 @@ static void handle_packet(struct osc_server *s, const struct osc_peer *from, con
 	if (role == ROLE_NONE) {
 		s->router.access.n_denied++;
 		log_dropped(s, from, "address not in osc.allow");
-		return;
+		return 1;
+	}
+	/* jmixd's own output (ours looped back, or another desk's): never answered. */
+	if (osc_packet_is_reply(data, size)) {
+		s->router.n_loops_dropped++;
+		return 1;
 	}
 	int n = osc_packet_check(data, size, spans, OSC_MAX_MESSAGES, &reason);
 	if (!osc_access_take(&s->router.access, from, n > 0 ? n : 1, osc_now_ms())) {
 		log_dropped(s, from, "over osc.rate_limit");
-		return;
+		return n > 0 ? n : 1;
 	}
+	osc_pace_packet_begin(&s->router.pace);
 	if (n < 0) {
 		char path[OSC_MAX_PATH + 1];
 		osc_packet_path(data, size > OSC_MAX_PACKET ? OSC_MAX_PACKET : size, path,
 				sizeof path);
 		osc_route_reject(&s->router, from, path, reason);
-		return;
 	}
 	for (int i = 0; i < n; i++)
 		handle_message(s, from, role, &spans[i]);
+	osc_pace_packet_end(&s->router.pace);
+	return n > 0 ? n : 1;
 }
 
 void osc_server_handle_datagram(struct osc_server *s, const void *addr, unsigned addr_len,
@@ -221,12 +299,12 @@ void osc_server_receive(struct osc_server *s)
 	/* uint32_t storage keeps the packet 4-byte aligned for liblo's argument access. */
 	static uint32_t buf[OSC_MAX_PACKET / 4 + 1];
 
-	for (int i = 0; i < PACKETS_PER_RECEIVE; i++) {
+	for (int n_messages = 0; n_messages < MESSAGES_PER_RECEIVE;) {
 		struct osc_peer from = { .len = sizeof from.addr };
 		ssize_t n = recvfrom(s->fd, buf, OSC_MAX_PACKET, MSG_DONTWAIT | MSG_TRUNC,
 				     (struct sockaddr *)&from.addr, &from.len);
 		if (n < 0)
 			return;
-		handle_packet(s, &from, (const uint8_t *)buf, (size_t)n);
+		n_messages += handle_packet(s, &from, (const uint8_t *)buf, (size_t)n);
 	}
 }

@@ -34,6 +34,15 @@ void osc_server_handle_datagram(struct osc_server *s, const void *addr, unsigned
 /* Handle the packets waiting on the socket, at most a bounded number per call. */
 void osc_server_receive(struct osc_server *s);
 
+/*
+ * A reload (SIGHUP): apply what lives on the control thread live (osc.allow, rate_limit,
+ * clients, reply budgets, subscriptions_per_host) and log each setting applied; name those
+ * that need a restart (osc.zeroconf). running is the setup in force: its osc fields that were
+ * applied are updated from fresh, so the next reload compares with what is in force. Nothing
+ * of fresh is kept.
+ */
+void osc_server_apply_setup(struct osc_server *s, struct setup *running, const struct setup *fresh);
+
 /* Housekeeping at FEEDBACK_HZ: expire leases, send coalesced feedback. */
 void osc_server_tick(struct osc_server *s);
 

@@ -126,16 +126,81 @@ static void test_many_sources_bounded(void **state)
 	struct osc_access a;
 	load(&setup, "osc = { rate_limit = 10; }; channels = ( { name = \"a\"; } );");
 	osc_access_init(&a, &setup);
-	/* A flood of forged sources recycles the table; a known source keeps working. */
+	/* A flood of forged sources recycles the table; a known source keeps working, and the
+	 * forged ones do not each get a fresh bucket (they share the newcomers' budget). */
 	char ip[32];
 	struct osc_peer known = peer("10.0.0.1");
+	int n_forged_passed = 0;
+	/* The tablet was in use before the flood began. (One that first speaks during a flood
+	 * of newcomers is a newcomer too: nothing tells it from the forged ones.) */
+	assert_true(osc_access_take(&a, &known, 1, 1000));
+	assert_true(osc_access_take(&a, &known, 1, 1500));
 	for (int i = 0; i < 10000; i++) {
 		snprintf(ip, sizeof ip, "10.1.%d.%d", (i / 250) % 250, i % 250 + 1);
 		struct osc_peer p = peer(ip);
-		assert_true(osc_access_take(&a, &p, 1, 2000 + i));
+		n_forged_passed += osc_access_take(&a, &p, 1, 2000 + i);
 		if (i % 100 == 0)
 			assert_true(osc_access_take(&a, &known, 1, 2000 + i));
 	}
+	/* 10 s of flood: the table's first 63 entries (10 each), then 10 a second shared. */
+	print_message("10000 forged sources in 10 s at rate_limit 10: %d passed\n", n_forged_passed);
+	assert_true(n_forged_passed <= 63 * 10 + 10 + 10 * 10 + 1);
+	config_free(&setup);
+}
+
+/*
+ * The review's reproduction: rate_limit 10, 2000 queries a second for 5 s, round robin over
+ * N source addresses. Up to 64 addresses each have a bucket; the 65th used to reset the
+ * table into fresh full buckets for everyone (10,000 of 10,000 answered).
+ */
+static int rotate_sources(int n_sources)
+{
+	struct setup setup;
+	struct osc_access a;
+	char ip[32];
+	int n_passed = 0;
+	load(&setup, "osc = { rate_limit = 10; }; channels = ( { name = \"a\"; } );");
+	osc_access_init(&a, &setup);
+	for (int i = 0; i < 10000; i++) {
+		snprintf(ip, sizeof ip, "127.0.0.%d", 2 + i % n_sources);
+		struct osc_peer p = peer(ip);
+		n_passed += osc_access_take(&a, &p, 1, 1000 + i / 2);
+	}
+	config_free(&setup);
+	return n_passed;
+}
+
+static void test_more_sources_than_the_table(void **state)
+{
+	(void)state;
+	int n1 = rotate_sources(1), n64 = rotate_sources(64), n65 = rotate_sources(65),
+	    n200 = rotate_sources(200);
+	print_message("answered of 10000 over 1/64/65/200 sources: %d %d %d %d\n", n1, n64, n65,
+		      n200);
+	assert_true(n1 >= 55 && n1 <= 61);                 /* 10 + 5 s x 10 */
+	assert_true(n64 <= 64 * 61);
+	/* Past the table: no more than the table's first buckets and the shared budget. */
+	assert_true(n65 <= 64 * 10 + 60 + 1);
+	assert_true(n200 <= 64 * 10 + 60 + 1);
+}
+
+static void test_ipv6_slash64_is_one_source(void **state)
+{
+	(void)state;
+	struct setup setup;
+	struct osc_access a;
+	char ip[64];
+	load(&setup, "osc = { rate_limit = 10; }; channels = ( { name = \"a\"; } );");
+	osc_access_init(&a, &setup);
+	int n_passed = 0;
+	for (int i = 0; i < 1000; i++) {
+		snprintf(ip, sizeof ip, "fd00:1:2:3::%x", i + 1);   /* one host's /64 */
+		struct osc_peer p = peer(ip);
+		n_passed += osc_access_take(&a, &p, 1, 1000);
+	}
+	assert_int_equal(n_passed, 10);
+	struct osc_peer other = peer("fd00:1:2:4::1");        /* another /64: its own bucket */
+	assert_true(osc_access_take(&a, &other, 1, 1000));
 	config_free(&setup);
 }
 
@@ -151,6 +216,12 @@ static void test_bad_allow_entries(void **state)
 		"osc = { rate_limit = 1; };",
 		"osc = { clients = ( { address = \"1.2.3.4\"; port = 0; } ); };",
 		"osc = { clients = ( { address = \"10.0.0.0/8\"; port = 9000; } ); };",
+		/* IPv4 senders are compared as IPv4: the mapped form could never match. */
+		"osc = { allow = ( { net = \"::ffff:127.0.0.1/128\"; } ); };",
+		"osc = { allow = ( { net = \"::ffff:192.168.0.0/112\"; } ); };",
+		"osc = { reply_budget = 100; };",
+		"osc = { subscriptions_per_host = 0; };",
+		"osc = { reply_budget_total = \"lots\"; };",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char path[] = "/tmp/jmixd-access-XXXXXX", err[512];
@@ -176,6 +247,8 @@ int main(void)
 		cmocka_unit_test(test_longest_prefix_wins),
 		cmocka_unit_test(test_rate_limit_bucket),
 		cmocka_unit_test(test_many_sources_bounded),
+		cmocka_unit_test(test_more_sources_than_the_table),
+		cmocka_unit_test(test_ipv6_slash64_is_one_source),
 		cmocka_unit_test(test_bad_allow_entries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

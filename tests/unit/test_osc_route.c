@@ -82,7 +82,7 @@ static int fx_open(struct fx *f, const char *config_path)
 	setsockopt(f->client_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	memcpy(&f->client.addr, &client_addr, sizeof client_addr);
 	f->client.len = sizeof client_addr;
-	f->router = (struct osc_router){ .fd = f->router_fd, .control = &f->control,
+	f->router = (struct osc_router){ .out = { .fd = f->router_fd }, .control = &f->control,
 					 .client_name = f->setup.client_name };
 	f->n_values = f->control.block_offset[f->control.n_blocks - 1] +
 		      params_scope_count(PARAM_MASTER);
@@ -218,6 +218,19 @@ static int32_t arg_i(const struct reply *r, int i)
 	return v;
 }
 
+/*
+ * Every reply is a bundle with jmixd's marker time tag (osc/reply.h), holding one message:
+ * returns that message and its size. A peer's feedback must never look like a request.
+ */
+static const uint32_t *unwrap_reply(const uint32_t *buf, size_t n, size_t *size)
+{
+	if (n < 24 || !osc_packet_is_reply((const uint8_t *)buf, n))
+		fail_msg("reply is not a bundle with jmixd's marker time tag (%zu bytes)", n);
+	*size = ntohl(buf[4]);
+	assert_true(*size > 0 && *size <= n - 20);
+	return buf + 5;
+}
+
 /* The next reply on the client socket (waits up to 2 s); it must come from the router. */
 static void recv_reply(struct fx *f, struct reply *r)
 {
@@ -228,10 +241,12 @@ static void recv_reply(struct fx *f, struct reply *r)
 	if (n < 0)
 		fail_msg("no reply: %s", strerror(errno));
 	assert_int_equal(from.sin_port, f->router_addr.sin_port);
-	assert_true(n > 0 && memchr(buf, 0, (size_t)n));
-	strcpy(r->path, (const char *)buf);
+	size_t size;
+	const uint32_t *msg = unwrap_reply(buf, (size_t)n, &size);
+	assert_true(memchr(msg, 0, size));
+	strcpy(r->path, (const char *)msg);
 	int result = 0;
-	r->m = lo_message_deserialise(buf, (size_t)n, &result);
+	r->m = lo_message_deserialise((void *)(uintptr_t)msg, size, &result);
 	if (!r->m)
 		fail_msg("reply %s: liblo cannot parse it (%d)", r->path, result);
 	r->types = lo_message_get_types(r->m);
@@ -571,7 +586,7 @@ static void test_info_largest_console(void **state)
 	assert_int_equal(strlen(f->setup.channels[0].name), SETUP_NAME_MAX - 1);
 
 	route(f, "/info", msg_none());
-	char buf[OSC_MAX_PACKET];
+	static uint32_t buf[OSC_MAX_REPLY / 4];
 	ssize_t n = recv(f->client_fd, buf, sizeof buf, MSG_DONTWAIT);
 	int saved_errno = errno;
 	fx_close(f);
@@ -579,7 +594,9 @@ static void test_info_largest_console(void **state)
 	if (n < 0)
 		fail_msg("/info on a %d-channel console got no reply at all (%s)",
 			 SETUP_MAX_CHANNELS, strerror(saved_errno));
-	assert_true(strcmp(buf, "/info") == 0 || strcmp(buf, "/error") == 0);
+	size_t size;
+	const char *msg = (const char *)unwrap_reply(buf, (size_t)n, &size);
+	assert_true(strcmp(msg, "/info") == 0 || strcmp(msg, "/error") == 0);
 }
 
 /* ---- addressing ---- */
