@@ -6,7 +6,8 @@
  * a flood of requests that each log a line (a loudness reset, a subscription, a scene
  * command) would otherwise write tens of thousands of lines a second, and under journald's
  * default limit the journal would then drop every jmixd line, the real errors included. The
- * lines withheld are counted and said in one line when the log has room again.
+ * lines withheld are counted and said in one line (once a second at most) when the log has
+ * room again.
  */
 #include "daemon/log.h"
 
@@ -44,11 +45,13 @@ static void refill(void)
 	last_s = now;
 }
 
-/* Say how many lines were withheld, if any, and there is room for one line. */
+/* Say how many lines were withheld, if any, once a second at most, when there is room. */
 static void say_withheld(void)
 {
-	if (!n_withheld || tokens < 1.0)
+	static double last_said_s;
+	if (!n_withheld || tokens < 1.0 || last_s - last_said_s < 1.0)
 		return;
+	last_said_s = last_s;
 	tokens -= 1.0;
 	fprintf(stderr, "jmixd: warning: log: %lu lines not written (over %d a second)\n",
 		n_withheld, LOG_LINES_PER_SECOND);

@@ -1044,8 +1044,10 @@ static void test_info_status(void **state)
 				 m.argv[5 + ch].s, g_names[ch]);
 
 	m = query(&g.a, "/status");
-	if (m.argc != 6 || strcmp(m.types, "fiiiii"))
-		fail_msg("/status replied %s, expected ,fiiiii", hx_osc_msg_str(&m));
+	if (m.argc != 7 || strcmp(m.types, "fiiiiii"))
+		fail_msg("/status replied %s, expected ,fiiiiii", hx_osc_msg_str(&m));
+	if (m.argv[6].i < 0)
+		fail_msg("/status loudness blocks dropped %d", m.argv[6].i);
 	up = hx_now() - g.t_daemon_start;
 	if (!(m.argv[0].d >= 0.0 && m.argv[0].d <= 100.0))
 		fail_msg("/status DSP load %g %%", m.argv[0].d);
