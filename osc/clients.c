@@ -51,12 +51,18 @@ bool osc_peer_same(const struct osc_peer *a, const struct osc_peer *b)
 	return osc_peer_same_host(a, b) && port_of(a) == port_of(b);
 }
 
+struct osc_peer osc_peer_with_port(const struct osc_peer *p, int port)
+{
+	struct osc_peer q = *p;
+	if (port > 0)
+		set_port(&q, port);
+	return q;
+}
+
 int osc_clients_subscribe(struct osc_clients *cs, const struct osc_peer *from, int port,
 			  bool is_static, bool *is_new)
 {
-	struct osc_peer reply_to = *from;
-	if (port > 0)
-		set_port(&reply_to, port);
+	struct osc_peer reply_to = osc_peer_with_port(from, port);
 
 	int free_slot = -1, n_host = 0;
 	for (int i = 0; i < CLIENTS_MAX; i++) {

@@ -44,6 +44,9 @@ int64_t osc_now_ms(void);
 bool osc_peer_same_host(const struct osc_peer *a, const struct osc_peer *b);
 bool osc_peer_same(const struct osc_peer *a, const struct osc_peer *b);
 
+/* p with its port replaced (port 0: p as it is). */
+struct osc_peer osc_peer_with_port(const struct osc_peer *p, int port);
+
 /* Would datagrams to p reach the socket bound at self (same port, and self's address or,
  * for a wildcard bind, any address of this machine)? A subscription there is a loop. */
 bool osc_peer_is_self(const struct osc_peer *self, const struct osc_peer *p);

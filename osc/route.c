@@ -4,7 +4,6 @@
 #include "osc/route.h"
 
 #include <math.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -277,13 +276,7 @@ static void subscribe(struct osc_router *r, const struct osc_peer *from, const c
 		}
 		port = (int)v;
 	}
-	struct osc_peer reply_to = *from;
-	if (port > 0) {
-		if (reply_to.addr.ss_family == AF_INET6)
-			((struct sockaddr_in6 *)&reply_to.addr)->sin6_port = htons((uint16_t)port);
-		else
-			((struct sockaddr_in *)&reply_to.addr)->sin_port = htons((uint16_t)port);
-	}
+	struct osc_peer reply_to = osc_peer_with_port(from, port);
 	if (osc_peer_is_self(&r->self, &reply_to)) {
 		osc_route_reject(r, from, "/subscribe", "the reply port is jmixd's own (a loop)");
 		return;
@@ -338,6 +331,8 @@ static void scene_list_reply(struct osc_router *r, const struct osc_peer *to)
 			names_size = more;
 			count++;
 		}
+		if (count == 0 && first < n)
+			return;   /* cannot happen: a name is at most 64 characters */
 		lo_message m = lo_message_new();
 		if (!m)
 			return;

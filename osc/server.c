@@ -96,13 +96,10 @@ static void add_static_clients(struct osc_server *s, const struct setup *setup)
 			peer.len = sizeof *in6;
 		}
 		char text[80];
-		if (c->family == AF_INET)
-			((struct sockaddr_in *)&peer.addr)->sin_port = htons((uint16_t)c->port);
-		else
-			((struct sockaddr_in6 *)&peer.addr)->sin6_port = htons((uint16_t)c->port);
-		if (osc_peer_is_self(&s->router.self, &peer)) {
+		struct osc_peer to = osc_peer_with_port(&peer, c->port);
+		if (osc_peer_is_self(&s->router.self, &to)) {
 			log_error("osc.clients: %s is jmixd's own socket (a loop); not a client",
-				  osc_peer_str(&peer, text, sizeof text));
+				  osc_peer_str(&to, text, sizeof text));
 			continue;
 		}
 		bool is_new;
