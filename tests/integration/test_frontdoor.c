@@ -24,7 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tests/integration/harness.h"
@@ -746,6 +748,46 @@ static void test_reload_allow_and_rate(void **state)
 	free(cfg);
 }
 
+/* ---- 8. loudness blocks lost to a stalled control loop are reported ---- */
+
+static int status_loudness_dropped(struct hx_osc *o)
+{
+	struct hx_osc_msg m;
+	assert_int_equal(hx_osc_query(o, "/status", 2.0, &m), 0);
+	assert_true(m.argc >= 7);
+	return m.argv[6].i;
+}
+
+/*
+ * Stop only the daemon's control thread (its main thread: ptrace stops one thread, and the
+ * JACK process thread goes on) for 2.5 s: the meter ring fills, the audio thread keeps 8
+ * loudness blocks of 100 ms and must count the rest, and /status must say so.
+ */
+static void test_loudness_drops_reported(void **state)
+{
+	(void)state;
+	struct hx_osc *o = hx_osc_open(g.daemon.osc_port);
+	assert_non_null(o);
+	int before = status_loudness_dropped(o);
+	pid_t pid = g.daemon.pid;
+	if (ptrace(PTRACE_SEIZE, pid, NULL, NULL) < 0) {
+		fprintf(stderr, "[frontdoor] cannot ptrace the daemon (%s): stall not tested\n",
+			strerror(errno));
+		hx_osc_close(o);
+		skip();
+	}
+	int status;
+	assert_int_equal(ptrace(PTRACE_INTERRUPT, pid, NULL, NULL), 0);
+	assert_int_equal(waitpid(pid, &status, __WALL), pid);
+	hx_sleep(2.5);
+	assert_int_equal(ptrace(PTRACE_DETACH, pid, NULL, NULL), 0);
+	int after = status_loudness_dropped(o);
+	fprintf(stderr, "[frontdoor] control thread stopped 2.5 s: /status loudness blocks "
+			"dropped %d -> %d\n", before, after);
+	assert_true(after >= before + 5);
+	hx_osc_close(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -757,6 +799,7 @@ int main(void)
 		cmocka_unit_test(test_log_rate),
 		cmocka_unit_test(test_status_under_flood),
 		cmocka_unit_test(test_subscriptions_per_host),
+		cmocka_unit_test(test_loudness_drops_reported),
 	};
 	double t0 = hx_now();
 	if (getenv("JMIXD_ITEST_FILTER"))
