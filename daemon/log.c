@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#define LOG_BURST 200                /* a start logs a few dozen lines at once */
+#define LOG_BURST 500                /* a start logs a line per port: 128 channels fit */
 #define LOG_LINES_PER_SECOND 50
 
 static enum log_level max_level = LOG_INFO;
