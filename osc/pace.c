@@ -93,7 +93,8 @@ bool osc_pace_take(struct osc_pace *p, const struct osc_peer *to, size_t bytes,
 	if (kind != PACE_FEEDBACK) {
 		bool is_over_packet = kind == PACE_REPLY && p->is_in_packet &&
 				      p->packet_bytes + bytes > PACE_PACKET_BYTES;
-		if (is_over_packet || d->tokens < (double)bytes || p->total.tokens < (double)bytes) {
+		double need = (double)bytes + (kind == PACE_STREAM ? PACE_REPLY_RESERVE : 0);
+		if (is_over_packet || d->tokens < need || p->total.tokens < need) {
 			p->n_dropped++;
 			return false;
 		}
@@ -118,7 +119,7 @@ size_t osc_pace_available(struct osc_pace *p, const struct osc_peer *to, int64_t
 		return (size_t)PACE_PACKET_BYTES;
 	struct pace_bucket *d = dest_bucket(p, to, now_ms);
 	refill(&p->total, p->total_bytes_per_s, now_ms);
-	double room = d->tokens < p->total.tokens ? d->tokens : p->total.tokens;
+	double room = (d->tokens < p->total.tokens ? d->tokens : p->total.tokens) - PACE_REPLY_RESERVE;
 	if (p->is_in_packet && room > (double)(PACE_PACKET_BYTES - p->packet_bytes))
 		room = (double)(PACE_PACKET_BYTES - p->packet_bytes);
 	return room > 0 ? (size_t)room : 0;

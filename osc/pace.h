@@ -13,7 +13,9 @@
  * What happens when a budget is spent depends on the kind of datagram:
  *   PACE_REPLY     an answer to a request: dropped (and counted);
  *   PACE_STREAM    meters and dump chunks: not sent now; the caller tries again next tick
- *                  (meters skip a frame, a dump resumes where it stopped);
+ *                  (meters skip a frame, a dump resumes where it stopped). Streams leave
+ *                  PACE_REPLY_RESERVE in the buckets, so a dump in progress never starves
+ *                  the answer to a query from the same host;
  *   PACE_FEEDBACK  changes to the mix: always sent (a lost change would leave a surface
  *                  showing a wrong value), charged all the same, so the debt holds back the
  *                  destination's meters, dumps and replies until it is repaid.
@@ -35,6 +37,7 @@
 
 #define PACE_DESTS 64
 #define PACE_PACKET_BYTES 65536
+#define PACE_REPLY_RESERVE 8192   /* streams leave this much for answers to requests */
 #define PACE_DEFAULT_BYTES_PER_S 262144          /* 2 Mbit/s: a tablet on Wi-Fi never notices */
 #define PACE_DEFAULT_TOTAL_BYTES_PER_S 2097152   /* 16 Mbit/s for all destinations together */
 
@@ -76,7 +79,8 @@ void osc_pace_packet_end(struct osc_pace *p);
 bool osc_pace_take(struct osc_pace *p, const struct osc_peer *to, size_t bytes,
 		   enum pace_kind kind, int64_t now_ms);
 
-/* Bytes of PACE_STREAM that `to` may receive now (0 when in debt or out of budget). */
+/* Bytes of PACE_STREAM that `to` may receive now (0 when in debt, out of budget, or down to
+ * the reserve kept for answers). */
 size_t osc_pace_available(struct osc_pace *p, const struct osc_peer *to, int64_t now_ms);
 
 #endif

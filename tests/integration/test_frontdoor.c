@@ -399,10 +399,20 @@ static void test_status_under_flood(void **state)
 
 /* ---- 3. subscriptions per host ---- */
 
+/*
+ * /status's subscriber count. The host just flooded: an answer to it may be dropped by its
+ * spent reply budget (by design), so a lost answer is asked again, twice at most.
+ */
 static int status_clients(struct hx_osc *o)
 {
 	struct hx_osc_msg m;
-	assert_int_equal(hx_osc_query(o, "/status", 2.0, &m), 0);
+	int tries = 1;
+	while (hx_osc_query(o, "/status", 2.0, &m) != 0)
+		if (++tries > 3)
+			fail_msg("/status from 127.0.0.1 unanswered three times");
+	if (tries > 1)
+		fprintf(stderr, "[frontdoor] /status from the flooding host answered at try %d\n",
+			tries);
 	assert_true(m.argc >= 7);
 	return m.argv[3].i;
 }
@@ -811,7 +821,10 @@ static void test_loudness_drops_reported(void **state)
 	assert_int_equal(waitpid(pid, &status, __WALL), pid);
 	hx_sleep(2.5);
 	assert_int_equal(ptrace(PTRACE_DETACH, pid, NULL, NULL), 0);
+	/* The count reaches /status at the control loop's next tick: ask until it moves. */
 	int after = status_loudness_dropped(o);
+	for (double t0 = hx_now(); after < before + 5 && hx_now() - t0 < 2.0; hx_sleep(0.05))
+		after = status_loudness_dropped(o);
 	fprintf(stderr, "[frontdoor] control thread stopped 2.5 s: /status loudness blocks "
 			"dropped %d -> %d\n", before, after);
 	assert_true(after >= before + 5);

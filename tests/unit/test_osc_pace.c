@@ -70,7 +70,7 @@ static void test_total_budget(void **state)
 	for (int i = 0; i < 40; i++) {
 		snprintf(ip, sizeof ip, "10.0.0.%d", i + 1);
 		struct osc_peer to = peer(ip, 9000);
-		n += take_all(&p, &to, 1000, PACE_STREAM, 1000, 1000);
+		n += take_all(&p, &to, 1000, PACE_REPLY, 1000, 1000);
 	}
 	assert_int_equal(n, 262);
 }
@@ -97,14 +97,29 @@ static void test_feedback_goes_out_in_debt(void **state)
 	struct osc_pace p;
 	osc_pace_init(&p, 262144, 2097152);
 	struct osc_peer a = peer("192.168.1.10", 9000);
-	assert_int_equal(take_all(&p, &a, 1000, PACE_STREAM, 1000, 1000), 131);
+	assert_int_equal(take_all(&p, &a, 1000, PACE_REPLY, 1000, 1000), 131);
 	/* Changes to the mix are never lost to a budget... */
 	for (int i = 0; i < 50; i++)
 		assert_true(osc_pace_take(&p, &a, 1000, PACE_FEEDBACK, 1000));
-	/* ...but their debt holds meters back until it is repaid (50 kB at 256 kB/s). */
+	/* ...but their debt holds meters back until it is repaid (50 kB at 256 kB/s, and the
+	 * reserve for answers). */
 	assert_int_equal(osc_pace_available(&p, &a, 1100), 0);
 	assert_false(osc_pace_take(&p, &a, 1000, PACE_STREAM, 1150));
 	assert_true(osc_pace_take(&p, &a, 1000, PACE_STREAM, 1300));
+}
+
+/* A dump or meters to one port of a host never starve the answer to another's query. */
+static void test_streams_leave_a_reserve_for_answers(void **state)
+{
+	(void)state;
+	struct osc_pace p;
+	osc_pace_init(&p, 262144, 2097152);
+	struct osc_peer dump_to = peer("192.168.1.10", 40000), tablet = peer("192.168.1.10", 9000);
+	assert_int_equal(take_all(&p, &dump_to, 1000, PACE_STREAM, 1000, 1000),
+			 (131072 - PACE_REPLY_RESERVE) / 1000);
+	assert_true(osc_pace_available(&p, &dump_to, 1000) < 1000);
+	for (int i = 0; i < 8; i++)
+		assert_true(osc_pace_take(&p, &tablet, 1000, PACE_REPLY, 1000));
 }
 
 static void test_ipv6_destination_by_64(void **state)
@@ -137,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_total_budget),
 		cmocka_unit_test(test_one_packet_at_most_64k),
 		cmocka_unit_test(test_feedback_goes_out_in_debt),
+		cmocka_unit_test(test_streams_leave_a_reserve_for_answers),
 		cmocka_unit_test(test_ipv6_destination_by_64),
 		cmocka_unit_test(test_zeroed_paces_nothing),
 	};
