@@ -196,10 +196,16 @@ static int alloc_values(struct setup *setup, int n_channels)
 	const struct param_desc *pre = params_find_path(PARAM_SEND, "pre");
 	for (int ch = 0; ch < n_channels; ch++)
 		for (int b = 0; b < setup->n_buses; b++)
-			setup_values_at(v, PARAM_SEND, ch * setup->n_buses + b)[param_slot(pre)] =
+			setup_values_at(v, PARAM_SEND,
+					setup_send_instance(setup, ch, b))[param_slot(pre)] =
 				setup->buses[b].type == BUS_MONITOR ? 1.0f : 0.0f;
 	setup->master_values = v->values[PARAM_MASTER];
 	return 0;
+}
+
+int setup_send_instance(const struct setup *setup, int ch, int bus)
+{
+	return ch * setup->n_buses + bus;
 }
 
 int setup_find_bus(const struct setup *setup, const char *name_or_number)
@@ -236,7 +242,7 @@ static int read_sends(struct loader *ld, const config_setting_t *send, const cha
 		if (!config_setting_is_group(s))
 			return fail_at(ld, s, sub, "must be a group { level = ...; on = ...; pre = ...; }");
 		if (read_params(ld, s, sub, "", PARAM_SEND, NULL,
-				setup_values_at(v, PARAM_SEND, ch * setup->n_buses + bus)) < 0)
+				setup_values_at(v, PARAM_SEND, setup_send_instance(setup, ch, bus))) < 0)
 			return -1;
 	}
 	return 0;

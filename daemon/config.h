@@ -60,7 +60,7 @@ struct bus_setup {
 
 /*
  * Every parameter value, by scope: values[scope][instance * params_scope_count(scope) +
- * slot], instances being channels, the master, channel x bus sends (ch * n_buses + bus),
+ * slot], instances being channels, the master, channel x bus sends (setup_send_instance),
  * buses. The same layout serves config, state files, scenes and the control.
  */
 struct setup_values {
@@ -120,6 +120,9 @@ void setup_values_free(struct setup_values *v);
 
 /* Number of slots of one instance and a pointer to its first value. */
 float *setup_values_at(const struct setup_values *v, enum param_scope scope, int instance);
+
+/* The PARAM_SEND instance of the send from channel ch to bus (the one place it is encoded). */
+int setup_send_instance(const struct setup *setup, int ch, int bus);
 
 /* Bus index for "2" (1-based) or a bus name; -1 when there is none. */
 int setup_find_bus(const struct setup *setup, const char *name_or_number);

@@ -1,5 +1,11 @@
 /*
  * control.c - see control.h.
+ *
+ * Layout: values (and inst) hold the scopes back to back in enum order, each scope instance
+ * by instance and each instance row by row, which is also struct setup_values' layout, and
+ * each instance is one publish block. So every coordinate is arithmetic: the value of
+ * (scope, instance, slot) is first_value[scope] + instance * rows(scope) + slot, its block is
+ * first_block[scope] + instance.
  */
 #include "daemon/control.h"
 
@@ -7,6 +13,33 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The owner and bus of instance `index` of a scope (sends are channel-major). */
+static void fill_instances(struct control *c)
+{
+	const struct setup *setup = c->setup;
+	int i = 0, block = 0;
+	for (int sc = 0; sc < PARAM_N_SCOPES; sc++) {
+		int n_rows = params_scope_count(sc);
+		for (int index = 0; index < setup->vals.n_instances[sc]; index++, block++) {
+			int owner = index, bus = 0;
+			if (sc == PARAM_SEND) {
+				owner = index / setup->n_buses;
+				bus = index % setup->n_buses;
+			}
+			for (int slot = 0; slot < n_rows; slot++, i++) {
+				const struct param_desc *d = params_at(sc, slot);
+				c->inst[i] = (struct param_inst){
+					.desc = d, .owner = (uint16_t)owner, .bus = (uint16_t)bus,
+					.index = (uint16_t)index, .block = (uint16_t)block,
+					.slot = (uint16_t)slot,
+					.is_present = sc != PARAM_AUX ||
+						      param_on_bus_type(d, setup->buses[owner].type),
+				};
+			}
+		}
+	}
+}
 
 int control_init(struct control *c, const struct setup *setup)
 {
@@ -17,40 +50,42 @@ int control_init(struct control *c, const struct setup *setup)
 			       .n_buses = setup->n_buses };
 	for (int sc = 0; sc < PARAM_N_SCOPES; sc++) {
 		c->first_block[sc] = n_blocks;
+		c->first_value[sc] = n_values;
 		n_blocks += sv->n_instances[sc];
+		n_values += sv->n_instances[sc] * params_scope_count(sc);
 	}
 	c->n_blocks = n_blocks;
-	int *n_slots = calloc((size_t)n_blocks, sizeof *n_slots);
-	c->block_offset = calloc((size_t)n_blocks, sizeof *c->block_offset);
+	c->n_values = n_values;
+	int *n_slots = calloc((size_t)(n_blocks ? n_blocks : 1), sizeof *n_slots);
+	c->block_offset = calloc((size_t)(n_blocks ? n_blocks : 1), sizeof *c->block_offset);
 	if (!n_slots || !c->block_offset)
 		goto fail;
-	for (int b = 0; b < n_blocks; b++) {
-		int index;
-		n_slots[b] = params_scope_count(control_block_scope(c, b, &index));
-		c->block_offset[b] = n_values;
-		n_values += n_slots[b];
-	}
+	for (int sc = 0; sc < PARAM_N_SCOPES; sc++)
+		for (int i = 0; i < sv->n_instances[sc]; i++) {
+			int b = c->first_block[sc] + i;
+			n_slots[b] = params_scope_count(sc);
+			c->block_offset[b] = c->first_value[sc] + i * n_slots[b];
+		}
 	int n_ch = setup->n_channels;
-	c->n_values = n_values;
-	c->values = calloc((size_t)(n_values ? n_values : 1), sizeof *c->values);
-	c->is_dirty = calloc((size_t)(n_values ? n_values : 1), sizeof *c->is_dirty);
-	c->origin = calloc((size_t)(n_values ? n_values : 1), sizeof *c->origin);
+	size_t n = (size_t)(n_values ? n_values : 1);
+	c->values = calloc(n, sizeof *c->values);
+	c->inst = calloc(n, sizeof *c->inst);
+	c->is_dirty = calloc(n, sizeof *c->is_dirty);
+	c->origin = calloc(n, sizeof *c->origin);
 	c->meter_peak_db = calloc((size_t)n_ch, sizeof(float));
 	c->meter_rms_db = calloc((size_t)n_ch, sizeof(float));
 	c->meter_gr_db = calloc((size_t)n_ch, sizeof(float));
 	c->publish_mem = malloc(publish_mem_size(n_blocks, n_slots));
-	if (!c->values || !c->is_dirty || !c->origin || !c->publish_mem || !c->meter_peak_db ||
-	    !c->meter_rms_db || !c->meter_gr_db)
+	if (!c->values || !c->inst || !c->is_dirty || !c->origin || !c->publish_mem ||
+	    !c->meter_peak_db || !c->meter_rms_db || !c->meter_gr_db)
 		goto fail;
 	publish_init(&c->publish, c->publish_mem, n_blocks, n_slots);
+	fill_instances(c);
 	c->master_tp_db[0] = c->master_tp_db[1] = -120.0f;
 	c->loudness_m = c->loudness_s = c->loudness_i = -INFINITY;
-	for (int b = 0; b < n_blocks; b++) {
-		int index;
-		enum param_scope sc = control_block_scope(c, b, &index);
-		memcpy(c->values + c->block_offset[b], setup_values_at(sv, sc, index),
-		       sizeof(float) * (size_t)n_slots[b]);
-	}
+	for (int sc = 0; sc < PARAM_N_SCOPES; sc++)
+		memcpy(c->values + c->first_value[sc], sv->values[sc],
+		       sizeof(float) * (size_t)sv->n_instances[sc] * (size_t)params_scope_count(sc));
 	free(n_slots);
 	control_publish_all(c);
 	return 0;
@@ -64,6 +99,7 @@ void control_free(struct control *c)
 {
 	free(c->block_offset);
 	free(c->values);
+	free(c->inst);
 	free(c->is_dirty);
 	free(c->origin);
 	free(c->publish_mem);
@@ -73,6 +109,7 @@ void control_free(struct control *c)
 	c->meter_peak_db = c->meter_rms_db = c->meter_gr_db = NULL;
 	c->block_offset = NULL;
 	c->values = NULL;
+	c->inst = NULL;
 	c->is_dirty = NULL;
 	c->origin = NULL;
 	c->publish_mem = NULL;
@@ -83,54 +120,76 @@ int control_block(const struct control *c, struct param_ref ref)
 	return c->first_block[ref.desc->scope] + ref.index;
 }
 
-/* The last scope that starts at or before block (an empty scope starts where the next does). */
-enum param_scope control_block_scope(const struct control *c, int block, int *index)
+int control_value_index(const struct control *c, struct param_ref ref)
 {
-	int sc = PARAM_N_SCOPES - 1;
-	while (sc > 0 && c->first_block[sc] > block)
-		sc--;
-	*index = block - c->first_block[sc];
-	return (enum param_scope)sc;
+	enum param_scope sc = ref.desc->scope;
+	return c->first_value[sc] + ref.index * params_scope_count(sc) + param_slot(ref.desc);
+}
+
+const struct param_inst *control_inst(const struct control *c, struct param_ref ref)
+{
+	return &c->inst[control_value_index(c, ref)];
+}
+
+struct param_ref control_send_ref(const struct control *c, const struct param_desc *d, int ch,
+				  int bus)
+{
+	return (struct param_ref){ .desc = d, .index = setup_send_instance(c->setup, ch, bus) };
 }
 
 bool control_has(const struct control *c, struct param_ref ref)
 {
-	if (ref.desc->scope != PARAM_AUX)
-		return true;
-	return param_on_bus_type(ref.desc, c->setup->buses[ref.index].type);
+	return control_inst(c, ref)->is_present;
+}
+
+/* Store a validated value as a change: dirty for feedback, origin remembered. */
+static bool store(struct control *c, int i, float value, int origin)
+{
+	if (c->values[i] == value)
+		return false;
+	c->values[i] = value;
+	c->n_changes++;
+	/* Two clients moving one control in one tick: the last mover is spared, not the first. */
+	if (!c->is_dirty[i])
+		c->n_dirty++;
+	c->is_dirty[i] = 1;
+	c->origin[i] = (int16_t)origin;
+	return true;
 }
 
 int control_set_values(struct control *c, const struct setup_values *v, int origin)
 {
 	const char *reason;
 	uint64_t before = c->n_changes;
-	for (int sc = 0; sc < PARAM_N_SCOPES; sc++)
-		for (int i = 0; i < v->n_instances[sc]; i++)
-			for (int slot = 0; slot < params_scope_count(sc); slot++) {
-				struct param_ref ref = { params_at(sc, slot), i };
-				control_set(c, ref, setup_values_at(v, sc, i)[slot], origin, &reason);
-			}
+	publish_batch_begin(&c->publish);
+	for (int sc = 0; sc < PARAM_N_SCOPES; sc++) {
+		int n_rows = params_scope_count(sc);
+		for (int index = 0; index < v->n_instances[sc]; index++) {
+			int first = c->first_value[sc] + index * n_rows;
+			const float *from = setup_values_at(v, sc, index);
+			bool is_touched = false;
+			for (int slot = 0; slot < n_rows; slot++)
+				if (param_check(c->inst[first + slot].desc, from[slot], &reason))
+					is_touched |= store(c, first + slot, from[slot], origin);
+			if (is_touched)
+				publish_write_block(&c->publish, c->first_block[sc] + index,
+						    c->values + first);
+		}
+	}
+	publish_batch_end(&c->publish);
 	return (int)(c->n_changes - before);
 }
 
 void control_get_values(const struct control *c, struct setup_values *v)
 {
-	for (int b = 0; b < c->n_blocks; b++) {
-		int index;
-		enum param_scope sc = control_block_scope(c, b, &index);
-		memcpy(setup_values_at(v, sc, index), c->values + c->block_offset[b],
-		       sizeof(float) * (size_t)params_scope_count(sc));
-	}
-}
-
-static float *value_ptr(const struct control *c, struct param_ref ref)
-{
-	return c->values + c->block_offset[control_block(c, ref)] + param_slot(ref.desc);
+	for (int sc = 0; sc < PARAM_N_SCOPES; sc++)
+		memcpy(v->values[sc], c->values + c->first_value[sc],
+		       sizeof(float) * (size_t)v->n_instances[sc] * (size_t)params_scope_count(sc));
 }
 
 float control_get(const struct control *c, struct param_ref ref)
 {
-	return *value_ptr(c, ref);
+	return c->values[control_value_index(c, ref)];
 }
 
 int control_set(struct control *c, struct param_ref ref, float value, int origin,
@@ -138,35 +197,23 @@ int control_set(struct control *c, struct param_ref ref, float value, int origin
 {
 	if (!param_check(ref.desc, value, reason))
 		return -1;
-	float *v = value_ptr(c, ref);
-	if (*v == value)
-		return 0;
-	*v = value;
-	c->n_changes++;
-	int i = (int)(v - c->values);
-	/* Two clients moving one control in one tick: the last mover is spared, not the first. */
-	if (!c->is_dirty[i])
-		c->n_dirty++;
-	c->is_dirty[i] = 1;
-	c->origin[i] = (int16_t)origin;
-	publish_write(&c->publish, control_block(c, ref), param_slot(ref.desc), value);
+	int i = control_value_index(c, ref);
+	if (store(c, i, value, origin))
+		publish_write(&c->publish, c->inst[i].block, c->inst[i].slot, value);
 	return 0;
 }
 
 void control_publish_all(struct control *c)
 {
+	publish_batch_begin(&c->publish);
 	for (int b = 0; b < c->n_blocks; b++)
 		publish_write_block(&c->publish, b, c->values + c->block_offset[b]);
+	publish_batch_end(&c->publish);
 }
 
 struct param_ref control_ref_at(const struct control *c, int i)
 {
-	int b = c->n_blocks - 1;
-	while (b > 0 && c->block_offset[b] > i)
-		b--;
-	int index;
-	enum param_scope scope = control_block_scope(c, b, &index);
-	return (struct param_ref){ .desc = params_at(scope, i - c->block_offset[b]), .index = index };
+	return (struct param_ref){ .desc = c->inst[i].desc, .index = c->inst[i].index };
 }
 
 void control_clear_dirty(struct control *c)

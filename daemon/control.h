@@ -18,7 +18,8 @@
 
 /*
  * One parameter of one instance of its scope: a channel (index 0-based), the master (0), a
- * send (channel * n_buses + bus), a bus.
+ * send (control_send_ref builds it from a channel and a bus), a bus. The handle OSC, config
+ * and tests name parameters by; control_inst turns it into the instance (params.h).
  */
 struct param_ref {
 	const struct param_desc *desc;
@@ -46,7 +47,10 @@ struct control {
 	int n_blocks;
 	int n_values;
 	int first_block[PARAM_N_SCOPES];  /* blocks are ordered by scope, then instance */
+	int first_value[PARAM_N_SCOPES];  /* the values in the setup_values layout, scopes back
+					     to back: value = first_value + instance * rows + slot */
 	int *block_offset;           /* first value of each block */
+	struct param_inst *inst;     /* n_values: what each value is (params.h) */
 	float *values;               /* all blocks, back to back */
 	uint8_t *is_dirty;           /* changed since the last feedback flush */
 	int16_t *origin;             /* who made that change (ORIGIN_NONE: tell everyone) */
@@ -76,9 +80,16 @@ struct control {
 int control_init(struct control *c, const struct setup *setup);
 void control_free(struct control *c);
 
-/* The publish block of a parameter, and the reverse mapping used by the audio thread. */
+/* The publish block of a parameter. */
 int control_block(const struct control *c, struct param_ref ref);
-enum param_scope control_block_scope(const struct control *c, int block, int *index);
+
+/* Where a parameter's value is (an index into values and inst): arithmetic, no search. */
+int control_value_index(const struct control *c, struct param_ref ref);
+const struct param_inst *control_inst(const struct control *c, struct param_ref ref);
+
+/* A send's parameter: the one place a channel and a bus become a PARAM_SEND instance. */
+struct param_ref control_send_ref(const struct control *c, const struct param_desc *d, int ch,
+				  int bus);
 
 float control_get(const struct control *c, struct param_ref ref);
 
@@ -104,7 +115,9 @@ bool control_has(const struct control *c, struct param_ref ref);
 
 /*
  * Apply a whole set of values (a scene, a reloaded config) as ordinary changes: only what
- * differs changes, every change glides and is fed back. Returns the number changed.
+ * differs changes, every change glides and is fed back. The values are stored first, then
+ * each touched block is published once inside one publish batch, so the audio thread takes
+ * the whole set in one period. Returns the number changed.
  */
 int control_set_values(struct control *c, const struct setup_values *v, int origin);
 

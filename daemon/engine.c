@@ -107,8 +107,9 @@ int engine_init(struct engine *e, const struct setup *setup, struct control *con
 
 	for (int ch = 0; ch < setup->n_channels; ch++)
 		e->n_inputs += setup->channels[ch].is_stereo ? 2 : 1;
-	int n_values = control->block_offset[control->n_blocks - 1] +
-		       control->publish.blocks[control->n_blocks - 1].n_slots;
+	int n_values = control->n_values;
+	e->params = control->inst;
+	e->publish = &control->publish;
 
 	e->inputs = calloc((size_t)e->n_inputs, sizeof *e->inputs);
 	e->in_bufs = calloc((size_t)e->n_inputs, sizeof *e->in_bufs);
@@ -304,9 +305,8 @@ int engine_open(struct engine *e, char *err, size_t err_size)
 			snprintf(err, err_size, "out of memory for the DSP");
 			goto fail;
 		}
-		for (int b = 0; b < e->control->n_blocks; b++)
-			for (int s = 0; s < e->control->publish.blocks[b].n_slots; s++)
-				e->applied[e->control->block_offset[b] + s] = NAN;
+		for (int i = 0; i < e->control->n_values; i++)
+			e->applied[i] = NAN;
 	}
 	/* No audio thread runs yet: hand every value over now and start at it, not towards it. */
 	publish_invalidate(&e->control->publish);

@@ -54,6 +54,10 @@ struct engine {
 	size_t arena_size;
 	float rate_hz;
 
+	/* The parameters as the audio thread sees them (from control): instances and blocks. */
+	const struct param_inst *params;
+	struct publish *publish;
+
 	/* Owned by the audio thread while the client is active. */
 	const float **in_bufs;
 	float *shadow;               /* last values read from each publish block */

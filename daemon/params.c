@@ -4,121 +4,148 @@
 #include "daemon/params.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dsp/mixer.h"
 
-/* ---- apply: natural units into the DSP; RT-safe (called by the process callback) ---- */
+/*
+ * ---- apply: natural units into the DSP; RT-safe (called by the process callback) ----
+ *
+ * Every apply takes the parameter instance, so one function serves every owner of its row:
+ * the fader of a channel, a bus and the master is one apply_fader, and an EQ or compressor
+ * row is one function for the channel strips and the master's left and right lanes.
+ */
 
-static void apply_ch_fader(struct mixer *m, int ch, int sub, float v)
+static bool is_on(float v)
 {
-	(void)sub;
-	mixer_set_fader_db(m, ch, v);
+	return v >= 0.5f;
 }
 
-static void apply_ch_pan(struct mixer *m, int ch, int sub, float v)
+static void apply_fader(struct mixer *m, const struct param_inst *pi, float v)
 {
-	(void)sub;
-	mixer_set_pan(m, ch, v);
+	switch (pi->desc->scope) {
+	case PARAM_CHANNEL:
+		mixer_set_fader_db(m, pi->owner, v);
+		break;
+	case PARAM_AUX:
+		bus_set_fader_db(&m->buses[pi->owner], v);
+		break;
+	default:
+		master_set_fader_db(&m->master, v);
+		break;
+	}
 }
 
-static void apply_ch_mute(struct mixer *m, int ch, int sub, float v)
+static void apply_mute(struct mixer *m, const struct param_inst *pi, float v)
 {
-	(void)sub;
-	mixer_set_mute(m, ch, v >= 0.5f);
+	switch (pi->desc->scope) {
+	case PARAM_CHANNEL:
+		mixer_set_mute(m, pi->owner, is_on(v));
+		break;
+	case PARAM_AUX:
+		bus_set_mute(&m->buses[pi->owner], is_on(v));
+		break;
+	default:
+		master_set_mute(&m->master, is_on(v));
+		break;
+	}
 }
 
-/* Per-lane module setters, for both sides of a stereo channel alike. */
-#define FOR_LANES(m, ch, s, lane)                                                                \
-	struct strip *strips_[2];                                                                \
-	int lanes_[2];                                                                           \
-	int n_ = mixer_channel_lanes(m, ch, strips_, lanes_);                                    \
-	for (int k_ = 0; k_ < n_; k_++)                                                          \
-		for (struct strip *s = strips_[k_]; s; s = NULL)                                 \
-			for (int lane = lanes_[k_]; lane >= 0; lane = -1)
-
-static void apply_trim(struct mixer *m, int ch, int sub, float v)
+static void apply_pan(struct mixer *m, const struct param_inst *pi, float v)
 {
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) strip_set_trim_db(s, lane, v);
+	mixer_set_pan(m, pi->owner, v);
 }
 
-static void apply_polarity(struct mixer *m, int ch, int sub, float v)
+static void apply_solo(struct mixer *m, const struct param_inst *pi, float v)
 {
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) strip_set_polarity(s, lane, v >= 0.5f);
+	mixer_set_solo(m, pi->owner, is_on(v));
 }
 
-static void apply_solo(struct mixer *m, int ch, int sub, float v)
+static void apply_send_level(struct mixer *m, const struct param_inst *pi, float v)
 {
-	(void)sub;
-	mixer_set_solo(m, ch, v >= 0.5f);
+	mixer_set_send_level_db(m, pi->owner, pi->bus, v);
 }
 
-static void apply_hpf_on(struct mixer *m, int ch, int sub, float v)
+static void apply_send_on(struct mixer *m, const struct param_inst *pi, float v)
 {
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) hpf_set_on(&s->hpf, lane, v >= 0.5f);
+	mixer_set_send_on(m, pi->owner, pi->bus, is_on(v));
 }
 
-static void apply_hpf_freq(struct mixer *m, int ch, int sub, float v)
+static void apply_send_pre(struct mixer *m, const struct param_inst *pi, float v)
 {
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) hpf_set_freq_hz(&s->hpf, lane, v);
+	mixer_set_send_pre(m, pi->owner, pi->bus, is_on(v));
 }
 
-static void apply_hpf_slope(struct mixer *m, int ch, int sub, float v)
+/*
+ * The lanes a module row acts on: the one or two strip lanes of a channel (both sides of a
+ * stereo channel alike), or the master's left (0) and right (1) for its EQ and compressor.
+ * strip[k] is NULL on the master.
+ */
+struct lanes {
+	int n;
+	struct strip *strip[2];
+	int lane[2];
+};
+
+static struct lanes lanes_of(struct mixer *m, const struct param_inst *pi)
 {
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) hpf_set_slope(&s->hpf, lane, 12 + 6 * (int)v);
+	struct lanes l = { .n = 2, .lane = { 0, 1 } };
+	if (pi->desc->scope != PARAM_MASTER)
+		l.n = mixer_channel_lanes(m, pi->owner, l.strip, l.lane);
+	return l;
 }
 
-static void apply_gate_on(struct mixer *m, int ch, int sub, float v)
-{
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) gate_set_on(&s->gate, lane, v >= 0.5f);
-}
+/* One apply per row of a channel-only module: stmt sees the strip s, its lane and v. */
+#define STRIP_APPLY(name, stmt)                                                                   \
+	static void apply_##name(struct mixer *m, const struct param_inst *pi, float v)          \
+	{                                                                                        \
+		struct lanes l_ = lanes_of(m, pi);                                               \
+		for (int k_ = 0; k_ < l_.n; k_++) {                                              \
+			struct strip *s = l_.strip[k_];                                          \
+			int lane = l_.lane[k_];                                                  \
+			stmt;                                                                    \
+		}                                                                                \
+	}
 
-static void apply_gate_threshold(struct mixer *m, int ch, int sub, float v)
-{
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) gate_set_threshold_db(&s->gate, lane, v);
-}
+/* One apply per EQ (or compressor) row for channels and the master: stmt sees eq (comp), lane,
+ * the band (sub) and v. */
+#define EQ_APPLY(name, stmt)                                                                      \
+	static void apply_##name(struct mixer *m, const struct param_inst *pi, float v)          \
+	{                                                                                        \
+		struct lanes l_ = lanes_of(m, pi);                                               \
+		int sub = pi->desc->sub;                                                         \
+		for (int k_ = 0; k_ < l_.n; k_++) {                                              \
+			struct eq *eq = l_.strip[k_] ? &l_.strip[k_]->eq : &m->master.eq;        \
+			int lane = l_.lane[k_];                                                  \
+			(void)sub;                                                               \
+			stmt;                                                                    \
+		}                                                                                \
+	}
+#define COMP_APPLY(name, stmt)                                                                    \
+	static void apply_##name(struct mixer *m, const struct param_inst *pi, float v)          \
+	{                                                                                        \
+		struct lanes l_ = lanes_of(m, pi);                                               \
+		for (int k_ = 0; k_ < l_.n; k_++) {                                              \
+			struct dynamics *comp = l_.strip[k_] ? &l_.strip[k_]->comp                \
+							     : &m->master.comp;                  \
+			int lane = l_.lane[k_];                                                  \
+			stmt;                                                                    \
+		}                                                                                \
+	}
 
-static void apply_gate_range(struct mixer *m, int ch, int sub, float v)
-{
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) gate_set_range_db(&s->gate, lane, v);
-}
-
-static void apply_gate_attack(struct mixer *m, int ch, int sub, float v)
-{
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) gate_set_attack_ms(&s->gate, lane, v);
-}
-
-static void apply_gate_hold(struct mixer *m, int ch, int sub, float v)
-{
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) gate_set_hold_ms(&s->gate, lane, v);
-}
-
-static void apply_gate_release(struct mixer *m, int ch, int sub, float v)
-{
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) gate_set_release_ms(&s->gate, lane, v);
-}
-
-static void apply_eq_on(struct mixer *m, int ch, int sub, float v)
-{
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) eq_set_on(&s->eq, lane, v >= 0.5f);
-}
-
-static void apply_band_on(struct mixer *m, int ch, int band, float v)
-{
-	FOR_LANES(m, ch, s, lane) eq_set_band_on(&s->eq, lane, band, v >= 0.5f);
-}
+STRIP_APPLY(trim, strip_set_trim_db(s, lane, v))
+STRIP_APPLY(polarity, strip_set_polarity(s, lane, is_on(v)))
+STRIP_APPLY(hpf_on, hpf_set_on(&s->hpf, lane, is_on(v)))
+STRIP_APPLY(hpf_freq, hpf_set_freq_hz(&s->hpf, lane, v))
+/* Choice 0, 1, 2 of slope_choices: 12, 18, 24 dB per octave. */
+STRIP_APPLY(hpf_slope, hpf_set_slope(&s->hpf, lane, 12 + 6 * (int)v))
+STRIP_APPLY(gate_on, gate_set_on(&s->gate, lane, is_on(v)))
+STRIP_APPLY(gate_threshold, gate_set_threshold_db(&s->gate, lane, v))
+STRIP_APPLY(gate_range, gate_set_range_db(&s->gate, lane, v))
+STRIP_APPLY(gate_attack, gate_set_attack_ms(&s->gate, lane, v))
+STRIP_APPLY(gate_hold, gate_set_hold_ms(&s->gate, lane, v))
+STRIP_APPLY(gate_release, gate_set_release_ms(&s->gate, lane, v))
 
 /*
  * Band types by choice index: every band offers the shelves and the peak; band 1 adds the
@@ -131,284 +158,66 @@ static enum eq_band_type band_type(int band, int choice)
 	return (enum eq_band_type)choice;   /* EQ_LOW_SHELF, EQ_PEAK, EQ_HIGH_SHELF */
 }
 
-static void apply_band_type(struct mixer *m, int ch, int band, float v)
-{
-	FOR_LANES(m, ch, s, lane) eq_set_band_type(&s->eq, lane, band, band_type(band, (int)v));
-}
-
-static void apply_band_freq(struct mixer *m, int ch, int band, float v)
-{
-	FOR_LANES(m, ch, s, lane) eq_set_band_freq_hz(&s->eq, lane, band, v);
-}
-
-static void apply_band_gain(struct mixer *m, int ch, int band, float v)
-{
-	FOR_LANES(m, ch, s, lane) eq_set_band_gain_db(&s->eq, lane, band, v);
-}
-
-static void apply_band_q(struct mixer *m, int ch, int band, float v)
-{
-	FOR_LANES(m, ch, s, lane) eq_set_band_q(&s->eq, lane, band, v);
-}
-
-static void apply_comp_on(struct mixer *m, int ch, int sub, float v)
-{
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) dynamics_set_on(&s->comp, lane, v >= 0.5f);
-}
-
-static void apply_comp_threshold(struct mixer *m, int ch, int sub, float v)
-{
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) dynamics_set_threshold_db(&s->comp, lane, v);
-}
+EQ_APPLY(eq_on, eq_set_on(eq, lane, is_on(v)))
+EQ_APPLY(band_on, eq_set_band_on(eq, lane, sub, is_on(v)))
+EQ_APPLY(band_type, eq_set_band_type(eq, lane, sub, band_type(sub, (int)v)))
+EQ_APPLY(band_freq, eq_set_band_freq_hz(eq, lane, sub, v))
+EQ_APPLY(band_gain, eq_set_band_gain_db(eq, lane, sub, v))
+EQ_APPLY(band_q, eq_set_band_q(eq, lane, sub, v))
 
 /* The top of the ratio range means infinity: a limiter. */
 #define RATIO_LIMIT 100.0f
 
-static void apply_comp_ratio(struct mixer *m, int ch, int sub, float v)
+static float comp_ratio(float v)
 {
-	(void)sub;
-	float ratio = v >= RATIO_LIMIT ? INFINITY : (v > DYN_MAX_RATIO ? DYN_MAX_RATIO : v);
-	FOR_LANES(m, ch, s, lane) dynamics_set_ratio(&s->comp, lane, ratio);
+	return v >= RATIO_LIMIT ? INFINITY : (v > DYN_MAX_RATIO ? DYN_MAX_RATIO : v);
 }
 
-static void apply_comp_attack(struct mixer *m, int ch, int sub, float v)
-{
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) dynamics_set_attack_ms(&s->comp, lane, v);
-}
+COMP_APPLY(comp_on, dynamics_set_on(comp, lane, is_on(v)))
+COMP_APPLY(comp_threshold, dynamics_set_threshold_db(comp, lane, v))
+COMP_APPLY(comp_ratio, dynamics_set_ratio(comp, lane, comp_ratio(v)))
+COMP_APPLY(comp_attack, dynamics_set_attack_ms(comp, lane, v))
+COMP_APPLY(comp_release, dynamics_set_release_ms(comp, lane, v))
+COMP_APPLY(comp_knee, dynamics_set_knee_db(comp, lane, v))
+COMP_APPLY(comp_makeup, dynamics_set_makeup_db(comp, lane, v))
+COMP_APPLY(comp_detect, dynamics_set_rms(comp, lane, is_on(v)))
 
-static void apply_comp_release(struct mixer *m, int ch, int sub, float v)
-{
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) dynamics_set_release_ms(&s->comp, lane, v);
-}
-
-static void apply_comp_knee(struct mixer *m, int ch, int sub, float v)
-{
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) dynamics_set_knee_db(&s->comp, lane, v);
-}
-
-static void apply_comp_makeup(struct mixer *m, int ch, int sub, float v)
-{
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) dynamics_set_makeup_db(&s->comp, lane, v);
-}
-
-static void apply_comp_detect(struct mixer *m, int ch, int sub, float v)
-{
-	(void)sub;
-	FOR_LANES(m, ch, s, lane) dynamics_set_rms(&s->comp, lane, v >= 0.5f);
-}
-
-/* Sends: index = channel * n_buses + bus. */
-static void apply_send_level(struct mixer *m, int index, int sub, float v)
-{
-	(void)sub;
-	mixer_set_send_level_db(m, index / m->n_buses, index % m->n_buses, v);
-}
-
-static void apply_send_on(struct mixer *m, int index, int sub, float v)
-{
-	(void)sub;
-	mixer_set_send_on(m, index / m->n_buses, index % m->n_buses, v >= 0.5f);
-}
-
-static void apply_send_pre(struct mixer *m, int index, int sub, float v)
-{
-	(void)sub;
-	mixer_set_send_pre(m, index / m->n_buses, index % m->n_buses, v >= 0.5f);
-}
-
-static void apply_bus_fader(struct mixer *m, int bus, int sub, float v)
-{
-	(void)sub;
-	bus_set_fader_db(&m->buses[bus], v);
-}
-
-static void apply_bus_mute(struct mixer *m, int bus, int sub, float v)
-{
-	(void)sub;
-	bus_set_mute(&m->buses[bus], v >= 0.5f);
-}
-
-/* The master's EQ and bus compressor: the same modules, on lanes 0 (left) and 1 (right). */
-#define FOR_MASTER_LANES(lane) for (int lane = 0; lane < 2; lane++)
-
-static void apply_master_eq_on(struct mixer *m, int index, int sub, float v)
-{
-	(void)index, (void)sub;
-	FOR_MASTER_LANES(lane) eq_set_on(&m->master.eq, lane, v >= 0.5f);
-}
-
-static void apply_master_band_on(struct mixer *m, int index, int band, float v)
-{
-	(void)index;
-	FOR_MASTER_LANES(lane) eq_set_band_on(&m->master.eq, lane, band, v >= 0.5f);
-}
-
-static void apply_master_band_type(struct mixer *m, int index, int band, float v)
-{
-	(void)index;
-	FOR_MASTER_LANES(lane) eq_set_band_type(&m->master.eq, lane, band, band_type(band, (int)v));
-}
-
-static void apply_master_band_freq(struct mixer *m, int index, int band, float v)
-{
-	(void)index;
-	FOR_MASTER_LANES(lane) eq_set_band_freq_hz(&m->master.eq, lane, band, v);
-}
-
-static void apply_master_band_gain(struct mixer *m, int index, int band, float v)
-{
-	(void)index;
-	FOR_MASTER_LANES(lane) eq_set_band_gain_db(&m->master.eq, lane, band, v);
-}
-
-static void apply_master_band_q(struct mixer *m, int index, int band, float v)
-{
-	(void)index;
-	FOR_MASTER_LANES(lane) eq_set_band_q(&m->master.eq, lane, band, v);
-}
-
-static void apply_master_comp_on(struct mixer *m, int index, int sub, float v)
-{
-	(void)index, (void)sub;
-	FOR_MASTER_LANES(lane) dynamics_set_on(&m->master.comp, lane, v >= 0.5f);
-}
-
-static void apply_master_comp_threshold(struct mixer *m, int index, int sub, float v)
-{
-	(void)index, (void)sub;
-	FOR_MASTER_LANES(lane) dynamics_set_threshold_db(&m->master.comp, lane, v);
-}
-
-static void apply_master_comp_ratio(struct mixer *m, int index, int sub, float v)
-{
-	(void)index, (void)sub;
-	float ratio = v >= RATIO_LIMIT ? INFINITY : (v > DYN_MAX_RATIO ? DYN_MAX_RATIO : v);
-	FOR_MASTER_LANES(lane) dynamics_set_ratio(&m->master.comp, lane, ratio);
-}
-
-static void apply_master_comp_attack(struct mixer *m, int index, int sub, float v)
-{
-	(void)index, (void)sub;
-	FOR_MASTER_LANES(lane) dynamics_set_attack_ms(&m->master.comp, lane, v);
-}
-
-static void apply_master_comp_release(struct mixer *m, int index, int sub, float v)
-{
-	(void)index, (void)sub;
-	FOR_MASTER_LANES(lane) dynamics_set_release_ms(&m->master.comp, lane, v);
-}
-
-static void apply_master_comp_knee(struct mixer *m, int index, int sub, float v)
-{
-	(void)index, (void)sub;
-	FOR_MASTER_LANES(lane) dynamics_set_knee_db(&m->master.comp, lane, v);
-}
-
-static void apply_master_comp_makeup(struct mixer *m, int index, int sub, float v)
-{
-	(void)index, (void)sub;
-	FOR_MASTER_LANES(lane) dynamics_set_makeup_db(&m->master.comp, lane, v);
-}
-
-static void apply_master_comp_detect(struct mixer *m, int index, int sub, float v)
-{
-	(void)index, (void)sub;
-	FOR_MASTER_LANES(lane) dynamics_set_rms(&m->master.comp, lane, v >= 0.5f);
-}
-
-/* Effect buses: the apply is only ever called on a bus of the row's type (control_has). */
-#define REVERB_APPLY(name, setter)                                                                \
-	static void apply_reverb_##name(struct mixer *m, int bus, int sub, float v)              \
+/*
+ * Effect buses. The engine applies every slot of a bus block, so a reverb row also reaches a
+ * delay bus: the module pointer is NULL there and the row does nothing.
+ */
+#define BUS_APPLY(name, stmt)                                                                     \
+	static void apply_##name(struct mixer *m, const struct param_inst *pi, float v)          \
 	{                                                                                        \
-		(void)sub;                                                                       \
-		if (m->buses[bus].reverb)                                                        \
-			setter(m->buses[bus].reverb, v);                                         \
+		struct bus *bus = &m->buses[pi->owner];                                          \
+		stmt;                                                                            \
 	}
-REVERB_APPLY(predelay, reverb_set_predelay_ms)
-REVERB_APPLY(decay, reverb_set_decay_s)
-REVERB_APPLY(lowratio, reverb_set_low_ratio)
-REVERB_APPLY(highratio, reverb_set_high_ratio)
-REVERB_APPLY(size, reverb_set_size)
-REVERB_APPLY(diffusion, reverb_set_diffusion)
-REVERB_APPLY(highcut, reverb_set_high_cut_hz)
+BUS_APPLY(reverb_predelay, if (bus->reverb) reverb_set_predelay_ms(bus->reverb, v))
+BUS_APPLY(reverb_decay, if (bus->reverb) reverb_set_decay_s(bus->reverb, v))
+BUS_APPLY(reverb_lowratio, if (bus->reverb) reverb_set_low_ratio(bus->reverb, v))
+BUS_APPLY(reverb_highratio, if (bus->reverb) reverb_set_high_ratio(bus->reverb, v))
+BUS_APPLY(reverb_size, if (bus->reverb) reverb_set_size(bus->reverb, v))
+BUS_APPLY(reverb_diffusion, if (bus->reverb) reverb_set_diffusion(bus->reverb, v))
+BUS_APPLY(reverb_highcut, if (bus->reverb) reverb_set_high_cut_hz(bus->reverb, v))
+/* The bus keeps the delay's tempo settings (bus.c), whatever its type. */
+BUS_APPLY(delay_time, bus_set_delay_time_ms(bus, v))
+BUS_APPLY(delay_sync, bus_set_delay_sync(bus, is_on(v)))
+BUS_APPLY(delay_bpm, bus_set_delay_bpm(bus, v))
+BUS_APPLY(delay_division, bus_set_delay_division(bus, (enum delay_division)(int)v))
+BUS_APPLY(delay_feedback, if (bus->delay) delay_set_feedback_pct(bus->delay, v))
+BUS_APPLY(delay_highcut, if (bus->delay) delay_set_high_cut_hz(bus->delay, v))
+BUS_APPLY(delay_lowcut, if (bus->delay) delay_set_low_cut_hz(bus->delay, v))
+BUS_APPLY(delay_pingpong, if (bus->delay) delay_set_pingpong(bus->delay, is_on(v)))
 
-static void apply_delay_time(struct mixer *m, int bus, int sub, float v)
-{
-	(void)sub;
-	bus_set_delay_time_ms(&m->buses[bus], v);
-}
-
-static void apply_delay_sync(struct mixer *m, int bus, int sub, float v)
-{
-	(void)sub;
-	bus_set_delay_sync(&m->buses[bus], v >= 0.5f);
-}
-
-static void apply_delay_bpm(struct mixer *m, int bus, int sub, float v)
-{
-	(void)sub;
-	bus_set_delay_bpm(&m->buses[bus], v);
-}
-
-static void apply_delay_division(struct mixer *m, int bus, int sub, float v)
-{
-	(void)sub;
-	bus_set_delay_division(&m->buses[bus], (enum delay_division)(int)v);
-}
-
-#define DELAY_APPLY(name, setter)                                                                 \
-	static void apply_delay_##name(struct mixer *m, int bus, int sub, float v)               \
+#define MASTER_APPLY(name, stmt)                                                                  \
+	static void apply_##name(struct mixer *m, const struct param_inst *pi, float v)          \
 	{                                                                                        \
-		(void)sub;                                                                       \
-		if (m->buses[bus].delay)                                                         \
-			setter(m->buses[bus].delay, v);                                          \
+		(void)pi;                                                                        \
+		stmt;                                                                            \
 	}
-DELAY_APPLY(feedback, delay_set_feedback_pct)
-DELAY_APPLY(highcut, delay_set_high_cut_hz)
-DELAY_APPLY(lowcut, delay_set_low_cut_hz)
-
-static void apply_delay_pingpong(struct mixer *m, int bus, int sub, float v)
-{
-	(void)sub;
-	if (m->buses[bus].delay)
-		delay_set_pingpong(m->buses[bus].delay, v >= 0.5f);
-}
-
-static void apply_limiter_on(struct mixer *m, int index, int sub, float v)
-{
-	(void)index, (void)sub;
-	limiter_set_on(&m->master.limiter, v >= 0.5f);
-}
-
-static void apply_limiter_ceiling(struct mixer *m, int index, int sub, float v)
-{
-	(void)index, (void)sub;
-	limiter_set_ceiling_db(&m->master.limiter, v);
-}
-
-static void apply_limiter_release(struct mixer *m, int index, int sub, float v)
-{
-	(void)index, (void)sub;
-	limiter_set_release_ms(&m->master.limiter, v);
-}
-
-static void apply_master_fader(struct mixer *m, int index, int sub, float v)
-{
-	(void)index, (void)sub;
-	master_set_fader_db(&m->master, v);
-}
-
-static void apply_master_mute(struct mixer *m, int index, int sub, float v)
-{
-	(void)index, (void)sub;
-	master_set_mute(&m->master, v >= 0.5f);
-}
+MASTER_APPLY(limiter_on, limiter_set_on(&m->master.limiter, is_on(v)))
+MASTER_APPLY(limiter_ceiling, limiter_set_ceiling_db(&m->master.limiter, v))
+MASTER_APPLY(limiter_release, limiter_set_release_ms(&m->master.limiter, v))
 
 /* ---- the table ---- */
 
@@ -446,7 +255,7 @@ static const char *const band1_types[] = { "lowshelf", "peak", "highshelf", "low
 static const char *const band_types[] = { "lowshelf", "peak", "highshelf", NULL };
 static const char *const band4_types[] = { "lowshelf", "peak", "highshelf", "highcut", NULL };
 
-/* One EQ band's five rows, for the channel strip (ap = apply) or the master (apply_master). */
+/* One EQ band's five rows, for the channel strip or the master (the same applies). */
 #define BAND(sc, ap, n, types_, def_type_, def_hz_)                                               \
 	{ .scope = sc, .path = "eq/" #n "/on", .key = "eq.band" #n ".on",                         \
 	  .type = PARAM_BOOL, .unit = "", .min = 0.0f, .max = 1.0f, .def = 1.0f,                 \
@@ -505,12 +314,12 @@ static const char *const band4_types[] = { "lowshelf", "peak", "highshelf", "hig
 	  .doc = "Detector: peak, or RMS over 10 ms." }
 
 const struct param_desc params_table[] = {
-	FADER(PARAM_CHANNEL, "fader", apply_ch_fader,
+	FADER(PARAM_CHANNEL, "fader", apply_fader,
 	      "Channel fader; -90 is -inf (off). Glides over 20 ms."),
 	{ .scope = PARAM_CHANNEL, .path = "pan", .key = "pan", .type = PARAM_FLOAT, .unit = "",
-	  .min = -1.0f, .max = 1.0f, .def = 0.0f, .taper = TAPER_LINEAR, .apply = apply_ch_pan,
+	  .min = -1.0f, .max = 1.0f, .def = 0.0f, .taper = TAPER_LINEAR, .apply = apply_pan,
 	  .doc = "Pan, -1 left .. +1 right, by the configured pan law (balance on stereo channels)." },
-	SWITCH(PARAM_CHANNEL, "mute", 0.0f, apply_ch_mute, "Channel mute (click-free)."),
+	SWITCH(PARAM_CHANNEL, "mute", 0.0f, apply_mute, "Channel mute (click-free)."),
 	SWITCH(PARAM_CHANNEL, "solo", 0.0f, apply_solo,
 	       "Solo: to the solo bus pre-fader (PFL), or silencing every other channel (SIP)."),
 	ROW("trim", PARAM_FLOAT, "dB", -20.0f, 20.0f, 0.0f, TAPER_LINEAR, apply_trim,
@@ -550,9 +359,9 @@ const struct param_desc params_table[] = {
 	       "Pre-fader (1: ignores the channel fader and mute, for monitor mixes) or post-fader "
 	       "(0). Default: pre for monitor buses, post for effects."),
 
-	FADER(PARAM_AUX, "fader", apply_bus_fader,
+	FADER(PARAM_AUX, "fader", apply_fader,
 	      "Bus fader: a monitor mix's output level, an effect's return level."),
-	SWITCH(PARAM_AUX, "mute", 0.0f, apply_bus_mute, "Bus mute (click-free)."),
+	SWITCH(PARAM_AUX, "mute", 0.0f, apply_mute, "Bus mute (click-free)."),
 
 	FX(BUS_REVERB, "reverb/predelay", "reverb.predelay", "ms", 0.0f, 200.0f, 20.0f,
 	   TAPER_LINEAR, apply_reverb_predelay, "Reverb buses: time before the first reflection."),
@@ -596,10 +405,10 @@ const struct param_desc params_table[] = {
 	FX(BUS_DELAY, "delay/lowcut", "delay.lowcut", "Hz", 20.0f, 2000.0f, 20.0f, TAPER_LOG,
 	   apply_delay_lowcut, "Delay buses: high-pass inside the feedback loop (20: off)."),
 
-	FADER(PARAM_MASTER, "fader", apply_master_fader, "Master fader; -90 is -inf (off)."),
-	SWITCH(PARAM_MASTER, "mute", 0.0f, apply_master_mute, "Master mute (click-free)."),
-	EQ_ROWS(PARAM_MASTER, apply_master),
-	COMP_ROWS(PARAM_MASTER, apply_master),
+	FADER(PARAM_MASTER, "fader", apply_fader, "Master fader; -90 is -inf (off)."),
+	SWITCH(PARAM_MASTER, "mute", 0.0f, apply_mute, "Master mute (click-free)."),
+	EQ_ROWS(PARAM_MASTER, apply),
+	COMP_ROWS(PARAM_MASTER, apply),
 	{ .scope = PARAM_MASTER, .path = "limiter/on", .key = "limiter.on", .type = PARAM_BOOL,
 	  .unit = "", .min = 0.0f, .max = 1.0f, .def = 1.0f, .taper = TAPER_LINEAR,
 	  .apply = apply_limiter_on,
@@ -637,44 +446,99 @@ bool param_on_bus_type(const struct param_desc *d, int bus_type)
 	return d->scope != PARAM_AUX || d->bus_types == 0 || (d->bus_types & (1u << bus_type));
 }
 
+/*
+ * The index of the table, built once when the program loads (a constructor, so that every
+ * user, including the man-page generator and the unit tests, finds it ready): rows by scope
+ * and slot, each row's slot, and per scope the rows sorted by OSC path and by config key for
+ * binary search.
+ */
+#define ROWS_MAX 128
+static const struct param_desc *rows[PARAM_N_SCOPES][ROWS_MAX];
+static const struct param_desc *by_path[PARAM_N_SCOPES][ROWS_MAX];
+static const struct param_desc *by_key[PARAM_N_SCOPES][ROWS_MAX];
+static int n_rows[PARAM_N_SCOPES];
+static int slot_of[ROWS_MAX];
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp((*(const struct param_desc *const *)a)->path,
+		      (*(const struct param_desc *const *)b)->path);
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp((*(const struct param_desc *const *)a)->key,
+		      (*(const struct param_desc *const *)b)->key);
+}
+
+_Static_assert(sizeof params_table / sizeof params_table[0] <= ROWS_MAX,
+	       "the parameter table outgrew its index");
+
+__attribute__((constructor)) static void build_index(void)
+{
+	for (int i = 0; i < params_count; i++) {
+		const struct param_desc *d = &params_table[i];
+		slot_of[i] = n_rows[d->scope];
+		rows[d->scope][n_rows[d->scope]++] = d;
+	}
+	for (int sc = 0; sc < PARAM_N_SCOPES; sc++) {
+		memcpy(by_path[sc], rows[sc], sizeof(rows[sc][0]) * (size_t)n_rows[sc]);
+		memcpy(by_key[sc], rows[sc], sizeof(rows[sc][0]) * (size_t)n_rows[sc]);
+		qsort(by_path[sc], (size_t)n_rows[sc], sizeof(by_path[sc][0]), cmp_path);
+		qsort(by_key[sc], (size_t)n_rows[sc], sizeof(by_key[sc][0]), cmp_key);
+	}
+}
+
 int params_scope_count(enum param_scope scope)
 {
-	int n = 0;
-	for (int i = 0; i < params_count; i++)
-		n += params_table[i].scope == scope;
-	return n;
+	return n_rows[scope];
 }
 
 const struct param_desc *params_at(enum param_scope scope, int slot)
 {
-	for (int i = 0; i < params_count; i++)
-		if (params_table[i].scope == scope && slot-- == 0)
-			return &params_table[i];
-	return NULL;
+	return slot >= 0 && slot < n_rows[scope] ? rows[scope][slot] : NULL;
 }
 
 int param_slot(const struct param_desc *d)
 {
-	int slot = 0;
-	for (const struct param_desc *p = params_table; p < d; p++)
-		slot += p->scope == d->scope;
-	return slot;
+	return slot_of[d - params_table];
 }
 
 const struct param_desc *params_find_path(enum param_scope scope, const char *path)
 {
-	for (int i = 0; i < params_count; i++)
-		if (params_table[i].scope == scope && strcmp(params_table[i].path, path) == 0)
-			return &params_table[i];
-	return NULL;
+	struct param_desc probe = { .path = path };
+	const struct param_desc *p = &probe;
+	const struct param_desc **found = bsearch(&p, by_path[scope], (size_t)n_rows[scope],
+						  sizeof(by_path[scope][0]), cmp_path);
+	return found ? *found : NULL;
 }
 
 const struct param_desc *params_find_key(enum param_scope scope, const char *key)
 {
-	for (int i = 0; i < params_count; i++)
-		if (params_table[i].scope == scope && strcmp(params_table[i].key, key) == 0)
-			return &params_table[i];
-	return NULL;
+	struct param_desc probe = { .key = key };
+	const struct param_desc *p = &probe;
+	const struct param_desc **found = bsearch(&p, by_key[scope], (size_t)n_rows[scope],
+						  sizeof(by_key[scope][0]), cmp_key);
+	return found ? *found : NULL;
+}
+
+int param_choice_index(const struct param_desc *d, const char *name)
+{
+	for (int i = 0; d->choices && d->choices[i]; i++)
+		if (strcmp(d->choices[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int param_choice_of_number(const struct param_desc *d, float number)
+{
+	for (int i = 0; d->choices && d->choices[i]; i++) {
+		char *end;
+		float label = strtof(d->choices[i], &end);
+		if (end != d->choices[i] && *end == '\0' && label == number)
+			return i;
+	}
+	return -1;
 }
 
 bool param_check(const struct param_desc *d, float value, const char **reason)

@@ -17,8 +17,10 @@
 #define JMIXD_PARAMS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct mixer;
+struct param_inst;
 
 enum param_scope {
 	PARAM_CHANNEL,
@@ -51,12 +53,34 @@ struct param_desc {
 	const char *const *choices;   /* PARAM_ENUM: names by value, NULL-terminated */
 	int sub;                      /* passed to apply: band or section number */
 	unsigned bus_types;           /* PARAM_AUX: mask of 1 << enum bus_type; 0 = every bus */
-	void (*apply)(struct mixer *m, int index, int sub, float value);   /* RT-safe */
+	/* RT-safe: hand a value in natural units to the DSP of one instance of this row. */
+	void (*apply)(struct mixer *m, const struct param_inst *inst, float value);
 	const char *doc;
 };
 
 extern const struct param_desc params_table[];
 extern const int params_count;
+
+/*
+ * One parameter of one owner: a row of the table on channel 3, on the send from channel 3 to
+ * bus 2, on bus 2, or on the master. control_init expands the table into one flat array of
+ * these, indexed like the control's values (scope by scope, owner by owner, row by row), and
+ * every consumer reads that array instead of re-deriving coordinates:
+ *   - the audio thread calls inst->desc->apply(mixer, inst, value);
+ *   - OSC prints and parses addresses from (desc, owner, bus) (osc/address.h);
+ *   - state files, scenes and feedback walk it in order.
+ * Its address is (desc->scope, owner, bus, desc->path); the text form is printed by
+ * osc/address.c. A send's channel and bus are stored here once: nobody re-encodes them.
+ */
+struct param_inst {
+	const struct param_desc *desc;   /* the table row */
+	uint16_t owner;                  /* channel (channel, send), bus (aux), 0 (master) */
+	uint16_t bus;                    /* a send's bus; 0 otherwise */
+	uint16_t index;                  /* instance within the scope: as struct param_ref counts */
+	uint16_t block;                  /* publish block (one per instance) */
+	uint16_t slot;                   /* position inside the block: param_slot(desc) */
+	bool is_present;                 /* false for bus rows of another bus type */
+};
 
 /* Prefix of a scope in OSC paths and the name of its config group. */
 const char *param_scope_name(enum param_scope scope);
@@ -64,13 +88,26 @@ const char *param_scope_name(enum param_scope scope);
 /* Does this row exist on a bus of type bus_type (PARAM_AUX rows; others always do)? */
 bool param_on_bus_type(const struct param_desc *d, int bus_type);
 
-/* Rows of one scope, in table order; slot = position among them. */
+/*
+ * Rows of one scope, in table order; slot = position among them. Array reads: the index by
+ * scope and slot is built once when the program loads.
+ */
 int params_scope_count(enum param_scope scope);
 const struct param_desc *params_at(enum param_scope scope, int slot);
 int param_slot(const struct param_desc *d);
 
+/* A row by OSC path or config key inside its scope (binary search in a built-once index). */
 const struct param_desc *params_find_path(enum param_scope scope, const char *path);
 const struct param_desc *params_find_key(enum param_scope scope, const char *key);
+
+/*
+ * A choice of a PARAM_ENUM row by its name ("24", "highcut"); -1 when there is none. A
+ * number equal to one of the numeric names means that choice (/ch/1/hpf/slope i 24 is the
+ * 24 dB slope, not choice 24), so that a value is never read as an index when it could be a
+ * label: param_choice_of_number returns the choice, or -1 when no name is that number.
+ */
+int param_choice_index(const struct param_desc *d, const char *name);
+int param_choice_of_number(const struct param_desc *d, float number);
 
 /*
  * Validate a value in natural units: finite, inside [min, max], whole for bool and enum.

@@ -3,45 +3,34 @@
  *
  * Rules (checked by make check and by tests/rtguard under the integration suite): no
  * allocation, no locks, no I/O, no logging, no waiting, bounded loops only. Control reaches
- * this file through publish blocks (a seqlock per block; a torn read is retried next
- * period), and events leave it on an SPSC ring that it never waits on.
+ * this file through publish blocks (a seqlock per block, and one over a scene: publish.h;
+ * a torn read is retried next period), and events leave it on an SPSC ring that it never
+ * waits on. It knows the parameters only as the instance array (params.h): what a value is
+ * and which apply hands it to the DSP.
  */
 #include <math.h>
 
 #include "daemon/engine.h"
 #include "daemon/params.h"
 #include "daemon/publish.h"
-
-#if defined(__has_feature)
-#if __has_feature(realtime_sanitizer)
-#define RT_NONBLOCKING __attribute__((nonblocking))
-#endif
-#endif
-#ifndef RT_NONBLOCKING
-#define RT_NONBLOCKING
-#endif
+#include "daemon/rt.h"
 
 /*
- * For every block whose generation moved, hand the changed values to the DSP setters. The
- * work is bounded by the number of parameters, and only changed blocks cost anything.
+ * Every block written since the last period (a whole scene at once, never half of one):
+ * hand its values that differ from what the DSP has to the row's apply. Bounded by the
+ * number of parameters; a period with no change costs one atomic exchange per 32 blocks.
  */
 static void apply_changed_blocks(struct engine *e) RT_NONBLOCKING
 {
-	struct control *c = e->control;
-	for (int b = 0; b < c->n_blocks; b++) {
-		float *shadow = e->shadow + c->block_offset[b];
-		if (!publish_read_block(&c->publish, b, shadow))
-			continue;
-		int index;
-		enum param_scope scope = control_block_scope(c, b, &index);
-		float *applied = e->applied + c->block_offset[b];
-		int n_slots = c->publish.blocks[b].n_slots;
-		for (int s = 0; s < n_slots; s++) {
-			if (shadow[s] == applied[s])
+	const int *ready;
+	int n = publish_read_changed(e->publish, e->shadow, &ready);
+	for (int k = 0; k < n; k++) {
+		const struct publish_block *blk = &e->publish->blocks[ready[k]];
+		for (int i = blk->first; i < blk->first + blk->n_slots; i++) {
+			if (e->shadow[i] == e->applied[i])
 				continue;
-			applied[s] = shadow[s];
-			const struct param_desc *d = params_at(scope, s);
-			d->apply(&e->mixer, index, d->sub, shadow[s]);
+			e->applied[i] = e->shadow[i];
+			e->params[i].desc->apply(&e->mixer, &e->params[i], e->shadow[i]);
 		}
 	}
 }
@@ -87,6 +76,10 @@ int engine_process(jack_nframes_t n_frames, void *arg) RT_NONBLOCKING
 	return 0;
 }
 
+/*
+ * Control thread, before activation (engine_open) or with no audio thread (the bench): the
+ * same hand-over as a period, so it lives beside it.
+ */
 void engine_apply_params(struct engine *e, bool is_settling)
 {
 	apply_changed_blocks(e);

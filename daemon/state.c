@@ -115,12 +115,10 @@ static void add_value(config_setting_t *group, const struct param_desc *d, float
 static void add_instance(config_setting_t *g, const struct control *c, enum param_scope scope,
 			 int index)
 {
-	int base = c->block_offset[control_block(c, (struct param_ref){ params_at(scope, 0), index })];
-	for (int slot = 0; slot < params_scope_count(scope); slot++) {
-		struct param_ref ref = { params_at(scope, slot), index };
-		if (control_has(c, ref))
-			add_value(g, ref.desc, c->values[base + slot]);
-	}
+	int first = control_value_index(c, (struct param_ref){ params_at(scope, 0), index });
+	for (int i = first; i < first + params_scope_count(scope); i++)
+		if (c->inst[i].is_present)
+			add_value(g, c->inst[i].desc, c->values[i]);
 }
 
 /* Values only, in the config's syntax: master, aux buses and channels by name, sends inside. */
@@ -151,7 +149,7 @@ static void build_tree(config_t *cfg, const struct control *c)
 		config_setting_t *send = config_setting_add(g, "send", CONFIG_TYPE_GROUP);
 		for (int b = 0; b < setup->n_buses; b++)
 			add_instance(config_setting_add(send, setup->buses[b].name, CONFIG_TYPE_GROUP),
-				     c, PARAM_SEND, ch * setup->n_buses + b);
+				     c, PARAM_SEND, setup_send_instance(setup, ch, b));
 	}
 }
 

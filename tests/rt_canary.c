@@ -8,14 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#if defined(__has_feature)
-#if __has_feature(realtime_sanitizer)
-#define RT_NONBLOCKING __attribute__((nonblocking))
-#endif
-#endif
-#ifndef RT_NONBLOCKING
-#define RT_NONBLOCKING
-#endif
+#include "../daemon/rt.h"
 
 void rtguard_enter(void) __attribute__((weak));
 void rtguard_leave(void) __attribute__((weak));
