@@ -235,6 +235,15 @@ check: $(RT_OBJ)
 		{ echo "check: osc/ must not reach JACK or the DSP"; exit 1; }
 	@! grep -nE '#include *[<"]lo/' daemon/*.[ch] || \
 		{ echo "check: daemon/ must not include liblo"; exit 1; }
+	@# The same rules through every header a file reaches (cc -M), not only its own lines.
+	@for f in osc/*.c; do \
+		bad=$$($(CC) $(CPPFLAGS) -M $$f | tr ' \\' '\n\n' | grep -E '^dsp/|/jack/|^daemon/engine' | tr '\n' ' '); \
+		[ -z "$$bad" ] || { echo "check: $$f reaches JACK or the DSP through: $$bad"; exit 1; }; \
+	done
+	@for f in daemon/*.c; do \
+		bad=$$($(CC) $(CPPFLAGS) -M $$f | tr ' \\' '\n\n' | grep -E '/lo/' | tr '\n' ' '); \
+		[ -z "$$bad" ] || { echo "check: $$f reaches liblo through: $$bad"; exit 1; }; \
+	done
 	@for o in $(RT_OBJ); do \
 		bad=$$(nm -u $$o | awk '{print $$2}' | sed 's/@.*//' | grep -xE '$(RT_FORBIDDEN)' | tr '\n' ' '); \
 		[ -z "$$bad" ] || { echo "check: $$o calls RT-unsafe: $$bad"; exit 1; }; \

@@ -16,6 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dsp/mixer.h"
+#include "dsp/pan.h"
+
+_Static_assert(SETUP_MAX_BUSES == BUS_MAX, "config.h repeats the DSP's bus limit");
+
 struct loader {
 	const char *path;
 	char *err;

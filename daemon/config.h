@@ -14,12 +14,16 @@
 #include <stdio.h>
 
 #include "daemon/params.h"
-#include "dsp/mixer.h"
-#include "dsp/pan.h"
 
 #define SETUP_NAME_MAX 32        /* channel names: [A-Za-z0-9_-]{1,31} */
 #define SETUP_PORT_MAX 320       /* a full JACK port name: client:port */
 #define SETUP_MAX_CHANNELS 128
+/*
+ * This header reaches osc/ (through control.h), which must not see the DSP: so the buses'
+ * limit is repeated here (config.c asserts it equals dsp/bus.h's BUS_MAX) and the DSP's
+ * enums are held as int.
+ */
+#define SETUP_MAX_BUSES 8
 
 /* Who may talk to the OSC port (osc.allow), parsed at load so errors name their line. */
 enum access_role {
@@ -53,7 +57,7 @@ struct channel_setup {
 
 struct bus_setup {
 	char name[SETUP_NAME_MAX];
-	enum bus_type type;
+	int type;                        /* enum bus_type (dsp/bus.h) */
 	bool is_stereo;
 	char output[2][SETUP_PORT_MAX];  /* monitor buses: ports to connect to */
 };
@@ -84,15 +88,15 @@ struct setup {
 	struct setup_net nets[SETUP_MAX_NETS];
 	int n_clients;
 	struct setup_client clients[SETUP_MAX_CLIENTS];
-	enum pan_law pan_law;
+	int pan_law;                     /* enum pan_law (dsp/pan.h) */
 	char master_output[2][SETUP_PORT_MAX];
-	enum solo_mode solo_mode;
+	int solo_mode;                   /* enum solo_mode (dsp/mixer.h) */
 	char solo_output[2][SETUP_PORT_MAX];
 	float *master_values;            /* its PARAM_MASTER slots, inside vals */
 	int n_channels;
 	struct channel_setup *channels;
 	int n_buses;
-	struct bus_setup buses[BUS_MAX];
+	struct bus_setup buses[SETUP_MAX_BUSES];
 	struct setup_values vals;
 };
 

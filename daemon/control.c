@@ -9,10 +9,82 @@
  */
 #include "daemon/control.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The setup the name index is being sorted for (qsort has no context argument). */
+static const struct setup *sorting;
+
+static int cmp_channel_name(const void *a, const void *b)
+{
+	return strcmp(sorting->channels[*(const int *)a].name,
+		      sorting->channels[*(const int *)b].name);
+}
+
+static int cmp_bus_name(const void *a, const void *b)
+{
+	return strcmp(sorting->buses[*(const int *)a].name, sorting->buses[*(const int *)b].name);
+}
+
+static void build_name_index(struct control *c)
+{
+	for (int i = 0; i < c->n_channels; i++)
+		c->channel_by_name[i] = i;
+	for (int i = 0; i < c->n_buses; i++)
+		c->bus_by_name[i] = i;
+	sorting = c->setup;
+	qsort(c->channel_by_name, (size_t)c->n_channels, sizeof(int), cmp_channel_name);
+	qsort(c->bus_by_name, (size_t)c->n_buses, sizeof(int), cmp_bus_name);
+	sorting = NULL;
+}
+
+/*
+ * "3" is the third, a name is looked up in the sorted index; name_at(k) is the name of the
+ * k-th entry of the index. Names are never all digits (setup_name_is_valid).
+ */
+static int find_by_name(const char *text, int n, const int *sorted,
+			const char *(*name_at)(const struct control *, int), const struct control *c)
+{
+	char *end;
+	long number = strtol(text, &end, 10);
+	if (*text && isdigit((unsigned char)*text) && *end == '\0')
+		return number >= 1 && number <= n ? (int)number - 1 : -1;
+	int lo = 0, hi = n - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		int cmp = strcmp(name_at(c, sorted[mid]), text);
+		if (cmp == 0)
+			return sorted[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static const char *channel_name(const struct control *c, int i)
+{
+	return c->setup->channels[i].name;
+}
+
+static const char *bus_name(const struct control *c, int i)
+{
+	return c->setup->buses[i].name;
+}
+
+int control_find_channel(const struct control *c, const char *name_or_number)
+{
+	return find_by_name(name_or_number, c->n_channels, c->channel_by_name, channel_name, c);
+}
+
+int control_find_bus(const struct control *c, const char *name_or_number)
+{
+	return find_by_name(name_or_number, c->n_buses, c->bus_by_name, bus_name, c);
+}
 
 /* The owner and bus of instance `index` of a scope (sends are channel-major). */
 static void fill_instances(struct control *c)
@@ -72,15 +144,17 @@ int control_init(struct control *c, const struct setup *setup)
 	c->inst = calloc(n, sizeof *c->inst);
 	c->is_dirty = calloc(n, sizeof *c->is_dirty);
 	c->origin = calloc(n, sizeof *c->origin);
+	c->channel_by_name = calloc((size_t)(n_ch ? n_ch : 1), sizeof(int));
 	c->meter_peak_db = calloc((size_t)n_ch, sizeof(float));
 	c->meter_rms_db = calloc((size_t)n_ch, sizeof(float));
 	c->meter_gr_db = calloc((size_t)n_ch, sizeof(float));
 	c->publish_mem = malloc(publish_mem_size(n_blocks, n_slots));
-	if (!c->values || !c->inst || !c->is_dirty || !c->origin || !c->publish_mem ||
+	if (!c->values || !c->inst || !c->channel_by_name || !c->is_dirty || !c->origin || !c->publish_mem ||
 	    !c->meter_peak_db || !c->meter_rms_db || !c->meter_gr_db)
 		goto fail;
 	publish_init(&c->publish, c->publish_mem, n_blocks, n_slots);
 	fill_instances(c);
+	build_name_index(c);
 	c->master_tp_db[0] = c->master_tp_db[1] = -120.0f;
 	c->loudness_m = c->loudness_s = c->loudness_i = -INFINITY;
 	for (int sc = 0; sc < PARAM_N_SCOPES; sc++)
@@ -100,6 +174,7 @@ void control_free(struct control *c)
 	free(c->block_offset);
 	free(c->values);
 	free(c->inst);
+	free(c->channel_by_name);
 	free(c->is_dirty);
 	free(c->origin);
 	free(c->publish_mem);
@@ -110,6 +185,7 @@ void control_free(struct control *c)
 	c->block_offset = NULL;
 	c->values = NULL;
 	c->inst = NULL;
+	c->channel_by_name = NULL;
 	c->is_dirty = NULL;
 	c->origin = NULL;
 	c->publish_mem = NULL;

@@ -51,6 +51,8 @@ struct control {
 					     to back: value = first_value + instance * rows + slot */
 	int *block_offset;           /* first value of each block */
 	struct param_inst *inst;     /* n_values: what each value is (params.h) */
+	int *channel_by_name;        /* channel indices sorted by name (control_find_channel) */
+	int bus_by_name[SETUP_MAX_BUSES];
 	float *values;               /* all blocks, back to back */
 	uint8_t *is_dirty;           /* changed since the last feedback flush */
 	int16_t *origin;             /* who made that change (ORIGIN_NONE: tell everyone) */
@@ -66,8 +68,8 @@ struct control {
 	float *meter_gr_db;          /* gain reduction, 0 when no dynamics act */
 	float master_peak_db[2];
 	float master_rms_db[2];
-	float bus_peak_db[BUS_MAX];  /* both sides of a stereo bus together */
-	float bus_rms_db[BUS_MAX];
+	float bus_peak_db[SETUP_MAX_BUSES];  /* both sides of a stereo bus together */
+	float bus_rms_db[SETUP_MAX_BUSES];
 	float master_tp_db[2];       /* true peak, dBTP, held and falling like a peak */
 	float limiter_gr_db;
 	float loudness_m, loudness_s, loudness_i;  /* LUFS; -inf before any audio */
@@ -86,6 +88,13 @@ int control_block(const struct control *c, struct param_ref ref);
 /* Where a parameter's value is (an index into values and inst): arithmetic, no search. */
 int control_value_index(const struct control *c, struct param_ref ref);
 const struct param_inst *control_inst(const struct control *c, struct param_ref ref);
+
+/*
+ * Channel (bus) index for "3" (1-based) or a name; -1 when there is none. A binary search in
+ * a name index built by control_init: what OSC addresses resolve through.
+ */
+int control_find_channel(const struct control *c, const char *name_or_number);
+int control_find_bus(const struct control *c, const char *name_or_number);
 
 /* A send's parameter: the one place a channel and a bus become a PARAM_SEND instance. */
 struct param_ref control_send_ref(const struct control *c, const struct param_desc *d, int ch,

@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "daemon/params.h"
+#include "osc/address.h"
 
 /* The session file format we write: Open Stage Control 1.30.0, the latest release read. */
 #define OSC_SESSION_VERSION "1.30.0"
@@ -155,15 +156,6 @@ static void json_bool(struct json *j, const char *key, bool value)
 
 /* ---- widgets ---- */
 
-/* "/ch/3/" or "/master/": the prefix of a scope's addresses for channel index ch. */
-static void address_prefix(enum param_scope scope, int ch, char *buf, size_t size)
-{
-	if (scope == PARAM_CHANNEL)
-		snprintf(buf, size, "/%s/%d/", param_scope_name(scope), ch + 1);
-	else
-		snprintf(buf, size, "/%s/", param_scope_name(scope));
-}
-
 /* Widget ids: "ch3_fader", "master_mute"; slashes of nested paths become underscores. */
 static void widget_id(const char *strip_id, const char *what, char *buf, size_t size)
 {
@@ -210,14 +202,15 @@ static void write_norm_range(struct json *j)
 	json_close(j, '}');
 }
 
-static void write_control(struct json *j, const char *strip_id, const char *prefix,
+/* The widget of row d on channel ch (or the master): buttons on the value, the rest on /norm. */
+static void write_control(struct json *j, const char *strip_id, int ch,
 			  const struct param_desc *d)
 {
-	char id[96], address[160];
+	char id[96], address[OSC_ADDRESS_MAX];
 	enum widget_kind kind = widget_for(d);
 	widget_id(strip_id, d->path, id, sizeof id);
-	snprintf(address, sizeof address, "%s%s%s", prefix, d->path,
-		 kind == WIDGET_BUTTON ? "" : "/norm");
+	struct param_inst pi = { .desc = d, .owner = (uint16_t)ch };
+	osc_address_print(&pi, kind != WIDGET_BUTTON, address, sizeof address);
 
 	json_open(j, NULL, '{');
 	switch (kind) {
@@ -302,7 +295,7 @@ static void write_strip(struct json *j, enum param_scope scope, int ch, const ch
 		snprintf(strip_id, sizeof strip_id, "ch%d", ch + 1);
 	else
 		snprintf(strip_id, sizeof strip_id, "%s", param_scope_name(scope));
-	address_prefix(scope, ch, prefix, sizeof prefix);
+	osc_address_prefix(scope, ch, prefix, sizeof prefix);
 
 	json_open(j, NULL, '{');
 	json_string(j, "type", "panel");
@@ -322,7 +315,7 @@ static void write_strip(struct json *j, enum param_scope scope, int ch, const ch
 	for (int i = 0; i < N_STRIP_PATHS; i++) {
 		const struct param_desc *d = params_find_path(scope, strip_paths[i]);
 		if (d && widget_for(d) == WIDGET_KNOB)
-			write_control(j, strip_id, prefix, d);
+			write_control(j, strip_id, ch, d);
 	}
 
 	json_open(j, NULL, '{');
@@ -341,7 +334,7 @@ static void write_strip(struct json *j, enum param_scope scope, int ch, const ch
 	for (int i = 0; i < N_STRIP_PATHS; i++) {
 		const struct param_desc *d = params_find_path(scope, strip_paths[i]);
 		if (d && widget_for(d) == WIDGET_FADER)
-			write_control(j, strip_id, prefix, d);
+			write_control(j, strip_id, ch, d);
 	}
 	json_close(j, ']');
 	json_close(j, '}');
@@ -349,7 +342,7 @@ static void write_strip(struct json *j, enum param_scope scope, int ch, const ch
 	for (int i = 0; i < N_STRIP_PATHS; i++) {
 		const struct param_desc *d = params_find_path(scope, strip_paths[i]);
 		if (d && widget_for(d) == WIDGET_BUTTON)
-			write_control(j, strip_id, prefix, d);
+			write_control(j, strip_id, ch, d);
 	}
 
 	json_close(j, ']');

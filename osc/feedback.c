@@ -7,54 +7,31 @@
 
 #include "osc/pace.h"
 
-void osc_param_path(const struct osc_router *r, struct param_ref ref, bool is_norm, char *path,
-		    size_t size)
-{
-	const char *norm = is_norm ? "/norm" : "";
-	int n_buses = r->control->n_buses;
-	switch (ref.desc->scope) {
-	case PARAM_CHANNEL:
-		snprintf(path, size, "/ch/%d/%s%s", ref.index + 1, ref.desc->path, norm);
-		break;
-	case PARAM_SEND:
-		snprintf(path, size, "/ch/%d/send/%d/%s%s", ref.index / n_buses + 1,
-			 ref.index % n_buses + 1, ref.desc->path, norm);
-		break;
-	case PARAM_AUX:
-		snprintf(path, size, "/aux/%d/%s%s", ref.index + 1, ref.desc->path, norm);
-		break;
-	default:
-		snprintf(path, size, "/%s/%s%s", param_scope_name(ref.desc->scope), ref.desc->path,
-			 norm);
-		break;
-	}
-}
-
 /* One parameter's messages (natural, and the /norm twin for continuous ones). */
 static void add_value(struct osc_router *r, struct osc_batch *b, int i)
 {
-	struct param_ref ref = control_ref_at(r->control, i);
+	const struct param_inst *pi = &r->control->inst[i];
 	float v = r->control->values[i];
-	char path[160];
-	if (!control_has(r->control, ref))
+	char path[OSC_ADDRESS_MAX];
+	if (!pi->is_present)
 		return;
 	lo_message m = lo_message_new();
 	if (!m)
 		return;
-	osc_param_path(r, ref, false, path, sizeof path);
-	if (ref.desc->type == PARAM_FLOAT)
+	osc_address_print(pi, false, path, sizeof path);
+	if (pi->desc->type == PARAM_FLOAT)
 		lo_message_add_float(m, v);
 	else
 		lo_message_add_int32(m, (int32_t)v);
 	osc_batch_add(b, path, m);
 
-	if (ref.desc->type != PARAM_FLOAT)
+	if (pi->desc->type != PARAM_FLOAT)
 		return;
 	m = lo_message_new();
 	if (!m)
 		return;
-	osc_param_path(r, ref, true, path, sizeof path);
-	lo_message_add_float(m, param_to_norm(ref.desc, v));
+	osc_address_print(pi, true, path, sizeof path);
+	lo_message_add_float(m, param_to_norm(pi->desc, v));
 	osc_batch_add(b, path, m);
 }
 

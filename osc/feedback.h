@@ -14,6 +14,7 @@
 #ifndef JMIXD_OSC_FEEDBACK_H
 #define JMIXD_OSC_FEEDBACK_H
 
+#include "osc/address.h"
 #include "osc/route.h"
 
 /* Send the dirty values to the subscribers and clear them. */
@@ -28,11 +29,10 @@ void osc_feedback_flush(struct osc_router *r);
  */
 void osc_meters_send(struct osc_router *r);
 
-/* index for the master's loudness and true-peak messages (scope PARAM_MASTER). */
-#define METER_LOUDNESS 1
-#define METER_TRUEPEAK 2
-
-/* The same messages, to one peer, for a query of a channel's, a bus's or the master's meter. */
+/*
+ * The same messages, to one peer, for a query of a channel's, a bus's or the master's meter
+ * (index: the channel, the bus, or METER_* of address.h).
+ */
 void osc_meter_reply(struct osc_router *r, const struct osc_peer *to, enum param_scope scope,
 		     int index);
 
@@ -43,9 +43,5 @@ void osc_meter_reply(struct osc_router *r, const struct osc_peer *to, enum param
  */
 int osc_feedback_dump_from(struct osc_router *r, const struct osc_peer *to, int from,
 			   size_t max_bytes);
-
-/* "/ch/3/fader" for a parameter reference. */
-void osc_param_path(const struct osc_router *r, struct param_ref ref, bool is_norm, char *path,
-		    size_t size);
 
 #endif

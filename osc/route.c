@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "daemon/log.h"
+#include "osc/address.h"
 #include "osc/feedback.h"
 
 #define LOG_LINES_PER_SECOND 20
@@ -27,28 +28,29 @@ enum target_kind {
 	TARGET_LOUDNESS_RESET,
 };
 
+/* needs_control: refused to the monitor role (a parameter needs it only to be set). */
 static const struct {
 	const char *path;
 	enum target_kind kind;
+	bool needs_control;
 } commands[] = {
-	{ "/info", TARGET_INFO },
-	{ "/status", TARGET_STATUS },
-	{ "/subscribe", TARGET_SUBSCRIBE },
-	{ "/xremote", TARGET_SUBSCRIBE },     /* what X32 surfaces send to stay subscribed */
-	{ "/unsubscribe", TARGET_UNSUBSCRIBE },
-	{ "/dump", TARGET_DUMP },
-	{ "/snapshot/save", TARGET_SCENE_SAVE },
-	{ "/snapshot/load", TARGET_SCENE_LOAD },
-	{ "/snapshot/delete", TARGET_SCENE_DELETE },
-	{ "/snapshot/list", TARGET_SCENE_LIST },
-	{ "/master/loudness/reset", TARGET_LOUDNESS_RESET },
+	{ "/info", TARGET_INFO, false },
+	{ "/status", TARGET_STATUS, false },
+	{ "/subscribe", TARGET_SUBSCRIBE, false },
+	{ "/xremote", TARGET_SUBSCRIBE, false },   /* what X32 surfaces send to stay subscribed */
+	{ "/unsubscribe", TARGET_UNSUBSCRIBE, false },
+	{ "/dump", TARGET_DUMP, false },
+	{ "/snapshot/save", TARGET_SCENE_SAVE, true },
+	{ "/snapshot/load", TARGET_SCENE_LOAD, true },
+	{ "/snapshot/delete", TARGET_SCENE_DELETE, true },
+	{ "/snapshot/list", TARGET_SCENE_LIST, false },
+	{ "/master/loudness/reset", TARGET_LOUDNESS_RESET, true },
 };
 
 struct target {
 	enum target_kind kind;
-	struct param_ref ref;
-	enum param_scope meter_scope;
-	bool is_norm;
+	bool needs_control;
+	struct osc_address addr;     /* TARGET_PARAM and TARGET_METER */
 };
 
 const struct osc_peer *osc_route_reply_peer(const struct osc_router *r, const struct osc_peer *from)
@@ -86,107 +88,21 @@ void osc_route_reject(struct osc_router *r, const struct osc_peer *from, const c
 		r->n_suppressed++;
 }
 
-/* "/ch/3/fader/norm" -> channel 2, row "fader", norm twin. reason set on failure. */
+/* A fixed command, or a parameter or meter address (address.h). reason set on failure. */
 static int resolve(const struct control *c, const char *path, struct target *t,
 		   const char **reason)
 {
-	char buf[256];
 	*t = (struct target){ .kind = TARGET_PARAM };
-
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(path, commands[i].path) == 0) {
 			t->kind = commands[i].kind;
+			t->needs_control = commands[i].needs_control;
 			return 0;
 		}
-	if (strlen(path) >= sizeof buf) {
-		*reason = "address too long";
+	if (osc_address_parse(c, path, &t->addr, reason) < 0)
 		return -1;
-	}
-	strcpy(buf, path);
-
-	char *rest;
-	enum param_scope scope;
-	if (strncmp(buf, "/ch/", 4) == 0) {
-		char *id = buf + 4;
-		char *slash = strchr(id, '/');
-		if (!slash) {
-			*reason = "incomplete channel address (/ch/<n|name>/<parameter>)";
-			return -1;
-		}
-		*slash = '\0';
-		t->ref.index = setup_find_channel(c->setup, id);
-		if (t->ref.index < 0) {
-			*reason = "no such channel (use 1..N or a channel name)";
-			return -1;
-		}
-		scope = PARAM_CHANNEL;
-		rest = slash + 1;
-		if (strncmp(rest, "send/", 5) == 0) {
-			/* /ch/<n>/send/<bus>/<parameter> */
-			char *bus_id = rest + 5;
-			slash = strchr(bus_id, '/');
-			if (!slash) {
-				*reason = "incomplete send address (/ch/<n>/send/<bus>/<parameter>)";
-				return -1;
-			}
-			*slash = '\0';
-			int bus = setup_find_bus(c->setup, bus_id);
-			if (bus < 0) {
-				*reason = "no such aux bus (use 1..N or a bus name)";
-				return -1;
-			}
-			t->ref.index = t->ref.index * c->n_buses + bus;
-			scope = PARAM_SEND;
-			rest = slash + 1;
-		}
-	} else if (strncmp(buf, "/aux/", 5) == 0) {
-		char *id = buf + 5;
-		char *slash = strchr(id, '/');
-		if (!slash) {
-			*reason = "incomplete bus address (/aux/<n|name>/<parameter>)";
-			return -1;
-		}
-		*slash = '\0';
-		t->ref.index = setup_find_bus(c->setup, id);
-		if (t->ref.index < 0) {
-			*reason = "no such aux bus (use 1..N or a bus name)";
-			return -1;
-		}
-		scope = PARAM_AUX;
-		rest = slash + 1;
-	} else if (strncmp(buf, "/master/", 8) == 0) {
-		scope = PARAM_MASTER;
-		rest = buf + 8;
-	} else {
-		*reason = "unknown address";
-		return -1;
-	}
-
-	if (strcmp(rest, "meter") == 0 && scope != PARAM_SEND) {
+	if (t->addr.is_meter)
 		t->kind = TARGET_METER;
-		t->meter_scope = scope;
-		return 0;
-	}
-	if (scope == PARAM_MASTER && (strcmp(rest, "loudness") == 0 || strcmp(rest, "truepeak") == 0)) {
-		t->kind = TARGET_METER;
-		t->meter_scope = scope;
-		t->ref.index = rest[0] == 'l' ? METER_LOUDNESS : METER_TRUEPEAK;
-		return 0;
-	}
-	size_t len = strlen(rest);
-	if (len > 5 && strcmp(rest + len - 5, "/norm") == 0) {
-		rest[len - 5] = '\0';
-		t->is_norm = true;
-	}
-	t->ref.desc = params_find_path(scope, rest);
-	if (!t->ref.desc) {
-		*reason = "unknown parameter";
-		return -1;
-	}
-	if (!control_has(c, t->ref)) {
-		*reason = "not a parameter of this bus type";
-		return -1;
-	}
 	return 0;
 }
 
@@ -376,12 +292,12 @@ static void scene_command(struct osc_router *r, const struct osc_peer *from,
 }
 
 static void reply_value(struct osc_router *r, const struct osc_peer *from, const char *path,
-			const struct target *t)
+			const struct osc_address *a)
 {
-	float v = control_get(r->control, t->ref);
-	if (t->is_norm)
-		osc_send_float(&r->out, from, path, param_to_norm(t->ref.desc, v));
-	else if (t->ref.desc->type == PARAM_FLOAT)
+	float v = control_get(r->control, a->ref);
+	if (a->is_norm)
+		osc_send_float(&r->out, from, path, param_to_norm(a->ref.desc, v));
+	else if (a->ref.desc->type == PARAM_FLOAT)
 		osc_send_float(&r->out, from, path, v);
 	else
 		osc_send_int(&r->out, from, path, (int)v);
@@ -408,24 +324,81 @@ static bool is_reply(const char *path, int argc)
 	       strcmp(path, "/master/loudness") == 0 || strcmp(path, "/master/truepeak") == 0;
 }
 
-void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum access_role role,
-		       const char *path, const char *types, lo_arg **argv, int argc)
+/*
+ * The value of a set in the row's natural units, or -1 with *reason set. A choice is taken by
+ * its name, or by a number equal to one of its numeric names (/ch/1/hpf/slope i 24: the 24 dB
+ * slope); any other number is the choice's index, as in config files and queries. A switch
+ * takes any non-zero number as on (TouchOSC buttons send 0.0 and 1.0). *is_as_sent tells
+ * whether the sender already shows what is stored (else it gets the echo).
+ */
+static int value_of(const struct osc_address *a, char type, const lo_arg *arg, float *out,
+		    bool *is_as_sent, const char **reason)
 {
-	struct target t;
-	const char *reason;
-
-	if (is_reply(path, argc)) {
-		r->n_loops_dropped++;
-		return;
+	const struct param_desc *d = a->ref.desc;
+	float sent;
+	if (d->type == PARAM_ENUM && type == 's' && !a->is_norm) {
+		int choice = param_choice_index(d, &arg->s);
+		if (choice < 0) {
+			*reason = "not one of the choices";
+			return -1;
+		}
+		*out = (float)choice;
+		*is_as_sent = true;
+		return 0;
 	}
-	if (resolve(r->control, path, &t, &reason) < 0) {
+	if (arg_number(type, arg, d->type == PARAM_BOOL, &sent, reason) < 0)
+		return -1;
+	if (isnan(sent) || isinf(sent)) {
+		*reason = isnan(sent) ? "value is NaN" : "value is infinite";
+		return -1;
+	}
+	float v = sent;
+	if (a->is_norm) {
+		if (sent < 0.0f || sent > 1.0f) {
+			*reason = "normalized value outside 0 .. 1";
+			return -1;
+		}
+		v = param_from_norm(d, sent);
+	} else if (d->type == PARAM_ENUM && param_choice_of_number(d, sent) >= 0) {
+		v = (float)param_choice_of_number(d, sent);
+	}
+	if (d->type == PARAM_BOOL)
+		v = v != 0.0f ? 1.0f : 0.0f;
+	*out = v;
+	*is_as_sent = a->is_norm ? d->type == PARAM_FLOAT : v == sent;
+	return 0;
+}
+
+/* One argument sets a parameter (the sender has the control role). */
+static void set_param(struct osc_router *r, const struct osc_peer *from, const char *path,
+		      const struct osc_address *a, const char *types, lo_arg **argv)
+{
+	const struct param_desc *d = a->ref.desc;
+	const char *reason;
+	float v;
+	bool is_as_sent;
+	if (value_of(a, types[0], argv[0], &v, &is_as_sent, &reason) < 0) {
 		osc_route_reject(r, from, path, reason);
 		return;
 	}
-	const struct osc_peer *reply_to = osc_route_reply_peer(r, from);
-	switch (t.kind) {
-	case TARGET_PARAM:
-		break;
+	/* The sender is spared its own echo, unless what it sees is not what it sent. */
+	int origin = is_as_sent ? osc_clients_find(&r->clients, from) : ORIGIN_NONE;
+	if (control_set(r->control, a->ref, v, origin, &reason) < 0) {
+		char why[160];
+		snprintf(why, sizeof why, "%s (range %g .. %g%s%s)", reason, (double)d->min,
+			 (double)d->max, *d->unit ? " " : "", d->unit);
+		osc_route_reject(r, from, path, why);
+		return;
+	}
+	r->n_accepted++;
+}
+
+/* A fixed command (everything but a parameter or a meter). */
+static void run_command(struct osc_router *r, const struct osc_peer *from,
+			const struct osc_peer *reply_to, const char *path, enum target_kind kind,
+			const char *types, lo_arg **argv, int argc)
+{
+	switch (kind) {
 	case TARGET_INFO:
 		reply_info(r, reply_to);
 		r->n_accepted++;
@@ -451,90 +424,67 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum a
 	case TARGET_SCENE_SAVE:
 	case TARGET_SCENE_LOAD:
 	case TARGET_SCENE_DELETE:
-		if (role != ROLE_CONTROL) {
-			osc_route_reject(r, from, path, "not allowed: this address has the monitor role");
-			return;
-		}
-		scene_command(r, from, reply_to, path, t.kind, types, argv, argc);
+		scene_command(r, from, reply_to, path, kind, types, argv, argc);
 		return;
 	case TARGET_SCENE_LIST:
 		scene_list_reply(r, reply_to);
 		r->n_accepted++;
 		return;
 	case TARGET_LOUDNESS_RESET:
-		if (role != ROLE_CONTROL) {
-			osc_route_reject(r, from, path, "not allowed: this address has the monitor role");
-			return;
-		}
 		r->control->is_loudness_reset_requested = true;
 		log_info("osc: loudness measurement reset");
 		osc_send_message_s(&r->out, reply_to, path, "ok");
 		r->n_accepted++;
+		return;
+	case TARGET_PARAM:
+	case TARGET_METER:
+		return;
+	}
+}
+
+void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum access_role role,
+		       const char *path, const char *types, lo_arg **argv, int argc)
+{
+	struct target t;
+	const char *reason;
+
+	if (is_reply(path, argc)) {
+		r->n_loops_dropped++;
+		return;
+	}
+	if (resolve(r->control, path, &t, &reason) < 0) {
+		osc_route_reject(r, from, path, reason);
+		return;
+	}
+	const struct osc_peer *reply_to = osc_route_reply_peer(r, from);
+	if (t.kind == TARGET_PARAM && argc == 0) {
+		reply_value(r, reply_to, path, &t.addr);
+		r->n_accepted++;
+		return;
+	}
+	if (t.kind == TARGET_PARAM && argc > 1) {
+		osc_route_reject(r, from, path, "expects one argument (none to query)");
+		return;
+	}
+	/* The one role check: commands by their column, a parameter when it is set. */
+	if ((t.needs_control || t.kind == TARGET_PARAM) && role != ROLE_CONTROL) {
+		osc_route_reject(r, from, path, "not allowed: this address has the monitor role");
+		return;
+	}
+	switch (t.kind) {
+	case TARGET_PARAM:
+		set_param(r, from, path, &t.addr, types, argv);
 		return;
 	case TARGET_METER:
 		if (argc != 0) {
 			osc_route_reject(r, from, path, "meters are read-only (send no arguments)");
 			return;
 		}
-		osc_meter_reply(r, reply_to, t.meter_scope, t.ref.index);
+		osc_meter_reply(r, reply_to, t.addr.meter_scope, t.addr.meter_index);
 		r->n_accepted++;
 		return;
-	}
-	if (argc == 0) {
-		reply_value(r, reply_to, path, &t);
-		r->n_accepted++;
+	default:
+		run_command(r, from, reply_to, path, t.kind, types, argv, argc);
 		return;
 	}
-	if (argc > 1) {
-		osc_route_reject(r, from, path, "expects one argument (none to query)");
-		return;
-	}
-	if (role != ROLE_CONTROL) {
-		osc_route_reject(r, from, path, "not allowed: this address has the monitor role");
-		return;
-	}
-
-	const struct param_desc *d = t.ref.desc;
-	bool is_switch = d->type == PARAM_BOOL;
-	float v;
-	if (d->type == PARAM_ENUM && types[0] == 's' && !t.is_norm) {
-		/* A choice by name: /ch/1/hpf/slope s 24, /ch/1/eq/4/type s highcut. */
-		int i = 0;
-		while (d->choices[i] && strcmp(d->choices[i], &argv[0]->s) != 0)
-			i++;
-		if (!d->choices[i]) {
-			osc_route_reject(r, from, path, "not one of the choices");
-			return;
-		}
-		v = (float)i;
-	} else if (arg_number(types[0], argv[0], is_switch, &v, &reason) < 0) {
-		osc_route_reject(r, from, path, reason);
-		return;
-	}
-	if (isnan(v) || isinf(v)) {
-		osc_route_reject(r, from, path, isnan(v) ? "value is NaN" : "value is infinite");
-		return;
-	}
-	if (t.is_norm) {
-		if (v < 0.0f || v > 1.0f) {
-			osc_route_reject(r, from, path, "normalized value outside 0 .. 1");
-			return;
-		}
-		v = param_from_norm(d, v);
-	}
-	float sent = v;
-	if (is_switch)
-		v = v != 0.0f ? 1.0f : 0.0f;   /* TouchOSC buttons send 0.0 and 1.0 */
-	/* The sender is spared its own echo, unless what it sees is not what it sent. */
-	int origin = osc_clients_find(&r->clients, from);
-	if (t.is_norm ? d->type != PARAM_FLOAT : v != sent)
-		origin = ORIGIN_NONE;
-	if (control_set(r->control, t.ref, v, origin, &reason) < 0) {
-		char why[160];
-		snprintf(why, sizeof why, "%s (range %g .. %g%s%s)", reason, (double)d->min,
-			 (double)d->max, *d->unit ? " " : "", d->unit);
-		osc_route_reject(r, from, path, why);
-		return;
-	}
-	r->n_accepted++;
 }

@@ -1,8 +1,8 @@
 /*
  * route.h - one OSC message, already pre-filtered and parsed, to its effect.
  *
- * Addresses: /ch/<N|name>/<param>, /master/<param>, each with a /norm twin (0..1 through the
- * parameter's taper); /info, /status, /subscribe [port], /unsubscribe, /dump,
+ * Addresses: every parameter and meter as osc/address.h describes (/ch, /aux, /master, sends,
+ * /norm twins); /info, /status, /subscribe [port], /unsubscribe, /dump,
  * /snapshot/{save,load,delete} s and /snapshot/list. No arguments is a query, answered to the sender with the
  * current value. One argument sets. Anything else, and any invalid value, is answered with
  * "/error ss <address> <reason>", logged (rate-limited), and changes nothing.

@@ -18,6 +18,9 @@
 
 #include "daemon/config.h"
 #include "daemon/params.h"
+/* The DSP enums a setup holds as int (config.h keeps the DSP out of osc/). */
+#include "dsp/mixer.h"
+#include "dsp/pan.h"
 #include "tests/unit/unit_util.h"
 
 #define FIXTURES "tests/fixtures/"

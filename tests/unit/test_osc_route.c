@@ -937,6 +937,54 @@ static void test_fader_law_points(void **state)
 	assert_true(n_fader_rows >= 2);   /* channel and master */
 }
 
+/*
+ * A choice given as a number: a number equal to one of the choice's numeric names is that
+ * choice (/ch/1/hpf/slope i 24 is the 24 dB slope, choice 2); any other number is the index,
+ * as before; a query answers the index. The sender's control shows 24, not 2, so it gets the
+ * stored index back as feedback (origin none), which the route test cannot see but the dirty
+ * mark can.
+ */
+static void test_choice_by_numeric_label(void **state)
+{
+	struct fx *f = *state;
+	const struct param_ref slope = { params_find_path(PARAM_CHANNEL, "hpf/slope"), 0 };
+	int i = control_value_index(&f->control, slope);
+
+	set_ok(f, "/ch/1/hpf/slope", msg_i(24));
+	assert_true(CH(f, 0, "hpf/slope") == 2.0f);
+	assert_int_equal(f->control.origin[i], ORIGIN_NONE);
+	set_ok(f, "/ch/1/hpf/slope", msg_f(18.0f));
+	assert_true(CH(f, 0, "hpf/slope") == 1.0f);
+	set_ok(f, "/ch/1/hpf/slope", msg_i(0));          /* not a name: the index */
+	assert_true(CH(f, 0, "hpf/slope") == 0.0f);
+	set_ok(f, "/ch/1/hpf/slope", msg_i(2));
+	assert_true(CH(f, 0, "hpf/slope") == 2.0f);
+	route(f, "/ch/1/hpf/slope", msg_none());
+	expect_int_reply(f, "/ch/1/hpf/slope", 2);
+	route(f, "/ch/1/hpf/slope", msg_i(36));
+	expect_error(f, "/ch/1/hpf/slope", "above maximum");
+	/* Names that are not numbers keep the index meaning. */
+	set_ok(f, "/ch/1/comp/detect", msg_i(1));
+	assert_true(CH(f, 0, "comp/detect") == 1.0f);
+}
+
+static void test_choice_numbers_of_the_table(void **state)
+{
+	(void)state;
+	const struct param_desc *slope = params_find_path(PARAM_CHANNEL, "hpf/slope");
+	assert_int_equal(param_choice_of_number(slope, 12.0f), 0);
+	assert_int_equal(param_choice_of_number(slope, 24.0f), 2);
+	assert_int_equal(param_choice_of_number(slope, 2.0f), -1);
+	assert_int_equal(param_choice_of_number(slope, 24.5f), -1);
+	assert_int_equal(param_choice_index(slope, "18"), 1);
+	assert_int_equal(param_choice_index(slope, "19"), -1);
+	const struct param_desc *division = params_find_path(PARAM_AUX, "delay/division");
+	assert_int_equal(param_choice_of_number(division, 2.0f), -1);   /* "1/2" is no number */
+	assert_int_equal(param_choice_index(division, "1/8d"), 3);
+	const struct param_desc *fader = params_find_path(PARAM_CHANNEL, "fader");
+	assert_int_equal(param_choice_of_number(fader, 0.0f), -1);      /* no choices at all */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -958,6 +1006,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_monitor_role_cannot_set, setup_fx, teardown_fx),
 		cmocka_unit_test(test_norm_roundtrip_every_row),
 		cmocka_unit_test(test_fader_law_points),
+		cmocka_unit_test_setup_teardown(test_choice_by_numeric_label, setup_fx, teardown_fx),
+		cmocka_unit_test(test_choice_numbers_of_the_table),
 	};
 	return cmocka_run_group_tests_name("osc route", tests, NULL, NULL) ? 1 : 0;
 }

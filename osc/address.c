@@ -1,0 +1,133 @@
+/*
+ * address.c - see address.h.
+ */
+#include "osc/address.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void osc_address_prefix(enum param_scope scope, int owner, char *buf, size_t size)
+{
+	if (scope == PARAM_MASTER)
+		snprintf(buf, size, "/%s/", param_scope_name(scope));
+	else
+		snprintf(buf, size, "/%s/%d/", param_scope_name(scope == PARAM_SEND ? PARAM_CHANNEL
+											: scope),
+			 owner + 1);
+}
+
+void osc_address_print(const struct param_inst *pi, bool is_norm, char *buf, size_t size)
+{
+	const char *norm = is_norm ? "/norm" : "";
+	char prefix[64];
+	osc_address_prefix(pi->desc->scope, pi->owner, prefix, sizeof prefix);
+	if (pi->desc->scope == PARAM_SEND)
+		snprintf(buf, size, "%ssend/%d/%s%s", prefix, pi->bus + 1, pi->desc->path, norm);
+	else
+		snprintf(buf, size, "%s%s%s", prefix, pi->desc->path, norm);
+}
+
+/*
+ * Take one "<id>/" segment off *rest and find it with find (a channel or a bus, by number or
+ * name). Returns the index, or -1 with *reason set: `incomplete` when there is no slash,
+ * `unknown` when nothing has that id.
+ */
+static int take_segment(const struct control *c, char **rest,
+			int (*find)(const struct control *, const char *), const char *incomplete,
+			const char *unknown, const char **reason)
+{
+	char *slash = strchr(*rest, '/');
+	if (!slash) {
+		*reason = incomplete;
+		return -1;
+	}
+	*slash = '\0';
+	int index = find(c, *rest);
+	if (index < 0)
+		*reason = unknown;
+	*rest = slash + 1;
+	return index;
+}
+
+/* What follows prefix in s, or NULL when s does not start with it. */
+static char *after(char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
+
+/* What follows the owner: a meter, or a row with its optional /norm. */
+static int parse_leaf(const struct control *c, enum param_scope scope, int owner, char *rest,
+		      struct osc_address *a, const char **reason)
+{
+	static const char *const master_meters[] = { "meter", "loudness", "truepeak" };
+	for (int k = 0; k < 3; k++)
+		if (strcmp(rest, master_meters[k]) == 0 && (scope == PARAM_MASTER || k == 0) &&
+		    scope != PARAM_SEND) {
+			a->is_meter = true;
+			a->meter_scope = scope;
+			a->meter_index = scope == PARAM_MASTER ? k : owner;
+			return 0;
+		}
+	size_t len = strlen(rest);
+	if (len > strlen("/norm") && strcmp(rest + len - strlen("/norm"), "/norm") == 0) {
+		rest[len - strlen("/norm")] = '\0';
+		a->is_norm = true;
+	}
+	a->ref.desc = params_find_path(scope, rest);
+	if (!a->ref.desc) {
+		*reason = "unknown parameter";
+		return -1;
+	}
+	if (!control_has(c, a->ref)) {
+		*reason = "not a parameter of this bus type";
+		return -1;
+	}
+	return 0;
+}
+
+int osc_address_parse(const struct control *c, const char *path, struct osc_address *a,
+		      const char **reason)
+{
+	char buf[OSC_ADDRESS_MAX];
+	char *rest;
+	*a = (struct osc_address){ 0 };
+	if (strlen(path) >= sizeof buf) {
+		*reason = "address too long";
+		return -1;
+	}
+	strcpy(buf, path);
+
+	if ((rest = after(buf, "/ch/"))) {
+		int ch = take_segment(c, &rest, control_find_channel,
+				      "incomplete channel address (/ch/<n|name>/<parameter>)",
+				      "no such channel (use 1..N or a channel name)", reason);
+		if (ch < 0)
+			return -1;
+		a->ref.index = ch;
+		char *send = after(rest, "send/");
+		if (!send)
+			return parse_leaf(c, PARAM_CHANNEL, ch, rest, a, reason);
+		rest = send;
+		int bus = take_segment(c, &rest, control_find_bus,
+				       "incomplete send address (/ch/<n>/send/<bus>/<parameter>)",
+				       "no such aux bus (use 1..N or a bus name)", reason);
+		if (bus < 0)
+			return -1;
+		a->ref = control_send_ref(c, NULL, ch, bus);
+		return parse_leaf(c, PARAM_SEND, ch, rest, a, reason);
+	}
+	if ((rest = after(buf, "/aux/"))) {
+		int bus = take_segment(c, &rest, control_find_bus,
+				       "incomplete bus address (/aux/<n|name>/<parameter>)",
+				       "no such aux bus (use 1..N or a bus name)", reason);
+		if (bus < 0)
+			return -1;
+		a->ref.index = bus;
+		return parse_leaf(c, PARAM_AUX, bus, rest, a, reason);
+	}
+	if ((rest = after(buf, "/master/")))
+		return parse_leaf(c, PARAM_MASTER, 0, rest, a, reason);
+	*reason = "unknown address";
+	return -1;
+}

@@ -1,0 +1,59 @@
+/*
+ * address.h - the OSC address of every parameter and meter: parsed and printed in one place.
+ *
+ *   /ch/<N|name>/<row>[/norm]                   a channel's row (N from 1)
+ *   /ch/<N|name>/send/<K|name>/<row>[/norm]     a send's row (channel N to bus K)
+ *   /aux/<K|name>/<row>[/norm]                  a bus's row (rows of its bus type only)
+ *   /master/<row>[/norm]                        the master's row
+ *   /ch/<N>/meter, /aux/<K>/meter, /master/meter, /master/loudness, /master/truepeak
+ *
+ * <row> is the row's path in the parameter table ("fader", "eq/2/gain"); /norm is its 0..1
+ * twin through the row's taper. Parsing accepts numbers and names; printing (feedback, the
+ * layout generators) always uses numbers, so a renamed channel keeps its addresses. The
+ * fixed command addresses (/info, /subscribe, ...) are route.c's.
+ *
+ * Every lookup is arithmetic or a binary search in an index built once (channel and bus
+ * names by control_find_channel/bus, rows by params_find_path). Control thread only.
+ */
+#ifndef JMIXD_OSC_ADDRESS_H
+#define JMIXD_OSC_ADDRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "daemon/control.h"
+#include "daemon/params.h"
+
+/* The longest address the grammar produces or accepts. */
+#define OSC_ADDRESS_MAX 256
+
+/* index of a master meter address (scope PARAM_MASTER). */
+#define METER_LEVELS 0
+#define METER_LOUDNESS 1
+#define METER_TRUEPEAK 2
+
+struct osc_address {
+	bool is_meter;
+	struct param_ref ref;        /* a parameter: row and instance (as control_* take it) */
+	bool is_norm;                /* the /norm twin */
+	enum param_scope meter_scope;   /* a meter: whose (channel, bus or master) */
+	int meter_index;             /* its channel or bus, or a METER_* of the master */
+};
+
+/*
+ * Parse a parameter or meter address. Returns 0, or -1 with *reason set to a static sentence
+ * the /error reply can carry ("no such channel (use 1..N or a channel name)").
+ */
+int osc_address_parse(const struct control *c, const char *path, struct osc_address *a,
+		      const char **reason);
+
+/* Print the address of a parameter instance: "/ch/3/send/2/level", with "/norm" if asked. */
+void osc_address_print(const struct param_inst *pi, bool is_norm, char *buf, size_t size);
+
+/*
+ * The prefix of an owner's addresses, "/ch/3/", "/aux/2/" or "/master/" (owner 0-based;
+ * ignored on the master): what layout generators put before a row's path or "meter".
+ */
+void osc_address_prefix(enum param_scope scope, int owner, char *buf, size_t size);
+
+#endif
