@@ -5,6 +5,8 @@
  *   - a full scene recall on 64 channels and 8 buses (6 monitor, a reverb, a delay) where
  *     every value of every channel, send, bus and the master changes, and
  *   - one fader change.
+ * and the same recall with every apply a no-op: the hand-over alone (reading the blocks,
+ * finding what changed and what it is), without the DSP setters' own cost.
  * The control side (control_set_values, control_set) runs before the clock starts. Prints the
  * median and the best of many runs in microseconds (a monotonic clock: the thread CPU clock
  * is a system call that costs more than a fader move). Asserts nothing.
@@ -68,6 +70,11 @@ static void make_other_scene(struct setup_values *v)
 			}
 		}
 	}
+}
+
+static void apply_nothing(struct mixer *m, const struct param_inst *pi, float v)
+{
+	(void)m, (void)pi, (void)v;
 }
 
 static double median(double *t, int n)
@@ -141,6 +148,29 @@ int main(void)
 	}
 	med = median(t, RUNS);
 	printf("one fader change: median %.2f us, best %.2f us\n", med, t[0]);
+	/* The hand-over alone: the same instances, every row's apply a no-op. */
+	static struct param_desc rows[256];
+	struct param_inst *inst = calloc((size_t)control.n_values, sizeof *inst);
+	for (int i = 0; i < params_count; i++) {
+		rows[i] = params_table[i];
+		rows[i].apply = apply_nothing;
+	}
+	for (int i = 0; i < control.n_values; i++) {
+		inst[i] = control.inst[i];
+		inst[i].desc = &rows[control.inst[i].desc - params_table];
+	}
+	engine.params = inst;
+	for (int r = 0; r < RUNS; r++) {
+		control_set_values(&control, r & 1 ? &a : &b, ORIGIN_NONE);
+		double t0 = thread_us();
+		engine_apply_params(&engine, false);
+		t[r] = thread_us() - t0;
+	}
+	med = median(t, RUNS);
+	printf("scene recall, hand-over alone (applies are no-ops): median %.1f us, best %.1f us\n",
+	       med, t[0]);
+	engine.params = control.inst;
+
 	/* And a period where nothing changed: what every period pays. */
 	for (int r = 0; r < RUNS; r++) {
 		double t0 = thread_us();

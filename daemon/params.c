@@ -108,31 +108,25 @@ static struct lanes lanes_of(struct mixer *m, const struct param_inst *pi)
 		}                                                                                \
 	}
 
-/* One apply per EQ (or compressor) row for channels and the master: stmt sees eq (comp), lane,
- * the band (sub) and v. */
-#define EQ_APPLY(name, stmt)                                                                      \
+/*
+ * One apply per row of a module that channels and the master both have (the EQ, the
+ * compressor): stmt sees the module mod (a channel lane's, or the master's), its lane, the
+ * row's sub (an EQ band) and v.
+ */
+#define SHARED_APPLY(name, type, member, stmt)                                                    \
 	static void apply_##name(struct mixer *m, const struct param_inst *pi, float v)          \
 	{                                                                                        \
 		struct lanes l_ = lanes_of(m, pi);                                               \
 		int sub = pi->desc->sub;                                                         \
 		for (int k_ = 0; k_ < l_.n; k_++) {                                              \
-			struct eq *eq = l_.strip[k_] ? &l_.strip[k_]->eq : &m->master.eq;        \
+			type *mod = l_.strip[k_] ? &l_.strip[k_]->member : &m->master.member;     \
 			int lane = l_.lane[k_];                                                  \
 			(void)sub;                                                               \
 			stmt;                                                                    \
 		}                                                                                \
 	}
-#define COMP_APPLY(name, stmt)                                                                    \
-	static void apply_##name(struct mixer *m, const struct param_inst *pi, float v)          \
-	{                                                                                        \
-		struct lanes l_ = lanes_of(m, pi);                                               \
-		for (int k_ = 0; k_ < l_.n; k_++) {                                              \
-			struct dynamics *comp = l_.strip[k_] ? &l_.strip[k_]->comp                \
-							     : &m->master.comp;                  \
-			int lane = l_.lane[k_];                                                  \
-			stmt;                                                                    \
-		}                                                                                \
-	}
+#define EQ_APPLY(name, stmt) SHARED_APPLY(name, struct eq, eq, stmt)
+#define COMP_APPLY(name, stmt) SHARED_APPLY(name, struct dynamics, comp, stmt)
 
 STRIP_APPLY(trim, strip_set_trim_db(s, lane, v))
 STRIP_APPLY(polarity, strip_set_polarity(s, lane, is_on(v)))
@@ -158,12 +152,12 @@ static enum eq_band_type band_type(int band, int choice)
 	return (enum eq_band_type)choice;   /* EQ_LOW_SHELF, EQ_PEAK, EQ_HIGH_SHELF */
 }
 
-EQ_APPLY(eq_on, eq_set_on(eq, lane, is_on(v)))
-EQ_APPLY(band_on, eq_set_band_on(eq, lane, sub, is_on(v)))
-EQ_APPLY(band_type, eq_set_band_type(eq, lane, sub, band_type(sub, (int)v)))
-EQ_APPLY(band_freq, eq_set_band_freq_hz(eq, lane, sub, v))
-EQ_APPLY(band_gain, eq_set_band_gain_db(eq, lane, sub, v))
-EQ_APPLY(band_q, eq_set_band_q(eq, lane, sub, v))
+EQ_APPLY(eq_on, eq_set_on(mod, lane, is_on(v)))
+EQ_APPLY(band_on, eq_set_band_on(mod, lane, sub, is_on(v)))
+EQ_APPLY(band_type, eq_set_band_type(mod, lane, sub, band_type(sub, (int)v)))
+EQ_APPLY(band_freq, eq_set_band_freq_hz(mod, lane, sub, v))
+EQ_APPLY(band_gain, eq_set_band_gain_db(mod, lane, sub, v))
+EQ_APPLY(band_q, eq_set_band_q(mod, lane, sub, v))
 
 /* The top of the ratio range means infinity: a limiter. */
 #define RATIO_LIMIT 100.0f
@@ -173,14 +167,14 @@ static float comp_ratio(float v)
 	return v >= RATIO_LIMIT ? INFINITY : (v > DYN_MAX_RATIO ? DYN_MAX_RATIO : v);
 }
 
-COMP_APPLY(comp_on, dynamics_set_on(comp, lane, is_on(v)))
-COMP_APPLY(comp_threshold, dynamics_set_threshold_db(comp, lane, v))
-COMP_APPLY(comp_ratio, dynamics_set_ratio(comp, lane, comp_ratio(v)))
-COMP_APPLY(comp_attack, dynamics_set_attack_ms(comp, lane, v))
-COMP_APPLY(comp_release, dynamics_set_release_ms(comp, lane, v))
-COMP_APPLY(comp_knee, dynamics_set_knee_db(comp, lane, v))
-COMP_APPLY(comp_makeup, dynamics_set_makeup_db(comp, lane, v))
-COMP_APPLY(comp_detect, dynamics_set_rms(comp, lane, is_on(v)))
+COMP_APPLY(comp_on, dynamics_set_on(mod, lane, is_on(v)))
+COMP_APPLY(comp_threshold, dynamics_set_threshold_db(mod, lane, v))
+COMP_APPLY(comp_ratio, dynamics_set_ratio(mod, lane, comp_ratio(v)))
+COMP_APPLY(comp_attack, dynamics_set_attack_ms(mod, lane, v))
+COMP_APPLY(comp_release, dynamics_set_release_ms(mod, lane, v))
+COMP_APPLY(comp_knee, dynamics_set_knee_db(mod, lane, v))
+COMP_APPLY(comp_makeup, dynamics_set_makeup_db(mod, lane, v))
+COMP_APPLY(comp_detect, dynamics_set_rms(mod, lane, is_on(v)))
 
 /*
  * Effect buses. The engine applies every slot of a bus block, so a reverb row also reaches a

@@ -27,24 +27,39 @@ void osc_address_print(const struct param_inst *pi, bool is_norm, char *buf, siz
 		snprintf(buf, size, "%s%s%s", prefix, pi->desc->path, norm);
 }
 
-/*
- * Take one "<id>/" segment off *rest and find it with find (a channel or a bus, by number or
- * name). Returns the index, or -1 with *reason set: `incomplete` when there is no slash,
- * `unknown` when nothing has that id.
- */
-static int take_segment(const struct control *c, char **rest,
-			int (*find)(const struct control *, const char *), const char *incomplete,
-			const char *unknown, const char **reason)
+/* One "<id>/" segment of an address: how its id is found, and what a refusal says. */
+struct segment {
+	int (*find)(const struct control *c, const char *name_or_number);
+	const char *incomplete;      /* no slash after the id */
+	const char *unknown;         /* nothing has that id */
+};
+
+static const struct segment channel_segment = {
+	control_find_channel, "incomplete channel address (/ch/<n|name>/<parameter>)",
+	"no such channel (use 1..N or a channel name)"
+};
+static const struct segment send_segment = {
+	control_find_bus, "incomplete send address (/ch/<n>/send/<bus>/<parameter>)",
+	"no such aux bus (use 1..N or a bus name)"
+};
+static const struct segment bus_segment = {
+	control_find_bus, "incomplete bus address (/aux/<n|name>/<parameter>)",
+	"no such aux bus (use 1..N or a bus name)"
+};
+
+/* Take one segment off *rest: the index it names, or -1 with *reason set. */
+static int take_segment(const struct control *c, char **rest, const struct segment *seg,
+			const char **reason)
 {
 	char *slash = strchr(*rest, '/');
 	if (!slash) {
-		*reason = incomplete;
+		*reason = seg->incomplete;
 		return -1;
 	}
 	*slash = '\0';
-	int index = find(c, *rest);
+	int index = seg->find(c, *rest);
 	if (index < 0)
-		*reason = unknown;
+		*reason = seg->unknown;
 	*rest = slash + 1;
 	return index;
 }
@@ -99,32 +114,23 @@ int osc_address_parse(const struct control *c, const char *path, struct osc_addr
 	strcpy(buf, path);
 
 	if ((rest = after(buf, "/ch/"))) {
-		int ch = take_segment(c, &rest, control_find_channel,
-				      "incomplete channel address (/ch/<n|name>/<parameter>)",
-				      "no such channel (use 1..N or a channel name)", reason);
-		if (ch < 0)
-			return -1;
-		a->ref.index = ch;
-		char *send = after(rest, "send/");
-		if (!send)
-			return parse_leaf(c, PARAM_CHANNEL, ch, rest, a, reason);
+		int ch = take_segment(c, &rest, &channel_segment, reason);
+		char *send = ch < 0 ? NULL : after(rest, "send/");
+		if (!send) {
+			a->ref.index = ch;
+			return ch < 0 ? -1 : parse_leaf(c, PARAM_CHANNEL, ch, rest, a, reason);
+		}
 		rest = send;
-		int bus = take_segment(c, &rest, control_find_bus,
-				       "incomplete send address (/ch/<n>/send/<bus>/<parameter>)",
-				       "no such aux bus (use 1..N or a bus name)", reason);
+		int bus = take_segment(c, &rest, &send_segment, reason);
 		if (bus < 0)
 			return -1;
 		a->ref = control_send_ref(c, NULL, ch, bus);
 		return parse_leaf(c, PARAM_SEND, ch, rest, a, reason);
 	}
 	if ((rest = after(buf, "/aux/"))) {
-		int bus = take_segment(c, &rest, control_find_bus,
-				       "incomplete bus address (/aux/<n|name>/<parameter>)",
-				       "no such aux bus (use 1..N or a bus name)", reason);
-		if (bus < 0)
-			return -1;
+		int bus = take_segment(c, &rest, &bus_segment, reason);
 		a->ref.index = bus;
-		return parse_leaf(c, PARAM_AUX, bus, rest, a, reason);
+		return bus < 0 ? -1 : parse_leaf(c, PARAM_AUX, bus, rest, a, reason);
 	}
 	if ((rest = after(buf, "/master/")))
 		return parse_leaf(c, PARAM_MASTER, 0, rest, a, reason);

@@ -399,47 +399,42 @@ static void run_command(struct osc_router *r, const struct osc_peer *from,
 			const char *types, lo_arg **argv, int argc)
 {
 	switch (kind) {
-	case TARGET_INFO:
-		reply_info(r, reply_to);
-		r->n_accepted++;
-		return;
-	case TARGET_STATUS:
-		reply_status(r, reply_to);
-		r->n_accepted++;
-		return;
 	case TARGET_SUBSCRIBE:
 		subscribe(r, from, types, argv, argc);
-		return;
+		return;     /* counts itself: it may refuse */
+	case TARGET_SCENE_SAVE:
+	case TARGET_SCENE_LOAD:
+	case TARGET_SCENE_DELETE:
+		scene_command(r, from, reply_to, path, kind, types, argv, argc);
+		return;     /* counts itself: it may refuse */
+	case TARGET_INFO:
+		reply_info(r, reply_to);
+		break;
+	case TARGET_STATUS:
+		reply_status(r, reply_to);
+		break;
 	case TARGET_UNSUBSCRIBE:
 		osc_clients_unsubscribe(&r->clients, from);
-		r->n_accepted++;
-		return;
+		break;
 	case TARGET_DUMP:
 		if (osc_dump_request(r, reply_to, osc_now_ms()) < 0) {
 			osc_route_reject(r, from, path, "too many dumps in progress; try again later");
 			return;
 		}
-		r->n_accepted++;
-		return;
-	case TARGET_SCENE_SAVE:
-	case TARGET_SCENE_LOAD:
-	case TARGET_SCENE_DELETE:
-		scene_command(r, from, reply_to, path, kind, types, argv, argc);
-		return;
+		break;
 	case TARGET_SCENE_LIST:
 		scene_list_reply(r, reply_to);
-		r->n_accepted++;
-		return;
+		break;
 	case TARGET_LOUDNESS_RESET:
 		r->control->is_loudness_reset_requested = true;
 		log_info("osc: loudness measurement reset");
 		osc_send_message_s(&r->out, reply_to, path, "ok");
-		r->n_accepted++;
-		return;
+		break;
 	case TARGET_PARAM:
 	case TARGET_METER:
 		return;
 	}
+	r->n_accepted++;
 }
 
 void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum access_role role,
