@@ -121,7 +121,8 @@ static bool one_recall(int round, long *ramp_frames)
 	assert_int_equal(hx_probe_settle(g.probe, 0.1), 0);     /* 5 ramps of audio: silent */
 	uint64_t mark = hx_probe_now(g.probe);
 	scene("/snapshot/load", "up");
-	assert_int_equal(hx_probe_settle(g.probe, 0.1), 0);
+	assert_int_equal(hx_probe_settle(g.probe, 0.05), 0);    /* 2.5 ramps: the window is short,
+								    so fewer are hit by an xrun */
 	uint64_t end = hx_probe_now(g.probe);
 	long n = (long)(end - mark);
 	if (n > WINDOW_FRAMES)
@@ -158,7 +159,8 @@ static void test_recall_lands_in_one_period(void **state)
 
 	int n_done = 0, n_tries = 0;
 	long shortest = 1L << 30, longest = 0;
-	while (n_done < N_RECALLS && n_tries < 3 * N_RECALLS) {
+	/* A loaded machine (or the RT guard) xruns often with 64 channels: retry such windows. */
+	while (n_done < N_RECALLS && n_tries < 10 * N_RECALLS) {
 		long ramp;
 		n_tries++;
 		if (!one_recall(n_done, &ramp))
@@ -172,9 +174,10 @@ static void test_recall_lands_in_one_period(void **state)
 				 "20 ms ramp takes %d: the channels did not all start together",
 				 n_done, ramp, RAMP_FRAMES);
 	}
+	fprintf(stderr, "[recall] %d recalls of 64 faders (%d windows hit by an xrun, retried): the "
+			"master ramp took %ld .. %ld frames (one 20 ms ramp = %d)\n", n_done,
+		n_tries - n_done, shortest, longest, RAMP_FRAMES);
 	assert_int_equal(n_done, N_RECALLS);
-	fprintf(stderr, "[recall] %d recalls of 64 faders: the master ramp took %ld .. %ld frames "
-			"(one 20 ms ramp = %d)\n", n_done, shortest, longest, RAMP_FRAMES);
 }
 
 int main(void)
