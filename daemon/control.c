@@ -86,31 +86,33 @@ int control_find_bus(const struct control *c, const char *name_or_number)
 	return find_by_name(name_or_number, c->n_buses, c->bus_by_name, bus_name, c);
 }
 
-/* The owner and bus of instance `index` of a scope (sends are channel-major). */
-static void fill_instances(struct control *c)
+/* The rows of instance `index` of a scope, at their place in the values' layout. */
+static void fill_rows(struct control *c, enum param_scope sc, int index, int owner, int bus)
 {
 	const struct setup *setup = c->setup;
-	int i = 0, block = 0;
-	for (int sc = 0; sc < PARAM_N_SCOPES; sc++) {
-		int n_rows = params_scope_count(sc);
-		for (int index = 0; index < setup->vals.n_instances[sc]; index++, block++) {
-			int owner = index, bus = 0;
-			if (sc == PARAM_SEND) {
-				owner = index / setup->n_buses;
-				bus = index % setup->n_buses;
-			}
-			for (int slot = 0; slot < n_rows; slot++, i++) {
-				const struct param_desc *d = params_at(sc, slot);
-				c->inst[i] = (struct param_inst){
-					.desc = d, .owner = (uint16_t)owner, .bus = (uint16_t)bus,
-					.index = (uint16_t)index, .block = (uint16_t)block,
-					.slot = (uint16_t)slot,
-					.is_present = sc != PARAM_AUX ||
-						      param_on_bus_type(d, setup->buses[owner].type),
-				};
-			}
-		}
+	int i = c->first_value[sc] + index * params_scope_count(sc);
+	for (int slot = 0; slot < params_scope_count(sc); slot++, i++) {
+		const struct param_desc *d = params_at(sc, slot);
+		c->inst[i] = (struct param_inst){
+			.desc = d, .owner = (uint16_t)owner, .bus = (uint16_t)bus,
+			.index = (uint16_t)index, .block = (uint16_t)(c->first_block[sc] + index),
+			.slot = (uint16_t)slot,
+			.is_present = sc != PARAM_AUX || param_on_bus_type(d, setup->buses[owner].type),
+		};
 	}
+}
+
+/* Every instance: what each value is, with a send's channel and bus decoded by nobody. */
+static void fill_instances(struct control *c)
+{
+	for (int ch = 0; ch < c->n_channels; ch++)
+		fill_rows(c, PARAM_CHANNEL, ch, ch, 0);
+	fill_rows(c, PARAM_MASTER, 0, 0, 0);
+	for (int ch = 0; ch < c->n_channels; ch++)
+		for (int bus = 0; bus < c->n_buses; bus++)
+			fill_rows(c, PARAM_SEND, setup_send_instance(c->setup, ch, bus), ch, bus);
+	for (int bus = 0; bus < c->n_buses; bus++)
+		fill_rows(c, PARAM_AUX, bus, bus, 0);
 }
 
 int control_init(struct control *c, const struct setup *setup)
