@@ -135,8 +135,9 @@ bool publish_read_block(struct publish *p, int block, float *values)
 }
 
 /*
- * Blocks of the pending set whose copy in values is current: read the changed ones (a block
- * caught mid-write stays pending), list them in rt_ready.
+ * Blocks of the pending set whose copy in values is current: read the changed ones, list them
+ * in rt_ready. -1 when one was caught mid-write: then nothing is handed over this period, so
+ * a single write racing the read cannot split a batch read beside it.
  */
 static int read_pending(struct publish *p, float *values)
 {
@@ -149,7 +150,7 @@ static int read_pending(struct publish *p, float *values)
 			struct publish_block *blk = &p->blocks[b];
 			uint32_t g = atomic_load_explicit(&blk->gen, memory_order_relaxed);
 			if (g != blk->rt_seen_gen && !publish_read_block(p, b, values + blk->first))
-				continue;
+				return -1;
 			p->rt_ready[n++] = b;
 		}
 	}
@@ -167,7 +168,7 @@ int publish_read_changed(struct publish *p, float *values, const int **ready)
 	int n = read_pending(p, values);
 	/* Order the reads before the re-check: a batch that began meanwhile voids them all. */
 	atomic_thread_fence(memory_order_acquire);
-	if (atomic_load_explicit(&p->batch_gen, memory_order_relaxed) != batch)
+	if (n < 0 || atomic_load_explicit(&p->batch_gen, memory_order_relaxed) != batch)
 		return 0;
 	for (int k = 0; k < n; k++)
 		p->rt_pending[p->rt_ready[k] / 32] &= ~(1u << (p->rt_ready[k] % 32));

@@ -73,8 +73,9 @@ bool publish_read_block(struct publish *p, int block, float *values);
 /*
  * Audio thread: copy every block written since the last call into values (all blocks' slots
  * back to back, block b at blocks[b].first) and point *ready at the list of those blocks;
- * returns how many. Returns 0 while a batch is open or began during the read (those blocks
- * stay pending for the next period). Costs the changed blocks plus one exchange per 32
+ * returns how many. Returns 0 while a batch is open, when one began during the read, or when
+ * a block was caught mid-write: everything stays pending for the next period, so what is
+ * handed over is never part of a batch. Costs the changed blocks plus one exchange per 32
  * blocks. RT-safe, wait-free.
  */
 int publish_read_changed(struct publish *p, float *values, const int **ready);
