@@ -71,6 +71,9 @@ extern const int params_count;
  *   - state files, scenes and feedback walk it in order.
  * Its address is (desc->scope, owner, bus, desc->path); the text form is printed by
  * osc/address.c. A send's channel and bus are stored here once: nobody re-encodes them.
+ * Reach one through control.h: c->inst[value index], control_inst(c, ref), or a block's
+ * slots inst[first .. first + n_slots). The fields are small (at most 128 channels, 8 buses,
+ * 1024 sends, 128 rows per scope) and the array is read-only after control_init.
  */
 struct param_inst {
 	const struct param_desc *desc;   /* the table row */
