@@ -20,11 +20,24 @@
 #include "dsp/pan.h"
 
 _Static_assert(SETUP_MAX_BUSES == BUS_MAX, "config.h repeats the DSP's bus limit");
+#include "daemon/log.h"
+#include "daemon/match.h"
 
 struct loader {
 	const char *path;
 	char *err;
 	int err_size;
+	/*
+	 * Reading a state or scene file: a value that does not fit this console (an unknown
+	 * key, out of range, a row of another bus type) is dropped with a log line and
+	 * counted, and the rest is kept. A config file is strict: the first error fails it.
+	 */
+	bool is_lenient;
+	int n_dropped;
+	const struct setup_values *base;   /* lenient: the values a dropped one falls back to */
+	const int *bus_map;                /* lenient: saved bus (by the file's aux order) ... */
+	const char *const *bus_names;      /* ... named so, to this console's bus; may be NULL */
+	int n_saved_buses;
 };
 
 static int fail_at(struct loader *ld, const config_setting_t *where, const char *key,
@@ -44,6 +57,25 @@ static int fail_at(struct loader *ld, const config_setting_t *where, const char 
 	else
 		snprintf(ld->err, (size_t)ld->err_size, "%s: %s: %s", ld->path, key, reason);
 	return -1;
+}
+
+/*
+ * The keys of each section that are not parameter values (topology and settings read once):
+ * the config loader and the state and scene loader skip the same ones.
+ */
+static const char *const master_structure[] = { "outputs", "pan_law", "solo", "solo_outputs",
+						NULL };
+static const char *const channel_structure[] = { "name", "input", "stereo", "send", NULL };
+static const char *const bus_structure[] = { "name", "type", "stereo", "outputs", NULL };
+
+/* After fail_at: a lenient loader logs the error, counts it and goes on (0); else -1. */
+static int drop_or_fail(struct loader *ld)
+{
+	if (!ld->is_lenient)
+		return -1;
+	log_warn("state: %s: dropped", ld->err);
+	ld->n_dropped++;
+	return 0;
 }
 
 static bool is_number(const config_setting_t *s)
@@ -139,9 +171,13 @@ static int read_params(struct loader *ld, const config_setting_t *group, const c
 			continue;
 		}
 		const struct param_desc *d = params_find_key(scope, rel);
-		if (!d)
-			return fail_at(ld, s, key, "unknown key");
-		if (read_param(ld, s, key, d, &values[param_slot(d)]) < 0)
+		if (!d) {
+			fail_at(ld, s, key, "unknown key");
+			if (drop_or_fail(ld) < 0)
+				return -1;
+			continue;
+		}
+		if (read_param(ld, s, key, d, &values[param_slot(d)]) < 0 && drop_or_fail(ld) < 0)
 			return -1;
 	}
 	return 0;
@@ -225,29 +261,67 @@ int setup_find_bus(const struct setup *setup, const char *name_or_number)
 	return -1;
 }
 
+/* The bus a send names: through the saved file's own bus list when reading one (a renamed
+ * bus), else this console's bus of that name; -1 when it has none. */
+static int send_bus(const struct loader *ld, const struct setup *setup, const char *name)
+{
+	for (int i = 0; ld->bus_names && i < ld->n_saved_buses; i++)
+		if (ld->bus_names[i] && strcmp(ld->bus_names[i], name) == 0)
+			return ld->bus_map[i];
+	return setup_find_bus(setup, name);
+}
+
+static int read_send(struct loader *ld, const config_setting_t *s, const char *sub,
+		     const char *bus_name, const struct setup *setup, int ch, struct setup_values *v)
+{
+	int bus = send_bus(ld, setup, bus_name);
+	if (bus < 0) {
+		fail_at(ld, s, sub, "no aux bus named '%s'", bus_name);
+		return drop_or_fail(ld);
+	}
+	static const char *const structural[] = { "name", NULL };
+	return read_params(ld, s, sub, "", PARAM_SEND, structural,
+			   setup_values_at(v, PARAM_SEND, setup_send_instance(setup, ch, bus)));
+}
+
 /*
- * A channel's sends: send = { rev = { level = -10.0; }; iem1 = { level = 0.0; pre = true; }; }
- * keyed by bus name.
+ * A channel's sends, as a list of groups naming their bus (any valid bus name works):
+ *   send = ( { name = "2nd"; level = -10.0; }, { name = "iem1"; pre = true; } );
+ * or as a group keyed by bus name, for names that libconfig takes as keys (a letter first):
+ *   send = { rev = { level = -10.0; }; iem1 = { level = 0.0; pre = true; }; };
  */
 static int read_sends(struct loader *ld, const config_setting_t *send, const char *where,
 		      const struct setup *setup, int ch, struct setup_values *v)
 {
 	char key[128];
 	snprintf(key, sizeof key, "%s.send", where);
-	if (!config_setting_is_group(send))
-		return fail_at(ld, send, key, "must be a group of buses: send = { bus = { level = ...; }; }");
+	bool is_list = config_setting_is_list(send);
+	if (!is_list && !config_setting_is_group(send))
+		return fail_at(ld, send, key, "must be a list of sends: send = ( { name = \"bus\"; "
+			       "level = ...; } )");
 	for (int i = 0; i < config_setting_length(send); i++) {
 		const config_setting_t *s = config_setting_get_elem(send, (unsigned)i);
 		const char *bus_name = config_setting_name(s);
 		char sub[192];
-		snprintf(sub, sizeof sub, "%s.%s", key, bus_name);
-		int bus = setup_find_bus(setup, bus_name);
-		if (bus < 0)
-			return fail_at(ld, s, sub, "no aux bus named '%s'", bus_name);
-		if (!config_setting_is_group(s))
-			return fail_at(ld, s, sub, "must be a group { level = ...; on = ...; pre = ...; }");
-		if (read_params(ld, s, sub, "", PARAM_SEND, NULL,
-				setup_values_at(v, PARAM_SEND, setup_send_instance(setup, ch, bus))) < 0)
+		if (is_list) {
+			snprintf(sub, sizeof sub, "%s.[%d]", key, i);
+			if (!config_setting_is_group(s) ||
+			    !config_setting_lookup_string(s, "name", &bus_name)) {
+				fail_at(ld, s, sub, "each send must be a group { name = \"bus\"; ... }");
+				if (drop_or_fail(ld) < 0)
+					return -1;
+				continue;
+			}
+		} else {
+			snprintf(sub, sizeof sub, "%s.%s", key, bus_name);
+			if (!config_setting_is_group(s)) {
+				fail_at(ld, s, sub, "must be a group { level = ...; on = ...; pre = ...; }");
+				if (drop_or_fail(ld) < 0)
+					return -1;
+				continue;
+			}
+		}
+		if (read_send(ld, s, sub, bus_name, setup, ch, v) < 0)
 			return -1;
 	}
 	return 0;
@@ -257,9 +331,8 @@ static int read_sends(struct loader *ld, const config_setting_t *send, const cha
 static int read_bus_params(struct loader *ld, const config_setting_t *g, const char *where,
 			   const struct setup *setup, int bus, struct setup_values *v)
 {
-	static const char *const structural[] = { "name", "type", "stereo", "outputs", NULL };
 	float *values = setup_values_at(v, PARAM_AUX, bus);
-	if (read_params(ld, g, where, "", PARAM_AUX, structural, values) < 0)
+	if (read_params(ld, g, where, "", PARAM_AUX, bus_structure, values) < 0)
 		return -1;
 	/* A row of another bus type (a delay time on a reverb) is a mistake, not a no-op. */
 	for (int i = 0; i < config_setting_length(g); i++) {
@@ -272,10 +345,17 @@ static int read_bus_params(struct loader *ld, const config_setting_t *g, const c
 			    !param_on_bus_type(d, setup->buses[bus].type)) {
 				char key[128];
 				snprintf(key, sizeof key, "%s.%s", where, name);
-				return fail_at(ld, s, key, "not a setting of this bus type");
+				fail_at(ld, s, key, "not a setting of this bus type");
+				if (drop_or_fail(ld) < 0)
+					return -1;
+				break;
 			}
 		}
 	}
+	/* Lenient: what was read into rows this bus type lacks goes back to where it was. */
+	for (int slot = 0; ld->is_lenient && slot < params_scope_count(PARAM_AUX); slot++)
+		if (!param_on_bus_type(params_at(PARAM_AUX, slot), setup->buses[bus].type))
+			values[slot] = setup_values_at(ld->base, PARAM_AUX, bus)[slot];
 	return 0;
 }
 
@@ -643,8 +723,6 @@ static int load_bus_params(struct loader *ld, config_t *cfg, struct setup *setup
 
 static int load_master(struct loader *ld, config_t *cfg, struct setup *setup)
 {
-	static const char *const structural[] = { "outputs", "pan_law", "solo", "solo_outputs",
-						  NULL };
 	const config_setting_t *master = config_lookup(cfg, "master");
 
 	setup->pan_law = PAN_LAW_3DB;
@@ -677,14 +755,13 @@ static int load_master(struct loader *ld, config_t *cfg, struct setup *setup)
 			return fail_at(ld, law, "master.pan_law", "must be -3, -4.5 or -6 (dB at centre)");
 		setup->pan_law = (enum pan_law)l;
 	}
-	return read_params(ld, master, "master", "", PARAM_MASTER, structural,
+	return read_params(ld, master, "master", "", PARAM_MASTER, master_structure,
 			   setup->master_values);
 }
 
 static int load_channel(struct loader *ld, const config_setting_t *s, int index,
 			struct setup *setup)
 {
-	static const char *const structural[] = { "name", "input", "stereo", "send", NULL };
 	struct channel_setup *ch = &setup->channels[index];
 	char where[64];
 
@@ -721,7 +798,7 @@ static int load_channel(struct loader *ld, const config_setting_t *s, int index,
 	const config_setting_t *send = config_setting_get_member(s, "send");
 	if (send && read_sends(ld, send, where, setup, index, &setup->vals) < 0)
 		return -1;
-	return read_params(ld, s, where, "", PARAM_CHANNEL, structural, ch->values);
+	return read_params(ld, s, where, "", PARAM_CHANNEL, channel_structure, ch->values);
 }
 
 static int load_channels(struct loader *ld, config_t *cfg, struct setup *setup)
@@ -748,6 +825,20 @@ static int load_channels(struct loader *ld, config_t *cfg, struct setup *setup)
 	return 0;
 }
 
+/* An optional whole number in [min, max]; *dst keeps its default when the key is absent. */
+static int read_int(struct loader *ld, const config_setting_t *group, const char *member,
+		    const char *key, int min, int max, int *dst)
+{
+	const config_setting_t *s = config_setting_get_member(group, member);
+	if (!s)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_INT || config_setting_get_int(s) < min ||
+	    config_setting_get_int(s) > max)
+		return fail_at(ld, s, key, "must be a whole number, %d .. %d", min, max);
+	*dst = config_setting_get_int(s);
+	return 0;
+}
+
 static int load_state_group(struct loader *ld, config_t *cfg, struct setup *setup)
 {
 	const char *env = getenv("STATE_DIRECTORY");   /* systemd's StateDirectory= */
@@ -756,19 +847,27 @@ static int load_state_group(struct loader *ld, config_t *cfg, struct setup *setu
 
 	if (env && *env && strlen(env) < sizeof dir)
 		strcpy(dir, env);
+	setup->max_scenes = SETUP_SCENES_MAX;
+	setup->max_scenes_mb = SETUP_SCENES_MB;
 	if (state) {
 		if (!config_setting_is_group(state))
 			return fail_at(ld, state, "state", "must be a group { ... }");
 		for (int i = 0; i < config_setting_length(state); i++) {
 			const config_setting_t *s = config_setting_get_elem(state, (unsigned)i);
 			if (strcmp(config_setting_name(s), "dir") != 0 &&
-			    strcmp(config_setting_name(s), "autosave") != 0) {
+			    strcmp(config_setting_name(s), "autosave") != 0 &&
+			    strcmp(config_setting_name(s), "max_scenes") != 0 &&
+			    strcmp(config_setting_name(s), "max_scenes_mb") != 0) {
 				char key[96];
 				snprintf(key, sizeof key, "state.%s", config_setting_name(s));
 				return fail_at(ld, s, key, "unknown key");
 			}
 		}
-		if (read_string(ld, state, "dir", "state.dir", dir, sizeof dir, false) < 0)
+		if (read_string(ld, state, "dir", "state.dir", dir, sizeof dir, false) < 0 ||
+		    read_int(ld, state, "max_scenes", "state.max_scenes", 1, SETUP_SCENES_MAX,
+			     &setup->max_scenes) < 0 ||
+		    read_int(ld, state, "max_scenes_mb", "state.max_scenes_mb", 1, 1 << 20,
+			     &setup->max_scenes_mb) < 0)
 			return -1;
 		const config_setting_t *autosave = config_setting_get_member(state, "autosave");
 		if (autosave && config_setting_type(autosave) != CONFIG_TYPE_BOOL)
@@ -864,16 +963,137 @@ int setup_find_channel(const struct setup *setup, const char *name_or_number)
 	return -1;
 }
 
-int config_load_values(FILE *f, const char *path, const struct setup *setup,
-		       struct setup_values *vals, char *err, int err_size)
+/* The name of each entry of a saved list (NULL for an entry that is not a group with one). */
+static const char **entry_names(const config_setting_t *list, int n)
 {
-	static const char *const master_skip[] = { "outputs", "pan_law", "solo", "solo_outputs",
-						   NULL };
-	static const char *const channel_skip[] = { "name", "input", "stereo", "send", NULL };
-	struct loader ld = { .path = path, .err = err, .err_size = err_size };
+	const char **names = calloc((size_t)(n ? n : 1), sizeof *names);
+	for (int i = 0; names && i < n; i++) {
+		const config_setting_t *s = config_setting_get_elem(list, (unsigned)i);
+		const char *name = NULL;
+		if (config_setting_is_group(s) && config_setting_lookup_string(s, "name", &name))
+			names[i] = name;
+	}
+	return names;
+}
+
+/*
+ * Match the entries of a saved list (aux or channels) to this console's (match.h) and log
+ * every decision other than a plain match by name. Fills *to (malloc'd, one per entry) and
+ * *names; 0, or -1 out of memory.
+ */
+static int match_section(struct loader *ld, const config_setting_t *list, const char *what,
+			 const char *const *current, int n_current, const char ***names, int **to)
+{
+	int n = list ? config_setting_length(list) : 0, n_by_name = 0;
+	enum match_how *how = calloc((size_t)(n ? n : 1), sizeof *how);
+	*names = entry_names(list, n);
+	*to = calloc((size_t)(n ? n : 1), sizeof **to);
+	if (!how || !*names || !*to) {
+		free(how);
+		snprintf(ld->err, (size_t)ld->err_size, "%s: out of memory", ld->path);
+		return -1;
+	}
+	match_names(*names, n, current, n_current, *to, how);
+	for (int i = 0; i < n; i++) {
+		const char *name = (*names)[i];
+		if (!name) {
+			log_warn("state: %s: %s entry %d has no name: dropped", ld->path, what, i + 1);
+			ld->n_dropped++;
+		} else if (how[i] == MATCH_NONE) {
+			log_warn("state: %s: saved %s '%s' has no place on this console: its values "
+				 "are dropped", ld->path, what, name);
+			ld->n_dropped++;
+		} else if (how[i] == MATCH_POSITION) {
+			log_warn("state: %s: saved %s '%s' restored to %s %d '%s' (the name changed; "
+				 "matched by position)", ld->path, what, name, what, (*to)[i] + 1,
+				 current[(*to)[i]]);
+		} else {
+			n_by_name++;
+		}
+	}
+	for (int j = 0; j < n_current; j++) {
+		bool is_matched = false;
+		for (int i = 0; i < n; i++)
+			is_matched |= (*to)[i] == j;
+		if (!is_matched)
+			log_info("state: %s: %s '%s' is not in the file: it keeps its values", ld->path,
+				 what, current[j]);
+	}
+	if (n_by_name)
+		log_debug("state: %s: %d %s entries matched by name", ld->path, n_by_name, what);
+	free(how);
+	return 0;
+}
+
+/* Buses, then channels (whose sends name buses), each entry to its matched instance. */
+static int load_matched_values(struct loader *ld, config_t *cfg, const struct setup *setup,
+			       struct setup_values *vals)
+{
+	const char *bus_names[BUS_MAX], *channel_names[SETUP_MAX_CHANNELS];
+	const char **saved_buses = NULL, **saved_channels = NULL;
+	int *bus_to = NULL, *channel_to = NULL, rc = -1;
+
+	for (int b = 0; b < setup->n_buses; b++)
+		bus_names[b] = setup->buses[b].name;
+	for (int ch = 0; ch < setup->n_channels; ch++)
+		channel_names[ch] = setup->channels[ch].name;
+	const config_setting_t *aux = config_lookup(cfg, "aux");
+	const config_setting_t *list = config_lookup(cfg, "channels");
+	if (aux && !config_setting_is_list(aux)) {
+		fail_at(ld, aux, "aux", "must be a list ( { ... } )");
+		goto out;
+	}
+	if (list && !config_setting_is_list(list)) {
+		fail_at(ld, list, "channels", "must be a list ( { ... } )");
+		goto out;
+	}
+	if (match_section(ld, aux, "bus", bus_names, setup->n_buses, &saved_buses, &bus_to) < 0 ||
+	    match_section(ld, list, "channel", channel_names, setup->n_channels, &saved_channels,
+			  &channel_to) < 0)
+		goto out;
+	ld->bus_map = bus_to;
+	ld->bus_names = saved_buses;
+	ld->n_saved_buses = aux ? config_setting_length(aux) : 0;
+	for (int i = 0; i < ld->n_saved_buses; i++) {
+		char where[32];
+		snprintf(where, sizeof where, "aux.[%d]", i);
+		if (bus_to[i] >= 0 && read_bus_params(ld, config_setting_get_elem(aux, (unsigned)i),
+						      where, setup, bus_to[i], vals) < 0)
+			goto out;
+	}
+	for (int i = 0; list && i < config_setting_length(list); i++) {
+		const config_setting_t *s = config_setting_get_elem(list, (unsigned)i);
+		int ch = channel_to[i];
+		char where[64];
+		snprintf(where, sizeof where, "channels.[%d]", i);
+		if (ch < 0)
+			continue;
+		const config_setting_t *send = config_setting_get_member(s, "send");
+		if (send && read_sends(ld, send, where, setup, ch, vals) < 0)
+			goto out;
+		if (read_params(ld, s, where, "", PARAM_CHANNEL, channel_structure,
+				setup_values_at(vals, PARAM_CHANNEL, ch)) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(saved_buses);
+	free(saved_channels);
+	free(bus_to);
+	free(channel_to);
+	return rc;
+}
+
+int config_load_values(FILE *f, const char *path, const struct setup *setup,
+		       const struct setup_values *base, struct setup_values *vals, int *n_dropped,
+		       char *err, int err_size)
+{
+	struct loader ld = { .path = path, .err = err, .err_size = err_size, .is_lenient = true,
+			     .base = base };
 	config_t cfg;
 	int rc = -1;
 
+	*n_dropped = 0;
 	config_init(&cfg);
 	if (config_read(&cfg, f) != CONFIG_TRUE) {
 		snprintf(err, (size_t)err_size, "%s:%d: syntax: %s", path, config_error_line(&cfg),
@@ -881,70 +1101,16 @@ int config_load_values(FILE *f, const char *path, const struct setup *setup,
 		goto out;
 	}
 	const config_setting_t *master = config_lookup(&cfg, "master");
-	if (master) {
-		if (!config_setting_is_group(master)) {
-			fail_at(&ld, master, "master", "must be a group { ... }");
-			goto out;
-		}
-		if (read_params(&ld, master, "master", "", PARAM_MASTER, master_skip,
-				setup_values_at(vals, PARAM_MASTER, 0)) < 0)
-			goto out;
-	}
-	const config_setting_t *aux = config_lookup(&cfg, "aux");
-	if (aux && !config_setting_is_list(aux)) {
-		fail_at(&ld, aux, "aux", "must be a list ( { ... } )");
+	if (master && !config_setting_is_group(master)) {
+		fail_at(&ld, master, "master", "must be a group { ... }");
 		goto out;
 	}
-	for (int i = 0; aux && i < config_setting_length(aux); i++) {
-		const config_setting_t *s = config_setting_get_elem(aux, (unsigned)i);
-		char where[32], key[64];
-		const char *name;
-		snprintf(where, sizeof where, "aux.[%d]", i);
-		snprintf(key, sizeof key, "%s.name", where);
-		if (!config_setting_is_group(s) || !config_setting_lookup_string(s, "name", &name)) {
-			fail_at(&ld, s, key, "each bus needs a name");
-			goto out;
-		}
-		int bus = setup_find_bus(setup, name);
-		if (bus < 0) {
-			fail_at(&ld, config_setting_get_member(s, "name"), key,
-				"no aux bus named '%s' on this console", name);
-			goto out;
-		}
-		if (read_bus_params(&ld, s, where, setup, bus, vals) < 0)
-			goto out;
-	}
-	const config_setting_t *list = config_lookup(&cfg, "channels");
-	if (list && !config_setting_is_list(list)) {
-		fail_at(&ld, list, "channels", "must be a list ( { ... } )");
+	if (master && read_params(&ld, master, "master", "", PARAM_MASTER, master_structure,
+				  setup_values_at(vals, PARAM_MASTER, 0)) < 0)
 		goto out;
-	}
-	for (int i = 0; list && i < config_setting_length(list); i++) {
-		const config_setting_t *s = config_setting_get_elem(list, (unsigned)i);
-		char where[64], key[96];
-		const char *name;
-		snprintf(where, sizeof where, "channels.[%d]", i);
-		snprintf(key, sizeof key, "%s.name", where);
-		if (!config_setting_is_group(s) || !config_setting_lookup_string(s, "name", &name)) {
-			fail_at(&ld, s, key, "each channel needs a name");
-			goto out;
-		}
-		int ch = -1;
-		for (int j = 0; j < setup->n_channels; j++)
-			if (strcmp(setup->channels[j].name, name) == 0)
-				ch = j;
-		if (ch < 0) {
-			fail_at(&ld, config_setting_get_member(s, "name"), key,
-				"no channel named '%s' on this console", name);
-			goto out;
-		}
-		const config_setting_t *send = config_setting_get_member(s, "send");
-		if (send && read_sends(&ld, send, where, setup, ch, vals) < 0)
-			goto out;
-		if (read_params(&ld, s, where, "", PARAM_CHANNEL, channel_skip,
-				setup_values_at(vals, PARAM_CHANNEL, ch)) < 0)
-			goto out;
-	}
+	if (load_matched_values(&ld, &cfg, setup, vals) < 0)
+		goto out;
+	*n_dropped = ld.n_dropped;
 	rc = 0;
 out:
 	config_destroy(&cfg);

@@ -24,6 +24,8 @@
  * enums are held as int.
  */
 #define SETUP_MAX_BUSES 8
+#define SETUP_SCENES_MAX 256     /* state.max_scenes: default and most (what /snapshot/list holds) */
+#define SETUP_SCENES_MB 64       /* state.max_scenes_mb: default total size of the scenes */
 
 /* Who may talk to the OSC port (osc.allow), parsed at load so errors name their line. */
 enum access_role {
@@ -75,6 +77,8 @@ struct setup_values {
 struct setup {
 	char path[4096];
 	char state_dir[4096];            /* autosave and scenes; "" = autosave off */
+	int max_scenes;                  /* state.max_scenes */
+	int max_scenes_mb;               /* state.max_scenes_mb: all scenes together */
 	char client_name[64];
 	char osc_bind[64];
 	int osc_port;
@@ -110,13 +114,16 @@ void config_free(struct setup *setup);
 
 /*
  * Read a state or scene file (already opened; name is used in messages): the same syntax,
- * values only (channels and buses matched by name; jack, osc, state, input, stereo, type and
- * outputs are ignored, so a config file is also a scene). Values are validated as in a
- * config and written over vals, a copy the caller owns: on failure (-1, err filled) it may be
- * half-written and must be thrown away. Control thread.
+ * values only (jack, osc, state, input, stereo, type and outputs are ignored, so a config
+ * file is also a scene). Channels and buses are matched by name, then by position where a
+ * name changed (match.h); a saved entry with no place here, or a value that does not
+ * validate, is dropped with a log line and counted in *n_dropped. vals starts as a copy of
+ * base (what a dropped value keeps). Syntax and shape errors fail the whole file (-1, err
+ * filled; vals may be half-written and must be thrown away). Control thread.
  */
 int config_load_values(FILE *f, const char *name, const struct setup *setup,
-		       struct setup_values *vals, char *err, int err_size);
+		       const struct setup_values *base, struct setup_values *vals, int *n_dropped,
+		       char *err, int err_size);
 
 /* A copy of the setup's values (setup_values_free to release); 0 or -ENOMEM. */
 int setup_values_copy(const struct setup_values *from, struct setup_values *to);

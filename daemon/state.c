@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon/log.h"
@@ -19,6 +20,13 @@
 #define STATE_FILE "state.cfg"
 #define BACKUP_FILE "state.cfg.bak"
 #define SCENES_DIR "scenes"
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
 
 static int mkdir_p(const char *path)
 {
@@ -65,6 +73,10 @@ int state_open(struct state *st, const struct setup *setup)
 		state_close(st);
 		return rc;
 	}
+	st->max_scenes = setup->max_scenes;
+	st->max_scene_bytes = (off_t)setup->max_scenes_mb << 20;
+	st->save_tokens = SCENE_SAVE_BURST;
+	st->save_tokens_ms = now_ms();
 	log_info("state: autosave to %s/" STATE_FILE, st->dir);
 	return 0;
 }
@@ -80,112 +92,150 @@ void state_close(struct state *st)
 
 /* ---- writing ---- */
 
-static void add_value(config_setting_t *group, const struct param_desc *d, float v)
+/*
+ * libconfig reports a refused setting as NULL (a name it cannot take as a key, no memory);
+ * every helper below passes NULL on, so one check at the end of build_tree catches any of
+ * them. Names of channels and buses are never used as keys: they are "name" strings.
+ */
+static config_setting_t *add(config_setting_t *parent, const char *name, int type)
+{
+	return parent ? config_setting_add(parent, name, type) : NULL;
+}
+
+static int add_string(config_setting_t *g, const char *name, const char *v)
+{
+	config_setting_t *s = add(g, name, CONFIG_TYPE_STRING);
+	return s && config_setting_set_string(s, v) == CONFIG_TRUE ? 0 : -1;
+}
+
+static int add_value(config_setting_t *group, const struct param_desc *d, float v)
 {
 	/* Dotted keys ("eq.band1.freq") become nested groups. */
 	char key[128];
 	snprintf(key, sizeof key, "%s", d->key);
 	char *name = key, *dot;
-	while ((dot = strchr(name, '.'))) {
+	while (group && (dot = strchr(name, '.'))) {
 		*dot = '\0';
 		config_setting_t *sub = config_setting_get_member(group, name);
-		if (!sub)
-			sub = config_setting_add(group, name, CONFIG_TYPE_GROUP);
-		group = sub;
+		group = sub ? sub : add(group, name, CONFIG_TYPE_GROUP);
 		name = dot + 1;
 	}
 	config_setting_t *s;
 	switch (d->type) {
 	case PARAM_BOOL:
-		s = config_setting_add(group, name, CONFIG_TYPE_BOOL);
-		config_setting_set_bool(s, v != 0.0f);
-		break;
+		s = add(group, name, CONFIG_TYPE_BOOL);
+		return s && config_setting_set_bool(s, v != 0.0f) == CONFIG_TRUE ? 0 : -1;
 	case PARAM_ENUM:
-		s = config_setting_add(group, name, CONFIG_TYPE_STRING);
-		config_setting_set_string(s, d->choices[(int)v]);
-		break;
+		return add_string(group, name, d->choices[(int)v]);
 	case PARAM_FLOAT:
 	default:
-		s = config_setting_add(group, name, CONFIG_TYPE_FLOAT);
-		config_setting_set_float(s, (double)v);
-		break;
+		s = add(group, name, CONFIG_TYPE_FLOAT);
+		return s && config_setting_set_float(s, (double)v) == CONFIG_TRUE ? 0 : -1;
 	}
 }
 
-static void add_instance(config_setting_t *g, const struct control *c, enum param_scope scope,
-			 int index)
+static int add_instance(config_setting_t *g, const struct control *c, enum param_scope scope,
+			int index)
 {
+	if (!g)
+		return -1;
 	int first = control_value_index(c, (struct param_ref){ params_at(scope, 0), index });
 	for (int i = first; i < first + params_scope_count(scope); i++)
-		if (c->inst[i].is_present)
-			add_value(g, c->inst[i].desc, c->values[i]);
+		if (c->inst[i].is_present && add_value(g, c->inst[i].desc, c->values[i]) < 0)
+			return -1;
+	return 0;
 }
 
-/* Values only, in the config's syntax: master, aux buses and channels by name, sends inside. */
-static void build_tree(config_t *cfg, const struct control *c)
+/* One element of a list: a group that says whose values it holds. */
+static config_setting_t *add_named(config_setting_t *list, const char *name)
+{
+	config_setting_t *g = add(list, NULL, CONFIG_TYPE_GROUP);
+	return add_string(g, "name", name) == 0 ? g : NULL;
+}
+
+/*
+ * Values only, in the config's syntax: master, aux buses and channels as lists of groups with
+ * a name, and each channel's sends as a list of groups naming their bus:
+ *   send = ( { name = "2nd"; level = -10.0; on = true; pre = false; } );
+ * (earlier state files wrote send = { <bus> = { ... } }, which is still read).
+ */
+static int build_tree(config_t *cfg, const struct control *c)
 {
 	const struct setup *setup = c->setup;
 	config_setting_t *root = config_root_setting(cfg);
-	config_setting_t *master = config_setting_add(root, "master", CONFIG_TYPE_GROUP);
-	add_instance(master, c, PARAM_MASTER, 0);
-
-	if (setup->n_buses) {
-		config_setting_t *aux = config_setting_add(root, "aux", CONFIG_TYPE_LIST);
-		for (int b = 0; b < setup->n_buses; b++) {
-			config_setting_t *g = config_setting_add(aux, NULL, CONFIG_TYPE_GROUP);
-			config_setting_set_string(config_setting_add(g, "name", CONFIG_TYPE_STRING),
-						  setup->buses[b].name);
-			add_instance(g, c, PARAM_AUX, b);
-		}
-	}
-	config_setting_t *list = config_setting_add(root, "channels", CONFIG_TYPE_LIST);
+	if (add_instance(add(root, "master", CONFIG_TYPE_GROUP), c, PARAM_MASTER, 0) < 0)
+		return -1;
+	config_setting_t *aux = setup->n_buses ? add(root, "aux", CONFIG_TYPE_LIST) : NULL;
+	for (int b = 0; b < setup->n_buses; b++)
+		if (add_instance(add_named(aux, setup->buses[b].name), c, PARAM_AUX, b) < 0)
+			return -1;
+	config_setting_t *list = add(root, "channels", CONFIG_TYPE_LIST);
 	for (int ch = 0; ch < c->n_channels; ch++) {
-		config_setting_t *g = config_setting_add(list, NULL, CONFIG_TYPE_GROUP);
-		config_setting_set_string(config_setting_add(g, "name", CONFIG_TYPE_STRING),
-					  setup->channels[ch].name);
-		add_instance(g, c, PARAM_CHANNEL, ch);
-		if (!setup->n_buses)
-			continue;
-		config_setting_t *send = config_setting_add(g, "send", CONFIG_TYPE_GROUP);
+		config_setting_t *g = add_named(list, setup->channels[ch].name);
+		if (add_instance(g, c, PARAM_CHANNEL, ch) < 0)
+			return -1;
+		config_setting_t *send = setup->n_buses ? add(g, "send", CONFIG_TYPE_LIST) : NULL;
 		for (int b = 0; b < setup->n_buses; b++)
-			add_instance(config_setting_add(send, setup->buses[b].name, CONFIG_TYPE_GROUP),
-				     c, PARAM_SEND, setup_send_instance(setup, ch, b));
+			if (add_instance(add_named(send, setup->buses[b].name), c, PARAM_SEND,
+					 setup_send_instance(setup, ch, b)) < 0)
+				return -1;
 	}
+	return 0;
 }
 
-int state_write_at(int dir_fd, const char *file, const struct control *c, bool keep_backup,
-		   char *err, int size)
+/*
+ * The atomic write: temp file, every error checked (a buffered write that failed earlier
+ * shows only in ferror), fsync, optional .bak link, rename, fsync of the folder. room caps
+ * the new file's size in bytes (-1: no cap). Returns 0, -errno with err filled, or
+ * STATE_TOO_BIG (nothing written, err left to the caller).
+ */
+#define STATE_TOO_BIG (-100000)
+static int write_values(int dir_fd, const char *file, const struct control *c, bool keep_backup,
+			off_t room, char *err, int size)
 {
 	char tmp[SCENE_NAME_MAX + 32];
 	snprintf(tmp, sizeof tmp, "%s.tmp", file);
 
 	int fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		snprintf(err, (size_t)size, "cannot create %s: %s", tmp, strerror(errno));
-		return -1;
+		int e = errno;
+		snprintf(err, (size_t)size, "cannot create %s: %s", tmp, strerror(e));
+		return -e;
 	}
 	FILE *f = fdopen(fd, "w");
 	if (!f) {
+		int e = errno;
 		close(fd);
-		snprintf(err, (size_t)size, "cannot write %s: %s", tmp, strerror(errno));
-		return -1;
+		unlinkat(dir_fd, tmp, 0);
+		snprintf(err, (size_t)size, "cannot write %s: %s", tmp, strerror(e));
+		return -e;
 	}
 	config_t cfg;
 	config_init(&cfg);
-	build_tree(&cfg, c);
-	fputs("# jmixd: mixer values (channels matched by name); topology comes from the config\n",
-	      f);
-	config_write(&cfg, f);
+	int rc = build_tree(&cfg, c) < 0 ? -EINVAL : 0;
+	if (rc == 0) {
+		errno = 0;
+		fputs("# jmixd: mixer values (matched by name, then by position); topology comes "
+		      "from the config\n", f);
+		config_write(&cfg, f);
+		/* The data must be on disk before the name points at it. */
+		if (ferror(f) || fflush(f) != 0 || fsync(fd) != 0)
+			rc = errno ? -errno : -EIO;
+	}
 	config_destroy(&cfg);
-
-	/* The data must be on disk before the name points at it. */
-	int rc = (fflush(f) == 0 && fsync(fd) == 0) ? 0 : -errno;
+	struct stat sb;
+	bool is_too_big = rc == 0 && room >= 0 && fstat(fd, &sb) == 0 && sb.st_size > room;
 	if (fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	if (rc < 0) {
+		rc = errno ? -errno : -EIO;
+	if (rc < 0 || is_too_big) {
 		unlinkat(dir_fd, tmp, 0);
-		snprintf(err, (size_t)size, "cannot write %s: %s", tmp, strerror(-rc));
-		return -1;
+		if (is_too_big)
+			return STATE_TOO_BIG;
+		if (rc == -EINVAL)
+			snprintf(err, (size_t)size, "cannot build %s: libconfig refused a setting", tmp);
+		else
+			snprintf(err, (size_t)size, "cannot write %s: %s", tmp, strerror(-rc));
+		return rc;
 	}
 	if (keep_backup) {
 		/* Hard-link the current file to .bak (replacing the old one) so at every moment
@@ -198,32 +248,52 @@ int state_write_at(int dir_fd, const char *file, const struct control *c, bool k
 			renameat(dir_fd, bak_tmp, dir_fd, bak);
 	}
 	if (renameat(dir_fd, tmp, dir_fd, file) < 0) {
-		snprintf(err, (size_t)size, "cannot rename %s: %s", tmp, strerror(errno));
+		int e = errno;
+		snprintf(err, (size_t)size, "cannot rename %s: %s", tmp, strerror(e));
 		unlinkat(dir_fd, tmp, 0);
-		return -1;
+		return -e;
 	}
 	if (fsync(dir_fd) < 0) {
-		snprintf(err, (size_t)size, "cannot sync the folder: %s", strerror(errno));
-		return -1;
+		int e = errno;
+		snprintf(err, (size_t)size, "cannot sync the folder: %s", strerror(e));
+		return -e;
 	}
 	return 0;
 }
 
+int state_write_at(int dir_fd, const char *file, const struct control *c, bool keep_backup,
+		   char *err, int size)
+{
+	return write_values(dir_fd, file, c, keep_backup, -1, err, size);
+}
+
 /* ---- reading ---- */
 
+#define STATE_FILE_MAX_BYTES (16 << 20)   /* far above 128 channels x 8 buses (~1 MB) */
+
 /*
- * Read file (relative to dir_fd) over v, a copy of base's values: 0, -2 when there is no
- * such file, or -1 with err filled. On failure v is released.
+ * Read file (relative to dir_fd) over v, a copy of base's values: 0 (with *n_dropped
+ * values or entries left out, each logged), -2 when there is no such file, or -1 with err
+ * filled. On failure v is released.
  */
 static int read_values(int dir_fd, const char *file, const char *shown_as,
 		       const struct setup *setup, const struct setup_values *base,
-		       struct setup_values *v, char *err, int size)
+		       struct setup_values *v, int *n_dropped, char *err, int size)
 {
 	*v = (struct setup_values){ 0 };
+	*n_dropped = 0;
 	int fd = openat(dir_fd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, (size_t)size, "%s: %s", shown_as, strerror(errno));
-		return errno == ENOENT ? -2 : -1;
+		int e = errno;
+		snprintf(err, (size_t)size, "%s: %s", shown_as, strerror(e));
+		return e == ENOENT ? -2 : -1;
+	}
+	struct stat sb;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size > STATE_FILE_MAX_BYTES) {
+		close(fd);
+		snprintf(err, (size_t)size, "%s: not a regular file of at most %d bytes", shown_as,
+			 STATE_FILE_MAX_BYTES);
+		return -1;
 	}
 	FILE *f = fdopen(fd, "r");
 	if (!f) {
@@ -236,11 +306,65 @@ static int read_values(int dir_fd, const char *file, const char *shown_as,
 		snprintf(err, (size_t)size, "out of memory");
 		return -1;
 	}
-	int rc = config_load_values(f, shown_as, setup, v, err, size);
+	int rc = config_load_values(f, shown_as, setup, base, v, n_dropped, err, size);
 	fclose(f);
 	if (rc < 0)
 		setup_values_free(v);
 	return rc;
+}
+
+/* A hard link named file.rejected-<local date and time>[-k] already points at this file? */
+static bool is_kept(int dir_fd, const char *file, const struct stat *sb)
+{
+	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	char prefix[SCENE_NAME_MAX + 32];
+	snprintf(prefix, sizeof prefix, "%s.rejected-", file);
+	bool is_found = false;
+	struct dirent *e;
+	struct stat other;
+	while (!is_found && (e = readdir(d)))
+		is_found = strncmp(e->d_name, prefix, strlen(prefix)) == 0 &&
+			   fstatat(dir_fd, e->d_name, &other, AT_SYMLINK_NOFOLLOW) == 0 &&
+			   other.st_ino == sb->st_ino && other.st_dev == sb->st_dev;
+	closedir(d);
+	return is_found;
+}
+
+/*
+ * Keep a state file that could not be restored whole (unusable, or values dropped) beside
+ * the others as <file>.rejected-YYYYMMDD-HHMMSS, a hard link: the autosave replaces
+ * state.cfg and .bak, never this. Once per file, however often jmixd restarts on it.
+ */
+static void keep_rejected(int dir_fd, const char *file)
+{
+	struct stat sb;
+	if (fstatat(dir_fd, file, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(sb.st_mode) ||
+	    is_kept(dir_fd, file, &sb))
+		return;
+	char stamp[32], kept[SCENE_NAME_MAX + 64];
+	time_t now = time(NULL);
+	struct tm tm;
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime_r(&now, &tm));
+	for (int k = 1; k < 100; k++) {
+		if (k == 1)
+			snprintf(kept, sizeof kept, "%s.rejected-%s", file, stamp);
+		else
+			snprintf(kept, sizeof kept, "%s.rejected-%s-%d", file, stamp, k);
+		if (linkat(dir_fd, file, dir_fd, kept, 0) == 0) {
+			fsync(dir_fd);
+			log_warn("state: kept %s as %s", file, kept);
+			return;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	log_error("state: could not keep a copy of %s: %s", file, strerror(errno));
 }
 
 const char *state_restore(struct state *st, struct setup *setup)
@@ -251,27 +375,59 @@ const char *state_restore(struct state *st, struct setup *setup)
 
 	if (st->dir_fd < 0)
 		return "config";
+	/* Unless state.cfg is restored, the first save must not rotate it into .bak: a corrupt
+	 * or missing state.cfg would push out the good .bak. */
+	st->is_rotation_held = true;
 	for (int k = 0; k < 2; k++) {
 		struct setup_values v;
+		int n_dropped;
 		snprintf(shown, sizeof shown, "%s/%s", st->dir, files[k]);
-		int rc = read_values(st->dir_fd, files[k], shown, setup, &setup->vals, &v, err,
-				     sizeof err);
+		int rc = read_values(st->dir_fd, files[k], shown, setup, &setup->vals, &v,
+				     &n_dropped, err, sizeof err);
 		if (rc == 0) {
 			for (int sc = 0; sc < PARAM_N_SCOPES; sc++)
 				memcpy(setup->vals.values[sc], v.values[sc],
 				       sizeof(float) * (size_t)v.n_instances[sc] *
 					       (size_t)params_scope_count(sc));
 			setup_values_free(&v);
-			log_info("state: restored the mix from %s", shown);
+			if (n_dropped) {
+				log_warn("state: restored the mix from %s, except %d dropped "
+					 "entries or values", shown, n_dropped);
+				keep_rejected(st->dir_fd, files[k]);
+			} else {
+				log_info("state: restored the mix from %s", shown);
+			}
+			st->is_rotation_held = k != 0;
 			return sources[k];
 		}
-		if (rc == -2)
+		if (rc == -2) {
 			log_info("state: no %s", shown);
-		else
+		} else {
 			log_warn("state: %s is unusable: %s", shown, err);
+			keep_rejected(st->dir_fd, files[k]);
+		}
 	}
 	log_info("state: starting from the config's values (%s)", setup->path);
 	return "config";
+}
+
+/*
+ * A failed write (a full disk, most often) is counted for /status and logged when it first
+ * happens, when its reason changes, and then at most every STATE_FAIL_LOG_MS; the mix in
+ * memory is unaffected.
+ */
+static void note_write_failure(struct state *st, int rc, const char *err)
+{
+	int64_t now = now_ms();
+	st->n_write_failures++;
+	st->n_failures_unlogged++;
+	if (st->failing_errno == -rc && now - st->failure_logged_ms < STATE_FAIL_LOG_MS)
+		return;
+	log_error("state: autosave failed: %s (%llu times since the last report; the mix keeps "
+		  "working, unsaved)", err, (unsigned long long)st->n_failures_unlogged);
+	st->failing_errno = -rc;
+	st->failure_logged_ms = now;
+	st->n_failures_unlogged = 0;
 }
 
 void state_flush(struct state *st, struct control *c)
@@ -279,10 +435,18 @@ void state_flush(struct state *st, struct control *c)
 	char err[512];
 	if (st->dir_fd < 0 || c->n_changes == st->saved_changes)
 		return;
-	if (state_write_at(st->dir_fd, STATE_FILE, c, true, err, sizeof err) < 0) {
-		log_error("state: autosave failed: %s", err);
+	int rc = state_write_at(st->dir_fd, STATE_FILE, c, !st->is_rotation_held, err,
+				sizeof err);
+	if (rc < 0) {
+		note_write_failure(st, rc, err);
+		st->retry_at_ms = now_ms() + STATE_RETRY_MS;
 		return;
 	}
+	if (st->failing_errno) {
+		log_info("state: autosave works again");
+		st->failing_errno = 0;
+	}
+	st->is_rotation_held = false;
 	st->saved_changes = c->n_changes;
 	st->n_saves++;
 }
@@ -297,7 +461,7 @@ void state_tick(struct state *st, struct control *c, int64_t now)
 		st->seen_changes = c->n_changes;
 		st->last_change_ms = now;
 	}
-	if (c->n_changes == st->saved_changes)
+	if (c->n_changes == st->saved_changes || now < st->retry_at_ms)
 		return;
 	if (now - st->last_change_ms >= STATE_SAVE_QUIET_MS ||
 	    now - st->first_unsaved_ms >= STATE_SAVE_MAX_MS)
@@ -333,18 +497,91 @@ static int scene_file(struct state *st, const char *name, char *file, size_t fil
 	return 0;
 }
 
+/* The other saved scenes: how many, how many bytes, and whether file is one of them. */
+struct scene_usage {
+	int n_others;
+	off_t others_bytes;
+	bool is_existing;
+};
+
+static void scene_usage(struct state *st, const char *file, struct scene_usage *u)
+{
+	*u = (struct scene_usage){ 0 };
+	int fd = openat(st->scenes_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	struct dirent *e;
+	struct stat sb;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len < 5 || strcmp(e->d_name + len - 4, ".cfg") != 0)
+			continue;
+		if (strcmp(e->d_name, file) == 0) {
+			u->is_existing = true;
+			continue;
+		}
+		u->n_others++;
+		if (fstatat(st->scenes_fd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+			u->others_bytes += sb.st_size;
+	}
+	closedir(d);
+}
+
+/*
+ * Each save is an fsync'ed write on the control thread (1 ms on an SSD, tens on an SD
+ * card): a token bucket of SCENE_SAVE_BURST saves, refilled at SCENE_SAVES_PER_S, bounds the
+ * time a burst of saves can take from the loop and the wear on the card, whoever sends it.
+ * A person saving by hand never meets it.
+ */
+static bool take_save_token(struct state *st)
+{
+	int64_t now = now_ms();
+	double tokens = st->save_tokens + (double)(now - st->save_tokens_ms) * SCENE_SAVES_PER_S /
+						 1000.0;
+	st->save_tokens = tokens > SCENE_SAVE_BURST ? SCENE_SAVE_BURST : tokens;
+	st->save_tokens_ms = now;
+	if (st->save_tokens < 1.0)
+		return false;
+	st->save_tokens -= 1.0;
+	return true;
+}
+
 int scene_save(struct state *st, const struct control *c, const char *name, char *err, int size)
 {
 	char file[SCENE_NAME_MAX + 8];
+	struct scene_usage u;
 	if (scene_file(st, name, file, sizeof file, err, size) < 0)
 		return -1;
-	return state_write_at(st->scenes_fd, file, c, false, err, size);
+	if (!take_save_token(st)) {
+		snprintf(err, (size_t)size, "too many saves: at most %d a second (bursts of %d)",
+			 SCENE_SAVES_PER_S, SCENE_SAVE_BURST);
+		return -1;
+	}
+	scene_usage(st, file, &u);
+	if (!u.is_existing && u.n_others >= st->max_scenes) {
+		snprintf(err, (size_t)size, "%d scenes saved, the limit (state.max_scenes): delete "
+			 "one first", u.n_others);
+		return -1;
+	}
+	off_t room = st->max_scene_bytes - u.others_bytes;
+	int rc = write_values(st->scenes_fd, file, c, false, room > 0 ? room : 0, err, size);
+	if (rc == STATE_TOO_BIG)
+		snprintf(err, (size_t)size, "the scenes would pass %lld MB (state.max_scenes_mb): "
+			 "delete some first", (long long)(st->max_scene_bytes >> 20));
+	else if (rc < 0)
+		st->n_write_failures++;
+	return rc < 0 ? -1 : 0;
 }
 
 int scene_load(struct state *st, struct control *c, const char *name, char *err, int size)
 {
 	char file[SCENE_NAME_MAX + 8], shown[SCENE_NAME_MAX + 16];
 	struct setup_values now, v;
+	int n_dropped;
 	if (scene_file(st, name, file, sizeof file, err, size) < 0)
 		return -1;
 	snprintf(shown, sizeof shown, "scene %s", name);
@@ -355,13 +592,16 @@ int scene_load(struct state *st, struct control *c, const char *name, char *err,
 		return -1;
 	}
 	control_get_values(c, &now);
-	int rc = read_values(st->scenes_fd, file, shown, c->setup, &now, &v, err, size);
+	int rc = read_values(st->scenes_fd, file, shown, c->setup, &now, &v, &n_dropped, err, size);
 	setup_values_free(&now);
 	if (rc < 0) {
 		if (rc == -2)
 			snprintf(err, (size_t)size, "no scene named '%s'", name);
 		return -1;
 	}
+	if (n_dropped)
+		log_warn("state: %s: %d entries or values had no place on this console", shown,
+			 n_dropped);
 	/* Everything validated: apply as ordinary, smoothed changes. */
 	control_set_values(c, &v, ORIGIN_NONE);
 	setup_values_free(&v);

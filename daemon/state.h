@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "daemon/config.h"
 #include "daemon/control.h"
@@ -26,6 +27,10 @@
 #define STATE_SAVE_QUIET_MS 300      /* save once changes pause this long ... */
 #define STATE_SAVE_MAX_MS 1000       /* ... or at the latest this long after the first one */
 #define SCENE_NAME_MAX 64
+#define STATE_RETRY_MS 1000          /* after a failed autosave, try again this much later */
+#define STATE_FAIL_LOG_MS 10000      /* a failure that persists is logged this often */
+#define SCENE_SAVE_BURST 4           /* scene saves in a burst ... */
+#define SCENE_SAVES_PER_S 1          /* ... and sustained (state.c says why) */
 
 struct state {
 	int dir_fd;                  /* -1: autosave off */
@@ -36,6 +41,16 @@ struct state {
 	int64_t first_unsaved_ms;
 	int64_t last_change_ms;
 	uint64_t n_saves;
+	uint64_t n_write_failures;   /* autosaves and scene saves that failed (/status) */
+	bool is_rotation_held;       /* state.cfg was not restored: do not rotate it into .bak */
+	int failing_errno;           /* the autosave's current failure, 0 when it works */
+	int64_t failure_logged_ms;
+	uint64_t n_failures_unlogged;
+	int64_t retry_at_ms;
+	int max_scenes;              /* state.max_scenes */
+	off_t max_scene_bytes;       /* state.max_scenes_mb */
+	double save_tokens;          /* scene saves allowed now (a token bucket) */
+	int64_t save_tokens_ms;
 };
 
 /* Open (creating) the folder. A folder that cannot be used turns autosave off, loudly. */
@@ -44,26 +59,32 @@ void state_close(struct state *st);
 
 /*
  * Before the control is built: overlay the saved values on the config's, from state.cfg,
- * else state.cfg.bak, else none; logs which. Returns the source ("state", "backup",
- * "config").
+ * else state.cfg.bak, else none; logs which. Channels and buses are matched by name, then
+ * by position where a name changed; what has no match keeps the config's values. A file
+ * that is unusable, or restored with values dropped, is kept as
+ * <file>.rejected-YYYYMMDD-HHMMSS. Returns the source ("state", "backup", "config").
  */
 const char *state_restore(struct state *st, struct setup *setup);
 
-/* Each tick: save when changes have paused or waited long enough. */
+/* Each tick: save when changes have paused or waited long enough (or, after a failure,
+ * STATE_RETRY_MS later; failures are counted and logged at most every STATE_FAIL_LOG_MS). */
 void state_tick(struct state *st, struct control *c, int64_t now_ms);
 
 /* Save now if anything changed (at shutdown). */
 void state_flush(struct state *st, struct control *c);
 
 bool scene_name_is_valid(const char *name);
+/* Refused past state.max_scenes or state.max_scenes_mb, or faster than SCENE_SAVES_PER_S. */
 int scene_save(struct state *st, const struct control *c, const char *name, char *err, int size);
-/* Validate the whole scene first, then apply every value as a smoothed change. */
+/* Validate the whole scene first (matching names as state_restore does), then apply every
+ * value as a smoothed change. */
 int scene_load(struct state *st, struct control *c, const char *name, char *err, int size);
 int scene_delete(struct state *st, const char *name, char *err, int size);
 /* Names of the saved scenes, sorted; returns the count (at most max). */
 int scene_list(struct state *st, char (*names)[SCENE_NAME_MAX + 1], int max);
 
-/* Write the values of c to path atomically (used for state.cfg; exposed for tests). */
+/* Write the values of c to path atomically (used for state.cfg; exposed for tests).
+ * 0 or -errno with err filled. */
 int state_write_at(int dir_fd, const char *file, const struct control *c, bool keep_backup,
 		   char *err, int size);
 
