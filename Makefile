@@ -72,7 +72,7 @@ HARNESS    := $(BUILD)/tests/integration/harness.o
 # dsp/ promises float arithmetic: a silent promotion to double is a bug there.
 $(BUILD)/dsp/%.o: CFLAGS += -Wdouble-promotion
 
-.PHONY: all deps deps-test run test unit itests rtguard check bench install clean man fuzz netjack
+.PHONY: all deps deps-test run test unit itests rtguard check bench install clean man fuzz fuzz-config netjack
 all: $(BUILD)/jmixd
 
 $(BUILD)/%.o: %.c
@@ -170,6 +170,24 @@ fuzz: $(FUZZ_BIN)
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4200 -timeout=5 \
 		-artifact_prefix=build-fuzz/ -print_final_stats=1 build-fuzz/corpus 2>&1 | \
 		tee build-fuzz/fuzz.log | grep -E '^#[0-9]+ +(INITED|DONE)|ERROR|SUMMARY|stat::number_of_executed_units'
+
+# Fuzzing the config loader and the state and scene writer and reader (tests/fuzz/fuzz_config.c),
+# shorter by default: it writes real files. Crashes land in build-fuzz/config-*; copy each into
+# tests/fuzz/config-regressions/.
+FUZZ_CONFIG_SECONDS ?= 30
+FUZZ_CONFIG_BIN     := build-fuzz/fuzz_config
+$(FUZZ_CONFIG_BIN): $(LIB_SRC) tests/fuzz/fuzz_config.c $(wildcard dsp/*.h daemon/*.h osc/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=gnu11 -g -O1 -D_GNU_SOURCE -DJMIXD_VERSION='"$(VERSION)"' -DJMIXD_LIBFUZZER -I. \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		$(LIB_SRC) tests/fuzz/fuzz_config.c -o $@ $(LDLIBS)
+fuzz-config: $(FUZZ_CONFIG_BIN)
+	@mkdir -p build-fuzz/config-corpus
+	cp tests/fuzz/config-corpus/* build-fuzz/config-corpus/
+	LSAN_OPTIONS=suppressions=tests/fuzz/lsan-config.supp \
+	$(FUZZ_CONFIG_BIN) -max_total_time=$(FUZZ_CONFIG_SECONDS) -max_len=8192 -timeout=10 \
+		-artifact_prefix=build-fuzz/config- -print_final_stats=1 build-fuzz/config-corpus 2>&1 | \
+		tee build-fuzz/fuzz-config.log | grep -E '^#[0-9]+ +(INITED|DONE)|ERROR|SUMMARY|stat::number_of_executed_units'
 
 # The reference tables of the man pages come from the parameter table.
 man: $(BUILD)/jmixd

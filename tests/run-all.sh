@@ -9,7 +9,8 @@
 #      installed), and canaries proving both real-time checkers catch a malloc
 #   5. unit and quick integration tests built with AddressSanitizer, then
 #      UndefinedBehaviorSanitizer
-#   6. 60 s of libFuzzer over the OSC input path (FUZZ_SECONDS to change)
+#   6. 60 s of libFuzzer over the OSC input path (FUZZ_SECONDS to change), then 30 s over
+#      the config loader and the state/scene files (FUZZ_CONFIG_SECONDS; none if FUZZ_SECONDS=0)
 #   7. static checks (make check)
 # Ends with one line "N passed, N failed"; exits non-zero when anything failed.
 #
@@ -183,6 +184,20 @@ if [ "${FUZZ_SECONDS:-60}" -gt 0 ] && command -v clang > /dev/null 2>&1; then
 	fi
 else
 	echo "== fuzzing: skipped (FUZZ_SECONDS=0 or no clang)"
+fi
+fuzz_config_s=${FUZZ_CONFIG_SECONDS:-30}
+[ "${FUZZ_SECONDS:-60}" -gt 0 ] || fuzz_config_s=0
+if [ "$fuzz_config_s" -gt 0 ] && command -v clang > /dev/null 2>&1; then
+	echo "== fuzzing the config loader and the state/scene files for $fuzz_config_s s (libFuzzer)"
+	rm -f build-fuzz/config-crash-* build-fuzz/config-leak-* build-fuzz/config-timeout-*
+	if make -s fuzz-config FUZZ_CONFIG_SECONDS="$fuzz_config_s" > build/fuzz-config-phase.log 2>&1 &&
+	   ! ls build-fuzz/config-crash-* build-fuzz/config-leak-* build-fuzz/config-timeout-* > /dev/null 2>&1; then
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' build-fuzz/fuzz-config.log | tail -n 1)
+		record ok fuzz-cfg "${runs:-?} executions, no crash"
+	else
+		record fail fuzz-cfg "crash or build failure: see build/fuzz-config-phase.log and build-fuzz/"
+		tail -n 15 build/fuzz-config-phase.log | sed 's/^/        /'
+	fi
 fi
 
 echo "== the daemon under valgrind"
