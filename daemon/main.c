@@ -431,8 +431,10 @@ static int run_console(struct options opts, struct nsm *nsm, struct nsm_open *ne
 		return EXIT_OK;
 	}
 
-	/* A dropped TCP peer or a dying jackd must not kill the console. */
+	/* A dropped TCP peer or a dying jackd must not kill the console, nor may a file size
+	 * limit (LimitFSIZE=): the write fails (EFBIG) and the autosave reports it. */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 	log_info("jmixd %s: %s, %d channels", JMIXD_VERSION, opts.config_path, d.setup.n_channels);
 
 	state_open(&d.state, &d.setup);

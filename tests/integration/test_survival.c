@@ -1139,6 +1139,292 @@ static void test_bad_configs(void **state)
 			"reason at the marked line\n", n);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* 8. Issue 10: a config --check accepts never crashes the daemon, a config edit loses        */
+/*    nothing, a failing disk is reported once and the mix works on.                           */
+
+/* A console with one aux bus named bus and three channels, the second named second. */
+static const char *edit_config(const char *dir, const char *bus, const char *second)
+{
+	static char cfg[1024];
+
+	snprintf(cfg, sizeof(cfg),
+		 "osc = { bind = \"127.0.0.1\"; zeroconf = false; };\n"
+		 "state = { dir = \"%s\"; };\n"
+		 "aux = ( { name = \"%s\"; type = \"monitor\"; } );\n"
+		 "channels = ( { name = \"kick\"; }, { name = \"%s\"; }, { name = \"snare\"; } );\n",
+		 dir, bus, second);
+	return cfg;
+}
+
+static void set_f(struct hx_osc *o, const char *path, double v)
+{
+	struct hx_osc_msg m;
+
+	assert_int_equal(hx_osc_send(o, path, "f", v), 0);
+	if (query_v(o, path) != v) {
+		if (hx_osc_wait_error(o, path, 0.001, &m) == 0)
+			fail_msg("%s %g: %s", path, v, hx_osc_msg_str(&m));
+		fail_msg("%s %g: the query answers %g", path, v, query_v(o, path));
+	}
+}
+
+/* Wait (up to timeout_s) until the file at path contains needle: the autosave's evidence. */
+static bool wait_file_has(const char *path, const char *needle, double timeout_s)
+{
+	double t_end = hx_now() + timeout_s;
+
+	for (;;) {
+		char *text = hx_read_file(path, 0);
+		bool has = text && strstr(text, needle);
+
+		free(text);
+		if (has)
+			return true;
+		if (hx_now() > t_end)
+			return false;
+		hx_sleep(0.02);
+	}
+}
+
+static void osc_scene(struct hx_osc *o, const char *cmd, const char *name)
+{
+	struct hx_osc_msg m;
+
+	assert_int_equal(hx_osc_send(o, cmd, "s", name), 0);
+	if (hx_osc_wait(o, cmd, 2.0, &m) < 0)
+		fail_msg("%s %s: no echo within 2 s", cmd, name);
+}
+
+/* Stop with SIGTERM (which saves); it must exit 0. */
+static void stop_clean(struct hx_daemon *d, const char *what)
+{
+	int st = hx_daemon_stop(d, SIGTERM, 5.0);
+
+	if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		hx_dump_log_tail(what, d->cfg_path[0] ? d->log_path : "", 20);
+		fail_msg("%s: jmixd ended with %s", what, hx_status_str(st));
+	}
+}
+
+static void test_awkward_bus_names(void **state)
+{
+	static const char *const names[] = { "2nd", "_fx", "-mon" };
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		char dir[HX_PATH_MAX], what[64], file[HX_PATH_MAX + 16];
+		struct hx_daemon d;
+		struct hx_osc *o;
+
+		snprintf(what, sizeof(what), "aux bus '%s'", names[i]);
+		snprintf(dir, sizeof(dir), "%s/names-%d", hx_tmpdir(), i);
+		assert_int_equal(hx_daemon_start(&d, &g.jackd, edit_config(dir, names[i], "gtr"),
+						 NULL), 0);
+		o = hx_osc_open(d.osc_port);
+		assert_non_null(o);
+		set_f(o, "/ch/1/send/1/level", -7.25);
+		osc_scene(o, "/snapshot/save", "one");
+		osc_scene(o, "/snapshot/load", "one");
+		set_f(o, "/ch/2/fader", -5.0);
+		/* The autosave runs within a second of the last change. */
+		snprintf(file, sizeof(file), "%s/state.cfg", dir);
+		if (!wait_file_has(file, "-5.0", 10.0) && hx_daemon_alive(&d))
+			fail_msg("%s: no autosave within 10 s", what);
+		if (!hx_daemon_alive(&d))
+			fail_msg("%s: the daemon died after a change and a scene save (%s)", what,
+				 hx_status_str(d.exit_status));
+		hx_osc_close(o);
+		stop_clean(&d, what);
+		/* And it starts again from what it saved. */
+		assert_int_equal(hx_daemon_start(&d, &g.jackd, edit_config(dir, names[i], "gtr"),
+						 NULL), 0);
+		o = hx_osc_open(d.osc_port);
+		if (query_v(o, "/ch/1/send/1/level") != -7.25 || query_v(o, "/ch/2/fader") != -5.0)
+			fail_msg("%s: restart restored send %g, fader %g", what,
+				 query_v(o, "/ch/1/send/1/level"), query_v(o, "/ch/2/fader"));
+		hx_osc_close(o);
+		stop_clean(&d, what);
+	}
+	fprintf(stderr, "[survival] aux buses named 2nd, _fx, -mon: changes, scenes, autosave and "
+			"restart all work\n");
+}
+
+static int count_rejected(const char *dir)
+{
+	char pattern[HX_PATH_MAX + 32];
+	glob_t gl;
+	int n;
+
+	snprintf(pattern, sizeof(pattern), "%s/state.cfg.rejected-*", dir);
+	if (glob(pattern, 0, NULL, &gl) != 0)
+		return 0;
+	n = (int)gl.gl_pathc;
+	globfree(&gl);
+	return n;
+}
+
+static void test_config_edit_keeps_the_mix(void **state)
+{
+	char dir[HX_PATH_MAX], file[HX_PATH_MAX + 16], *log;
+	struct hx_daemon d;
+	struct hx_osc *o;
+
+	(void)state;
+	state_dir(dir, "edit-state");
+	assert_int_equal(hx_daemon_start(&d, &g.jackd, edit_config(dir, "iem", "gtr"), NULL), 0);
+	o = hx_osc_open(d.osc_port);
+	set_f(o, "/ch/2/fader", -12.5);
+	set_f(o, "/ch/3/fader", -20.0);
+	set_f(o, "/ch/2/send/1/level", -8.0);
+	osc_scene(o, "/snapshot/save", "before");
+	hx_osc_close(o);
+	stop_clean(&d, "first start");
+
+	/* gtr renamed guitar: its values follow by position, the others by name. */
+	assert_int_equal(hx_daemon_start(&d, &g.jackd, edit_config(dir, "iem", "guitar"), NULL),
+			 0);
+	o = hx_osc_open(d.osc_port);
+	if (query_v(o, "/ch/2/fader") != -12.5 || query_v(o, "/ch/3/fader") != -20.0 ||
+	    query_v(o, "/ch/2/send/1/level") != -8.0)
+		fail_msg("after renaming gtr to guitar: /ch/2/fader %g (saved -12.5), /ch/3/fader %g "
+			 "(-20), /ch/2/send/1/level %g (-8)", query_v(o, "/ch/2/fader"),
+			 query_v(o, "/ch/3/fader"), query_v(o, "/ch/2/send/1/level"));
+	log = hx_daemon_log(&d, 0);
+	if (!log || !strstr(log, "'gtr' restored to channel 2 'guitar'"))
+		fail_msg("the log does not say where gtr's values went");
+	free(log);
+	/* A scene saved before the rename still loads. */
+	set_f(o, "/ch/2/fader", 0.0);
+	osc_scene(o, "/snapshot/load", "before");
+	if (query_v(o, "/ch/2/fader") != -12.5)
+		fail_msg("a scene saved before the rename recalled /ch/2/fader %g, not -12.5",
+			 query_v(o, "/ch/2/fader"));
+	assert_int_equal(count_rejected(dir), 0);
+	hx_osc_close(o);
+	stop_clean(&d, "after the rename");
+
+	/* guitar removed and a new channel after snare: guitar's values have no place. They are
+	 * dropped from the mix but kept on disk, whatever the autosave does next. */
+	{
+		char cfg[1024];
+
+		snprintf(cfg, sizeof(cfg),
+			 "osc = { bind = \"127.0.0.1\"; zeroconf = false; };\n"
+			 "state = { dir = \"%s\"; };\naux = ( { name = \"iem\"; type = \"monitor\"; } );\n"
+			 "channels = ( { name = \"kick\"; }, { name = \"snare\"; }, { name = \"keys\"; "
+			 "fader = -30.0; } );\n", dir);
+		assert_int_equal(hx_daemon_start(&d, &g.jackd, cfg, NULL), 0);
+	}
+	o = hx_osc_open(d.osc_port);
+	if (query_v(o, "/ch/2/fader") != -20.0 || query_v(o, "/ch/3/fader") != -30.0)
+		fail_msg("after removing guitar: snare %g (saved -20), keys %g (config -30)",
+			 query_v(o, "/ch/2/fader"), query_v(o, "/ch/3/fader"));
+	/* Two autosaves: the old file would now be gone from both state.cfg and .bak. */
+	snprintf(file, sizeof(file), "%s/state.cfg", dir);
+	set_f(o, "/ch/1/fader", -1.0);
+	if (!wait_file_has(file, "fader = -1.0", 10.0))
+		fail_msg("no autosave within 10 s");
+	set_f(o, "/ch/1/fader", -2.0);
+	hx_osc_close(o);
+	stop_clean(&d, "after removing a channel");
+	if (count_rejected(dir) != 1)
+		fail_msg("%d state.cfg.rejected-* files, expected 1", count_rejected(dir));
+	{
+		char pattern[HX_PATH_MAX + 32], *text;
+		glob_t gl;
+
+		snprintf(pattern, sizeof(pattern), "%s/state.cfg.rejected-*", dir);
+		assert_int_equal(glob(pattern, 0, NULL, &gl), 0);
+		text = hx_read_file(gl.gl_pathv[0], 0);
+		if (!text || !strstr(text, "guitar") || !strstr(text, "-12.5"))
+			fail_msg("%s does not hold guitar at -12.5", gl.gl_pathv[0]);
+		free(text);
+		globfree(&gl);
+	}
+	fprintf(stderr, "[survival] config edit: a renamed channel keeps its values (by position), "
+			"a scene saved before loads, a removed channel's values are kept in "
+			"state.cfg.rejected-*\n");
+}
+
+/* A file size limit on the running daemon makes every write fail, as a full disk does. */
+static void set_fsize(pid_t pid, const char *limit)
+{
+	char pid_s[16], arg[64];
+	const char *argv[] = { "/usr/bin/prlimit", "--pid", pid_s, arg, NULL };
+	char log[HX_PATH_MAX];
+
+	snprintf(pid_s, sizeof(pid_s), "%d", (int)pid);
+	snprintf(arg, sizeof(arg), "--fsize=%s", limit);
+	if (hx_run(argv, 5.0, log) != 0)
+		fail_msg("prlimit %s %s failed", pid_s, arg);
+}
+
+static void test_failing_disk(void **state)
+{
+	char dir[HX_PATH_MAX], *log;
+	struct hx_daemon d;
+	struct hx_osc *o;
+	size_t mark, n_lines;
+	int n_failures;
+
+	(void)state;
+	if (access("/usr/bin/prlimit", X_OK) != 0)
+		skip();
+	state_dir(dir, "disk-state");
+	{
+		/* 16 channels: a state file of tens of kB, far past the limit below, which still
+		 * leaves the daemon's log (a file too) room for a few dozen lines. */
+		char cfg[2048], limit[32];
+		int n = snprintf(cfg, sizeof(cfg), "osc = { bind = \"127.0.0.1\"; zeroconf = false; };\n"
+				 "state = { dir = \"%s\"; };\nchannels = (", dir);
+
+		for (int ch = 1; ch <= 16; ch++)
+			n += snprintf(cfg + n, sizeof(cfg) - (size_t)n, "%s { name = \"in%d\"; }",
+				      ch > 1 ? "," : "", ch);
+		snprintf(cfg + n, sizeof(cfg) - (size_t)n, " );\n");
+		assert_int_equal(hx_daemon_start(&d, &g.jackd, cfg, NULL), 0);
+		snprintf(limit, sizeof(limit), "%zu:unlimited", hx_file_size(d.log_path) + 4096);
+		o = hx_osc_open(d.osc_port);
+		mark = hx_daemon_log_mark(&d);
+		set_fsize(d.pid, limit);
+	}
+	/* Five seconds of changes: five or more failed saves, one report. */
+	for (int i = 0; i < 25; i++) {
+		set_f(o, "/ch/1/fader", -10.0 - i);
+		hx_sleep(0.2);
+	}
+	hx_daemon_log_wait(&d, mark, "autosave failed", 1, 2.0);
+	log = hx_daemon_log(&d, mark);
+	n_lines = hx_count_lines(log ? log : "", "autosave failed");
+	free(log);
+	n_failures = query_on(o, "/status").argv[6].i;
+	if (!hx_daemon_alive(&d))
+		fail_msg("the daemon died when its writes failed");
+	if (n_lines != 1)
+		fail_msg("%zu 'autosave failed' lines in 5 s of failing saves, expected 1", n_lines);
+	if (n_failures < 3)
+		fail_msg("/status counts %d failed writes after 5 s of failing saves", n_failures);
+	if (query_v(o, "/ch/1/fader") != -34.0)
+		fail_msg("the mix stopped working: /ch/1/fader %g", query_v(o, "/ch/1/fader"));
+	set_fsize(d.pid, "unlimited:unlimited");
+	if (hx_daemon_log_wait(&d, mark, "autosave works again", 1, 3.0) < 1)
+		fail_msg("no 'autosave works again' within 3 s of the disk clearing");
+	hx_osc_close(o);
+	stop_clean(&d, "failing disk");
+	{
+		char path[HX_PATH_MAX + 16], *text;
+
+		snprintf(path, sizeof(path), "%s/state.cfg", dir);
+		text = hx_read_file(path, 0);
+		if (!text || !strstr(text, "-34.0"))
+			fail_msg("state.cfg does not hold the last fader value after the disk cleared");
+		free(text);
+	}
+	fprintf(stderr, "[survival] failing disk: %d failed writes counted in /status, one log line "
+			"in 5 s, the mix kept working, saved again once it cleared\n", n_failures);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1152,6 +1438,9 @@ int main(void)
 		cmocka_unit_test_setup(test_rate_limit, door_setup),
 		cmocka_unit_test(test_sighup),
 		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_awkward_bus_names),
+		cmocka_unit_test(test_config_edit_keeps_the_mix),
+		cmocka_unit_test(test_failing_disk),
 	};
 	double t0 = hx_now();
 	int failed;
