@@ -22,6 +22,7 @@
 _Static_assert(SETUP_MAX_BUSES == BUS_MAX, "config.h repeats the DSP's bus limit");
 #include "daemon/log.h"
 #include "daemon/match.h"
+#include "daemon/schema.h"
 
 struct loader {
 	const char *path;
@@ -58,15 +59,6 @@ static int fail_at(struct loader *ld, const config_setting_t *where, const char 
 		snprintf(ld->err, (size_t)ld->err_size, "%s: %s: %s", ld->path, key, reason);
 	return -1;
 }
-
-/*
- * The keys of each section that are not parameter values (topology and settings read once):
- * the config loader and the state and scene loader skip the same ones.
- */
-static const char *const master_structure[] = { "outputs", "pan_law", "solo", "solo_outputs",
-						NULL };
-static const char *const channel_structure[] = { "name", "input", "stereo", "send", NULL };
-static const char *const bus_structure[] = { "name", "type", "stereo", "outputs", NULL };
 
 /* After fail_at: a lenient loader logs the error, counts it and goes on (0); else -1. */
 static int drop_or_fail(struct loader *ld)
@@ -143,30 +135,26 @@ static int read_param(struct loader *ld, const config_setting_t *s, const char *
 }
 
 /*
- * Walk every member of a scope's group: structural keys are handled by the caller (listed in
- * skip), everything else must be a parameter key; nested groups spell dotted keys.
+ * Walk every member of a scope's group: the section's structural keys (schema.h) are handled
+ * by the caller, everything else must be a parameter key; nested groups spell dotted keys.
  */
 static int read_params(struct loader *ld, const config_setting_t *group, const char *where,
-		       const char *prefix, enum param_scope scope, const char *const *skip,
-		       float *values)
+		       const char *prefix, enum param_scope scope, int section, float *values)
 {
 	int n = config_setting_length(group);
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
 		const char *name = config_setting_name(s);
 		char rel[256], key[512];
-		bool is_skipped = false;
 
 		snprintf(rel, sizeof rel, "%s%s", prefix, name);
 		snprintf(key, sizeof key, "%s.%s", where, rel);
-		for (const char *const *k = skip; !*prefix && k && *k; k++)
-			is_skipped |= strcmp(*k, name) == 0;
-		if (is_skipped)
+		if (!*prefix && section >= 0 && schema_is_structural(section, name))
 			continue;
 		if (config_setting_type(s) == CONFIG_TYPE_GROUP) {
 			char sub[sizeof rel + 1];
 			snprintf(sub, sizeof sub, "%s.", rel);
-			if (read_params(ld, s, where, sub, scope, NULL, values) < 0)
+			if (read_params(ld, s, where, sub, scope, -1, values) < 0)
 				return -1;
 			continue;
 		}
@@ -279,8 +267,7 @@ static int read_send(struct loader *ld, const config_setting_t *s, const char *s
 		fail_at(ld, s, sub, "no aux bus named '%s'", bus_name);
 		return drop_or_fail(ld);
 	}
-	static const char *const structural[] = { "name", NULL };
-	return read_params(ld, s, sub, "", PARAM_SEND, structural,
+	return read_params(ld, s, sub, "", PARAM_SEND, SCHEMA_SEND,
 			   setup_values_at(v, PARAM_SEND, setup_send_instance(setup, ch, bus)));
 }
 
@@ -332,7 +319,7 @@ static int read_bus_params(struct loader *ld, const config_setting_t *g, const c
 			   const struct setup *setup, int bus, struct setup_values *v)
 {
 	float *values = setup_values_at(v, PARAM_AUX, bus);
-	if (read_params(ld, g, where, "", PARAM_AUX, bus_structure, values) < 0)
+	if (read_params(ld, g, where, "", PARAM_AUX, SCHEMA_AUX, values) < 0)
 		return -1;
 	/* A row of another bus type (a delay time on a reverb) is a mistake, not a no-op. */
 	for (int i = 0; i < config_setting_length(g); i++) {
@@ -384,7 +371,7 @@ static int load_jack(struct loader *ld, config_t *cfg, struct setup *setup)
 		return fail_at(ld, jack, "jack", "must be a group { ... }");
 	for (int i = 0; i < config_setting_length(jack); i++) {
 		const config_setting_t *s = config_setting_get_elem(jack, (unsigned)i);
-		if (strcmp(config_setting_name(s), "client_name") != 0) {
+		if (!schema_is_structural(SCHEMA_JACK, config_setting_name(s))) {
 			char key[96];
 			snprintf(key, sizeof key, "jack.%s", config_setting_name(s));
 			return fail_at(ld, s, key, "unknown key");
@@ -755,7 +742,7 @@ static int load_master(struct loader *ld, config_t *cfg, struct setup *setup)
 			return fail_at(ld, law, "master.pan_law", "must be -3, -4.5 or -6 (dB at centre)");
 		setup->pan_law = (enum pan_law)l;
 	}
-	return read_params(ld, master, "master", "", PARAM_MASTER, master_structure,
+	return read_params(ld, master, "master", "", PARAM_MASTER, SCHEMA_MASTER,
 			   setup->master_values);
 }
 
@@ -798,10 +785,11 @@ static int load_channel(struct loader *ld, const config_setting_t *s, int index,
 	const config_setting_t *send = config_setting_get_member(s, "send");
 	if (send && read_sends(ld, send, where, setup, index, &setup->vals) < 0)
 		return -1;
-	return read_params(ld, s, where, "", PARAM_CHANNEL, channel_structure, ch->values);
+	return read_params(ld, s, where, "", PARAM_CHANNEL, SCHEMA_CHANNELS, ch->values);
 }
 
-static int load_channels(struct loader *ld, config_t *cfg, struct setup *setup)
+/* The channel list's shape and size, and the value arrays of every scope (they need it). */
+static int alloc_channels(struct loader *ld, config_t *cfg, struct setup *setup)
 {
 	const config_setting_t *list = config_lookup(cfg, "channels");
 	if (!list)
@@ -817,9 +805,13 @@ static int load_channels(struct loader *ld, config_t *cfg, struct setup *setup)
 	if (!setup->channels || alloc_values(setup, n) < 0)
 		return fail_at(ld, list, "channels", "out of memory");
 	setup->n_channels = n;
-	if (load_bus_params(ld, cfg, setup) < 0 || load_master(ld, cfg, setup) < 0)
-		return -1;
-	for (int i = 0; i < n; i++)
+	return 0;
+}
+
+static int load_channels(struct loader *ld, config_t *cfg, struct setup *setup)
+{
+	const config_setting_t *list = config_lookup(cfg, "channels");
+	for (int i = 0; i < setup->n_channels; i++)
 		if (load_channel(ld, config_setting_get_elem(list, (unsigned)i), i, setup) < 0)
 			return -1;
 	return 0;
@@ -854,10 +846,7 @@ static int load_state_group(struct loader *ld, config_t *cfg, struct setup *setu
 			return fail_at(ld, state, "state", "must be a group { ... }");
 		for (int i = 0; i < config_setting_length(state); i++) {
 			const config_setting_t *s = config_setting_get_elem(state, (unsigned)i);
-			if (strcmp(config_setting_name(s), "dir") != 0 &&
-			    strcmp(config_setting_name(s), "autosave") != 0 &&
-			    strcmp(config_setting_name(s), "max_scenes") != 0 &&
-			    strcmp(config_setting_name(s), "max_scenes_mb") != 0) {
+			if (!schema_is_structural(SCHEMA_STATE, config_setting_name(s))) {
 				char key[96];
 				snprintf(key, sizeof key, "state.%s", config_setting_name(s));
 				return fail_at(ld, s, key, "unknown key");
@@ -891,16 +880,14 @@ static int load_state_group(struct loader *ld, config_t *cfg, struct setup *setu
 
 static int check_top_level(struct loader *ld, config_t *cfg)
 {
-	static const char *const known[] = { "jack", "osc", "state", "aux", "master", "channels",
-					     NULL };
 	const config_setting_t *root = config_root_setting(cfg);
 	for (int i = 0; i < config_setting_length(root); i++) {
 		const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
 		const char *name = config_setting_name(s);
-		const char *const *k = known;
-		while (*k && strcmp(*k, name) != 0)
-			k++;
-		if (!*k)
+		int sc = SCHEMA_JACK;
+		while (sc <= SCHEMA_CHANNELS && strcmp(schema_section_name(sc), name) != 0)
+			sc++;
+		if (sc > SCHEMA_CHANNELS)
 			return fail_at(ld, s, name,
 				       "unknown section (known: jack, osc, state, aux, master, channels)");
 	}
@@ -932,7 +919,9 @@ int config_load(const char *path, struct setup *setup, char *err, int err_size)
 	}
 	if (check_top_level(&ld, &cfg) < 0 || load_jack(&ld, &cfg, setup) < 0 ||
 	    load_osc(&ld, &cfg, setup) < 0 || load_state_group(&ld, &cfg, setup) < 0 ||
-	    load_buses(&ld, &cfg, setup) < 0 || load_channels(&ld, &cfg, setup) < 0)
+	    load_buses(&ld, &cfg, setup) < 0 || alloc_channels(&ld, &cfg, setup) < 0 ||
+	    load_bus_params(&ld, &cfg, setup) < 0 || load_master(&ld, &cfg, setup) < 0 ||
+	    load_channels(&ld, &cfg, setup) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -1071,7 +1060,7 @@ static int load_matched_values(struct loader *ld, config_t *cfg, const struct se
 		const config_setting_t *send = config_setting_get_member(s, "send");
 		if (send && read_sends(ld, send, where, setup, ch, vals) < 0)
 			goto out;
-		if (read_params(ld, s, where, "", PARAM_CHANNEL, channel_structure,
+		if (read_params(ld, s, where, "", PARAM_CHANNEL, SCHEMA_CHANNELS,
 				setup_values_at(vals, PARAM_CHANNEL, ch)) < 0)
 			goto out;
 	}
@@ -1105,7 +1094,7 @@ int config_load_values(FILE *f, const char *path, const struct setup *setup,
 		fail_at(&ld, master, "master", "must be a group { ... }");
 		goto out;
 	}
-	if (master && read_params(&ld, master, "master", "", PARAM_MASTER, master_structure,
+	if (master && read_params(&ld, master, "master", "", PARAM_MASTER, SCHEMA_MASTER,
 				  setup_values_at(vals, PARAM_MASTER, 0)) < 0)
 		goto out;
 	if (load_matched_values(&ld, &cfg, setup, vals) < 0)
@@ -1115,42 +1104,4 @@ int config_load_values(FILE *f, const char *path, const struct setup *setup,
 out:
 	config_destroy(&cfg);
 	return rc;
-}
-
-bool setup_same_topology(const struct setup *a, const struct setup *b, char *why, int why_size)
-{
-	if (strcmp(a->client_name, b->client_name) != 0) {
-		snprintf(why, (size_t)why_size, "jack.client_name changed");
-		return false;
-	}
-	if (a->solo_mode != b->solo_mode) {
-		snprintf(why, (size_t)why_size, "master.solo changed (it adds or removes ports)");
-		return false;
-	}
-	if (a->n_buses != b->n_buses) {
-		snprintf(why, (size_t)why_size, "aux bus count changed (%d -> %d)", a->n_buses,
-			 b->n_buses);
-		return false;
-	}
-	for (int i = 0; i < a->n_buses; i++)
-		if (strcmp(a->buses[i].name, b->buses[i].name) != 0 ||
-		    a->buses[i].type != b->buses[i].type ||
-		    a->buses[i].is_stereo != b->buses[i].is_stereo) {
-			snprintf(why, (size_t)why_size, "aux bus %d changed (name, type or stereo)",
-				 i + 1);
-			return false;
-		}
-	if (a->n_channels != b->n_channels) {
-		snprintf(why, (size_t)why_size, "channel count changed (%d -> %d)", a->n_channels,
-			 b->n_channels);
-		return false;
-	}
-	for (int i = 0; i < a->n_channels; i++) {
-		const struct channel_setup *x = &a->channels[i], *y = &b->channels[i];
-		if (strcmp(x->name, y->name) != 0 || x->is_stereo != y->is_stereo) {
-			snprintf(why, (size_t)why_size, "channel %d changed (name or stereo)", i + 1);
-			return false;
-		}
-	}
-	return true;
 }

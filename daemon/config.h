@@ -138,9 +138,6 @@ int setup_send_instance(const struct setup *setup, int ch, int bus);
 /* Bus index for "2" (1-based) or a bus name; -1 when there is none. */
 int setup_find_bus(const struct setup *setup, const char *name_or_number);
 
-/* True when a and b have the same channels, stereo layout, ports and client name. */
-bool setup_same_topology(const struct setup *a, const struct setup *b, char *why, int why_size);
-
 /* Channel index for "3" (1-based) or a channel name; -1 when there is none. */
 int setup_find_channel(const struct setup *setup, const char *name_or_number);
 

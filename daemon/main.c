@@ -27,6 +27,7 @@
 #include "daemon/paramdoc.h"
 #include "daemon/render.h"
 #include "daemon/session.h"
+#include "daemon/schema.h"
 #include "daemon/state.h"
 #include "daemon/zeroconf.h"
 #include "osc/nsm.h"
@@ -299,9 +300,11 @@ static void on_nsm(struct daemon *d)
 }
 
 /*
- * SIGHUP: read the config again and apply its values live, as smoothed changes. A change
- * of topology (channels, ports, names) would need new JACK ports under a running show: it is
- * refused until restart, and nothing changes.
+ * SIGHUP: read the config again and classify the change from the config's own description
+ * (schema.h), as CamillaDSP does: nothing changed, values only (applied live as smoothed
+ * changes), or a restart needed. A change of topology (channels, ports, names) would need new
+ * JACK ports under a running show: that reload is refused and nothing changes. A setting read
+ * at start only (sockets, connections, folders) is named in the log; the values still apply.
  */
 static void reload_config(struct daemon *d)
 {
@@ -316,20 +319,23 @@ static void reload_config(struct daemon *d)
 		snprintf(fresh.client_name, sizeof fresh.client_name, "%s", d->opts.client_name);
 	if (d->opts.osc_port)
 		fresh.osc_port = d->opts.osc_port;
-	if (!setup_same_topology(&d->setup, &fresh, why, sizeof why)) {
-		log_error("reload: %s: %s; restart jmixd for that. Nothing changed", d->setup.path, why);
+	int effect = schema_compare(&d->setup, &fresh, true, why, sizeof why);
+	if (effect == SCHEMA_TOPOLOGY) {
+		log_error("reload: %s: needs a restart (%s changed); restart jmixd for that. "
+			  "Nothing changed", d->setup.path, why);
 		config_free(&fresh);
 		return;
 	}
-	/* Settings outside the parameter table are read once, at start: say so, do not pretend. */
-	if (fresh.pan_law != d->setup.pan_law || fresh.osc_port != d->setup.osc_port ||
-	    strcmp(fresh.osc_bind, d->setup.osc_bind) != 0 ||
-	    fresh.meter_rate_hz != d->setup.meter_rate_hz ||
-	    strcmp(fresh.state_dir, d->setup.state_dir) != 0)
-		log_warn("reload: master.pan_law, osc and state settings take effect at restart");
 	osc_server_apply_setup(d->osc, &d->setup, &fresh);
 	int n = control_set_values(&d->control, &fresh.vals, ORIGIN_NONE);
-	log_info("reload: %s: %d values changed", d->setup.path, n);
+	if (effect == SCHEMA_RESTART)
+		log_warn("reload: %s: needs a restart for %s (and any setting named above); %d "
+			 "values changed now", d->setup.path, why, n);
+	else if (n == 0 && effect < 0)
+		log_info("reload: %s: nothing changed", d->setup.path);
+	else
+		log_info("reload: %s: values only: %d values changed%s", d->setup.path, n,
+			 effect == SCHEMA_LIVE_OSC ? "; osc settings applied by the OSC server" : "");
 	config_free(&fresh);
 }
 

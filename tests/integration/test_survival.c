@@ -1425,6 +1425,70 @@ static void test_failing_disk(void **state)
 			"in 5 s, the mix kept working, saved again once it cleared\n", n_failures);
 }
 
+/* SIGHUP names its class from the config's own description: nothing, values only, restart. */
+static void write_hup_cfg(const struct hx_daemon *d, const char *dir, const char *master,
+			  const char *ch1)
+{
+	FILE *f = fopen(d->cfg_path, "w");
+
+	assert_non_null(f);
+	fprintf(f, "jack = { client_name = \"%s\"; };\n"
+		   "osc = { bind = \"127.0.0.1\"; port = %d; zeroconf = false; };\n"
+		   "state = { dir = \"%s\"; };\nmaster = { %s };\n"
+		   "channels = ( { name = \"kick\"; %s } );\n",
+		d->client_name, d->osc_port, dir, master, ch1);
+	fclose(f);
+}
+
+static void test_sighup_classes(void **state)
+{
+	static const struct {
+		const char *master, *ch1, *expect;
+	} steps[] = {
+		{ "pan_law = -3.0;", "fader = -1.0;", "nothing changed" },
+		{ "pan_law = -3.0;", "fader = -2.0;", "values only: 1 values changed" },
+		{ "pan_law = -6.0;", "fader = -3.0;", "needs a restart for master.pan_law" },
+	};
+	char dir[HX_PATH_MAX], line[512];
+	struct hx_daemon d;
+	struct hx_osc *o;
+
+	(void)state;
+	state_dir(dir, "hup-classes");
+	assert_int_equal(hx_daemon_start(&d, &g.jackd,
+					 "osc = { bind = \"127.0.0.1\"; zeroconf = false; };\n"
+					 "channels = ( { name = \"kick\"; fader = -1.0; } );\n", NULL), 0);
+	o = hx_osc_open(d.osc_port);
+	/* The first file names what the command line set (-n, -p) and the same state folder. */
+	{
+		int len = (int)(strrchr(d.cfg_path, '/') - d.cfg_path);
+
+		if (snprintf(dir, sizeof(dir), "%.*s/state", len, d.cfg_path) >= (int)sizeof(dir))
+			fail_msg("path too long");
+	}
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		size_t mark = hx_daemon_log_mark(&d);
+		char *log;
+
+		write_hup_cfg(&d, dir, steps[i].master, steps[i].ch1);
+		assert_int_equal(kill(d.pid, SIGHUP), 0);
+		if (hx_daemon_log_wait(&d, mark, steps[i].expect, 1, 3.0) < 1) {
+			log = hx_daemon_log(&d, mark);
+			snprintf(line, sizeof(line), "%s", log ? log : "");
+			free(log);
+			fail_msg("SIGHUP step %zu: expected \"%s\" in the log, got: %s", i + 1,
+				 steps[i].expect, line);
+		}
+	}
+	if (query_v(o, "/ch/1/fader") != -3.0)
+		fail_msg("a reload that needs a restart for pan_law did not apply the fader (%g)",
+			 query_v(o, "/ch/1/fader"));
+	hx_osc_close(o);
+	hx_daemon_stop(&d, SIGTERM, 3.0);
+	fprintf(stderr, "[survival] SIGHUP classes: nothing changed / values only / needs a "
+			"restart (named), from the config's description\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1441,6 +1505,7 @@ int main(void)
 		cmocka_unit_test(test_awkward_bus_names),
 		cmocka_unit_test(test_config_edit_keeps_the_mix),
 		cmocka_unit_test(test_failing_disk),
+		cmocka_unit_test(test_sighup_classes),
 	};
 	double t0 = hx_now();
 	int failed;

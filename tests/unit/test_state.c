@@ -25,6 +25,7 @@
 #include "daemon/control.h"
 #include "daemon/log.h"
 #include "daemon/match.h"
+#include "daemon/schema.h"
 #include "daemon/state.h"
 #include "tests/unit/unit_util.h"
 
@@ -457,6 +458,90 @@ static void test_scene_caps(void **state)
 	desk_close(&d);
 }
 
+/* ---- issue 11 item 5: one description of the structure; a reload is classified by it ---- */
+
+static void load_text(struct setup *s, const char *text)
+{
+	char path[256], err[1024] = "";
+	snprintf(path, sizeof path, "%s/reload.cfg", g_root);
+	write_text(path, text);
+	if (config_load(path, s, err, sizeof err) < 0)
+		fail_msg("config_load: %s", err);
+}
+
+static int classify(const char *a, const char *b, char *why, int why_size)
+{
+	struct setup x, y;
+	load_text(&x, a);
+	load_text(&y, b);
+	int effect = schema_compare(&x, &y, false, why, why_size);
+	config_free(&x);
+	config_free(&y);
+	return effect;
+}
+
+static void test_reload_classes(void **state)
+{
+	(void)state;
+	char why[256];
+	const char *base = "master = { pan_law = -3.0; fader = -1.0; };\n"
+			   "aux = ( { name = \"iem\"; type = \"monitor\"; } );\n"
+			   "channels = ( { name = \"kick\"; fader = 0.0; } );\n";
+	assert_int_equal(classify(base, base, why, sizeof why), -1);
+	/* Values only: a fader, a send, a bus row. */
+	assert_int_equal(classify(base, "master = { pan_law = -3.0; fader = -7.0; };\n"
+				  "aux = ( { name = \"iem\"; type = \"monitor\"; fader = -2.0; } );\n"
+				  "channels = ( { name = \"kick\"; fader = -5.0; send = ( { name = "
+				  "\"iem\"; level = -3.0; } ); } );\n", why, sizeof why), -1);
+	assert_int_equal(classify(base, "master = { pan_law = -6.0; fader = -1.0; };\n"
+				  "aux = ( { name = \"iem\"; type = \"monitor\"; } );\n"
+				  "channels = ( { name = \"kick\"; fader = 0.0; } );\n", why, sizeof why),
+			 SCHEMA_RESTART);
+	assert_string_equal(why, "master.pan_law");
+	assert_int_equal(classify(base, "osc = { rate_limit = 50; };\n" "master = { pan_law = -3.0; "
+				  "fader = -1.0; };\naux = ( { name = \"iem\"; type = \"monitor\"; } );\n"
+				  "channels = ( { name = \"kick\"; fader = 0.0; } );\n", why, sizeof why),
+			 SCHEMA_LIVE_OSC);
+	assert_string_equal(why, "osc.rate_limit");
+	assert_int_equal(classify(base, "master = { pan_law = -3.0; };\n"
+				  "aux = ( { name = \"iem\"; type = \"monitor\"; } );\n"
+				  "channels = ( { name = \"kick\"; input = \"system:capture_2\"; } );\n",
+				  why, sizeof why), SCHEMA_RESTART);
+	assert_string_equal(why, "channels.[0].input");
+	assert_int_equal(classify(base, "master = { pan_law = -6.0; };\n"
+				  "aux = ( { name = \"wedge\"; type = \"monitor\"; } );\n"
+				  "channels = ( { name = \"kick\"; } );\n", why, sizeof why),
+			 SCHEMA_TOPOLOGY);
+	assert_string_equal(why, "aux.[0].name");
+	assert_int_equal(classify(base, "channels = ( { name = \"kick\"; }, { name = \"tom\"; } );\n",
+				  why, sizeof why), SCHEMA_TOPOLOGY);
+}
+
+/* A structural key is never also a parameter key of its section: one meaning per key. */
+static void test_schema_and_table_disjoint(void **state)
+{
+	(void)state;
+	static const enum param_scope scope_of[SCHEMA_N_SECTIONS] = {
+		[SCHEMA_MASTER] = PARAM_MASTER, [SCHEMA_AUX] = PARAM_AUX,
+		[SCHEMA_CHANNELS] = PARAM_CHANNEL, [SCHEMA_SEND] = PARAM_SEND,
+	};
+	for (int i = 0; i < schema_n_keys; i++) {
+		const struct schema_key *k = &schema_keys[i];
+		if (k->section < SCHEMA_MASTER)
+			continue;
+		if (params_find_key(scope_of[k->section], k->key))
+			fail_msg("%s.%s is both structural and a parameter",
+				 schema_section_name(k->section), k->key);
+		for (int slot = 0; slot < params_scope_count(scope_of[k->section]); slot++) {
+			const char *pk = params_at(scope_of[k->section], slot)->key;
+			size_t n = strlen(k->key);
+			if (strncmp(pk, k->key, n) == 0 && pk[n] == '.')
+				fail_msg("%s.%s is structural and a parameter group",
+					 schema_section_name(k->section), k->key);
+		}
+	}
+}
+
 int main(void)
 {
 	log_set_level(LOG_ERROR);
@@ -477,6 +562,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_write_keeps_state, setup_root,
 						teardown_root),
 		cmocka_unit_test_setup_teardown(test_scene_caps, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_reload_classes, setup_root, teardown_root),
+		cmocka_unit_test(test_schema_and_table_disjoint),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
