@@ -159,11 +159,12 @@ $(BUILD)/librtguard.so: tests/rtguard.c
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_BIN     := build-fuzz/fuzz_osc
-$(FUZZ_BIN): $(LIB_SRC) tests/fuzz/fuzz_osc.c $(wildcard dsp/*.h daemon/*.h osc/*.h)
+# Every fuzz target: tests/fuzz/fuzz_NAME.c over the whole library, as build-fuzz/fuzz_NAME.
+build-fuzz/fuzz_%: $(LIB_SRC) tests/fuzz/fuzz_%.c $(wildcard dsp/*.h daemon/*.h osc/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -D_GNU_SOURCE -DJMIXD_VERSION='"$(VERSION)"' -DJMIXD_LIBFUZZER -I. \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		$(LIB_SRC) tests/fuzz/fuzz_osc.c -o $@ $(LDLIBS)
+		$(LIB_SRC) tests/fuzz/fuzz_$*.c -o $@ $(LDLIBS)
 fuzz: $(FUZZ_BIN)
 	@mkdir -p build-fuzz/corpus
 	cp tests/fuzz/corpus/* build-fuzz/corpus/
@@ -176,11 +177,6 @@ fuzz: $(FUZZ_BIN)
 # tests/fuzz/config-regressions/.
 FUZZ_CONFIG_SECONDS ?= 30
 FUZZ_CONFIG_BIN     := build-fuzz/fuzz_config
-$(FUZZ_CONFIG_BIN): $(LIB_SRC) tests/fuzz/fuzz_config.c $(wildcard dsp/*.h daemon/*.h osc/*.h)
-	@mkdir -p $(@D)
-	$(FUZZ_CC) -std=gnu11 -g -O1 -D_GNU_SOURCE -DJMIXD_VERSION='"$(VERSION)"' -DJMIXD_LIBFUZZER -I. \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		$(LIB_SRC) tests/fuzz/fuzz_config.c -o $@ $(LDLIBS)
 fuzz-config: $(FUZZ_CONFIG_BIN)
 	@mkdir -p build-fuzz/config-corpus
 	cp tests/fuzz/config-corpus/* build-fuzz/config-corpus/

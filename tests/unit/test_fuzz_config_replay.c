@@ -16,35 +16,12 @@
 #include <string.h>
 
 #include "tests/fuzz/fuzz_config.c"
-
-static int replay_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	int n = 0;
-	if (!d)
-		return 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[1024];
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		FILE *f = fopen(path, "rb");
-		assert_non_null(f);
-		static uint8_t buf[1 << 16];
-		size_t size = fread(buf, 1, sizeof buf, f);
-		fclose(f);
-		fuzz_config_input(buf, size);
-		n++;
-	}
-	closedir(d);
-	return n;
-}
+#include "tests/unit/unit_util.h"
 
 static void test_replay_config_corpus(void **state)
 {
 	(void)state;
-	assert_true(replay_dir("tests/fuzz/config-corpus") >= 40);
+	assert_true(ut_replay_dir("tests/fuzz/config-corpus", fuzz_config_input, NULL) >= 40);
 	/* The seeds reach both outcomes: accepted configs went round, state files restored. */
 	fprintf(stderr, "config corpus: %d round trips, %d restores\n", n_round_trips, n_restores);
 	assert_true(n_round_trips >= 10);
@@ -54,7 +31,7 @@ static void test_replay_config_corpus(void **state)
 static void test_replay_config_regressions(void **state)
 {
 	(void)state;
-	replay_dir("tests/fuzz/config-regressions");
+	ut_replay_dir("tests/fuzz/config-regressions", fuzz_config_input, NULL);
 }
 
 /* The three names of issue 10, through the generator's and the raw path. */

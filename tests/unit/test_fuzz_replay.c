@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "tests/fuzz/fuzz_osc.c"
+#include "tests/unit/unit_util.h"
 
 static void check_values(void)
 {
@@ -29,35 +30,10 @@ static void check_values(void)
 	}
 }
 
-static int replay_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	int n = 0;
-	if (!d)
-		return 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[1024];
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		FILE *f = fopen(path, "rb");
-		assert_non_null(f);
-		static uint8_t buf[1 << 16];
-		size_t size = fread(buf, 1, sizeof buf, f);
-		fclose(f);
-		fuzz_osc_input(buf, size);
-		check_values();
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
 static void test_replay_corpus(void **state)
 {
 	(void)state;
-	int n = replay_dir("tests/fuzz/corpus");
+	int n = ut_replay_dir("tests/fuzz/corpus", fuzz_osc_input, check_values);
 	assert_true(n >= 30);
 	/* The seeds exercise both outcomes. */
 	assert_true(control.n_changes > 0);
@@ -66,7 +42,7 @@ static void test_replay_corpus(void **state)
 static void test_replay_regressions(void **state)
 {
 	(void)state;
-	replay_dir("tests/fuzz/regressions");
+	ut_replay_dir("tests/fuzz/regressions", fuzz_osc_input, check_values);
 	check_values();
 }
 

@@ -7,6 +7,7 @@
 #ifndef JMIXD_TESTS_UNIT_UTIL_H
 #define JMIXD_TESTS_UNIT_UTIL_H
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +48,37 @@ static inline int ut_file_line_of(const char *path, const char *marker)
 	}
 	fclose(f);
 	return 0;
+}
+
+/*
+ * Feed every file of dir (a fuzzer's corpus or its saved crashes) to a fuzz target's entry
+ * point, calling after() (may be NULL) after each; returns how many files there were.
+ */
+static inline int ut_replay_dir(const char *dir, int (*input)(const uint8_t *, size_t),
+				void (*after)(void))
+{
+	static uint8_t buf[1 << 16];
+	DIR *d = opendir(dir);
+	int n = 0;
+	if (!d)
+		return 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[1024];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		FILE *f = fopen(path, "rb");
+		assert_non_null(f);
+		size_t size = fread(buf, 1, sizeof buf, f);
+		fclose(f);
+		input(buf, size);
+		if (after)
+			after();
+		n++;
+	}
+	closedir(d);
+	return n;
 }
 
 #endif
