@@ -60,13 +60,33 @@ static int fail_at(struct loader *ld, const config_setting_t *where, const char 
 	return -1;
 }
 
+/*
+ * A dropped entry or value: counted, and logged up to DROPS_LOGGED per file (a hostile or
+ * mangled file must not flood the log; the restore's summary line gives the total).
+ */
+#define DROPS_LOGGED 20
+
+static void note_drop(struct loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note_drop(struct loader *ld, const char *fmt, ...)
+{
+	char line[768];
+	va_list ap;
+	if (ld->n_dropped++ >= DROPS_LOGGED)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	log_warn("state: %s%s", line, ld->n_dropped == DROPS_LOGGED ? " (further drops are only "
+		 "counted)" : "");
+}
+
 /* After fail_at: a lenient loader logs the error, counts it and goes on (0); else -1. */
 static int drop_or_fail(struct loader *ld)
 {
 	if (!ld->is_lenient)
 		return -1;
-	log_warn("state: %s: dropped", ld->err);
-	ld->n_dropped++;
+	note_drop(ld, "%s: dropped", ld->err);
 	return 0;
 }
 
@@ -982,16 +1002,18 @@ static int match_section(struct loader *ld, const config_setting_t *list, const 
 		snprintf(ld->err, (size_t)ld->err_size, "%s: out of memory", ld->path);
 		return -1;
 	}
-	match_names(*names, n, current, n_current, *to, how);
+	if (match_names(*names, n, current, n_current, *to, how) < 0) {
+		free(how);
+		snprintf(ld->err, (size_t)ld->err_size, "%s: out of memory", ld->path);
+		return -1;
+	}
 	for (int i = 0; i < n; i++) {
 		const char *name = (*names)[i];
 		if (!name) {
-			log_warn("state: %s: %s entry %d has no name: dropped", ld->path, what, i + 1);
-			ld->n_dropped++;
+			note_drop(ld, "%s: %s entry %d has no name: dropped", ld->path, what, i + 1);
 		} else if (how[i] == MATCH_NONE) {
-			log_warn("state: %s: saved %s '%s' has no place on this console: its values "
-				 "are dropped", ld->path, what, name);
-			ld->n_dropped++;
+			note_drop(ld, "%s: saved %s '%s' has no place on this console: its values "
+				  "are dropped", ld->path, what, name);
 		} else if (how[i] == MATCH_POSITION) {
 			log_warn("state: %s: saved %s '%s' restored to %s %d '%s' (the name changed; "
 				 "matched by position)", ld->path, what, name, what, (*to)[i] + 1,

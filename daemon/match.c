@@ -4,6 +4,7 @@
 #include "daemon/match.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int find(const char *const *names, int n, const char *name)
@@ -14,30 +15,33 @@ static int find(const char *const *names, int n, const char *name)
 	return -1;
 }
 
-static bool is_taken(const int *to, int n, int j)
+/*
+ * Cost: n_saved x n_current name comparisons, however many entries a (hand-edited, or
+ * hostile) file holds, since each pass looks things up among the console's few entries.
+ */
+int match_names(const char *const *saved, int n_saved, const char *const *current,
+		int n_current, int *to, enum match_how *how)
 {
-	for (int i = 0; i < n; i++)
-		if (to[i] == j)
-			return true;
-	return false;
-}
-
-void match_names(const char *const *saved, int n_saved, const char *const *current,
-		 int n_current, int *to, enum match_how *how)
-{
+	bool *is_taken = calloc((size_t)(n_current ? n_current : 1), sizeof *is_taken);
+	if (!is_taken)
+		return -1;
 	for (int i = 0; i < n_saved; i++) {
 		int j = find(current, n_current, saved[i]);
 		/* A name saved twice (a hand-edited file) matches once, the first time. */
-		if (j >= 0 && is_taken(to, i, j))
+		if (j >= 0 && is_taken[j])
 			j = -1;
+		if (j >= 0)
+			is_taken[j] = true;
 		to[i] = j;
 		how[i] = j >= 0 ? MATCH_NAME : MATCH_NONE;
 	}
 	/* A rename: the saved name is gone and the console's entry at that place is new. */
 	for (int i = 0; i < n_saved && i < n_current; i++)
-		if (saved[i] && to[i] < 0 && find(saved, n_saved, current[i]) < 0 &&
-		    !is_taken(to, n_saved, i)) {
+		if (saved[i] && to[i] < 0 && !is_taken[i] && find(saved, n_saved, current[i]) < 0) {
 			to[i] = i;
 			how[i] = MATCH_POSITION;
+			is_taken[i] = true;
 		}
+	free(is_taken);
+	return 0;
 }

@@ -4,8 +4,7 @@
  * entry at that position is itself new (the usual rename). Everything else has no match: a
  * saved entry without one is dropped, a console entry without one keeps the config's values.
  *
- * Control thread only; n is at most a few hundred, so a quadratic match is cheaper than an
- * index and runs once per restore.
+ * Control thread only; runs once per restore or scene recall.
  */
 #ifndef JMIXD_MATCH_H
 #define JMIXD_MATCH_H
@@ -18,9 +17,10 @@ enum match_how {
 
 /*
  * saved[i] (NULL for an entry without a name, never matched) against current[j]. Fills
- * to[i] with j or -1 and how[i]. Each current entry is taken at most once.
+ * to[i] with j or -1 and how[i]. Each current entry is taken at most once. 0, or -1 out of
+ * memory.
  */
-void match_names(const char *const *saved, int n_saved, const char *const *current,
+int match_names(const char *const *saved, int n_saved, const char *const *current,
 		 int n_current, int *to, enum match_how *how);
 
 #endif
