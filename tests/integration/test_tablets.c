@@ -1044,10 +1044,12 @@ static void test_info_status(void **state)
 				 m.argv[5 + ch].s, g_names[ch]);
 
 	m = query(&g.a, "/status");
-	if (m.argc != 7 || strcmp(m.types, "fiiiiii"))
-		fail_msg("/status replied %s, expected ,fiiiiii", hx_osc_msg_str(&m));
+	if (m.argc != 8 || strcmp(m.types, "fiiiiiii"))
+		fail_msg("/status replied %s, expected ,fiiiiiii", hx_osc_msg_str(&m));
 	if (m.argv[6].i < 0)
 		fail_msg("/status loudness blocks dropped %d", m.argv[6].i);
+	if (m.argv[7].i != 0)
+		fail_msg("/status counts %d failed state writes on a healthy disk", m.argv[7].i);
 	up = hx_now() - g.t_daemon_start;
 	if (!(m.argv[0].d >= 0.0 && m.argv[0].d <= 100.0))
 		fail_msg("/status DSP load %g %%", m.argv[0].d);
