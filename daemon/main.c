@@ -177,6 +177,10 @@ static int open_fds(struct daemon *d)
 	sigaddset(&mask, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		return -errno;
+	/* A dropped TCP peer or a dying jackd must not kill the console, nor may a file size
+	 * limit (LimitFSIZE=): the write fails (EFBIG) and the autosave reports it. */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 	d->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (d->signal_fd < 0 || d->timer_fd < 0)
@@ -437,10 +441,6 @@ static int run_console(struct options opts, struct nsm *nsm, struct nsm_open *ne
 		return EXIT_OK;
 	}
 
-	/* A dropped TCP peer or a dying jackd must not kill the console, nor may a file size
-	 * limit (LimitFSIZE=): the write fails (EFBIG) and the autosave reports it. */
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGXFSZ, SIG_IGN);
 	log_info("jmixd %s: %s, %d channels", JMIXD_VERSION, opts.config_path, d.setup.n_channels);
 
 	state_open(&d.state, &d.setup);
