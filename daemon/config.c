@@ -35,7 +35,6 @@ struct loader {
 	 */
 	bool is_lenient;
 	int n_dropped;
-	const struct setup_values *base;   /* lenient: the values a dropped one falls back to */
 	const int *bus_map;                /* lenient: saved bus (by the file's aux order) ... */
 	const char *const *bus_names;      /* ... named so, to this console's bus; may be NULL */
 	int n_saved_buses;
@@ -334,11 +333,32 @@ static int read_sends(struct loader *ld, const config_setting_t *send, const cha
 	return 0;
 }
 
+static int read_bus_rows(struct loader *ld, const config_setting_t *g, const char *where,
+			 const struct setup *setup, int bus, float *values);
+
 /* A bus's parameters: rows of PARAM_AUX that exist on its type. */
 static int read_bus_params(struct loader *ld, const config_setting_t *g, const char *where,
 			   const struct setup *setup, int bus, struct setup_values *v)
 {
 	float *values = setup_values_at(v, PARAM_AUX, bus);
+	size_t n_slots = (size_t)params_scope_count(PARAM_AUX);
+	/* Lenient: what is read into rows this bus type lacks goes back to these values. */
+	float *before = ld->is_lenient ? malloc(sizeof(float) * (n_slots ? n_slots : 1)) : NULL;
+	if (ld->is_lenient && !before)
+		return fail_at(ld, g, where, "out of memory");
+	if (before)
+		memcpy(before, values, sizeof(float) * n_slots);
+	int rc = read_bus_rows(ld, g, where, setup, bus, values);
+	for (size_t slot = 0; rc == 0 && before && slot < n_slots; slot++)
+		if (!param_on_bus_type(params_at(PARAM_AUX, (int)slot), setup->buses[bus].type))
+			values[slot] = before[slot];
+	free(before);
+	return rc;
+}
+
+static int read_bus_rows(struct loader *ld, const config_setting_t *g, const char *where,
+			 const struct setup *setup, int bus, float *values)
+{
 	if (read_params(ld, g, where, "", PARAM_AUX, SCHEMA_AUX, values) < 0)
 		return -1;
 	/* A row of another bus type (a delay time on a reverb) is a mistake, not a no-op. */
@@ -359,10 +379,6 @@ static int read_bus_params(struct loader *ld, const config_setting_t *g, const c
 			}
 		}
 	}
-	/* Lenient: what was read into rows this bus type lacks goes back to where it was. */
-	for (int slot = 0; ld->is_lenient && slot < params_scope_count(PARAM_AUX); slot++)
-		if (!param_on_bus_type(params_at(PARAM_AUX, slot), setup->buses[bus].type))
-			values[slot] = setup_values_at(ld->base, PARAM_AUX, bus)[slot];
 	return 0;
 }
 
@@ -986,54 +1002,71 @@ static const char **entry_names(const config_setting_t *list, int n)
 }
 
 /*
- * Match the entries of a saved list (aux or channels) to this console's (match.h) and log
- * every decision other than a plain match by name. Fills *to (malloc'd, one per entry) and
- * *names; 0, or -1 out of memory.
+ * Log every match decision other than a plain match by name, and count the drops. A strict
+ * loader (no renames, nothing dropped) fails on the first entry that has no match instead.
  */
-static int match_section(struct loader *ld, const config_setting_t *list, const char *what,
-			 const char *const *current, int n_current, const char ***names, int **to)
+static int report_matches(struct loader *ld, const config_setting_t *list, const char *what,
+			  const char *const *current, int n_current, const char **names,
+			  const int *to, const enum match_how *how)
 {
 	int n = list ? config_setting_length(list) : 0, n_by_name = 0;
-	enum match_how *how = calloc((size_t)(n ? n : 1), sizeof *how);
-	*names = entry_names(list, n);
-	*to = calloc((size_t)(n ? n : 1), sizeof **to);
-	if (!how || !*names || !*to) {
-		free(how);
-		snprintf(ld->err, (size_t)ld->err_size, "%s: out of memory", ld->path);
-		return -1;
-	}
-	if (match_names(*names, n, current, n_current, *to, how) < 0) {
-		free(how);
-		snprintf(ld->err, (size_t)ld->err_size, "%s: out of memory", ld->path);
-		return -1;
-	}
 	for (int i = 0; i < n; i++) {
-		const char *name = (*names)[i];
-		if (!name) {
+		const char *name = names[i];
+		if (!ld->is_lenient && how[i] == MATCH_NONE) {
+			const config_setting_t *s = config_setting_get_elem(list, (unsigned)i);
+			char key[64];
+			snprintf(key, sizeof key, "%s.[%d].name", config_setting_name(list), i);
+			if (!name)
+				return fail_at(ld, s, key, "each %s needs a name", what);
+			return fail_at(ld, config_setting_get_member(s, "name"), key,
+				       "no %s named '%s' on this console", what, name);
+		}
+		if (!name)
 			note_drop(ld, "%s: %s entry %d has no name: dropped", ld->path, what, i + 1);
-		} else if (how[i] == MATCH_NONE) {
+		else if (how[i] == MATCH_NONE)
 			note_drop(ld, "%s: saved %s '%s' has no place on this console: its values "
 				  "are dropped", ld->path, what, name);
-		} else if (how[i] == MATCH_POSITION) {
+		else if (how[i] == MATCH_POSITION)
 			log_warn("state: %s: saved %s '%s' restored to %s %d '%s' (the name changed; "
-				 "matched by position)", ld->path, what, name, what, (*to)[i] + 1,
-				 current[(*to)[i]]);
-		} else {
+				 "matched by position)", ld->path, what, name, what, to[i] + 1,
+				 current[to[i]]);
+		else
 			n_by_name++;
-		}
 	}
-	for (int j = 0; j < n_current; j++) {
+	for (int j = 0; ld->is_lenient && j < n_current; j++) {
 		bool is_matched = false;
 		for (int i = 0; i < n; i++)
-			is_matched |= (*to)[i] == j;
+			is_matched |= to[i] == j;
 		if (!is_matched)
 			log_info("state: %s: %s '%s' is not in the file: it keeps its values", ld->path,
 				 what, current[j]);
 	}
 	if (n_by_name)
 		log_debug("state: %s: %d %s entries matched by name", ld->path, n_by_name, what);
-	free(how);
 	return 0;
+}
+
+/*
+ * Match the entries of a saved list (aux or channels) to this console's (match.h; by name
+ * only for a strict loader). Fills *to (malloc'd, one per entry) and *names; 0, or -1 with
+ * err filled.
+ */
+static int match_section(struct loader *ld, const config_setting_t *list, const char *what,
+			 const char *const *current, int n_current, const char ***names, int **to)
+{
+	int n = list ? config_setting_length(list) : 0;
+	enum match_how *how = calloc((size_t)(n ? n : 1), sizeof *how);
+	*names = entry_names(list, n);
+	*to = calloc((size_t)(n ? n : 1), sizeof **to);
+	if (!how || !*names || !*to ||
+	    match_names(*names, n, current, n_current, ld->is_lenient, *to, how) < 0) {
+		free(how);
+		snprintf(ld->err, (size_t)ld->err_size, "%s: out of memory", ld->path);
+		return -1;
+	}
+	int rc = report_matches(ld, list, what, current, n_current, *names, *to, how);
+	free(how);
+	return rc;
 }
 
 /* Buses, then channels (whose sends name buses), each entry to its matched instance. */
@@ -1096,15 +1129,15 @@ out:
 }
 
 int config_load_values(FILE *f, const char *path, const struct setup *setup,
-		       const struct setup_values *base, struct setup_values *vals, int *n_dropped,
-		       char *err, int err_size)
+		       struct setup_values *vals, int *n_dropped, char *err, int err_size)
 {
-	struct loader ld = { .path = path, .err = err, .err_size = err_size, .is_lenient = true,
-			     .base = base };
+	struct loader ld = { .path = path, .err = err, .err_size = err_size,
+			     .is_lenient = n_dropped != NULL };
 	config_t cfg;
 	int rc = -1;
 
-	*n_dropped = 0;
+	if (n_dropped)
+		*n_dropped = 0;
 	config_init(&cfg);
 	if (config_read(&cfg, f) != CONFIG_TRUE) {
 		snprintf(err, (size_t)err_size, "%s:%d: syntax: %s", path, config_error_line(&cfg),
@@ -1121,7 +1154,8 @@ int config_load_values(FILE *f, const char *path, const struct setup *setup,
 		goto out;
 	if (load_matched_values(&ld, &cfg, setup, vals) < 0)
 		goto out;
-	*n_dropped = ld.n_dropped;
+	if (n_dropped)
+		*n_dropped = ld.n_dropped;
 	rc = 0;
 out:
 	config_destroy(&cfg);

@@ -117,13 +117,14 @@ void config_free(struct setup *setup);
  * values only (jack, osc, state, input, stereo, type and outputs are ignored, so a config
  * file is also a scene). Channels and buses are matched by name, then by position where a
  * name changed (match.h); a saved entry with no place here, or a value that does not
- * validate, is dropped with a log line and counted in *n_dropped. vals starts as a copy of
- * base (what a dropped value keeps). Syntax and shape errors fail the whole file (-1, err
- * filled; vals may be half-written and must be thrown away). Control thread.
+ * validate, is dropped with a log line (what it would have set keeps its value in vals) and
+ * counted in *n_dropped. With n_dropped NULL the reading is strict instead: names must
+ * match and the first entry or value that does not fit fails the file (a scene given to
+ * jmixd render is of this console or refused). Syntax and shape errors always fail the whole
+ * file (-1, err filled; vals may be half-written and must be thrown away). Control thread.
  */
 int config_load_values(FILE *f, const char *name, const struct setup *setup,
-		       const struct setup_values *base, struct setup_values *vals, int *n_dropped,
-		       char *err, int err_size);
+		       struct setup_values *vals, int *n_dropped, char *err, int err_size);
 
 /* A copy of the setup's values (setup_values_free to release); 0 or -ENOMEM. */
 int setup_values_copy(const struct setup_values *from, struct setup_values *to);

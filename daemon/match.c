@@ -20,7 +20,7 @@ static int find(const char *const *names, int n, const char *name)
  * hostile) file holds, since each pass looks things up among the console's few entries.
  */
 int match_names(const char *const *saved, int n_saved, const char *const *current,
-		int n_current, int *to, enum match_how *how)
+		int n_current, bool is_by_position, int *to, enum match_how *how)
 {
 	bool *is_taken = calloc((size_t)(n_current ? n_current : 1), sizeof *is_taken);
 	if (!is_taken)
@@ -36,7 +36,7 @@ int match_names(const char *const *saved, int n_saved, const char *const *curren
 		how[i] = j >= 0 ? MATCH_NAME : MATCH_NONE;
 	}
 	/* A rename: the saved name is gone and the console's entry at that place is new. */
-	for (int i = 0; i < n_saved && i < n_current; i++)
+	for (int i = 0; is_by_position && i < n_saved && i < n_current; i++)
 		if (saved[i] && to[i] < 0 && !is_taken[i] && find(saved, n_saved, current[i]) < 0) {
 			to[i] = i;
 			how[i] = MATCH_POSITION;

@@ -9,6 +9,8 @@
 #ifndef JMIXD_MATCH_H
 #define JMIXD_MATCH_H
 
+#include <stdbool.h>
+
 enum match_how {
 	MATCH_NONE,
 	MATCH_NAME,
@@ -16,11 +18,11 @@ enum match_how {
 };
 
 /*
- * saved[i] (NULL for an entry without a name, never matched) against current[j]. Fills
- * to[i] with j or -1 and how[i]. Each current entry is taken at most once. 0, or -1 out of
- * memory.
+ * saved[i] (NULL for an entry without a name, never matched) against current[j], by name,
+ * then (is_by_position) by position. Fills to[i] with j or -1 and how[i]. Each current entry
+ * is taken at most once. 0, or -1 out of memory.
  */
 int match_names(const char *const *saved, int n_saved, const char *const *current,
-		 int n_current, int *to, enum match_how *how);
+		int n_current, bool is_by_position, int *to, enum match_how *how);
 
 #endif

@@ -104,7 +104,7 @@ static int load_console(struct render *r, const struct render_opts *o, bool *is_
 			goto nomem;
 		}
 		control_get_values(&r->control, &vals);
-		int rc = config_load_values(f, path, &r->setup, &vals, err, err_size);
+		int rc = config_load_values(f, path, &r->setup, &vals, NULL, err, err_size);
 		fclose(f);
 		if (rc < 0) {
 			setup_values_free(&vals);

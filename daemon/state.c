@@ -306,7 +306,7 @@ static int read_values(int dir_fd, const char *file, const char *shown_as,
 		snprintf(err, (size_t)size, "out of memory");
 		return -1;
 	}
-	int rc = config_load_values(f, shown_as, setup, base, v, n_dropped, err, size);
+	int rc = config_load_values(f, shown_as, setup, v, n_dropped, err, size);
 	fclose(f);
 	if (rc < 0)
 		setup_values_free(v);

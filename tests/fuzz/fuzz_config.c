@@ -253,6 +253,17 @@ static void restore_state(const uint8_t *data, size_t size)
 	for (int i = 0; i < c.n_values; i++)
 		if (!param_check(control_ref_at(&c, i).desc, c.values[i], &reason))
 			abort();
+	/* The strict reading (jmixd render --scene) of the same bytes: refused or applied,
+	 * never a crash. */
+	struct setup_values strict;
+	static char empty[] = "\n";
+	FILE *f = size ? fmemopen((void *)data, size, "r") : fmemopen(empty, 1, "r");
+	if (f && setup_values_copy(&setup.vals, &strict) == 0) {
+		config_load_values(f, "strict", &setup, &strict, NULL, err, sizeof err);
+		setup_values_free(&strict);
+	}
+	if (f)
+		fclose(f);
 	control_free(&c);
 	state_close(&st);
 	config_free(&setup);

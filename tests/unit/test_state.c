@@ -229,7 +229,7 @@ static void test_match_names(void **state)
 	const char *current[] = { "kick", "guitar", "snare", "keys" };
 	int to[5];
 	enum match_how how[5];
-	match_names(saved, 5, current, 4, to, how);
+	match_names(saved, 5, current, 4, true, to, how);
 	assert_int_equal(to[0], 0);
 	assert_int_equal(how[0], MATCH_NAME);
 	assert_int_equal(to[1], 1);
@@ -239,14 +239,19 @@ static void test_match_names(void **state)
 	assert_int_equal(to[4], -1);   /* position 4 does not exist */
 	/* Reordered but same names: by name, never by position. */
 	const char *moved[] = { "snare", "kick" }, *now[] = { "kick", "snare" };
-	match_names(moved, 2, now, 2, to, how);
+	match_names(moved, 2, now, 2, true, to, how);
 	assert_int_equal(to[0], 1);
 	assert_int_equal(to[1], 0);
 	/* A new channel inserted before a renamed one: the rename cannot be placed. */
 	const char *old3[] = { "a", "b" }, *new3[] = { "a", "x", "c" };
-	match_names(old3, 2, new3, 3, to, how);
+	match_names(old3, 2, new3, 3, true, to, how);
 	assert_int_equal(to[1], 1);
 	assert_int_equal(how[1], MATCH_POSITION);
+	/* By name only: the rename has no match. */
+	match_names(saved, 5, current, 4, false, to, how);
+	assert_int_equal(to[0], 0);
+	assert_int_equal(to[1], -1);
+	assert_int_equal(how[1], MATCH_NONE);
 }
 
 static const char *const three_channels =
