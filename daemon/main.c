@@ -323,6 +323,8 @@ static void reload_config(struct daemon *d)
 		snprintf(fresh.client_name, sizeof fresh.client_name, "%s", d->opts.client_name);
 	if (d->opts.osc_port)
 		fresh.osc_port = d->opts.osc_port;
+	if (d->opts.state_dir)   /* a session manager's folder */
+		snprintf(fresh.state_dir, sizeof fresh.state_dir, "%s", d->opts.state_dir);
 	int effect = schema_compare(&d->setup, &fresh, true, why, sizeof why);
 	if (effect == SCHEMA_TOPOLOGY) {
 		log_error("reload: %s: needs a restart (%s changed); restart jmixd for that. "
