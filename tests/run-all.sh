@@ -189,6 +189,7 @@ fuzz_config_s=${FUZZ_CONFIG_SECONDS:-30}
 [ "${FUZZ_SECONDS:-60}" -gt 0 ] || fuzz_config_s=0
 if [ "$fuzz_config_s" -gt 0 ] && command -v clang > /dev/null 2>&1; then
 	echo "== fuzzing the config loader and the state/scene files for $fuzz_config_s s (libFuzzer)"
+	t=$(date +%s)
 	rm -f build-fuzz/config-crash-* build-fuzz/config-leak-* build-fuzz/config-timeout-*
 	if make -s fuzz-config FUZZ_CONFIG_SECONDS="$fuzz_config_s" > build/fuzz-config-phase.log 2>&1 &&
 	   ! ls build-fuzz/config-crash-* build-fuzz/config-leak-* build-fuzz/config-timeout-* > /dev/null 2>&1; then
@@ -198,6 +199,7 @@ if [ "$fuzz_config_s" -gt 0 ] && command -v clang > /dev/null 2>&1; then
 		record fail fuzz-cfg "crash or build failure: see build/fuzz-config-phase.log and build-fuzz/"
 		tail -n 15 build/fuzz-config-phase.log | sed 's/^/        /'
 	fi
+	phase_time fuzz-cfg "$t"
 fi
 
 echo "== the daemon under valgrind"
