@@ -1367,6 +1367,7 @@ static void test_failing_disk(void **state)
 	struct hx_osc *o;
 	size_t mark, n_lines;
 	int n_failures;
+	double t0, t_fail;
 
 	(void)state;
 	if (access("/usr/bin/prlimit", X_OK) != 0)
@@ -1389,7 +1390,9 @@ static void test_failing_disk(void **state)
 		mark = hx_daemon_log_mark(&d);
 		set_fsize(d.pid, limit);
 	}
-	/* Five seconds of changes: five or more failed saves, one report. */
+	/* Five seconds of changes: five or more failed saves, one report (one more for each
+	 * further 10 s, should a busy machine stretch the loop). */
+	t0 = hx_now();
 	for (int i = 0; i < 25; i++) {
 		set_f(o, "/ch/1/fader", -10.0 - i);
 		hx_sleep(0.2);
@@ -1401,15 +1404,17 @@ static void test_failing_disk(void **state)
 	n_failures = query_on(o, "/status").argv[6].i;
 	if (!hx_daemon_alive(&d))
 		fail_msg("the daemon died when its writes failed");
-	if (n_lines != 1)
-		fail_msg("%zu 'autosave failed' lines in 5 s of failing saves, expected 1", n_lines);
+	t_fail = hx_now() - t0;
+	if (n_lines < 1 || n_lines > 1 + (size_t)(t_fail / 10.0))
+		fail_msg("%zu 'autosave failed' lines in %.1f s of failing saves, expected 1 per 10 s",
+			 n_lines, t_fail);
 	if (n_failures < 3)
 		fail_msg("/status counts %d failed writes after 5 s of failing saves", n_failures);
 	if (query_v(o, "/ch/1/fader") != -34.0)
 		fail_msg("the mix stopped working: /ch/1/fader %g", query_v(o, "/ch/1/fader"));
 	set_fsize(d.pid, "unlimited:unlimited");
-	if (hx_daemon_log_wait(&d, mark, "autosave works again", 1, 3.0) < 1)
-		fail_msg("no 'autosave works again' within 3 s of the disk clearing");
+	if (hx_daemon_log_wait(&d, mark, "autosave works again", 1, 10.0) < 1)
+		fail_msg("no 'autosave works again' within 10 s of the disk clearing");
 	hx_osc_close(o);
 	stop_clean(&d, "failing disk");
 	{
@@ -1421,8 +1426,9 @@ static void test_failing_disk(void **state)
 			fail_msg("state.cfg does not hold the last fader value after the disk cleared");
 		free(text);
 	}
-	fprintf(stderr, "[survival] failing disk: %d failed writes counted in /status, one log line "
-			"in 5 s, the mix kept working, saved again once it cleared\n", n_failures);
+	fprintf(stderr, "[survival] failing disk: %d failed writes counted in /status, %zu log "
+			"line(s) in %.1f s, the mix kept working, saved again once it cleared\n",
+		n_failures, n_lines, t_fail);
 }
 
 /* SIGHUP names its class from the config's own description: nothing, values only, restart. */
@@ -1472,7 +1478,7 @@ static void test_sighup_classes(void **state)
 
 		write_hup_cfg(&d, dir, steps[i].master, steps[i].ch1);
 		assert_int_equal(kill(d.pid, SIGHUP), 0);
-		if (hx_daemon_log_wait(&d, mark, steps[i].expect, 1, 3.0) < 1) {
+		if (hx_daemon_log_wait(&d, mark, steps[i].expect, 1, 10.0) < 1) {
 			log = hx_daemon_log(&d, mark);
 			snprintf(line, sizeof(line), "%s", log ? log : "");
 			free(log);
