@@ -157,6 +157,8 @@ static int read_param(struct loader *ld, const config_setting_t *s, const char *
  * Walk every member of a scope's group: the section's structural keys (schema.h) are handled
  * by the caller, everything else must be a parameter key; nested groups spell dotted keys.
  */
+#define PARAM_KEY_NEST_MAX 64   /* characters of a dotted key: far above the longest row */
+
 static int read_params(struct loader *ld, const config_setting_t *group, const char *where,
 		       const char *prefix, enum param_scope scope, int section, float *values)
 {
@@ -170,7 +172,9 @@ static int read_params(struct loader *ld, const config_setting_t *group, const c
 		snprintf(key, sizeof key, "%s.%s", where, rel);
 		if (!*prefix && section >= 0 && schema_is_structural(section, name))
 			continue;
-		if (config_setting_type(s) == CONFIG_TYPE_GROUP) {
+		/* Parameter keys are a few levels deep: deeper nesting is not descended (the
+		 * recursion stays shallow however deep a file nests) and fails as unknown. */
+		if (config_setting_type(s) == CONFIG_TYPE_GROUP && strlen(rel) < PARAM_KEY_NEST_MAX) {
 			char sub[sizeof rel + 1];
 			snprintf(sub, sizeof sub, "%s.", rel);
 			if (read_params(ld, s, where, sub, scope, -1, values) < 0)
