@@ -18,14 +18,20 @@
 const struct schema_key schema_keys[] = {
 	{ SCHEMA_JACK, "client_name", SCHEMA_TOPOLOGY, FIELD(setup, client_name), true },
 
-	/* osc.* (see jmixd.conf(5)); the OSC server applies what it can on a reload. */
+	/* osc.* (see jmixd.conf(5)); on a reload the OSC server applies what lives on the
+	 * control thread and logs each itself (osc_server_apply_setup). */
 	{ SCHEMA_OSC, "bind", SCHEMA_RESTART, FIELD(setup, osc_bind), true },
 	{ SCHEMA_OSC, "port", SCHEMA_RESTART, FIELD(setup, osc_port), false },
 	{ SCHEMA_OSC, "meter_rate", SCHEMA_RESTART, FIELD(setup, meter_rate_hz), false },
 	{ SCHEMA_OSC, "allow", SCHEMA_LIVE_OSC, SPAN(setup, n_nets, nets), false },
 	{ SCHEMA_OSC, "rate_limit", SCHEMA_LIVE_OSC, FIELD(setup, rate_limit), false },
 	{ SCHEMA_OSC, "clients", SCHEMA_LIVE_OSC, SPAN(setup, n_clients, clients), false },
-	{ SCHEMA_OSC, "zeroconf", SCHEMA_LIVE_OSC, FIELD(setup, has_zeroconf), false },
+	{ SCHEMA_OSC, "reply_budget", SCHEMA_LIVE_OSC, FIELD(setup, reply_budget), false },
+	{ SCHEMA_OSC, "reply_budget_total", SCHEMA_LIVE_OSC, FIELD(setup, reply_budget_total),
+	  false },
+	{ SCHEMA_OSC, "subscriptions_per_host", SCHEMA_LIVE_OSC,
+	  FIELD(setup, subscriptions_per_host), false },
+	{ SCHEMA_OSC, "zeroconf", SCHEMA_RESTART, FIELD(setup, has_zeroconf), false },
 
 	{ SCHEMA_STATE, "dir", SCHEMA_RESTART, FIELD(setup, state_dir), true },
 	{ SCHEMA_STATE, "autosave", SCHEMA_RESTART, 0, 0, false },   /* shows in state.dir */
@@ -100,7 +106,8 @@ static bool differs(const struct schema_key *k, const void *a, const void *b)
 static void note(int *worst, char *why, int why_size, bool is_logged, enum schema_effect effect,
 		 const char *key)
 {
-	if (is_logged)
+	/* The OSC server logs what it applies and osc.zeroconf itself: one line per change. */
+	if (is_logged && effect != SCHEMA_LIVE_OSC && strcmp(key, "osc.zeroconf") != 0)
 		log_info("reload: %s changed: %s", key, schema_effect_text(effect));
 	if ((int)effect > *worst) {
 		*worst = (int)effect;

@@ -170,7 +170,8 @@ static void reply_status(struct osc_router *r, const struct osc_peer *to)
 	lo_message_add_int32(m, e->is_running ? 1 : 0);
 	lo_message_add_int32(m, (int32_t)e->n_reconnects);
 	lo_message_add_int32(m, (int32_t)e->n_loudness_dropped);
-	lo_message_add_int32(m, (int32_t)r->state->n_write_failures);   /* full disk, ... */
+	/* Failed state writes (a full disk, ...); a router without a state folder has none. */
+	lo_message_add_int32(m, r->state ? (int32_t)r->state->n_write_failures : 0);
 	osc_send_message(&r->out, to, "/status", m);
 	lo_message_free(m);
 }

@@ -1401,7 +1401,7 @@ static void test_failing_disk(void **state)
 	log = hx_daemon_log(&d, mark);
 	n_lines = hx_count_lines(log ? log : "", "autosave failed");
 	free(log);
-	n_failures = query_on(o, "/status").argv[6].i;
+	n_failures = query_on(o, "/status").argv[7].i;   /* jmixd-osc(7): the 8th argument */
 	if (!hx_daemon_alive(&d))
 		fail_msg("the daemon died when its writes failed");
 	t_fail = hx_now() - t0;
