@@ -170,7 +170,8 @@ static void round_trip(struct setup *setup)
 		    ORIGIN_NONE, &reason);
 	if (setup->n_buses)
 		control_set(&c, (struct param_ref){ params_find_key(PARAM_SEND, "level"),
-						    setup->n_buses - 1 }, -7.5f, ORIGIN_NONE, &reason);
+						    setup_send_instance(setup, 0, setup->n_buses - 1) },
+			    -7.5f, ORIGIN_NONE, &reason);
 	st.save_tokens = SCENE_SAVE_BURST;
 	if (scene_save(&st, &c, "fuzz", err, sizeof err) < 0) {
 		fprintf(stderr, "fuzz_config: scene save: %s\n", err);

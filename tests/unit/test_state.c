@@ -150,7 +150,8 @@ static void check_bus_name(const char *bus)
 		 "aux = ( { name = \"%s\"; type = \"monitor\"; }, { name = \"fx\"; type = \"reverb\"; } );\n"
 		 "channels = ( { name = \"kick\"; }, { name = \"vox\"; } );\n", bus);
 	desk_open(&d, body);
-	set(&d, PARAM_SEND, "level", 1 * 2 + 0, -7.25f);   /* vox -> bus */
+	int vox_to_bus = setup_send_instance(&d.setup, 1, 0);
+	set(&d, PARAM_SEND, "level", vox_to_bus, -7.25f);
 	set(&d, PARAM_AUX, "fader", 0, -3.5f);
 	char err[256] = "";
 	if (scene_save(&d.state, &d.control, "one", err, sizeof err) < 0)
@@ -170,7 +171,7 @@ static void check_bus_name(const char *bus)
 	set(&d, PARAM_SEND, "level", 2, 0.0f);
 	if (scene_load(&d.state, &d.control, "one", err, sizeof err) < 0)
 		fail_msg("bus '%s': scene load: %s", bus, err);
-	ut_assert_close(get(&d, PARAM_SEND, "level", 2), -7.25, 0);
+	ut_assert_close(get(&d, PARAM_SEND, "level", vox_to_bus), -7.25, 0);
 	desk_close(&d);
 }
 
@@ -272,7 +273,7 @@ static void test_rename_keeps_the_mix(void **state)
 	open_three(&d, "gtr");
 	set(&d, PARAM_CHANNEL, "fader", 1, -12.5f);
 	set(&d, PARAM_CHANNEL, "fader", 2, -20.0f);
-	set(&d, PARAM_SEND, "level", 1, -8.0f);
+	set(&d, PARAM_SEND, "level", setup_send_instance(&d.setup, 1, 0), -8.0f);
 	char err[256];
 	assert_int_equal(scene_save(&d.state, &d.control, "before", err, sizeof err), 0);
 	desk_close(&d);
@@ -281,7 +282,7 @@ static void test_rename_keeps_the_mix(void **state)
 	assert_string_equal(d.source, "state");
 	ut_assert_close(get(&d, PARAM_CHANNEL, "fader", 1), -12.5, 0);   /* by position */
 	ut_assert_close(get(&d, PARAM_CHANNEL, "fader", 2), -20.0, 0);   /* by name */
-	ut_assert_close(get(&d, PARAM_SEND, "level", 1), -8.0, 0);
+	ut_assert_close(get(&d, PARAM_SEND, "level", setup_send_instance(&d.setup, 1, 0)), -8.0, 0);
 	assert_int_equal(count_files("state.cfg.rejected-"), 0);         /* nothing dropped */
 	/* A scene saved before the rename still loads. */
 	set(&d, PARAM_CHANNEL, "fader", 1, 0.0f);
