@@ -370,7 +370,12 @@ static void render_free(struct render *r, bool is_ok)
 int render_run(const struct render_opts *o, struct render_report *rep, bool *is_usage,
 	       char *err, int err_size)
 {
-	struct render *r = calloc(1, sizeof *r);
+	/* struct render holds the engine, whose DSP state is 64-byte aligned: calloc's 16 is not enough. */
+	struct render *r = aligned_alloc(_Alignof(struct render),
+					 (sizeof *r + _Alignof(struct render) - 1) &
+						 ~(_Alignof(struct render) - 1));
+	if (r)
+		memset(r, 0, sizeof *r);
 	*rep = (struct render_report){ 0 };
 	*is_usage = true;
 	if (!r) {

@@ -139,7 +139,8 @@ void nsm_set_dirty(struct nsm *n, bool is_dirty)
 
 static const char *arg_string(lo_message m, const char *types, int i)
 {
-	return types[i] == 's' ? &lo_message_get_argv(m)[i]->s : NULL;
+	/* liblo keeps arguments only 4-byte aligned: a string is its bytes, not a union lo_arg. */
+	return types[i] == 's' ? (const char *)lo_message_get_argv(m)[i] : NULL;
 }
 
 static bool copy_arg(char *dst, size_t size, lo_message m, const char *types, int i)

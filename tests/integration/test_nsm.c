@@ -87,10 +87,13 @@ static int stub_recv(struct stub_msg *out, double timeout_s)
 		snprintf(out->types, sizeof out->types, "%s", lo_message_get_types(m));
 		lo_arg **argv = lo_message_get_argv(m);
 		for (int k = 0; k < lo_message_get_argc(m) && k < 8; k++) {
+			/* liblo leaves arguments 4-byte aligned in its own copy: read them as bytes,
+			 * not through union lo_arg (8-byte aligned), which UBSan rightly refuses. */
+			const char *raw = (const char *)argv[k];
 			if (out->types[k] == 's')
-				snprintf(out->s[k], sizeof out->s[k], "%.511s", &argv[k]->s);
+				snprintf(out->s[k], sizeof out->s[k], "%.511s", raw);
 			else if (out->types[k] == 'i')
-				out->i[k] = argv[k]->i;
+				memcpy(&out->i[k], raw, sizeof out->i[k]);
 		}
 		lo_message_free(m);
 		if (strcmp(out->path, "/nsm/server/announce") == 0)

@@ -47,7 +47,8 @@ static int read_changed(struct rig *r, int *out)
 {
 	const int *ready;
 	int n = publish_read_changed(&r->p, r->values, &ready);
-	memcpy(out, ready, sizeof(int) * (size_t)n);
+	if (n > 0)      /* ready may be NULL when nothing changed */
+		memcpy(out, ready, sizeof(int) * (size_t)n);
 	return n;
 }
 
