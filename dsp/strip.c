@@ -7,53 +7,89 @@
 #include "dsp/lanes.h"
 
 /*
+ * Each gain is recomputed from cached linear factors when one of its inputs changes, and only
+ * then: a fader, mute or pan move is one powf or sincosf plus multiplies, a send row touches
+ * its own send. (Recomputing everything on every move made a scene recall O(n_buses^2) powf
+ * per channel on the audio thread.) Each target is the same product of the same factors as
+ * before, so the ramps, and the output, are bit-identical (tests/unit/test_strip_gains.c).
+ *
  * A send follows the channel: pre-fader sends ignore fader and mute (a monitor mix must not
  * change when the front-of-house engineer pulls a fader), post-fader sends follow both; a
  * stereo bus takes the channel's pan (balance for stereo lanes), a mono bus the signal.
  */
-static void strip_update_sends(struct strip *s, int lane, float post_gain, float pan_l,
-			       float pan_r)
+static void strip_update_send(struct strip *s, int bus, int lane)
 {
-	for (int b = 0; b < s->n_buses; b++) {
-		float level = s->is_send_on[b][lane] ? dsp_db_to_lin(s->send_db[b][lane]) : 0.0f;
-		float gain = level * (s->is_send_pre[b][lane] ? 1.0f : post_gain);
-		bool is_stereo = s->is_bus_stereo[b];
-		ramp_set(&s->send_l[b], lane, gain * (is_stereo ? pan_l : 1.0f), s->ramp_samples);
-		ramp_set(&s->send_r[b], lane, gain * (is_stereo ? pan_r : 0.0f), s->ramp_samples);
-	}
+	float follow = s->is_send_pre[bus][lane] ? 1.0f : s->post_gain[lane];
+	float gain = s->send_level[bus][lane] * follow;
+	bool is_stereo = s->is_bus_stereo[bus];
+	ramp_set(&s->send_l[bus], lane, gain * (is_stereo ? s->pan_l[lane] : 1.0f), s->ramp_samples);
+	ramp_set(&s->send_r[bus], lane, gain * (is_stereo ? s->pan_r[lane] : 0.0f), s->ramp_samples);
 }
 
-static void strip_update_gains(struct strip *s, int lane)
+/* What follows fader, mute and pan: the master feed and every send (multiplies only). */
+static void strip_update_outputs(struct strip *s, int lane)
+{
+	ramp_set(&s->out_l, lane, s->post_gain[lane] * s->pan_l[lane], s->ramp_samples);
+	ramp_set(&s->out_r, lane, s->post_gain[lane] * s->pan_r[lane], s->ramp_samples);
+	for (int b = 0; b < s->n_buses; b++)
+		strip_update_send(s, b, lane);
+}
+
+/* fader * mute * solo-in-place: the one place a further gain term (a DCA) joins. */
+static void strip_compute_post_gain(struct strip *s, int lane)
 {
 	bool is_silent = s->is_muted[lane] || s->is_solo_muted[lane];
-	float gain = is_silent ? 0.0f : dsp_db_to_lin(s->fader_db[lane]);
-	float gain_l = 0.0f, gain_r = 0.0f;
-	float bal_l, bal_r;
+	s->post_gain[lane] = is_silent ? 0.0f : dsp_db_to_lin(s->fader_db[lane]);
+}
 
+/* The pan law on a mono lane, the balance law on a stereo side (its own side only). */
+static void strip_compute_pan(struct strip *s, int lane)
+{
+	float unused;
+	s->pan_l[lane] = s->pan_r[lane] = 0.0f;
 	switch (s->role[lane]) {
 	case STRIP_MONO:
-		pan_gains(s->pan_law, s->pan[lane], &gain_l, &gain_r);
+		pan_gains(s->pan_law, s->pan[lane], &s->pan_l[lane], &s->pan_r[lane]);
 		break;
 	case STRIP_LEFT:
-		pan_balance_gains(s->pan_law, s->pan[lane], &gain_l, &bal_r);
+		pan_balance_gains(s->pan_law, s->pan[lane], &s->pan_l[lane], &unused);
 		break;
 	case STRIP_RIGHT:
-		pan_balance_gains(s->pan_law, s->pan[lane], &bal_l, &gain_r);
+		pan_balance_gains(s->pan_law, s->pan[lane], &unused, &s->pan_r[lane]);
 		break;
 	case STRIP_UNUSED:
 		break;
 	}
-	ramp_set(&s->out_l, lane, gain * gain_l, s->ramp_samples);
-	ramp_set(&s->out_r, lane, gain * gain_r, s->ramp_samples);
-	strip_update_sends(s, lane, gain, gain_l, gain_r);
+}
 
-	/* PFL: pre-fader and pre-pan; a mono channel sits in the middle at the law's centre. */
-	float pfl = s->is_soloed[lane] ? 1.0f : 0.0f, centre_l, centre_r;
-	pan_gains(s->pan_law, 0.0f, &centre_l, &centre_r);
-	float pfl_l = s->role[lane] == STRIP_MONO ? centre_l : (s->role[lane] == STRIP_LEFT);
-	float pfl_r = s->role[lane] == STRIP_MONO ? centre_r : (s->role[lane] == STRIP_RIGHT);
-	ramp_set(&s->pfl_l, lane, pfl * pfl_l, s->ramp_samples);
-	ramp_set(&s->pfl_r, lane, pfl * pfl_r, s->ramp_samples);
+static void strip_update_send_level(struct strip *s, int bus, int lane)
+{
+	bool is_on = s->is_send_on[bus][lane];
+	s->send_level[bus][lane] = is_on ? dsp_db_to_lin(s->send_db[bus][lane]) : 0.0f;
+	strip_update_send(s, bus, lane);
+}
+
+/* PFL: pre-fader and pre-pan; a mono channel sits in the middle at the law's centre. */
+static void strip_update_pfl(struct strip *s, int lane)
+{
+	float pfl = s->is_soloed[lane] ? 1.0f : 0.0f;
+	float side_l = 0.0f, side_r = 0.0f;
+	switch (s->role[lane]) {
+	case STRIP_MONO:
+		side_l = s->pfl_centre_l;
+		side_r = s->pfl_centre_r;
+		break;
+	case STRIP_LEFT:
+		side_l = 1.0f;
+		break;
+	case STRIP_RIGHT:
+		side_r = 1.0f;
+		break;
+	case STRIP_UNUSED:
+		break;
+	}
+	ramp_set(&s->pfl_l, lane, pfl * side_l, s->ramp_samples);
+	ramp_set(&s->pfl_r, lane, pfl * side_r, s->ramp_samples);
 }
 
 static void strip_update_input(struct strip *s, int lane)
@@ -71,6 +107,7 @@ void strip_init(struct strip *s, float rate_hz, enum pan_law law)
 	ramp_init(&s->out_r, 0.0f);
 	ramp_init(&s->pfl_l, 0.0f);
 	ramp_init(&s->pfl_r, 0.0f);
+	pan_gains(law, 0.0f, &s->pfl_centre_l, &s->pfl_centre_r);
 	hpf_init(&s->hpf, rate_hz);
 	gate_init(&s->gate, rate_hz);
 	eq_init(&s->eq, rate_hz);
@@ -83,7 +120,10 @@ void strip_init(struct strip *s, float rate_hz, enum pan_law law)
 void strip_set_role(struct strip *s, int lane, enum strip_role role)
 {
 	s->role[lane] = role;
-	strip_update_gains(s, lane);
+	strip_compute_pan(s, lane);
+	strip_compute_post_gain(s, lane);
+	strip_update_outputs(s, lane);
+	strip_update_pfl(s, lane);
 	/* A lane's role is topology, fixed before audio runs: take the gain at once. */
 	ramp_jump(&s->out_l, lane, s->out_l.target[lane]);
 	ramp_jump(&s->out_r, lane, s->out_r.target[lane]);
@@ -98,7 +138,8 @@ void strip_set_fader_db(struct strip *s, int lane, float db)
 	if (s->fader_db[lane] == db)
 		return;
 	s->fader_db[lane] = db;
-	strip_update_gains(s, lane);
+	strip_compute_post_gain(s, lane);
+	strip_update_outputs(s, lane);
 }
 
 void strip_set_pan(struct strip *s, int lane, float pan)
@@ -106,7 +147,8 @@ void strip_set_pan(struct strip *s, int lane, float pan)
 	if (s->pan[lane] == pan)
 		return;
 	s->pan[lane] = pan;
-	strip_update_gains(s, lane);
+	strip_compute_pan(s, lane);
+	strip_update_outputs(s, lane);
 }
 
 void strip_set_mute(struct strip *s, int lane, bool is_muted)
@@ -114,7 +156,8 @@ void strip_set_mute(struct strip *s, int lane, bool is_muted)
 	if (s->is_muted[lane] == is_muted)
 		return;
 	s->is_muted[lane] = is_muted;
-	strip_update_gains(s, lane);
+	strip_compute_post_gain(s, lane);
+	strip_update_outputs(s, lane);
 }
 
 void strip_set_trim_db(struct strip *s, int lane, float db)
@@ -138,7 +181,7 @@ void strip_set_solo(struct strip *s, int lane, bool is_soloed)
 	if (s->is_soloed[lane] == is_soloed)
 		return;
 	s->is_soloed[lane] = is_soloed;
-	strip_update_gains(s, lane);
+	strip_update_pfl(s, lane);
 }
 
 void strip_set_solo_mute(struct strip *s, int lane, bool is_solo_muted)
@@ -146,7 +189,8 @@ void strip_set_solo_mute(struct strip *s, int lane, bool is_solo_muted)
 	if (s->is_solo_muted[lane] == is_solo_muted)
 		return;
 	s->is_solo_muted[lane] = is_solo_muted;
-	strip_update_gains(s, lane);
+	strip_compute_post_gain(s, lane);
+	strip_update_outputs(s, lane);
 }
 
 void strip_set_buses(struct strip *s, int n_buses, const bool *is_stereo)
@@ -159,6 +203,7 @@ void strip_set_buses(struct strip *s, int n_buses, const bool *is_stereo)
 		for (int lane = 0; lane < DSP_LANES; lane++) {
 			s->send_db[b][lane] = DSP_SILENCE_DB;
 			s->is_send_on[b][lane] = true;
+			s->send_level[b][lane] = 0.0f;   /* on, at DSP_SILENCE_DB */
 		}
 	}
 }
@@ -168,7 +213,7 @@ void strip_set_send_level_db(struct strip *s, int bus, int lane, float db)
 	if (s->send_db[bus][lane] == db)
 		return;
 	s->send_db[bus][lane] = db;
-	strip_update_gains(s, lane);
+	strip_update_send_level(s, bus, lane);
 }
 
 void strip_set_send_on(struct strip *s, int bus, int lane, bool is_on)
@@ -176,7 +221,7 @@ void strip_set_send_on(struct strip *s, int bus, int lane, bool is_on)
 	if (s->is_send_on[bus][lane] == is_on)
 		return;
 	s->is_send_on[bus][lane] = is_on;
-	strip_update_gains(s, lane);
+	strip_update_send_level(s, bus, lane);
 }
 
 void strip_set_send_pre(struct strip *s, int bus, int lane, bool is_pre)
@@ -184,7 +229,7 @@ void strip_set_send_pre(struct strip *s, int bus, int lane, bool is_pre)
 	if (s->is_send_pre[bus][lane] == is_pre)
 		return;
 	s->is_send_pre[bus][lane] = is_pre;
-	strip_update_gains(s, lane);
+	strip_update_send(s, bus, lane);
 }
 
 void strip_settle(struct strip *s)

@@ -25,6 +25,10 @@
  *   meter                     peak and energy at the pre-fader tap (what the channel carries)
  *   send_l, send_r            per bus, ramps of level * (pre ? 1 : fader * mute) * pan
  *   send_db, is_send_on/pre   per bus and lane, the user's send settings
+ *   post_gain                 linear fader * mute * solo-in-place per lane (cached)
+ *   pan_l, pan_r              the pan (mono) or balance (stereo side) law's gains (cached)
+ *   send_level                linear send level per bus and lane, 0 when off (cached)
+ *   pfl_centre_l/r            the pan law's centre gains, where a mono lane's PFL sits
  *   gr_db                     the compressor's gain reduction, max since the meters took it
  */
 #ifndef JMIXD_DSP_STRIP_H
@@ -68,6 +72,11 @@ struct strip {
 	float send_db[BUS_MAX][DSP_LANES];
 	bool is_send_on[BUS_MAX][DSP_LANES];
 	bool is_send_pre[BUS_MAX][DSP_LANES];
+	float send_level[BUS_MAX][DSP_LANES];
+	float post_gain[DSP_LANES];
+	float pan_l[DSP_LANES];
+	float pan_r[DSP_LANES];
+	float pfl_centre_l, pfl_centre_r;
 	float fader_db[DSP_LANES];
 	float pan[DSP_LANES];
 	float trim_db[DSP_LANES];
