@@ -167,26 +167,46 @@ int mixer_channel_lanes(struct mixer *m, int ch, struct strip **strips, int *lan
 	return n;
 }
 
-/* Solo in place: every lane not soloed goes quiet while any channel is soloed. */
+/*
+ * Solo in place: every lane not soloed goes quiet while any channel is soloed. Invariant:
+ * a lane's is_solo_muted == is_solo_in_place_active(m) && !is_soloed.
+ */
+static bool is_solo_in_place_active(const struct mixer *m)
+{
+	return m->solo_mode == SOLO_SIP && m->n_soloed > 0;
+}
+
 static void update_solo_in_place(struct mixer *m)
 {
-	bool is_active = m->solo_mode == SOLO_SIP && m->n_soloed > 0;
+	bool is_active = is_solo_in_place_active(m);
 	for (int g = 0; g < m->n_groups; g++)
 		for (int lane = 0; lane < DSP_LANES; lane++)
 			strip_set_solo_mute(&m->strips[g], lane,
 					    is_active && !m->strips[g].is_soloed[lane]);
 }
 
+/*
+ * Only when solo-in-place switches on or off does every lane change; otherwise only this
+ * channel's lanes can (the others already hold the invariant). Revisiting every lane on
+ * each solo made a scene recall O(n_channels^2) on the audio thread.
+ */
 void mixer_set_solo(struct mixer *m, int ch, bool is_soloed)
 {
 	struct strip *s = lane_strip(m, m->channel_lane[ch]);
 	int lane = m->channel_lane[ch] % DSP_LANES;
 	if (s->is_soloed[lane] == is_soloed)
 		return;
+	bool was_active = is_solo_in_place_active(m);
 	m->n_soloed += is_soloed ? 1 : -1;
 	for (int k = 0, l = m->channel_lane[ch]; k < channel_width(m, ch); k++, l++)
 		strip_set_solo(lane_strip(m, l), l % DSP_LANES, is_soloed);
-	update_solo_in_place(m);
+	bool is_active = is_solo_in_place_active(m);
+	if (is_active != was_active) {
+		update_solo_in_place(m);
+		return;
+	}
+	for (int k = 0, l = m->channel_lane[ch]; k < channel_width(m, ch); k++, l++)
+		strip_set_solo_mute(lane_strip(m, l), l % DSP_LANES, is_active && !is_soloed);
 }
 
 void mixer_set_send_level_db(struct mixer *m, int ch, int bus, float db)
