@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "daemon/log.h"
+#include "daemon/state_writer.h"
 
 #define STATE_FILE "state.cfg"
 #define BACKUP_FILE "state.cfg.bak"
@@ -77,12 +78,15 @@ int state_open(struct state *st, const struct setup *setup)
 	st->max_scene_bytes = (off_t)setup->max_scenes_mb << 20;
 	st->save_tokens = SCENE_SAVE_BURST;
 	st->save_tokens_ms = now_ms();
+	st->writer = state_writer_new(st->dir_fd, STATE_FILE);   /* NULL: writes stay here */
 	log_info("state: autosave to %s/" STATE_FILE, st->dir);
 	return 0;
 }
 
 void state_close(struct state *st)
 {
+	state_writer_free(st->writer);   /* after the last post is on disk */
+	st->writer = NULL;
 	if (st->scenes_fd >= 0)
 		close(st->scenes_fd);
 	if (st->dir_fd >= 0)
@@ -184,87 +188,53 @@ static int build_tree(config_t *cfg, const struct control *c)
 }
 
 /*
- * The atomic write: temp file, every error checked (a buffered write that failed earlier
- * shows only in ferror), fsync, optional .bak link, rename, fsync of the folder. room caps
- * the new file's size in bytes (-1: no cap). Returns 0, -errno with err filled, or
- * STATE_TOO_BIG (nothing written, err left to the caller).
+ * The values as the text of a state file, in memory (the control thread owns the values; the
+ * disk work may then happen elsewhere). 0 with *buf malloc'd, or -errno with err filled.
  */
-#define STATE_TOO_BIG (-100000)
-static int write_values(int dir_fd, const char *file, const struct control *c, bool keep_backup,
-			off_t room, char *err, int size)
+static int serialise(const struct control *c, char **buf, size_t *len, char *err, int size)
 {
-	char tmp[SCENE_NAME_MAX + 32];
-	snprintf(tmp, sizeof tmp, "%s.tmp", file);
-
-	int fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		int e = errno;
-		snprintf(err, (size_t)size, "cannot create %s: %s", tmp, strerror(e));
-		return -e;
-	}
-	FILE *f = fdopen(fd, "w");
+	*buf = NULL;
+	*len = 0;
+	FILE *f = open_memstream(buf, len);
 	if (!f) {
-		int e = errno;
-		close(fd);
-		unlinkat(dir_fd, tmp, 0);
-		snprintf(err, (size_t)size, "cannot write %s: %s", tmp, strerror(e));
-		return -e;
+		snprintf(err, (size_t)size, "cannot serialise the values: %s", strerror(errno));
+		return -ENOMEM;
 	}
 	config_t cfg;
 	config_init(&cfg);
 	int rc = build_tree(&cfg, c) < 0 ? -EINVAL : 0;
 	if (rc == 0) {
-		errno = 0;
 		fputs("# jmixd: mixer values (matched by name, then by position); topology comes "
 		      "from the config\n", f);
 		config_write(&cfg, f);
-		/* The data must be on disk before the name points at it. */
-		if (ferror(f) || fflush(f) != 0 || fsync(fd) != 0)
-			rc = errno ? -errno : -EIO;
+		if (ferror(f))
+			rc = -ENOMEM;
 	}
 	config_destroy(&cfg);
-	struct stat sb;
-	bool is_too_big = rc == 0 && room >= 0 && fstat(fd, &sb) == 0 && sb.st_size > room;
 	if (fclose(f) != 0 && rc == 0)
-		rc = errno ? -errno : -EIO;
-	if (rc < 0 || is_too_big) {
-		unlinkat(dir_fd, tmp, 0);
-		if (is_too_big)
-			return STATE_TOO_BIG;
+		rc = -ENOMEM;
+	if (rc < 0) {
+		free(*buf);
+		*buf = NULL;
 		if (rc == -EINVAL)
-			snprintf(err, (size_t)size, "cannot build %s: libconfig refused a setting", tmp);
+			snprintf(err, (size_t)size, "cannot build the values: libconfig refused a "
+				 "setting");
 		else
-			snprintf(err, (size_t)size, "cannot write %s: %s", tmp, strerror(-rc));
-		return rc;
+			snprintf(err, (size_t)size, "cannot serialise the values: out of memory");
 	}
-	if (keep_backup) {
-		/* Hard-link the current file to .bak (replacing the old one) so at every moment
-		 * one complete file holds the previous state. */
-		char bak_tmp[SCENE_NAME_MAX + 40], bak[SCENE_NAME_MAX + 32];
-		snprintf(bak, sizeof bak, "%s.bak", file);
-		snprintf(bak_tmp, sizeof bak_tmp, "%s.bak.tmp", file);
-		unlinkat(dir_fd, bak_tmp, 0);
-		if (linkat(dir_fd, file, dir_fd, bak_tmp, 0) == 0)
-			renameat(dir_fd, bak_tmp, dir_fd, bak);
-	}
-	if (renameat(dir_fd, tmp, dir_fd, file) < 0) {
-		int e = errno;
-		snprintf(err, (size_t)size, "cannot rename %s: %s", tmp, strerror(e));
-		unlinkat(dir_fd, tmp, 0);
-		return -e;
-	}
-	if (fsync(dir_fd) < 0) {
-		int e = errno;
-		snprintf(err, (size_t)size, "cannot sync the folder: %s", strerror(e));
-		return -e;
-	}
-	return 0;
+	return rc;
 }
 
 int state_write_at(int dir_fd, const char *file, const struct control *c, bool keep_backup,
 		   char *err, int size)
 {
-	return write_values(dir_fd, file, c, keep_backup, -1, err, size);
+	char *buf;
+	size_t len;
+	int rc = serialise(c, &buf, &len, err, size);
+	if (rc == 0)
+		rc = state_write_file(dir_fd, file, buf, len, keep_backup, err, size);
+	free(buf);
+	return rc;
 }
 
 /* ---- reading ---- */
@@ -414,13 +384,16 @@ const char *state_restore(struct state *st, struct setup *setup)
 /*
  * A failed write (a full disk, most often) is counted for /status and logged when it first
  * happens, when its reason changes, and then at most every STATE_FAIL_LOG_MS; the mix in
- * memory is unaffected.
+ * memory is unaffected. n: failed writes this stands for (the writer may have done several
+ * between two ticks).
  */
-static void note_write_failure(struct state *st, int rc, const char *err)
+static void note_write_failure(struct state *st, int rc, const char *err, uint64_t n)
 {
 	int64_t now = now_ms();
-	st->n_write_failures++;
-	st->n_failures_unlogged++;
+	st->n_write_failures += n;
+	st->n_failures_unlogged += n;
+	st->retry_at_ms = now + STATE_RETRY_MS;
+	st->posted_changes = st->saved_changes;   /* so the retry posts again */
 	if (st->failing_errno == -rc && now - st->failure_logged_ms < STATE_FAIL_LOG_MS)
 		return;
 	log_error("state: autosave failed: %s (%llu times since the last report; the mix keeps "
@@ -430,42 +403,112 @@ static void note_write_failure(struct state *st, int rc, const char *err)
 	st->n_failures_unlogged = 0;
 }
 
-void state_flush(struct state *st, struct control *c)
+/* The values with change count tag are on disk. */
+static void note_saved(struct state *st, uint64_t tag)
 {
-	char err[512];
-	if (st->dir_fd < 0 || c->n_changes == st->saved_changes)
-		return;
-	int rc = state_write_at(st->dir_fd, STATE_FILE, c, !st->is_rotation_held, err,
-				sizeof err);
-	if (rc < 0) {
-		note_write_failure(st, rc, err);
-		st->retry_at_ms = now_ms() + STATE_RETRY_MS;
-		return;
-	}
 	if (st->failing_errno) {
 		log_info("state: autosave works again");
 		st->failing_errno = 0;
 	}
 	st->is_rotation_held = false;
-	st->saved_changes = c->n_changes;
+	st->saved_changes = tag;
 	st->n_saves++;
+}
+
+/* What the writer thread did since the last look: the newest write's rc (its reason in err),
+ * or 1 when it finished nothing. */
+static int take_results(struct state *st, char *err, int size)
+{
+	struct state_write_result r;
+	if (!st->writer || !state_writer_take(st->writer, &r))
+		return 1;
+	if (r.rc < 0) {
+		note_write_failure(st, r.rc, r.err, r.n_failed);
+		snprintf(err, (size_t)size, "%s", r.err);
+		return r.rc;
+	}
+	st->n_write_failures += r.n_failed;   /* failures a later write made good */
+	note_saved(st, r.tag);
+	return 0;
+}
+
+/*
+ * Serialise the values here (the control thread owns them) and hand them to the writer
+ * thread: *ticket > 0 to wait for. Without a writer thread (none could start), write here,
+ * as before: *ticket = 0. 0, or -errno with err filled (already counted and logged).
+ */
+static int post_save(struct state *st, const struct control *c, int64_t *ticket, char *err,
+		     int size)
+{
+	char *buf;
+	size_t len;
+	bool keep_backup = !st->is_rotation_held;
+	*ticket = 0;
+	int rc = serialise(c, &buf, &len, err, size);
+	if (rc == 0 && st->writer) {
+		int64_t t = state_writer_post(st->writer, buf, len, keep_backup, c->n_changes);
+		if (t > 0) {
+			st->posted_changes = c->n_changes;
+			*ticket = t;
+			return 0;
+		}
+	}
+	if (rc == 0)
+		rc = state_write_file(st->dir_fd, STATE_FILE, buf, len, keep_backup, err, size);
+	free(buf);
+	if (rc < 0)
+		note_write_failure(st, rc, err, 1);
+	else
+		note_saved(st, c->n_changes);
+	return rc;
+}
+
+int state_save_now(struct state *st, const struct control *c, char *err, int size)
+{
+	int64_t ticket;
+	if (st->dir_fd < 0) {
+		snprintf(err, (size_t)size, "no state folder");
+		return -ENOENT;
+	}
+	int rc = post_save(st, c, &ticket, err, size);
+	if (rc < 0 || ticket == 0)
+		return rc;
+	if (state_writer_wait(st->writer, ticket, STATE_FLUSH_WAIT_MS) < 0) {
+		snprintf(err, (size_t)size, "the disk has not finished writing %s/" STATE_FILE
+			 " after %d s", st->dir, STATE_FLUSH_WAIT_MS / 1000);
+		return -ETIMEDOUT;
+	}
+	/* Ours is the newest write now (only this thread posts): its result is the one taken. */
+	rc = take_results(st, err, size);
+	return rc == 1 ? -EIO : rc;
+}
+
+void state_flush(struct state *st, struct control *c)
+{
+	char err[512];
+	if (st->dir_fd < 0 || c->n_changes == st->saved_changes)
+		return;
+	state_save_now(st, c, err, sizeof err);   /* failures are counted and logged */
 }
 
 void state_tick(struct state *st, struct control *c, int64_t now)
 {
+	char err[512];
+	int64_t ticket;
 	if (st->dir_fd < 0)
 		return;
+	take_results(st, err, sizeof err);
 	if (c->n_changes != st->seen_changes) {
-		if (st->seen_changes == st->saved_changes)
+		if (st->seen_changes == st->posted_changes)
 			st->first_unsaved_ms = now;
 		st->seen_changes = c->n_changes;
 		st->last_change_ms = now;
 	}
-	if (c->n_changes == st->saved_changes || now < st->retry_at_ms)
+	if (c->n_changes == st->posted_changes || now < st->retry_at_ms)
 		return;
 	if (now - st->last_change_ms >= STATE_SAVE_QUIET_MS ||
 	    now - st->first_unsaved_ms >= STATE_SAVE_MAX_MS)
-		state_flush(st, c);
+		post_save(st, c, &ticket, err, sizeof err);   /* the result comes on a later tick */
 }
 
 /* ---- scenes ---- */
@@ -568,11 +611,21 @@ int scene_save(struct state *st, const struct control *c, const char *name, char
 		return -1;
 	}
 	off_t room = st->max_scene_bytes - u.others_bytes;
-	int rc = write_values(st->scenes_fd, file, c, false, room > 0 ? room : 0, err, size);
-	if (rc == STATE_TOO_BIG)
+	char *buf;
+	size_t len;
+	int rc = serialise(c, &buf, &len, err, size);
+	if (rc == 0 && (off_t)len > room) {
 		snprintf(err, (size_t)size, "the scenes would pass %lld MB (state.max_scenes_mb): "
 			 "delete some first", (long long)(st->max_scene_bytes >> 20));
-	else if (rc < 0)
+		free(buf);
+		return -1;
+	}
+	/* Synchronous: the reply confirms the scene is on disk, and the token bucket above
+	 * bounds how much of the loop's time this can take. */
+	if (rc == 0)
+		rc = state_write_file(st->scenes_fd, file, buf, len, false, err, size);
+	free(buf);
+	if (rc < 0)
 		st->n_write_failures++;
 	return rc < 0 ? -1 : 0;
 }

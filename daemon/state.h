@@ -12,7 +12,9 @@
  * Scenes are opened relative to the scenes folder (openat, O_NOFOLLOW), with names of
  * [A-Za-z0-9_-]{1,64}: a name cannot climb out of the folder or follow a planted link.
  *
- * Control thread only.
+ * Control thread only. The autosave's disk work (and the NSM save's) runs on one writer
+ * thread (state_writer.h): the control thread serialises the values, hands the text over and
+ * takes the result on a later tick, so a slow fsync never holds up OSC replies.
  */
 #ifndef JMIXD_STATE_H
 #define JMIXD_STATE_H
@@ -24,11 +26,14 @@
 #include "daemon/config.h"
 #include "daemon/control.h"
 
+struct state_writer;
+
 #define STATE_SAVE_QUIET_MS 300      /* save once changes pause this long ... */
 #define STATE_SAVE_MAX_MS 1000       /* ... or at the latest this long after the first one */
 #define SCENE_NAME_MAX 64
 #define STATE_RETRY_MS 1000          /* after a failed autosave, try again this much later */
 #define STATE_FAIL_LOG_MS 10000      /* a failure that persists is logged this often */
+#define STATE_FLUSH_WAIT_MS 10000    /* a synchronous save waits this long for the disk */
 #define SCENE_SAVE_BURST 4           /* scene saves in a burst ... */
 #define SCENE_SAVES_PER_S 1          /* ... and sustained (state.c says why) */
 
@@ -36,7 +41,9 @@ struct state {
 	int dir_fd;                  /* -1: autosave off */
 	int scenes_fd;
 	char dir[4096];
-	uint64_t saved_changes;      /* control->n_changes at the last save */
+	uint64_t saved_changes;      /* control->n_changes at the last save on disk */
+	uint64_t posted_changes;     /* control->n_changes last handed to the writer */
+	struct state_writer *writer; /* NULL: autosaves are written on the control thread */
 	uint64_t seen_changes;
 	int64_t first_unsaved_ms;
 	int64_t last_change_ms;
@@ -66,12 +73,16 @@ void state_close(struct state *st);
  */
 const char *state_restore(struct state *st, struct setup *setup);
 
-/* Each tick: save when changes have paused or waited long enough (or, after a failure,
+/* Each tick: take the writer's results; hand a save over when changes have paused or waited long enough (or, after a failure,
  * STATE_RETRY_MS later; failures are counted and logged at most every STATE_FAIL_LOG_MS). */
 void state_tick(struct state *st, struct control *c, int64_t now_ms);
 
-/* Save now if anything changed (at shutdown). */
+/* Save now if anything changed, and wait (up to STATE_FLUSH_WAIT_MS) until it is on disk
+ * (at shutdown). */
 void state_flush(struct state *st, struct control *c);
+/* Save now, changed or not, and wait (up to STATE_FLUSH_WAIT_MS) until it is on disk (the
+ * NSM save, whose reply says so). 0, or -errno with err filled. */
+int state_save_now(struct state *st, const struct control *c, char *err, int size);
 
 bool scene_name_is_valid(const char *name);
 /* Refused past state.max_scenes or state.max_scenes_mb, or faster than SCENE_SAVES_PER_S. */
@@ -83,7 +94,7 @@ int scene_delete(struct state *st, const char *name, char *err, int size);
 /* Names of the saved scenes, sorted; returns the count (at most max). */
 int scene_list(struct state *st, char (*names)[SCENE_NAME_MAX + 1], int max);
 
-/* Write the values of c to path atomically (used for state.cfg; exposed for tests).
+/* Write the values of c to path atomically, on the calling thread (exposed for tests).
  * 0 or -errno with err filled. */
 int state_write_at(int dir_fd, const char *file, const struct control *c, bool keep_backup,
 		   char *err, int size);
