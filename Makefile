@@ -98,7 +98,7 @@ $(BUILD)/itests/test_%: $(BUILD)/tests/integration/test_%.o $(HARNESS)
 $(BUILD)/tests/test_loudness: LDLIBS += -lebur128
 
 unit: $(UNIT_BIN)
-itests: $(ITEST_BIN) $(BUILD)/jmixd
+itests: $(ITEST_BIN) $(BUILD)/jmixd $(BUILD)/libslowfsync.so
 
 # Benchmarks print figures and assert nothing (see bench/README).
 BENCH_SRC := $(wildcard bench/bench_*.c)
@@ -151,6 +151,11 @@ $(BUILD)/rt_canary: tests/rt_canary.c
 # so it gets the plain warning set only.
 rtguard: $(BUILD)/librtguard.so
 $(BUILD)/librtguard.so: tests/rtguard.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared $< -o $@ -ldl
+
+# A slow disk for test_slowdisk: every fsync sleeps (tests/slowfsync.c).
+$(BUILD)/libslowfsync.so: tests/slowfsync.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared $< -o $@ -ldl
 
