@@ -51,13 +51,17 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The shim beside the daemon binary (make itests builds both), preloaded after whatever
- * JMIXD_PRELOAD already holds (the RT guard in its phase). */
+/* The shim from this test's own build folder (make itests builds both; the daemon may come
+ * from another, as in the RTSan phase), preloaded after whatever JMIXD_PRELOAD already holds
+ * (the RT guard in its phase). */
 static int preload_slow_fsync(void)
 {
-	char bin[HX_PATH_MAX], shim[HX_PATH_MAX + 32], preload[2 * HX_PATH_MAX + 64];
-	snprintf(bin, sizeof bin, "%s", hx_jmixd_bin());
-	snprintf(shim, sizeof shim, "%s/libslowfsync.so", dirname(bin));
+	char self[HX_PATH_MAX], shim[HX_PATH_MAX + 32], preload[2 * HX_PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0)
+		return -1;
+	self[n] = '\0';
+	snprintf(shim, sizeof shim, "%s/../libslowfsync.so", dirname(self));
 	char *abs = realpath(shim, NULL);
 	if (!abs) {
 		fprintf(stderr, "[slowdisk] %s is missing: build it with make itests\n", shim);
