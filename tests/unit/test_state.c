@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon/config.h"
@@ -434,6 +435,66 @@ static void test_failed_write_keeps_state(void **state)
 	desk_close(&d);
 }
 
+/* ---- issue 10: the autosave's disk work runs on the writer thread ---- */
+
+static int64_t mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Tick (at clock `at`) until the writer's result has been taken: n_saves or
+ * n_write_failures reach the counts given, or 10 s pass. */
+static void tick_until(struct desk *d, int64_t at, uint64_t n_saves, uint64_t n_failures)
+{
+	int64_t give_up = mono_ms() + 10000;
+	while ((d->state.n_saves < n_saves || d->state.n_write_failures < n_failures) &&
+	       mono_ms() < give_up) {
+		state_tick(&d->state, &d->control, at);
+		struct timespec pause = { 0, 5000000 };
+		nanosleep(&pause, NULL);
+	}
+	assert_int_equal(d->state.n_saves, n_saves);
+	assert_int_equal(d->state.n_write_failures, n_failures);
+}
+
+static void test_tick_saves_on_the_writer_thread(void **state)
+{
+	(void)state;
+	struct desk d;
+	char path[512];
+	open_three(&d, "gtr");
+	path_of(path, sizeof path, "state.cfg");
+	int64_t t = mono_ms();
+	set(&d, PARAM_CHANNEL, "fader", 1, -6.0f);
+	state_tick(&d.state, &d.control, t);
+	/* Handed over, not yet known to be saved: the tick does not wait for the disk. */
+	state_tick(&d.state, &d.control, t + STATE_SAVE_MAX_MS);
+	assert_int_equal(d.state.posted_changes, d.control.n_changes);
+	tick_until(&d, t + STATE_SAVE_MAX_MS, 1, 0);
+	assert_int_equal(d.state.saved_changes, d.control.n_changes);
+	ut_assert_contains(read_text(path), "-6.0");
+
+	/* A failed write, reported back through the tick: counted, the file kept, retried. */
+	struct rlimit old, tiny = { 512, 512 };
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	tiny.rlim_max = old.rlim_max;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &tiny), 0);
+	set(&d, PARAM_CHANNEL, "fader", 1, -7.0f);
+	t = mono_ms();   /* the retry is due STATE_RETRY_MS after the failure, on this clock */
+	state_tick(&d.state, &d.control, t);
+	tick_until(&d, t + STATE_SAVE_MAX_MS, 1, 1);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	assert_int_not_equal(d.state.saved_changes, d.control.n_changes);
+	ut_assert_contains(read_text(path), "-6.0");
+	assert_int_equal(count_files("state.cfg.tmp"), 0);
+	tick_until(&d, mono_ms() + STATE_RETRY_MS + STATE_SAVE_MAX_MS, 2, 1);   /* the retry */
+	ut_assert_contains(read_text(path), "-7.0");
+	desk_close(&d);
+}
+
 static void test_scene_caps(void **state)
 {
 	(void)state;
@@ -566,6 +627,8 @@ int main(void)
 						teardown_root),
 		cmocka_unit_test_setup_teardown(test_bus_type_change, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_failed_write_keeps_state, setup_root,
+						teardown_root),
+		cmocka_unit_test_setup_teardown(test_tick_saves_on_the_writer_thread, setup_root,
 						teardown_root),
 		cmocka_unit_test_setup_teardown(test_scene_caps, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_reload_classes, setup_root, teardown_root),
