@@ -673,11 +673,30 @@ static void test_snapshot_list_pages(void **state)
 	char name[72];
 	(void)state;
 	raw_open(&r, "127.0.0.1");
-	for (int i = N_SCENES - 1; i >= 0; i--) {
-		snprintf(name, sizeof name, "scene_%02d_%0*d", i, 55, 0);   /* 64 characters */
-		size_t n = osc_msg(msg, sizeof msg, "/snapshot/save", "s", name);
-		raw_send(&r, g.daemon.osc_port, msg, n);
-		raw_count(&r, 2.0, 0.05);
+	/*
+	 * Scene saves are rate limited (a burst of 4, then 1 a second: jmixd(1)), so one scene is
+	 * saved over OSC and the other 59 are copies of its file put beside it, as an engineer
+	 * copying scenes between desks would: the list reads the folder.
+	 */
+	snprintf(name, sizeof name, "scene_%02d_%0*d", 0, 55, 0);   /* 64 characters */
+	size_t n0 = osc_msg(msg, sizeof msg, "/snapshot/save", "s", name);
+	raw_send(&r, g.daemon.osc_port, msg, n0);
+	raw_count(&r, 2.0, 0.05);
+	char src[HX_PATH_MAX + 96], dst[HX_PATH_MAX + 96];
+	snprintf(src, sizeof src, "%s/scenes/%s.cfg", g.state_dir, name);
+	static char scene[1 << 20];
+	FILE *f = fopen(src, "rb");
+	assert_non_null(f);
+	size_t scene_size = fread(scene, 1, sizeof scene, f);
+	fclose(f);
+	assert_true(scene_size > 0 && scene_size < sizeof scene);
+	for (int i = 1; i < N_SCENES; i++) {
+		snprintf(name, sizeof name, "scene_%02d_%0*d", i, 55, 0);
+		snprintf(dst, sizeof dst, "%s/scenes/%s.cfg", g.state_dir, name);
+		f = fopen(dst, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(scene, 1, scene_size, f), scene_size);
+		assert_int_equal(fclose(f), 0);
 	}
 	size_t n = osc_msg(msg, sizeof msg, "/snapshot/list", "");
 	raw_send(&r, g.daemon.osc_port, msg, n);
