@@ -568,6 +568,69 @@ static int load_osc_budgets(struct loader *ld, const config_setting_t *osc, stru
 	return 0;
 }
 
+/* The models each dialect's clients know (research/x32.md 2.2): anything else is refused. */
+static const char *const x32_models[] = { "X32", "X32RACK", "X32C", "X32P", "X32CORE", "M32",
+					  "M32C", "M32R", NULL };
+static const char *const xair_models[] = { "XR18", "XR16", "XR12", "X18", "MR18", "MR12", NULL };
+
+/* osc.x32 / osc.xair { enable, bind, port, model, name }: off unless enable = true. */
+static int load_dialect(struct loader *ld, const config_setting_t *osc, const char *group,
+			struct setup_dialect *d)
+{
+	bool is_x32 = strcmp(group, "x32") == 0;
+	const char *const *models = is_x32 ? x32_models : xair_models;
+	char key[64];
+	*d = (struct setup_dialect){ .port = is_x32 ? 10023 : 10024 };
+	strcpy(d->bind, "0.0.0.0");
+	strcpy(d->model, models[0]);
+	strcpy(d->name, "jmixd");
+	const config_setting_t *g = osc ? config_setting_get_member(osc, group) : NULL;
+	if (!g)
+		return 0;
+	snprintf(key, sizeof key, "osc.%s", group);
+	if (!config_setting_is_group(g))
+		return fail_at(ld, g, key, "must be a group { enable = true; ... }");
+	for (int i = 0; i < config_setting_length(g); i++) {
+		const char *name = config_setting_name(config_setting_get_elem(g, (unsigned)i));
+		if (strcmp(name, "enable") && strcmp(name, "bind") && strcmp(name, "port") &&
+		    strcmp(name, "model") && strcmp(name, "name")) {
+			snprintf(key, sizeof key, "osc.%s.%s", group, name);
+			return fail_at(ld, g, key, "unknown key (enable, bind, port, model, name)");
+		}
+	}
+	const config_setting_t *s = config_setting_get_member(g, "enable");
+	if (s) {
+		snprintf(key, sizeof key, "osc.%s.enable", group);
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			return fail_at(ld, s, key, "must be true or false");
+		d->is_enabled = config_setting_get_bool(s);
+	}
+	s = config_setting_get_member(g, "port");
+	if (s) {
+		snprintf(key, sizeof key, "osc.%s.port", group);
+		if (config_setting_type(s) != CONFIG_TYPE_INT || config_setting_get_int(s) < 0 ||
+		    config_setting_get_int(s) > 65535)
+			return fail_at(ld, s, key, "must be a UDP port (0 .. 65535)");
+		d->port = config_setting_get_int(s);
+	}
+	snprintf(key, sizeof key, "osc.%s.bind", group);
+	if (read_string(ld, g, "bind", key, d->bind, sizeof d->bind, false) < 0)
+		return -1;
+	snprintf(key, sizeof key, "osc.%s.name", group);
+	if (read_string(ld, g, "name", key, d->name, sizeof d->name, false) < 0)
+		return -1;
+	snprintf(key, sizeof key, "osc.%s.model", group);
+	if (read_string(ld, g, "model", key, d->model, sizeof d->model, false) < 0)
+		return -1;
+	for (int i = 0; models[i]; i++)
+		if (strcmp(models[i], d->model) == 0)
+			return 0;
+	return fail_at(ld, config_setting_get_member(g, "model"), key,
+		       is_x32 ? "'%s' is not a model X32 clients know (X32 X32RACK X32C X32P X32CORE M32 M32C M32R)"
+			      : "'%s' is not a model X Air clients know (XR18 XR16 XR12 X18 MR18 MR12)",
+		       d->model);
+}
+
 static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 {
 	const config_setting_t *osc = config_lookup(cfg, "osc");
@@ -579,6 +642,9 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 	setup->reply_budget_total = 2097152;
 	setup->subscriptions_per_host = 4;
 	setup->has_zeroconf = true;
+	if (load_dialect(ld, NULL, "x32", &setup->x32) < 0 ||
+	    load_dialect(ld, NULL, "xair", &setup->xair) < 0)
+		return -1;
 	setup->n_nets = (int)(sizeof default_nets / sizeof default_nets[0]);
 	for (int i = 0; i < setup->n_nets; i++) {
 		parse_net(default_nets[i], &setup->nets[i]);
@@ -596,7 +662,8 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 		    strcmp(name, "rate_limit") != 0 && strcmp(name, "clients") != 0 &&
 		    strcmp(name, "zeroconf") != 0 && strcmp(name, "reply_budget") != 0 &&
 		    strcmp(name, "reply_budget_total") != 0 &&
-		    strcmp(name, "subscriptions_per_host") != 0) {
+		    strcmp(name, "subscriptions_per_host") != 0 && strcmp(name, "x32") != 0 &&
+		    strcmp(name, "xair") != 0) {
 			char key[96];
 			snprintf(key, sizeof key, "osc.%s", name);
 			return fail_at(ld, s, key, "unknown key");
@@ -637,6 +704,9 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 		setup->rate_limit = config_setting_get_int(limit);
 	}
 	if (load_osc_budgets(ld, osc, setup) < 0)
+		return -1;
+	if (load_dialect(ld, osc, "x32", &setup->x32) < 0 ||
+	    load_dialect(ld, osc, "xair", &setup->xair) < 0)
 		return -1;
 	const config_setting_t *allow = config_setting_get_member(osc, "allow");
 	if (allow && load_allow(ld, allow, setup) < 0)

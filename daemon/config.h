@@ -69,6 +69,15 @@ struct bus_setup {
  * slot], instances being channels, the master, channel x bus sends (setup_send_instance),
  * buses. The same layout serves config, state files, scenes and the control.
  */
+/* An X32 or X Air dialect listener (osc.x32, osc.xair; osc/x32.h). */
+struct setup_dialect {
+	bool is_enabled;
+	char bind[64];
+	int port;
+	char model[16];                  /* what /info and /xinfo say: X32 ... or XR18 ... */
+	char name[32];                   /* the console's network name */
+};
+
 struct setup_values {
 	int n_instances[PARAM_N_SCOPES];
 	float *values[PARAM_N_SCOPES];
@@ -88,6 +97,7 @@ struct setup {
 	long reply_budget_total;         /* osc.reply_budget_total: bytes a second to all */
 	int subscriptions_per_host;      /* osc.subscriptions_per_host */
 	bool has_zeroconf;               /* osc.zeroconf: announce _osc._udp (default true) */
+	struct setup_dialect x32, xair;  /* osc.x32, osc.xair */
 	int n_nets;
 	struct setup_net nets[SETUP_MAX_NETS];
 	int n_clients;

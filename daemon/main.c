@@ -389,7 +389,7 @@ static void run_loop(struct daemon *d)
 			handle_jack_shutdown(d);
 		}
 		if (fds[FD_OSC].revents)
-			osc_server_receive(d->osc);
+			osc_server_receive_all(d->osc);
 		if (fds[FD_TIMER].revents)
 			on_tick(d);
 		if (fds[FD_NSM].revents)

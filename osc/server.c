@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "osc/feedback.h"
 #include "osc/packet.h"
 #include "osc/route.h"
+#include "osc/x32.h"
 
 /*
  * Work per wake-up, counted in messages (a bundle of 64 counts 64), not packets: one sender
@@ -30,6 +32,8 @@
 struct osc_server {
 	int fd;
 	int port;
+	int poll_fd;                 /* fd itself, or an epoll set of it and the dialects' sockets */
+	struct x32_listener *dialect[X32_N_PROFILES];   /* NULL when not enabled */
 	int meter_interval_ms;       /* 0: meters are not pushed */
 	int64_t last_drop_log_ms;
 	int64_t next_meter_ms;
@@ -147,6 +151,44 @@ void osc_server_apply_setup(struct osc_server *s, struct setup *old, const struc
 	old->subscriptions_per_host = fresh->subscriptions_per_host;
 }
 
+/*
+ * The X32 and X Air listeners (x32.h), behind the same allowlist, rate limits and budgets.
+ * The control loop polls one descriptor: with a dialect enabled it is an epoll set of every
+ * socket, so daemon/ needs to know nothing about them.
+ */
+static int open_dialects(struct osc_server *s, const struct setup *setup, char *err,
+			 size_t err_size)
+{
+	const struct setup_dialect *cfg[X32_N_PROFILES] = { &setup->x32, &setup->xair };
+	for (int p = 0; p < X32_N_PROFILES; p++) {
+		if (!cfg[p]->is_enabled)
+			continue;
+		s->dialect[p] = x32_listener_new((enum x32_profile)p, cfg[p], s->router.control,
+						 &s->router.access, &s->router.pace,
+						 &s->router.self, err, err_size);
+		if (!s->dialect[p])
+			return -1;
+		if (s->poll_fd == s->fd) {
+			s->poll_fd = epoll_create1(EPOLL_CLOEXEC);
+			struct epoll_event ev = { .events = EPOLLIN, .data.fd = s->fd };
+			if (s->poll_fd < 0 || epoll_ctl(s->poll_fd, EPOLL_CTL_ADD, s->fd, &ev) < 0)
+				goto fail;
+		}
+		struct epoll_event ev = { .events = EPOLLIN,
+					  .data.fd = x32_listener_fd(s->dialect[p]) };
+		if (epoll_ctl(s->poll_fd, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0)
+			goto fail;
+	}
+	if (s->dialect[0] && s->dialect[1]) {
+		x32_listener_add_self(s->dialect[0], s->dialect[1]);
+		x32_listener_add_self(s->dialect[1], s->dialect[0]);
+	}
+	return 0;
+fail:
+	snprintf(err, err_size, "osc: epoll: %s", strerror(errno));
+	return -1;
+}
+
 struct osc_server *osc_server_new(struct control *control, struct state *state,
 				  const struct setup *setup, char *err, size_t err_size)
 {
@@ -175,6 +217,11 @@ struct osc_server *osc_server_new(struct control *control, struct state *state,
 	add_static_clients(s, setup);
 	s->meter_interval_ms = meter_rate_hz > 0 ? 1000 / meter_rate_hz : 0;
 	s->next_meter_ms = osc_now_ms();
+	s->poll_fd = s->fd;
+	if (open_dialects(s, setup, err, err_size) < 0) {
+		osc_server_free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -182,13 +229,22 @@ void osc_server_free(struct osc_server *s)
 {
 	if (!s)
 		return;
+	for (int p = 0; p < X32_N_PROFILES; p++)
+		x32_listener_free(s->dialect[p]);
+	if (s->poll_fd != s->fd && s->poll_fd >= 0)
+		close(s->poll_fd);
 	close(s->fd);
 	free(s);
 }
 
 int osc_server_fd(const struct osc_server *s)
 {
-	return s->fd;
+	return s->poll_fd;
+}
+
+int osc_server_dialect_port(const struct osc_server *s, int profile)
+{
+	return s->dialect[profile] ? x32_listener_port(s->dialect[profile]) : -1;
 }
 
 int osc_server_port(const struct osc_server *s)
@@ -202,6 +258,10 @@ void osc_server_tick(struct osc_server *s)
 	if (n)
 		log_info("osc: %d subscription%s expired (not renewed within %d s)", n, n > 1 ? "s" : "",
 			 CLIENT_LEASE_MS / 1000);
+	/* The dialects first: the native flush clears the dirty marks they read. */
+	for (int p = 0; p < X32_N_PROFILES; p++)
+		if (s->dialect[p])
+			x32_listener_tick(s->dialect[p]);
 	osc_feedback_flush(&s->router);
 	osc_dump_tick(&s->router, osc_now_ms());
 	osc_route_log_tick(&s->router);
@@ -304,4 +364,12 @@ void osc_server_receive(struct osc_server *s)
 			return;
 		n_messages += handle_packet(s, &from, (const uint8_t *)buf, (size_t)n);
 	}
+}
+
+void osc_server_receive_all(struct osc_server *s)
+{
+	osc_server_receive(s);
+	for (int p = 0; p < X32_N_PROFILES; p++)
+		if (s->dialect[p])
+			x32_listener_receive(s->dialect[p]);
 }

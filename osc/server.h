@@ -24,8 +24,12 @@ struct osc_server *osc_server_new(struct control *control, struct state *state,
 				  const struct setup *setup, char *err, size_t err_size);
 void osc_server_free(struct osc_server *s);
 
+/* What the control loop polls: the native socket, or an epoll set of it and the X32 / X Air
+ * listeners' sockets (x32.h) when a dialect is enabled. */
 int osc_server_fd(const struct osc_server *s);
 int osc_server_port(const struct osc_server *s);
+/* The UDP port of a dialect listener (enum x32_profile), -1 when it is not enabled. */
+int osc_server_dialect_port(const struct osc_server *s, int profile);
 
 /* One datagram from `from` (a struct sockaddr of addr_len bytes), as received. */
 void osc_server_handle_datagram(struct osc_server *s, const void *addr, unsigned addr_len,
@@ -33,6 +37,8 @@ void osc_server_handle_datagram(struct osc_server *s, const void *addr, unsigned
 
 /* Handle the packets waiting on the socket, at most a bounded number per call. */
 void osc_server_receive(struct osc_server *s);
+/* The same on every socket (the native one and the dialects'): what the control loop calls. */
+void osc_server_receive_all(struct osc_server *s);
 
 /*
  * A reload (SIGHUP): apply what lives on the control thread live (osc.allow, rate_limit,

@@ -1,0 +1,459 @@
+/*
+ * test_x32.c - the X32 (osc.x32) and X Air (osc.xair) dialects against the real daemon, a
+ * private jackd and real OSC sockets (research/x32.md section 7, acceptance tests M):
+ *   - the handshake: a tagless 12-byte /xinfo answered with the four strings, the address
+ *     the client reached jmixd on first; /info and /status in their console shapes;
+ *   - gets answered with the canonical tag, unknown paths with silence; the fader law
+ *     (0.5 is -10 dB natively, -20.5 dB reads back as 377/1023);
+ *   - feedback both ways: a native change reaches a /xremote lease as the console sends it,
+ *     an X32 set from another socket reaches the lease and the native subscribers, never its
+ *     sender (X32); an X Air /xremote gets its own set back, /xremotenfb does not;
+ *   - the lease runs out 10 s after the last /xremote;
+ *   - audio: /ch/01/mix/fader 0.5 puts channel 1 at -10 dB on the master outputs;
+ *   - hostile datagrams on the X32 port leave the daemon up and answering.
+ * "Nothing arrived" is always judged against a later marker that did arrive, never a sleep.
+ *
+ * Run: tests/integration/isolate.sh build/itests/test_x32
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/integration/harness.h"
+
+#define RATE 48000u
+#define PERIOD 64u
+#define AMP 0.1
+#define F1 1000.0
+#define WAIT_S 2.0
+
+static struct hx_rig g;
+static int g_x32_port, g_xair_port;
+
+static struct hx_osc *open_x32(void)
+{
+	struct hx_osc *o = hx_osc_open(g_x32_port);
+	assert_non_null(o);
+	return o;
+}
+
+static struct hx_osc *open_xair(void)
+{
+	struct hx_osc *o = hx_osc_open(g_xair_port);
+	assert_non_null(o);
+	return o;
+}
+
+/* The next message on path, which must carry exactly types. */
+static struct hx_osc_msg expect(struct hx_osc *o, const char *path, const char *types)
+{
+	struct hx_osc_msg m;
+	if (hx_osc_wait(o, path, WAIT_S, &m) != 0)
+		fail_msg("%s: no message within %.0f s", path, WAIT_S);
+	if (strcmp(m.types, types) != 0)
+		fail_msg("%s: got %s, expected tags ,%s", path, hx_osc_msg_str(&m), types);
+	return m;
+}
+
+/* Nothing on path arrived before the marker message (which must arrive). */
+static void expect_none_before(struct hx_osc *o, const char *path, const char *marker)
+{
+	struct hx_osc_msg m;
+	if (hx_osc_wait(o, marker, WAIT_S, &m) != 0)
+		fail_msg("marker %s did not arrive", marker);
+	for (size_t k = 0; k < hx_osc_pending(o); k++)
+		if (strcmp(hx_osc_peek(o, k)->path, path) == 0)
+			fail_msg("%s arrived: %s", path, hx_osc_msg_str(hx_osc_peek(o, k)));
+}
+
+/* Queries flush first: feedback queued for the native client carries the same paths. */
+static void native_set(const char *path, double v)
+{
+	hx_osc_flush(g.osc);
+	assert_int_equal(hx_osc_send(g.osc, path, "f", v), 0);
+	struct hx_osc_msg m;
+	assert_int_equal(hx_osc_query(g.osc, path, WAIT_S, &m), 0);   /* applied */
+}
+
+/* Wait until o's earlier datagrams were handled: one socket's datagrams are handled in order. */
+static void x32_sync(struct hx_osc *o)
+{
+	struct hx_osc_msg m;
+	hx_osc_send(o, "/status", "");
+	if (hx_osc_wait(o, "/status", WAIT_S, &m) != 0)
+		fail_msg("no /status answer");
+}
+
+static double native_get(const char *path)
+{
+	struct hx_osc_msg m;
+	hx_osc_flush(g.osc);
+	assert_int_equal(hx_osc_query(g.osc, path, WAIT_S, &m), 0);
+	return m.argv[0].d;
+}
+
+/* ---- handshake ---- */
+
+static void test_handshake(void **state)
+{
+	(void)state;
+	struct hx_osc *o = open_x32();
+	static const char tagless[12] = "/xinfo";   /* 12 bytes, no type tag string */
+	assert_int_equal(hx_osc_send_raw(o, tagless, sizeof tagless), 0);
+	struct hx_osc_msg m = expect(o, "/xinfo", "ssss");
+	assert_string_equal(m.argv[0].s, "127.0.0.1");
+	assert_string_equal(m.argv[1].s, "desk");
+	assert_string_equal(m.argv[2].s, "X32");
+	assert_string_equal(m.argv[3].s, "4.06");
+
+	hx_osc_send(o, "/info", "");
+	m = expect(o, "/info", "ssss");
+	assert_string_equal(m.argv[0].s, "V2.07");
+	assert_string_equal(m.argv[2].s, "X32");
+	hx_osc_send(o, "/status", "");
+	m = expect(o, "/status", "sss");
+	assert_string_equal(m.argv[0].s, "active");
+	assert_string_equal(m.argv[1].s, "127.0.0.1");
+
+	/* A console's reply shape (arguments) is never answered: no loop between two desks. */
+	hx_osc_send(o, "/xinfo", "ssss", "1.2.3.4", "x", "X32", "4.06");
+	hx_osc_send(o, "/status", "");
+	expect_none_before(o, "/xinfo", "/status");
+	hx_osc_close(o);
+
+	struct hx_osc *x = open_xair();
+	hx_osc_send(x, "/xinfo", "");
+	m = expect(x, "/xinfo", "ssss");
+	assert_string_equal(m.argv[2].s, "XR18");
+	assert_string_equal(m.argv[3].s, "1.17");
+	hx_osc_send(x, "/-snap/index", "");
+	m = expect(x, "/-snap/index", "i");
+	assert_true(m.argv[0].i >= 1);   /* 0 breaks the Companion X-Air module */
+	hx_osc_close(x);
+}
+
+/* ---- gets, sets and the laws ---- */
+
+static void test_get_set_laws(void **state)
+{
+	(void)state;
+	struct hx_osc *o = open_x32();
+	struct hx_osc_msg m;
+
+	hx_osc_send(o, "/ch/01/mix/fader", "f", 0.5);
+	hx_osc_send(o, "/ch/01/mix/fader", "");   /* sets are silent: this is the answer */
+	/* The console's grid: 0.5 is 512/1023, -9.98 dB. */
+	m = expect(o, "/ch/01/mix/fader", "f");
+	assert_float_equal(m.argv[0].d, 512.0 / 1023.0, 1e-6);
+	assert_float_equal(native_get("/ch/1/fader"), -10.0, 0.05);
+
+	native_set("/ch/1/fader", -20.5);
+	static const char tagless[20] = "/ch/01/mix/fader";   /* Mixing Station's get shape */
+	hx_osc_send_raw(o, tagless, sizeof tagless);
+	m = expect(o, "/ch/01/mix/fader", "f");
+	assert_float_equal(m.argv[0].d, 377.0 / 1023.0, 1e-6);
+
+	native_set("/ch/1/fader", 0.0);
+	hx_osc_send(o, "/ch/01/mix/fader", "");
+	m = expect(o, "/ch/01/mix/fader", "f");
+	assert_float_equal(m.argv[0].d, 767.0 / 1023.0, 1e-7);   /* 0 dB as a console says it */
+
+	/* mix/on is "not muted"; a float for a button is coerced; the answer is an int. */
+	hx_osc_send(o, "/ch/02/mix/on", "f", 0.0);
+	hx_osc_send(o, "/ch/02/mix/on", "");
+	m = expect(o, "/ch/02/mix/on", "i");
+	assert_int_equal(m.argv[0].i, 0);
+	assert_float_equal(native_get("/ch/2/mute"), 1.0, 0);
+	hx_osc_send(o, "/ch/02/mix/on", "i", 1);
+
+	hx_osc_send(o, "/ch/01/mix/pan", "f", 0.75);
+	hx_osc_send(o, "/ch/01/mix/pan", "");
+	m = expect(o, "/ch/01/mix/pan", "f");
+	assert_float_equal(m.argv[0].d, 0.75, 1e-6);
+	assert_float_equal(native_get("/ch/1/pan"), 0.5, 1e-5);
+	hx_osc_send(o, "/ch/01/mix/pan", "f", 0.5);
+
+	/* Sends on 161 steps: 120/160 is 0 dB. */
+	hx_osc_send(o, "/ch/01/mix/01/level", "f", 0.75);
+	hx_osc_send(o, "/ch/01/mix/01/level", "");
+	m = expect(o, "/ch/01/mix/01/level", "f");
+	assert_float_equal(m.argv[0].d, 0.75, 1e-6);
+	assert_float_equal(native_get("/ch/1/send/1/level"), 0.0, 1e-4);
+	hx_osc_send(o, "/ch/01/mix/01/level", "f", 0.0);
+
+	hx_osc_send(o, "/ch/01/config/name", "");
+	m = expect(o, "/ch/01/config/name", "s");
+	assert_string_equal(m.argv[0].s, "kick");
+	hx_osc_send(o, "/bus/01/config/name", "");
+	m = expect(o, "/bus/01/config/name", "s");
+	assert_string_equal(m.argv[0].s, "wedge");
+
+	/* A strip jmixd lacks answers the console default and holds what is set. */
+	hx_osc_send(o, "/ch/32/mix/fader", "");
+	m = expect(o, "/ch/32/mix/fader", "f");
+	assert_float_equal(m.argv[0].d, 767.0 / 1023.0, 1e-7);
+	hx_osc_send(o, "/dca/3/fader", "f", 0.25);
+	hx_osc_send(o, "/dca/3/fader", "");
+	m = expect(o, "/dca/3/fader", "f");
+	assert_float_equal(m.argv[0].d, 0.25, 1e-7);
+
+	/* Unknown paths are answered with silence, as a console does. */
+	hx_osc_send(o, "/ch/33/mix/fader", "");
+	hx_osc_send(o, "/no/such/thing", "");
+	hx_osc_send(o, "/main/st/mix/fader", "");
+	expect(o, "/main/st/mix/fader", "f");
+	assert_int_equal(hx_osc_pending(o), 0);
+	hx_osc_close(o);
+}
+
+/* ---- feedback ---- */
+
+static void test_feedback_x32(void **state)
+{
+	(void)state;
+	struct hx_osc *lease = open_x32(), *actions = open_x32();
+	struct hx_osc_msg m;
+	assert_int_equal(hx_osc_send(g.osc, "/subscribe", ""), 0);
+	hx_osc_send(lease, "/xremote", "");
+	hx_osc_send(lease, "/status", "");   /* the lease is in place once this is answered */
+	expect(lease, "/status", "sss");
+	/* Changes of the last tick (earlier tests' sets) reach a new lease too: drain them up to a
+	 * marker of our own. */
+	native_set("/ch/2/fader", -2.0);
+	expect(lease, "/ch/02/mix/fader", "f");
+	hx_osc_flush(lease);
+
+	/* A native change reaches the lease in the console's form. */
+	native_set("/ch/1/fader", -20.5);
+	m = expect(lease, "/ch/01/mix/fader", "f");
+	assert_float_equal(m.argv[0].d, 377.0 / 1023.0, 1e-6);
+
+	/* An X32 set from another socket (Companion's actions) reaches the lease and the native
+	 * subscribers, and not the sender. */
+	hx_osc_flush(g.osc);
+	hx_osc_send(actions, "/ch/02/mix/on", "i", 0);
+	m = expect(lease, "/ch/02/mix/on", "i");
+	if (m.argv[0].i != 0) {
+		for (size_t k = 0; k < hx_osc_pending(lease); k++)
+			fprintf(stderr, "pending %s\n", hx_osc_msg_str(hx_osc_peek(lease, k)));
+		fail_msg("lease got %s (t %.3f)", hx_osc_msg_str(&m), m.t_recv);
+	}
+	m = expect(g.osc, "/ch/2/mute", "i");
+	assert_int_equal(m.argv[0].i, 1);
+	hx_osc_send(actions, "/ch/02/mix/on", "i", 1);
+	expect(lease, "/ch/02/mix/on", "i");
+
+	/* The lease holder's own set is not sent back to it (the X32 rule). */
+	hx_osc_send(lease, "/ch/01/mix/fader", "f", 0.5);
+	native_set("/ch/2/fader", -6.0);    /* marker after it */
+	expect_none_before(lease, "/ch/01/mix/fader", "/ch/02/mix/fader");
+	assert_float_equal(native_get("/ch/1/fader"), -10.0, 0.05);
+
+	/* Setting what is already there (same grid index) is no change: nothing is pushed. */
+	hx_osc_send(actions, "/ch/01/mix/fader", "f", 0.5 + 0.2 / 1023.0);
+	native_set("/ch/2/fader", 0.0);
+	expect_none_before(lease, "/ch/01/mix/fader", "/ch/02/mix/fader");
+
+	hx_osc_send(g.osc, "/unsubscribe", "");
+	hx_osc_close(lease);
+	hx_osc_close(actions);
+}
+
+static void test_feedback_xair_echo(void **state)
+{
+	(void)state;
+	struct hx_osc *remote = open_xair(), *nfb = open_xair();
+	struct hx_osc_msg m;
+	hx_osc_send(remote, "/xremote", "");
+	hx_osc_send(nfb, "/xremotenfb", "");
+	hx_osc_send(remote, "/status", "");
+	hx_osc_send(nfb, "/status", "");
+	expect(remote, "/status", "sss");
+	expect(nfb, "/status", "sss");
+
+	/* /xremote: the sender's own set comes back (Companion X-Air's toggles need it). */
+	hx_osc_send(remote, "/ch/01/mix/on", "i", 0);
+	m = expect(remote, "/ch/01/mix/on", "i");
+	assert_int_equal(m.argv[0].i, 0);
+	expect(nfb, "/ch/01/mix/on", "i");
+
+	/* /xremotenfb: not to the sender. */
+	hx_osc_send(nfb, "/ch/01/mix/on", "i", 1);
+	m = expect(remote, "/ch/01/mix/on", "i");
+	assert_int_equal(m.argv[0].i, 1);
+	native_set("/ch/2/fader", -3.0);
+	expect_none_before(nfb, "/ch/01/mix/on", "/ch/02/mix/fader");
+
+	/* X Air addresses: one-digit buses, /lr for the master. */
+	native_set("/master/fader", -10.0);
+	m = expect(remote, "/lr/mix/fader", "f");
+	assert_float_equal(m.argv[0].d, 512.0 / 1023.0, 1e-6);
+	native_set("/aux/1/fader", -5.0);
+	expect(remote, "/bus/1/mix/fader", "f");
+	native_set("/aux/1/fader", 0.0);
+	native_set("/master/fader", 0.0);
+	native_set("/ch/2/fader", 0.0);
+	hx_osc_close(remote);
+	hx_osc_close(nfb);
+}
+
+/* ---- the lease ---- */
+
+static void test_lease_expires(void **state)
+{
+	(void)state;
+	struct hx_osc *o = open_x32();
+	size_t mark = hx_daemon_log_mark(&g.daemon);
+	hx_osc_send(o, "/xremote", "");
+	hx_osc_send(o, "/status", "");
+	expect(o, "/status", "sss");
+	double t0 = hx_now();
+	/* Renewals (Companion sends one every 1.5 s) are answered with nothing. */
+	hx_osc_send(o, "/xremote", "");
+	hx_osc_send(o, "/xremote", "");
+	char needle[64];
+	snprintf(needle, sizeof needle, ":%d's lease ran out", hx_osc_port(o));
+	assert_int_equal(hx_daemon_log_wait(&g.daemon, mark, needle, 1, 30.0), 1);
+	double held = hx_now() - t0;
+	hx_log("x32 lease held %.2f s", held);
+	assert_true(held >= 9.0);
+	/* After it: a change reaches a fresh lease (the marker) but not the expired one. */
+	struct hx_osc *fresh = open_x32();
+	hx_osc_send(fresh, "/xremote", "");
+	hx_osc_send(fresh, "/status", "");
+	expect(fresh, "/status", "sss");
+	native_set("/ch/2/fader", -1.0);
+	expect(fresh, "/ch/02/mix/fader", "f");
+	hx_osc_send(o, "/status", "");
+	expect_none_before(o, "/ch/02/mix/fader", "/status");
+	for (size_t k = 0; k < hx_osc_pending(o); k++)
+		fail_msg("unexpected after expiry: %s", hx_osc_msg_str(hx_osc_peek(o, k)));
+	native_set("/ch/2/fader", 0.0);
+	hx_osc_close(fresh);
+	hx_osc_close(o);
+}
+
+/* ---- audio ---- */
+
+static void test_audio_fader_half_is_minus_10(void **state)
+{
+	(void)state;
+	struct hx_osc *o = open_x32();
+	size_t n = RATE / 5;
+	float *x = malloc(n * sizeof *x);
+	assert_non_null(x);
+	native_set("/ch/1/pan", 0.0);
+	native_set("/ch/1/fader", 0.0);
+	native_set("/ch/1/mute", 0.0);
+	native_set("/master/mute", 0.0);
+	native_set("/master/fader", 0.0);
+	hx_probe_set_sine(g.probe, 0, F1, AMP);
+	double ref = 0, got = 0;
+	for (int attempt = 0; attempt < 5; attempt++) {
+		native_set("/ch/1/fader", 0.0);
+		hx_probe_settle(g.probe, 0.3);
+		uint64_t start = hx_probe_now(g.probe);
+		assert_int_equal(hx_probe_read(g.probe, 0, start, n, x), 0);
+		unsigned bad = hx_probe_disturbances(g.probe, start, start + n);
+		ref = hx_tone_db(x, n, F1, RATE);
+		hx_osc_send(o, "/ch/01/mix/fader", "f", 0.5);
+		x32_sync(o);
+		assert_float_equal(native_get("/ch/1/fader"), -10.0, 0.05);
+		hx_probe_settle(g.probe, 0.3);
+		start = hx_probe_now(g.probe);
+		assert_int_equal(hx_probe_read(g.probe, 0, start, n, x), 0);
+		bad += hx_probe_disturbances(g.probe, start, start + n);
+		got = hx_tone_db(x, n, F1, RATE);
+		if (!bad)
+			break;   /* measurements taken across an xrun are discarded */
+	}
+	hx_log("x32 fader 0.5: %.3f dB relative to unity (%.2f dBFS)", got - ref, ref);
+	assert_true(ref > -40.0);   /* the tone reached the master at all */
+	assert_float_equal(got - ref, -10.0, 0.1);
+	hx_probe_set_silence(g.probe, 0);
+	native_set("/ch/1/fader", 0.0);
+	free(x);
+	hx_osc_close(o);
+}
+
+/* ---- hostile input ---- */
+
+static void test_hostile_packets(void **state)
+{
+	(void)state;
+	struct hx_osc *o = open_x32();
+	uint8_t buf[600];
+	uint32_t seed = 12345;
+	static const char *const seeds[] = { "/xremote", "/ch/01/mix/fader\0\0\0\0,f\0\0",
+					     "/node\0\0\0,s\0\0", "#bundle", "/info\0\0\0,sss" };
+	for (int i = 0; i < 3000; i++) {
+		size_t len = 1 + (seed = seed * 1103515245u + 12345u) % sizeof buf;
+		for (size_t k = 0; k < len; k++)
+			buf[k] = (uint8_t)((seed = seed * 1103515245u + 12345u) >> 16);
+		const char *s = seeds[i % 5];
+		if (i % 2)
+			memcpy(buf, s, strlen(s) < len ? strlen(s) : len);
+		hx_osc_send_raw(o, buf, len);
+	}
+	hx_osc_send(o, "/ch/01/mix/fader", "f", NAN);
+	hx_osc_send(o, "/ch/01/mix/fader", "f", INFINITY);
+	hx_osc_send(o, "/ch/01/mix/on", "i", 7);
+	hx_osc_send(o, "/ch/01/mix/fader", "s", "loud");
+	hx_osc_flush(o);
+	assert_true(hx_daemon_expect_alive(&g.daemon));
+	hx_osc_send(o, "/xinfo", "");
+	expect(o, "/xinfo", "ssss");
+	double db = native_get("/ch/1/fader");
+	assert_true(isfinite(db));
+	hx_osc_close(o);
+}
+
+static int group_setup(void **state)
+{
+	static const char *const ports[] = { "kick", "snare", NULL };
+	static const char *const feed[] = { "kick", NULL };
+	static const char *const record[] = { "master_L", NULL };
+	static char config[1024];
+	(void)state;
+	g_x32_port = hx_free_udp_port();
+	g_xair_port = hx_free_udp_port();
+	if (g_x32_port <= 0 || g_xair_port <= 0 || g_x32_port == g_xair_port)
+		return -1;
+	snprintf(config, sizeof config,
+		 "osc = { x32 = { enable = true; bind = \"127.0.0.1\"; port = %d; name = \"desk\"; };\n"
+		 "        xair = { enable = true; bind = \"127.0.0.1\"; port = %d; model = \"XR18\"; }; };\n"
+		 "aux = ( { name = \"wedge\"; type = \"monitor\"; } );\n"
+		 "channels = ( { name = \"kick\"; }, { name = \"snare\"; } );\n",
+		 g_x32_port, g_xair_port);
+	const struct hx_rig_opts opts = { .rate = RATE, .period = PERIOD, .ports = ports,
+					  .feed = feed, .record = record, .ring_s = 4.0 };
+	return hx_rig_start(&g, config, &opts);
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	hx_rig_stop(&g);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_handshake),
+		cmocka_unit_test(test_get_set_laws),
+		cmocka_unit_test(test_feedback_x32),
+		cmocka_unit_test(test_feedback_xair_echo),
+		cmocka_unit_test(test_audio_fader_half_is_minus_10),
+		cmocka_unit_test(test_hostile_packets),
+		cmocka_unit_test(test_lease_expires),
+	};
+	return hx_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
+}
