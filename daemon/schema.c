@@ -32,6 +32,9 @@ const struct schema_key schema_keys[] = {
 	{ SCHEMA_OSC, "subscriptions_per_host", SCHEMA_LIVE_OSC,
 	  FIELD(setup, subscriptions_per_host), false },
 	{ SCHEMA_OSC, "zeroconf", SCHEMA_RESTART, FIELD(setup, has_zeroconf), false },
+	/* The X32 / X Air listeners (osc/x32.h): their sockets are opened once. */
+	{ SCHEMA_OSC, "x32", SCHEMA_RESTART, FIELD(setup, x32), false },
+	{ SCHEMA_OSC, "xair", SCHEMA_RESTART, FIELD(setup, xair), false },
 
 	{ SCHEMA_STATE, "dir", SCHEMA_RESTART, FIELD(setup, state_dir), true },
 	{ SCHEMA_STATE, "autosave", SCHEMA_RESTART, 0, 0, false },   /* shows in state.dir */

@@ -82,6 +82,29 @@ static void native_set(const char *path, double v)
 	assert_int_equal(hx_osc_query(g.osc, path, WAIT_S, &m), 0);   /* applied */
 }
 
+static void native_set(const char *path, double v);
+
+/*
+ * Take a lease and drain what it got before the test's own steps: the changes of the tick in
+ * progress (an earlier test's last sets) reach a new lease too. A marker change of our own,
+ * received, means everything before it was received. marker_path is the dialect's address of
+ * channel 2's fader.
+ */
+static void take_lease(struct hx_osc *o, const char *how, const char *marker_path)
+{
+	static double marker_db = -2.0;
+	struct hx_osc_msg m;
+	hx_osc_send(o, how, "");
+	hx_osc_send(o, "/status", "");
+	if (hx_osc_wait(o, "/status", WAIT_S, &m) != 0)
+		fail_msg("no /status answer");
+	marker_db = marker_db < -5.0 ? -2.0 : marker_db - 0.5;   /* always a change */
+	native_set("/ch/2/fader", marker_db);
+	if (hx_osc_wait(o, marker_path, WAIT_S, &m) != 0)
+		fail_msg("marker %s did not arrive", marker_path);
+	hx_osc_flush(o);
+}
+
 /* Wait until o's earlier datagrams were handled: one socket's datagrams are handled in order. */
 static void x32_sync(struct hx_osc *o)
 {
@@ -221,14 +244,7 @@ static void test_feedback_x32(void **state)
 	struct hx_osc *lease = open_x32(), *actions = open_x32();
 	struct hx_osc_msg m;
 	assert_int_equal(hx_osc_send(g.osc, "/subscribe", ""), 0);
-	hx_osc_send(lease, "/xremote", "");
-	hx_osc_send(lease, "/status", "");   /* the lease is in place once this is answered */
-	expect(lease, "/status", "sss");
-	/* Changes of the last tick (earlier tests' sets) reach a new lease too: drain them up to a
-	 * marker of our own. */
-	native_set("/ch/2/fader", -2.0);
-	expect(lease, "/ch/02/mix/fader", "f");
-	hx_osc_flush(lease);
+	take_lease(lease, "/xremote", "/ch/02/mix/fader");
 
 	/* A native change reaches the lease in the console's form. */
 	native_set("/ch/1/fader", -20.5);
@@ -271,12 +287,9 @@ static void test_feedback_xair_echo(void **state)
 	(void)state;
 	struct hx_osc *remote = open_xair(), *nfb = open_xair();
 	struct hx_osc_msg m;
-	hx_osc_send(remote, "/xremote", "");
-	hx_osc_send(nfb, "/xremotenfb", "");
-	hx_osc_send(remote, "/status", "");
-	hx_osc_send(nfb, "/status", "");
-	expect(remote, "/status", "sss");
-	expect(nfb, "/status", "sss");
+	take_lease(remote, "/xremote", "/ch/02/mix/fader");
+	take_lease(nfb, "/xremotenfb", "/ch/02/mix/fader");
+	hx_osc_flush(remote);   /* nfb's marker */
 
 	/* /xremote: the sender's own set comes back (Companion X-Air's toggles need it). */
 	hx_osc_send(remote, "/ch/01/mix/on", "i", 0);
@@ -311,9 +324,7 @@ static void test_lease_expires(void **state)
 	(void)state;
 	struct hx_osc *o = open_x32();
 	size_t mark = hx_daemon_log_mark(&g.daemon);
-	hx_osc_send(o, "/xremote", "");
-	hx_osc_send(o, "/status", "");
-	expect(o, "/status", "sss");
+	take_lease(o, "/xremote", "/ch/02/mix/fader");
 	double t0 = hx_now();
 	/* Renewals (Companion sends one every 1.5 s) are answered with nothing. */
 	hx_osc_send(o, "/xremote", "");
@@ -326,9 +337,7 @@ static void test_lease_expires(void **state)
 	assert_true(held >= 9.0);
 	/* After it: a change reaches a fresh lease (the marker) but not the expired one. */
 	struct hx_osc *fresh = open_x32();
-	hx_osc_send(fresh, "/xremote", "");
-	hx_osc_send(fresh, "/status", "");
-	expect(fresh, "/status", "sss");
+	take_lease(fresh, "/xremote", "/ch/02/mix/fader");
 	native_set("/ch/2/fader", -1.0);
 	expect(fresh, "/ch/02/mix/fader", "f");
 	hx_osc_send(o, "/status", "");
