@@ -132,6 +132,7 @@ install: $(BUILD)/jmixd
 	install -m 644 man/jmixd.1 $(DESTDIR)$(MANDIR)/man1/jmixd.1
 	install -m 644 man/jmixd.conf.5 $(DESTDIR)$(MANDIR)/man5/jmixd.conf.5
 	install -m 644 man/jmixd-osc.7 $(DESTDIR)$(MANDIR)/man7/jmixd-osc.7
+	install -m 644 man/jmixd-x32.7 $(DESTDIR)$(MANDIR)/man7/jmixd-x32.7
 	[ -e $(DESTDIR)$(SYSCONFDIR)/jmixd/jmixd.cfg ] || \
 		install -m 644 configs/default.cfg $(DESTDIR)$(SYSCONFDIR)/jmixd/jmixd.cfg
 	sed 's|@BINDIR@|$(BINDIR)|g' configs/jmixd.service.in > $(DESTDIR)$(UNITDIR)/jmixd.service
@@ -194,6 +195,7 @@ fuzz-config: $(FUZZ_CONFIG_BIN)
 man: $(BUILD)/jmixd
 	man/splice.sh man/jmixd-osc.7 osc $(BUILD)/jmixd
 	man/splice.sh man/jmixd.conf.5 conf $(BUILD)/jmixd
+	man/splice.sh man/jmixd-x32.7 x32 $(BUILD)/jmixd
 
 test: deps-test
 	tests/run-all.sh

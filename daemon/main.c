@@ -32,6 +32,7 @@
 #include "daemon/zeroconf.h"
 #include "osc/nsm.h"
 #include "osc/server.h"
+#include "osc/x32_doc.h"
 
 enum exit_code {
 	EXIT_OK = 0,
@@ -137,8 +138,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 			printf("jmixd %s\n", JMIXD_VERSION);
 			exit(EXIT_OK);
 		case 'P':   /* for make man: the reference tables of jmixd-osc(7) and jmixd.conf(5) */
+			if (strcmp(optarg, "x32") == 0) {   /* and the map of jmixd-x32(7) */
+				x32_doc_write(stdout);
+				exit(EXIT_OK);
+			}
 			if (strcmp(optarg, "osc") != 0 && strcmp(optarg, "conf") != 0) {
-				fprintf(stderr, "jmixd: --print-params: osc or conf\n");
+				fprintf(stderr, "jmixd: --print-params: osc, conf or x32\n");
 				return -1;
 			}
 			paramdoc_write(stdout, strcmp(optarg, "osc") == 0 ? PARAMDOC_OSC : PARAMDOC_CONF);

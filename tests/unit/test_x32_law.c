@@ -11,8 +11,13 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "osc/x32_doc.h"
 #include "osc/x32_law.h"
 #include "osc/x32_map.h"
 #include "tests/unit/unit_util.h"
@@ -105,6 +110,35 @@ static void test_hostile_wire_values(void **state)
 	assert_true(isfinite(x32_law_native(&fader, x32_law_index(&fader, NAN))));
 }
 
+/* man/jmixd-x32.7's map is what x32_doc writes from the map now (run `make man` if not). */
+static void test_man_page_matches_map(void **state)
+{
+	(void)state;
+	char *now = NULL, line[512];
+	size_t now_size = 0;
+	FILE *mem = open_memstream(&now, &now_size);
+	x32_doc_write(mem);
+	fclose(mem);
+	FILE *page = fopen("man/jmixd-x32.7", "r");
+	assert_non_null(page);
+	char *in_page = calloc(1, 65536);
+	assert_non_null(in_page);
+	bool is_inside = false;
+	while (fgets(line, sizeof line, page)) {
+		if (strncmp(line, ".\\\" END GENERATED", 16) == 0)
+			is_inside = false;
+		if (is_inside && strlen(in_page) + strlen(line) < 65535)
+			strcat(in_page, line);
+		if (strncmp(line, ".\\\" BEGIN GENERATED", 18) == 0)
+			is_inside = true;
+	}
+	fclose(page);
+	if (strcmp(in_page, now) != 0)
+		fail_msg("man/jmixd-x32.7 is out of date with osc/x32_map.c: run `make man`");
+	free(in_page);
+	free(now);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +147,7 @@ int main(void)
 		cmocka_unit_test(test_linf_logf_vectors),
 		cmocka_unit_test(test_every_row_round_trips),
 		cmocka_unit_test(test_hostile_wire_values),
+		cmocka_unit_test(test_man_page_matches_map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
