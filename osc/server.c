@@ -351,6 +351,16 @@ void osc_server_handle_datagram(struct osc_server *s, const void *addr, unsigned
 	handle_packet(s, &from, data, size);
 }
 
+void osc_server_handle_dialect_datagram(struct osc_server *s, int profile, const void *addr,
+					unsigned addr_len, const uint8_t *data, size_t size)
+{
+	struct osc_peer from = { .len = addr_len };
+	if (profile < 0 || profile >= X32_N_PROFILES || !s->dialect[profile])
+		return;
+	memcpy(&from.addr, addr, addr_len < sizeof from.addr ? addr_len : sizeof from.addr);
+	x32_listener_handle(s->dialect[profile], &from, data, size, NULL);
+}
+
 void osc_server_receive(struct osc_server *s)
 {
 	/* uint32_t storage keeps the packet 4-byte aligned for liblo's argument access. */

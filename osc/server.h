@@ -35,6 +35,11 @@ int osc_server_dialect_port(const struct osc_server *s, int profile);
 void osc_server_handle_datagram(struct osc_server *s, const void *addr, unsigned addr_len,
 				const uint8_t *data, size_t size);
 
+/* The same for a dialect listener (enum x32_profile; nothing when it is not enabled):
+ * the fuzzer's way in. */
+void osc_server_handle_dialect_datagram(struct osc_server *s, int profile, const void *addr,
+					unsigned addr_len, const uint8_t *data, size_t size);
+
 /* Handle the packets waiting on the socket, at most a bounded number per call. */
 void osc_server_receive(struct osc_server *s);
 /* The same on every socket (the native one and the dialects'): what the control loop calls. */

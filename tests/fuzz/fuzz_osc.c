@@ -1,7 +1,9 @@
 /*
  * fuzz_osc.c - libFuzzer target over the whole OSC input path: access check, pre-filter,
  * liblo's parser, the router, control and the reply sender, exactly as a datagram from a
- * control-role address takes it.
+ * control-role address takes it. Each input also goes to the X32 and X Air listeners
+ * (osc/x32.h), whose pre-filter lets tagless messages through and whose map parses console
+ * addresses.
  *
  *   make fuzz                      build with clang -fsanitize=fuzzer,address and run 60 s
  *   make fuzz FUZZ_SECONDS=600
@@ -34,7 +36,9 @@ static struct sockaddr_in sender;
 static void fuzz_init(void)
 {
 	static const char cfg[] =
-		"osc = { bind = \"127.0.0.1\"; port = 1; };\n"   /* port replaced below */
+		"osc = { bind = \"127.0.0.1\"; port = 1;\n"   /* port replaced below */
+		"        x32 = { enable = true; bind = \"127.0.0.1\"; port = 0; };\n"
+		"        xair = { enable = true; bind = \"127.0.0.1\"; port = 0; }; };\n"
 		"state = { autosave = false; };\n"
 		"channels = ( { name = \"kick\"; }, { name = \"keys\"; stereo = true; },\n"
 		"             { name = \"vox\"; } );\n";
@@ -69,6 +73,9 @@ int fuzz_osc_input(const uint8_t *data, size_t size)
 	if (!server)
 		fuzz_init();
 	osc_server_handle_datagram(server, &sender, sizeof sender, data, size);
+	for (int profile = 0; profile < 2; profile++)
+		osc_server_handle_dialect_datagram(server, profile, &sender, sizeof sender, data,
+						   size);
 	return 0;
 }
 
