@@ -8,6 +8,8 @@
  *   - feedback both ways: a native change reaches a /xremote lease as the console sends it,
  *     an X32 set from another socket reaches the lease and the native subscribers, never its
  *     sender (X32); an X Air /xremote gets its own set back, /xremotenfb does not;
+ *   - the recorded Companion X32 and X-Air polls are answered in full, with canonical tags;
+ *   - a scene recall reaches the leases in the dialect;
  *   - the lease runs out 10 s after the last /xremote;
  *   - audio: /ch/01/mix/fader 0.5 puts channel 1 at -10 dB on the master outputs;
  *   - hostile datagrams on the X32 port leave the daemon up and answering.
@@ -483,6 +485,34 @@ static void test_feedback_xair_echo(void **state)
 	hx_osc_close(nfb);
 }
 
+/* A scene recall is a change like any other: it reaches the X32 leases in their dialect. */
+static void test_scene_recall_reaches_x32(void **state)
+{
+	(void)state;
+	struct hx_osc *lease = open_x32();
+	struct hx_osc_msg m;
+	take_lease(lease, "/xremote", "/ch/02/mix/fader");
+	native_set("/ch/1/fader", -20.5);
+	native_set("/ch/1/mute", 0.0);
+	hx_osc_flush(g.osc);
+	hx_osc_send(g.osc, "/snapshot/save", "s", "x32scene");
+	if (hx_osc_wait(g.osc, "/snapshot/save", 5.0, &m) != 0)
+		fail_msg("/snapshot/save: no answer");
+	native_set("/ch/1/fader", 0.0);
+	native_set("/ch/1/mute", 1.0);
+	hx_osc_flush(lease);
+	hx_osc_flush(g.osc);
+	hx_osc_send(g.osc, "/snapshot/load", "s", "x32scene");
+	if (hx_osc_wait(g.osc, "/snapshot/load", 5.0, &m) != 0)
+		fail_msg("/snapshot/load: no answer");
+	m = expect(lease, "/ch/01/mix/fader", "f");
+	assert_float_equal(m.argv[0].d, 377.0 / 1023.0, 1e-6);
+	m = expect(lease, "/ch/01/mix/on", "i");
+	assert_int_equal(m.argv[0].i, 1);
+	native_set("/ch/1/fader", 0.0);
+	hx_osc_close(lease);
+}
+
 /* ---- the lease ---- */
 
 static void test_lease_expires(void **state)
@@ -636,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_companion_xair_sequence),
 		cmocka_unit_test(test_feedback_x32),
 		cmocka_unit_test(test_feedback_xair_echo),
+		cmocka_unit_test(test_scene_recall_reaches_x32),
 		cmocka_unit_test(test_audio_fader_half_is_minus_10),
 		cmocka_unit_test(test_hostile_packets),
 		cmocka_unit_test(test_lease_expires),
