@@ -43,6 +43,17 @@ struct x32_client {
 	int64_t expires_ms;
 };
 
+/* An X Air /meters request: one bank, pushed every interval until the lease runs out. */
+#define METER_SUBS 8
+#define XAIR_BANK1_VALUES 40
+struct meter_sub {
+	bool is_used;
+	struct osc_peer peer;
+	int interval_ms;
+	int64_t next_ms;
+	int64_t expires_ms;
+};
+
 struct x32_listener {
 	enum x32_profile profile;
 	int fd;
@@ -54,6 +65,7 @@ struct x32_listener {
 	struct osc_peer selves[MAX_SELVES];   /* jmixd's own sockets: never subscribers */
 	int n_selves;
 	struct x32_client client[X32_CLIENTS];
+	struct meter_sub meter[METER_SUBS];
 	struct shadow_value *shadow;          /* SHADOW_SLOTS, open addressing */
 	int n_shadow;
 	int64_t last_log_ms;
@@ -321,6 +333,101 @@ static void handle_set(struct x32_listener *l, const struct osc_peer *from, cons
 		push(l, path, leaf->tag, f, NULL, origin);
 }
 
+/* ---- meters (X Air bank 1: research/x32.md 5.4) ---- */
+
+/*
+ * "/meters ,s[i] /meters/1 [tf]": bank 1 every 50 ms x tf (tf 0 or out of 1..99: 50 ms) for
+ * 10 s, renewed by asking again. Only the X Air's bank 1 (what Companion's X-Air module
+ * shows) is served; other banks and the X32's are not answered.
+ */
+static void meters_request(struct x32_listener *l, const struct osc_peer *from, const char *bank,
+			   const char *types, lo_arg **argv, int argc)
+{
+	if (l->profile != X32_PROFILE_XAIR || strcmp(bank, "/meters/1") != 0)
+		return;
+	int tf = argc >= 2 && types[argc - 1] == 'i' ? argv[argc - 1]->i : 0;
+	if (tf < 1 || tf > 99)
+		tf = 1;
+	struct meter_sub *sub = NULL;
+	int64_t now = osc_now_ms();
+	for (int i = 0; i < METER_SUBS && !sub; i++)
+		if (l->meter[i].is_used && osc_peer_same(&l->meter[i].peer, from))
+			sub = &l->meter[i];
+	for (int i = 0; i < METER_SUBS && !sub; i++)
+		if (!l->meter[i].is_used)
+			sub = &l->meter[i];
+	if (!sub)
+		return;
+	if (!sub->is_used)
+		sub->next_ms = now;
+	sub->is_used = true;
+	sub->peer = *from;
+	sub->interval_ms = 50 * tf;
+	sub->expires_ms = now + X32_LEASE_MS;
+}
+
+/* dB as the X Air sends meters: int16 of dB x 256, -32768 for silence (or nothing there). */
+static int16_t xair_db(float db)
+{
+	if (!(db > -128.0f))
+		return INT16_MIN;
+	return (int16_t)lrintf((db > 127.0f ? 127.0f : db) * 256.0f);
+}
+
+static void meters_send(struct x32_listener *l, struct meter_sub *sub)
+{
+	/* 16 channels (peak), aux L/R, FX 1-4 L/R, buses 1-6, FX sends 1-4, main L/R, monitor
+	 * L/R; what jmixd has no meter for is silence. */
+	const struct control *c = l->control;
+	uint8_t blob[4 + 2 * XAIR_BANK1_VALUES];
+	int16_t v[XAIR_BANK1_VALUES];
+	for (int i = 0; i < XAIR_BANK1_VALUES; i++)
+		v[i] = INT16_MIN;
+	for (int ch = 0; ch < 16 && ch < c->n_channels; ch++)
+		v[ch] = xair_db(c->meter_peak_db[ch]);
+	for (int b = 0; b < 6 && b < c->n_buses; b++)
+		v[26 + b] = xair_db(c->bus_peak_db[b]);
+	v[36] = xair_db(c->master_peak_db[0]);
+	v[37] = xair_db(c->master_peak_db[1]);
+	uint32_t n = XAIR_BANK1_VALUES;   /* little-endian inside the blob, as the console */
+	for (int k = 0; k < 4; k++)
+		blob[k] = (uint8_t)(n >> (8 * k));
+	for (int i = 0; i < XAIR_BANK1_VALUES; i++) {
+		blob[4 + 2 * i] = (uint8_t)((uint16_t)v[i] & 0xff);
+		blob[5 + 2 * i] = (uint8_t)((uint16_t)v[i] >> 8);
+	}
+	lo_blob b = lo_blob_new((int32_t)sizeof blob, blob);
+	lo_message m = lo_message_new();
+	if (b && m) {
+		lo_message_add_blob(m, b);
+		send_plain(l, &sub->peer, "/meters/1", m, PACE_STREAM);
+	}
+	if (m)
+		lo_message_free(m);
+	if (b)
+		lo_blob_free(b);
+}
+
+static void meters_tick(struct x32_listener *l, int64_t now)
+{
+	for (int i = 0; i < METER_SUBS; i++) {
+		struct meter_sub *sub = &l->meter[i];
+		if (!sub->is_used)
+			continue;
+		if (now >= sub->expires_ms) {
+			sub->is_used = false;
+			continue;
+		}
+		if (now < sub->next_ms)
+			continue;
+		meters_send(l, sub);
+		/* A late tick sends once and catches up, never bursts. */
+		sub->next_ms += sub->interval_ms;
+		if (sub->next_ms < now)
+			sub->next_ms = now + sub->interval_ms;
+	}
+}
+
 /* ---- the handshake ---- */
 
 static void local_address(const struct x32_listener *l, const struct osc_peer *local, char *buf,
@@ -377,6 +484,13 @@ static void dispatch(struct x32_listener *l, const struct osc_peer *from, enum a
 			lease(l, from, path[8] == 'n');
 		return;
 	}
+	if (strcmp(path, "/meters") == 0) {
+		if (argc >= 1 && types[0] == 's')
+			meters_request(l, from, &argv[0]->s, types, argv, argc);
+		return;
+	}
+	if (strcmp(path, "/-local/updrate") == 0)
+		return;   /* Companion X-Air sends it with every renewal; undocumented, ignored */
 	if (strcmp(path, "/unsubscribe") == 0) {
 		int id = client_of(l, from);
 		if (argc == 0 && id >= 0)
@@ -508,6 +622,7 @@ void x32_listener_tick(struct x32_listener *l)
 		}
 		is_any |= c->is_used;
 	}
+	meters_tick(l, now);
 	struct control *ctl = l->control;
 	if (!is_any || ctl->n_dirty == 0)
 		return;

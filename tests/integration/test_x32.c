@@ -513,6 +513,34 @@ static void test_scene_recall_reaches_x32(void **state)
 	hx_osc_close(lease);
 }
 
+/* X Air meters, bank 1 (what Companion's X-Air module shows): 40 int16 values, every 50 ms. */
+static void test_xair_meters_bank1(void **state)
+{
+	(void)state;
+	struct hx_osc *x = open_xair();
+	struct hx_osc_msg m;
+	hx_osc_send(x, "/meters", "si", "/meters/1", 0);
+	m = expect(x, "/meters/1", "b");
+	assert_int_equal(m.argv[0].i, 4 + 2 * 40);   /* count, then 40 int16 */
+	double t0 = m.t_recv;
+	for (int i = 0; i < 5; i++)
+		m = expect(x, "/meters/1", "b");
+	hx_log("x32: 6 X Air meter frames in %.3f s", m.t_recv - t0);
+	assert_true(m.t_recv - t0 >= 0.2);   /* paced at 50 ms, not a burst */
+	/* The X32 port is not served. The tick that sends a due meter frame sends the pushes
+	 * after it, so a pushed marker proves no frame was sent before it. */
+	struct hx_osc *o = open_x32();
+	hx_osc_send(o, "/meters", "si", "/meters/1", 0);
+	hx_osc_send(o, "/xremote", "");
+	hx_osc_send(o, "/status", "");
+	expect(o, "/status", "sss");
+	native_set("/ch/2/fader", -7.0);
+	expect_none_before(o, "/meters/1", "/ch/02/mix/fader");
+	native_set("/ch/2/fader", 0.0);
+	hx_osc_close(o);
+	hx_osc_close(x);
+}
+
 /* ---- the lease ---- */
 
 static void test_lease_expires(void **state)
@@ -667,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_feedback_x32),
 		cmocka_unit_test(test_feedback_xair_echo),
 		cmocka_unit_test(test_scene_recall_reaches_x32),
+		cmocka_unit_test(test_xair_meters_bank1),
 		cmocka_unit_test(test_audio_fader_half_is_minus_10),
 		cmocka_unit_test(test_hostile_packets),
 		cmocka_unit_test(test_lease_expires),
