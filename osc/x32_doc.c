@@ -40,7 +40,9 @@ static void write_law(FILE *f, const struct x32_law *l)
 
 static void write_leaf(FILE *f, const struct x32_row *r, enum x32_profile p)
 {
-	if (r->leaf[p])
+	if (r->leaf[p] && x32_row_is_stat(r))
+		fprintf(f, "/%s/NN", r->leaf[p]);
+	else if (r->leaf[p])
 		fprintf(f, "%s%s", prefix[r->scope][p], r->leaf[p]);
 	else
 		fprintf(f, "\\(em");

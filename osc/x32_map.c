@@ -44,6 +44,8 @@ const struct x32_row x32_rows[] = {
 	{ PARAM_CHANNEL, "comp/makeup", BOTH("dyn/mgain"), LINF(0.0f, 24.0f, 49) },
 	{ PARAM_CHANNEL, "comp/attack", BOTH("dyn/attack"), LINF(0.0f, 120.0f, 121) },
 	{ PARAM_CHANNEL, "comp/release", BOTH("dyn/release"), LOGF(5.0f, 4000.0f, 101) },
+	/* The console's solo switches 01..32 (X Air 01..16) are its channels'. */
+	{ PARAM_CHANNEL, "solo", BOTH("-stat/solosw"), BOOL_ },
 
 	{ PARAM_SEND, "level", BOTH("level"), LEVEL(161) },
 	/* X Air sends have no on switch (Companion polls none). */
@@ -59,6 +61,11 @@ const struct x32_row x32_rows[] = {
 };
 
 const int x32_n_rows = (int)(sizeof x32_rows / sizeof x32_rows[0]);
+
+bool x32_row_is_stat(const struct x32_row *r)
+{
+	return r->leaf[X32_PROFILE_X32] && r->leaf[X32_PROFILE_X32][0] == '-';
+}
 
 /* Leaves with no jmixd counterpart: '#' stands for one digit. Held per listener (x32.c). */
 struct shadow_pattern {
@@ -202,7 +209,7 @@ static const struct x32_row *find_row(enum x32_profile p, enum param_scope scope
 {
 	for (int i = 0; i < x32_n_rows; i++)
 		if (x32_rows[i].scope == scope && x32_rows[i].leaf[p] &&
-		    strcmp(x32_rows[i].leaf[p], leaf) == 0)
+		    !x32_row_is_stat(&x32_rows[i]) && strcmp(x32_rows[i].leaf[p], leaf) == 0)
 			return &x32_rows[i];
 	return NULL;
 }
@@ -261,6 +268,9 @@ static bool owner_exists(const struct control *c, enum param_scope scope, int ow
 	}
 }
 
+static struct x32_leaf resolve_row(const struct control *c, enum param_scope scope, int owner,
+				   int bus, const struct x32_row *row);
+
 static struct x32_leaf resolve_strip(const struct control *c, enum x32_profile p,
 				     enum param_scope scope, int owner, int bus, const char *leaf)
 {
@@ -273,8 +283,14 @@ static struct x32_leaf resolve_strip(const struct control *c, enum x32_profile p
 		return out;
 	}
 	const struct x32_row *row = find_row(p, scope, leaf);
-	if (!row)
-		return out;
+	return row ? resolve_row(c, scope, owner, bus, row) : out;
+}
+
+/* A row of the map on one strip: the parameter instance, or a stand-in when jmixd lacks it. */
+static struct x32_leaf resolve_row(const struct control *c, enum param_scope scope, int owner,
+				   int bus, const struct x32_row *row)
+{
+	struct x32_leaf out = { .kind = X32_LEAF_NONE };
 	out.row = row;
 	out.tag = row->law.kind == X32_BOOL || row->law.kind == X32_BOOL_NOT ? 'i' : 'f';
 	const struct param_desc *d = params_find_path(scope, row->row);
@@ -299,6 +315,13 @@ struct x32_leaf x32_map_resolve(const struct control *c, enum x32_profile p, con
 	enum param_scope scope;
 	int owner, bus;
 	const char *leaf;
+	const char *end;
+	if (strncmp(path, "/-stat/solosw/", 14) == 0 &&
+	    (owner = number(path + 14, 2, x32_map_channels(p), &end) - 1) >= 0 && *end == '\0') {
+		for (int i = 0; i < x32_n_rows; i++)
+			if (x32_row_is_stat(&x32_rows[i]) && x32_rows[i].leaf[p])
+				return resolve_row(c, PARAM_CHANNEL, owner, 0, &x32_rows[i]);
+	}
 	if (split(p, path, &scope, &owner, &bus, &leaf)) {
 		out = resolve_strip(c, p, scope, owner, bus, leaf);
 		if (out.kind != X32_LEAF_NONE)
@@ -332,7 +355,10 @@ bool x32_map_print(enum x32_profile p, const struct param_inst *pi, char *buf, s
 	case PARAM_CHANNEL:
 		if (owner >= x32_map_channels(p))
 			return false;
-		snprintf(buf, size, "/ch/%02d/%s", owner + 1, r->leaf[p]);
+		if (x32_row_is_stat(r))
+			snprintf(buf, size, "/%s/%02d", r->leaf[p], owner + 1);
+		else
+			snprintf(buf, size, "/ch/%02d/%s", owner + 1, r->leaf[p]);
 		return true;
 	case PARAM_SEND:
 		if (owner >= x32_map_channels(p) || bus >= x32_map_sends(p))

@@ -37,6 +37,10 @@ struct x32_row {
 	struct x32_law law;
 };
 
+/* A row whose leaf is a console-wide "-stat/..." address numbered by the strip
+ * (/-stat/solosw/NN, NN the channel), not a leaf under the strip's prefix. */
+bool x32_row_is_stat(const struct x32_row *r);
+
 extern const struct x32_row x32_rows[];
 extern const int x32_n_rows;
 

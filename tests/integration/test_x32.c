@@ -445,6 +445,15 @@ static void test_feedback_x32(void **state)
 	native_set("/ch/2/fader", 0.0);
 	expect_none_before(lease, "/ch/01/mix/fader", "/ch/02/mix/fader");
 
+	/* The console's solo switches are the channels' solo. */
+	hx_osc_send(actions, "/-stat/solosw/01", "i", 1);
+	m = expect(lease, "/-stat/solosw/01", "i");
+	assert_int_equal(m.argv[0].i, 1);
+	assert_float_equal(native_get("/ch/1/solo"), 1.0, 0);
+	native_set("/ch/1/solo", 0.0);
+	m = expect(lease, "/-stat/solosw/01", "i");
+	assert_int_equal(m.argv[0].i, 0);
+
 	hx_osc_send(g.osc, "/unsubscribe", "");
 	hx_osc_close(lease);
 	hx_osc_close(actions);
