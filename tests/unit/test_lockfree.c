@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,6 +113,7 @@ struct pub_rig {
 	struct publish p;
 	void *mem;
 	atomic_bool is_done;
+	atomic_long n_reads;     /* the reader's count, so the writer can wait for overlap */
 };
 
 static void *writer(void *arg)
@@ -123,6 +125,15 @@ static void *writer(void *arg)
 		for (int s = 0; s < N_SLOTS; s++)
 			values[s] = (float)w;
 		publish_write_block(&rig->p, 1, values);
+	}
+	/*
+	 * On a busy machine the reader may not have been scheduled at all yet: keep writing the
+	 * last value (the reader must still never see a torn block) until it has read a few times
+	 * while writes were going on, so the test always checks real overlap.
+	 */
+	while (atomic_load(&rig->n_reads) <= 10) {
+		publish_write_block(&rig->p, 1, values);
+		sched_yield();
 	}
 	atomic_store(&rig->is_done, true);
 	return NULL;
@@ -136,6 +147,7 @@ static void test_seqlock_never_torn(void **state)
 	rig.mem = malloc(publish_mem_size(2, n_slots));
 	assert_int_equal(publish_init(&rig.p, rig.mem, 2, n_slots), 0);
 	atomic_init(&rig.is_done, false);
+	atomic_init(&rig.n_reads, 0);
 
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, writer, &rig), 0);
@@ -150,6 +162,7 @@ static void test_seqlock_never_torn(void **state)
 			continue;
 		}
 		n_reads++;
+		atomic_store(&rig.n_reads, n_reads);
 		for (int s = 1; s < N_SLOTS; s++)
 			assert_true(got[s] == got[0]);
 		assert_true(got[0] >= last);    /* never goes back in time */
