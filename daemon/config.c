@@ -23,6 +23,7 @@ _Static_assert(SETUP_MAX_BUSES == BUS_MAX, "config.h repeats the DSP's bus limit
 #include "daemon/log.h"
 #include "daemon/match.h"
 #include "daemon/schema.h"
+_Static_assert(SETUP_DCA_COUNT == DCA_MAX, "config.h repeats the DSP's DCA count");
 
 struct loader {
 	const char *path;
@@ -236,6 +237,7 @@ static int alloc_values(struct setup *setup, int n_channels)
 	v->n_instances[PARAM_MASTER] = 1;
 	v->n_instances[PARAM_SEND] = n_channels * setup->n_buses;
 	v->n_instances[PARAM_AUX] = setup->n_buses;
+	v->n_instances[PARAM_DCA] = SETUP_DCA_COUNT;
 	for (int sc = 0; sc < PARAM_N_SCOPES; sc++) {
 		v->values[sc] = malloc(sizeof(float) * scope_size(v, sc));
 		if (!v->values[sc])
@@ -818,6 +820,56 @@ static int load_bus_params(struct loader *ld, config_t *cfg, struct setup *setup
 	return 0;
 }
 
+/*
+ * groups = { dca = ( { name = "drums"; fader = -10.0; mute = false; }, ... ); }: the DCAs by
+ * position, at most SETUP_DCA_COUNT; the ones not listed keep their defaults. names is NULL
+ * when reading a state file or scene (a DCA's name is setup, not a value).
+ */
+static int load_groups(struct loader *ld, config_t *cfg, char (*names)[SETUP_NAME_MAX],
+		       struct setup_values *v)
+{
+	const config_setting_t *groups = config_lookup(cfg, "groups");
+	if (!groups)
+		return 0;
+	if (!config_setting_is_group(groups))
+		return fail_at(ld, groups, "groups", "must be a group { dca = ( ... ); }");
+	for (int i = 0; i < config_setting_length(groups); i++) {
+		const config_setting_t *s = config_setting_get_elem(groups, (unsigned)i);
+		if (!schema_is_structural(SCHEMA_GROUPS, config_setting_name(s)))
+			return fail_at(ld, s, "groups", "unknown key '%s' (known: dca)",
+				       config_setting_name(s));
+	}
+	const config_setting_t *list = config_setting_get_member(groups, "dca");
+	if (!list)
+		return 0;
+	if (!config_setting_is_list(list))
+		return fail_at(ld, list, "groups.dca", "must be a list ( { name = ...; fader = ...; }, ... )");
+	int n = config_setting_length(list);
+	if (n > SETUP_DCA_COUNT)
+		return fail_at(ld, list, "groups.dca", "%d DCAs, at most %d", n, SETUP_DCA_COUNT);
+	for (int k = 0; k < n; k++) {
+		const config_setting_t *g = config_setting_get_elem(list, (unsigned)k);
+		char where[32], key[64];
+		snprintf(where, sizeof where, "groups.dca.[%d]", k);
+		if (!config_setting_is_group(g))
+			return fail_at(ld, g, where, "each DCA must be a group { name = ...; fader = ...; }");
+		snprintf(key, sizeof key, "%s.name", where);
+		if (names && config_setting_get_member(g, "name")) {
+			memset(names[k], 0, SETUP_NAME_MAX);   /* compared whole on a reload */
+			if (read_string(ld, g, "name", key, names[k], SETUP_NAME_MAX, true) < 0)
+				return -1;
+			if (!setup_name_is_valid(names[k]))
+				return fail_at(ld, config_setting_get_member(g, "name"), key,
+					       "'%s' is not a valid name ([A-Za-z0-9_-], not only digits)",
+					       names[k]);
+		}
+		if (read_params(ld, g, where, "", PARAM_DCA, SCHEMA_DCA,
+				setup_values_at(v, PARAM_DCA, k)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int load_master(struct loader *ld, config_t *cfg, struct setup *setup)
 {
 	const config_setting_t *master = config_lookup(cfg, "master");
@@ -915,6 +967,8 @@ static int alloc_channels(struct loader *ld, config_t *cfg, struct setup *setup)
 	if (!setup->channels || alloc_values(setup, n) < 0)
 		return fail_at(ld, list, "channels", "out of memory");
 	setup->n_channels = n;
+	for (int k = 0; k < SETUP_DCA_COUNT; k++)   /* setup starts zeroed: names compare whole */
+		snprintf(setup->dca_name[k], sizeof setup->dca_name[k], "dca%d", k + 1);
 	return 0;
 }
 
@@ -999,7 +1053,8 @@ static int check_top_level(struct loader *ld, config_t *cfg)
 			sc++;
 		if (sc > SCHEMA_CHANNELS)
 			return fail_at(ld, s, name,
-				       "unknown section (known: jack, osc, state, aux, master, channels)");
+				       "unknown section (known: jack, osc, state, aux, master, channels, "
+				       "groups)");
 	}
 	return 0;
 }
@@ -1031,6 +1086,7 @@ int config_load(const char *path, struct setup *setup, char *err, int err_size)
 	    load_osc(&ld, &cfg, setup) < 0 || load_state_group(&ld, &cfg, setup) < 0 ||
 	    load_buses(&ld, &cfg, setup) < 0 || alloc_channels(&ld, &cfg, setup) < 0 ||
 	    load_bus_params(&ld, &cfg, setup) < 0 || load_master(&ld, &cfg, setup) < 0 ||
+	    load_groups(&ld, &cfg, setup->dca_name, &setup->vals) < 0 ||
 	    load_channels(&ld, &cfg, setup) < 0)
 		goto out;
 	rc = 0;
@@ -1225,6 +1281,8 @@ int config_load_values(FILE *f, const char *path, const struct setup *setup,
 	}
 	if (master && read_params(&ld, master, "master", "", PARAM_MASTER, SCHEMA_MASTER,
 				  setup_values_at(vals, PARAM_MASTER, 0)) < 0)
+		goto out;
+	if (load_groups(&ld, &cfg, NULL, vals) < 0)
 		goto out;
 	if (load_matched_values(&ld, &cfg, setup, vals) < 0)
 		goto out;

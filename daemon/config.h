@@ -1,8 +1,8 @@
 /*
  * config.h - the console's setup from a libconfig file.
  *
- * The file has the groups jack, osc, master and the list channels (state, aux and more join
- * them with their features). Topology (channel names, stereo, ports, connections) goes into
+ * The file has the groups jack, osc, master and the list channels (state, aux, groups and more
+ * join them with their features). Topology (channel names, stereo, ports, connections) goes into
  * struct setup; every parameter value is looked up through the parameter table, under the
  * row's config key, and validated exactly as an OSC message would be. Every error names the
  * place: "file:line: key: reason".
@@ -26,6 +26,7 @@
 #define SETUP_MAX_BUSES 8
 #define SETUP_SCENES_MAX 256     /* state.max_scenes: default and most (what /snapshot/list holds) */
 #define SETUP_SCENES_MB 64       /* state.max_scenes_mb: default total size of the scenes */
+#define SETUP_DCA_COUNT 8        /* DCA groups: always this many (config.c asserts DCA_MAX) */
 
 /* Who may talk to the OSC port (osc.allow), parsed at load so errors name their line. */
 enum access_role {
@@ -111,6 +112,7 @@ struct setup {
 	struct channel_setup *channels;
 	int n_buses;
 	struct bus_setup buses[SETUP_MAX_BUSES];
+	char dca_name[SETUP_DCA_COUNT][SETUP_NAME_MAX];   /* groups.dca.[k].name; "dcaK" */
 	struct setup_values vals;
 };
 

@@ -113,6 +113,21 @@ static void fill_instances(struct control *c)
 			fill_rows(c, PARAM_SEND, setup_send_instance(c->setup, ch, bus), ch, bus);
 	for (int bus = 0; bus < c->n_buses; bus++)
 		fill_rows(c, PARAM_AUX, bus, bus, 0);
+	for (int dca = 0; dca < c->setup->vals.n_instances[PARAM_DCA]; dca++)
+		fill_rows(c, PARAM_DCA, dca, dca, 0);
+}
+
+int control_find_dca(const struct control *c, const char *name_or_number)
+{
+	char *end;
+	long n = strtol(name_or_number, &end, 10);
+	int n_dca = c->setup->vals.n_instances[PARAM_DCA];
+	if (*name_or_number >= '0' && *name_or_number <= '9' && *end == '\0')
+		return n >= 1 && n <= n_dca ? (int)n - 1 : -1;
+	for (int k = 0; k < n_dca; k++)   /* eight names: a search is not worth an index */
+		if (strcmp(c->setup->dca_name[k], name_or_number) == 0)
+			return k;
+	return -1;
 }
 
 int control_init(struct control *c, const struct setup *setup)

@@ -95,6 +95,8 @@ const struct param_inst *control_inst(const struct control *c, struct param_ref 
  */
 int control_find_channel(const struct control *c, const char *name_or_number);
 int control_find_bus(const struct control *c, const char *name_or_number);
+/* DCA index for "3" (1-based) or its configured name; -1 when there is none. */
+int control_find_dca(const struct control *c, const char *name_or_number);
 
 /* A send's parameter: the one place a channel and a bus become a PARAM_SEND instance. */
 struct param_ref control_send_ref(const struct control *c, const struct param_desc *d, int ch,

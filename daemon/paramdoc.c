@@ -78,6 +78,8 @@ static const char *scope_prefix(enum param_scope scope, enum paramdoc_kind kind)
 		return is_osc ? "/ch/N/send/K/" : "channels.[i].send.BUS.";
 	case PARAM_AUX:
 		return is_osc ? "/aux/K/" : "aux.[k].";
+	case PARAM_DCA:
+		return is_osc ? "/dca/K/" : "groups.dca.[k].";
 	case PARAM_MASTER:
 	default:
 		return is_osc ? "/master/" : "master.";
@@ -88,7 +90,7 @@ static const char *scope_title(enum param_scope scope)
 {
 	static const char *const titles[PARAM_N_SCOPES] = {
 		[PARAM_CHANNEL] = "Channel", [PARAM_MASTER] = "Master", [PARAM_SEND] = "Send",
-		[PARAM_AUX] = "Aux bus",
+		[PARAM_AUX] = "Aux bus", [PARAM_DCA] = "DCA group",
 	};
 	return titles[scope];
 }

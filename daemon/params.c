@@ -31,6 +31,9 @@ static void apply_fader(struct mixer *m, const struct param_inst *pi, float v)
 	case PARAM_AUX:
 		bus_set_fader_db(&m->buses[pi->owner], v);
 		break;
+	case PARAM_DCA:
+		mixer_set_dca_fader_db(m, pi->owner, v);
+		break;
 	default:
 		master_set_fader_db(&m->master, v);
 		break;
@@ -46,6 +49,9 @@ static void apply_mute(struct mixer *m, const struct param_inst *pi, float v)
 	case PARAM_AUX:
 		bus_set_mute(&m->buses[pi->owner], is_on(v));
 		break;
+	case PARAM_DCA:
+		mixer_set_dca_mute(m, pi->owner, is_on(v));
+		break;
 	default:
 		master_set_mute(&m->master, is_on(v));
 		break;
@@ -60,6 +66,12 @@ static void apply_pan(struct mixer *m, const struct param_inst *pi, float v)
 static void apply_solo(struct mixer *m, const struct param_inst *pi, float v)
 {
 	mixer_set_solo(m, pi->owner, is_on(v));
+}
+
+/* The row's sub is the DCA (0-based) a /ch/N/dca/K row names. */
+static void apply_dca_member(struct mixer *m, const struct param_inst *pi, float v)
+{
+	mixer_set_dca_member(m, pi->owner, pi->desc->sub, is_on(v));
 }
 
 static void apply_send_level(struct mixer *m, const struct param_inst *pi, float v)
@@ -307,6 +319,16 @@ static const char *const band4_types[] = { "lowshelf", "peak", "highshelf", "hig
 	  .choices = detect_choices, .apply = ap##_comp_detect,                                   \
 	  .doc = "Detector: peak, or RMS over 10 ms." }
 
+/*
+ * Membership of DCA k (1-based): a switch per DCA, as /ch/N/dca/K; the config key is dcaK
+ * (libconfig names cannot start with a digit, so no nested "dca.1").
+ */
+#define DCA_MEMBER(k)                                                                             \
+	{ .scope = PARAM_CHANNEL, .path = "dca/" #k, .key = "dca" #k, .type = PARAM_BOOL,         \
+	  .unit = "", .min = 0.0f, .max = 1.0f, .def = 0.0f, .taper = TAPER_LINEAR,               \
+	  .sub = (k) - 1, .apply = apply_dca_member,                                              \
+	  .doc = "Member of DCA group " #k " (its fader and mute then act on this channel)." }
+
 const struct param_desc params_table[] = {
 	FADER(PARAM_CHANNEL, "fader", apply_fader,
 	      "Channel fader; -90 is -inf (off). Glides over 20 ms."),
@@ -343,6 +365,8 @@ const struct param_desc params_table[] = {
 
 	EQ_ROWS(PARAM_CHANNEL, apply),
 	COMP_ROWS(PARAM_CHANNEL, apply),
+	DCA_MEMBER(1), DCA_MEMBER(2), DCA_MEMBER(3), DCA_MEMBER(4),
+	DCA_MEMBER(5), DCA_MEMBER(6), DCA_MEMBER(7), DCA_MEMBER(8),
 
 	{ .scope = PARAM_SEND, .path = "level", .key = "level", .type = PARAM_FLOAT, .unit = "dB",
 	  .min = -90.0f, .max = 10.0f, .def = -90.0f, .taper = TAPER_FADER,
@@ -399,6 +423,12 @@ const struct param_desc params_table[] = {
 	FX(BUS_DELAY, "delay/lowcut", "delay.lowcut", "Hz", 20.0f, 2000.0f, 20.0f, TAPER_LOG,
 	   apply_delay_lowcut, "Delay buses: high-pass inside the feedback loop (20: off)."),
 
+	FADER(PARAM_DCA, "fader", apply_fader,
+	      "DCA fader: adds its dB to every member's post-fader gain without moving their "
+	      "faders; post-fader sends follow, pre-fader sends do not; -90 (-inf) silences them."),
+	SWITCH(PARAM_DCA, "mute", 0.0f, apply_mute,
+	       "DCA mute: silences every member (and its post-fader sends), leaving their own mute."),
+
 	FADER(PARAM_MASTER, "fader", apply_fader, "Master fader; -90 is -inf (off)."),
 	SWITCH(PARAM_MASTER, "mute", 0.0f, apply_mute, "Master mute (click-free)."),
 	EQ_ROWS(PARAM_MASTER, apply),
@@ -418,6 +448,7 @@ const struct param_desc params_table[] = {
 };
 
 const int params_count = (int)(sizeof params_table / sizeof params_table[0]);
+_Static_assert(DCA_MAX == 8, "one DCA_MEMBER row per DCA in params_table");
 
 const char *param_scope_name(enum param_scope scope)
 {
@@ -430,6 +461,8 @@ const char *param_scope_name(enum param_scope scope)
 		return "send";
 	case PARAM_AUX:
 		return "aux";
+	case PARAM_DCA:
+		return "dca";
 	default:
 		return "?";
 	}

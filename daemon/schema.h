@@ -24,8 +24,10 @@ enum schema_section {
 	SCHEMA_STATE,
 	SCHEMA_MASTER,
 	SCHEMA_AUX,          /* per bus: aux.[k] */
-	SCHEMA_CHANNELS,     /* per channel: channels.[i] */
+	SCHEMA_GROUPS,       /* groups: the DCA list */
+	SCHEMA_CHANNELS,     /* per channel: channels.[i]; the last top-level section */
 	SCHEMA_SEND,         /* per send in a channel's list: channels.[i].send.[k] */
+	SCHEMA_DCA,          /* per DCA: groups.dca.[k] */
 	SCHEMA_N_SECTIONS,
 };
 

@@ -158,8 +158,8 @@ static config_setting_t *add_named(config_setting_t *list, const char *name)
 }
 
 /*
- * Values only, in the config's syntax: master, aux buses and channels as lists of groups with
- * a name, and each channel's sends as a list of groups naming their bus:
+ * Values only, in the config's syntax: master, aux buses, DCAs (groups.dca) and channels as
+ * lists of groups with a name, and each channel's sends as a list of groups naming their bus:
  *   send = ( { name = "2nd"; level = -10.0; on = true; pre = false; } );
  * (earlier state files wrote send = { <bus> = { ... } }, which is still read).
  */
@@ -172,6 +172,11 @@ static int build_tree(config_t *cfg, const struct control *c)
 	config_setting_t *aux = setup->n_buses ? add(root, "aux", CONFIG_TYPE_LIST) : NULL;
 	for (int b = 0; b < setup->n_buses; b++)
 		if (add_instance(add_named(aux, setup->buses[b].name), c, PARAM_AUX, b) < 0)
+			return -1;
+	/* DCAs by position, named for the reader (a name is setup: loading ignores it). */
+	config_setting_t *dca = add(add(root, "groups", CONFIG_TYPE_GROUP), "dca", CONFIG_TYPE_LIST);
+	for (int k = 0; k < setup->vals.n_instances[PARAM_DCA]; k++)
+		if (add_instance(add_named(dca, setup->dca_name[k]), c, PARAM_DCA, k) < 0)
 			return -1;
 	config_setting_t *list = add(root, "channels", CONFIG_TYPE_LIST);
 	for (int ch = 0; ch < c->n_channels; ch++) {

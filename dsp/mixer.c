@@ -106,6 +106,7 @@ int mixer_init(struct mixer *m, void *mem, const struct mixer_layout *layout, fl
 		}
 	}
 	master_init(&m->master, rate_hz, base + sz.off_master);
+	dca_init(&m->dca);
 	return 0;
 }
 
@@ -127,6 +128,8 @@ int mixer_input_lane(const struct mixer *m, int input)
 	}
 	return -1;
 }
+
+_Static_assert(DCA_MAX_CHANNELS >= MIXER_MAX_CHANNELS, "a DCA mask for every channel");
 
 static int channel_width(const struct mixer *m, int ch)
 {
@@ -225,6 +228,40 @@ void mixer_set_send_pre(struct mixer *m, int ch, int bus, bool is_pre)
 {
 	for (int k = 0, lane = m->channel_lane[ch]; k < channel_width(m, ch); k++, lane++)
 		strip_set_send_pre(lane_strip(m, lane), bus, lane % DSP_LANES, is_pre);
+}
+
+/* Hand channel ch the product of its DCAs' gains (the strip skips it when unchanged). */
+static void update_dca_gain(struct mixer *m, int ch)
+{
+	float gain = dca_channel_gain(&m->dca, ch);
+	for (int k = 0, lane = m->channel_lane[ch]; k < channel_width(m, ch); k++, lane++)
+		strip_set_dca_gain(lane_strip(m, lane), lane % DSP_LANES, gain);
+}
+
+/* A DCA moved: only its members change; bounded by the channel count. */
+static void update_dca_members(struct mixer *m, int dca)
+{
+	for (int ch = 0; ch < m->n_channels; ch++)
+		if (m->dca.member_mask[ch] & (1u << dca))
+			update_dca_gain(m, ch);
+}
+
+void mixer_set_dca_fader_db(struct mixer *m, int dca, float db)
+{
+	if (dca_set_fader_db(&m->dca, dca, db))
+		update_dca_members(m, dca);
+}
+
+void mixer_set_dca_mute(struct mixer *m, int dca, bool is_muted)
+{
+	if (dca_set_mute(&m->dca, dca, is_muted))
+		update_dca_members(m, dca);
+}
+
+void mixer_set_dca_member(struct mixer *m, int ch, int dca, bool is_member)
+{
+	if (dca_set_member(&m->dca, ch, dca, is_member))
+		update_dca_gain(m, ch);
 }
 
 void mixer_set_solo_mode(struct mixer *m, enum solo_mode mode)

@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "dsp/bus.h"
+#include "dsp/dca.h"
 #include "dsp/dsp.h"
 #include "dsp/master.h"
 #include "dsp/pan.h"
@@ -68,6 +69,7 @@ struct mixer {
 	int n_buses;
 	struct bus buses[BUS_MAX];
 	struct master master;
+	struct dca_groups dca;
 };
 
 /* Bytes of memory mixer_init needs for this layout at this rate. Control thread. */
@@ -98,6 +100,11 @@ void mixer_set_send_level_db(struct mixer *m, int ch, int bus, float db);
 void mixer_set_send_on(struct mixer *m, int ch, int bus, bool is_on);
 void mixer_set_send_pre(struct mixer *m, int ch, int bus, bool is_pre);
 void mixer_set_solo_mode(struct mixer *m, enum solo_mode mode);
+
+/* DCA groups (dsp/dca.h): dca is 0 .. DCA_MAX-1. RT-safe; only the members are touched. */
+void mixer_set_dca_fader_db(struct mixer *m, int dca, float db);
+void mixer_set_dca_mute(struct mixer *m, int dca, bool is_muted);
+void mixer_set_dca_member(struct mixer *m, int ch, int dca, bool is_member);
 
 /*
  * The strip group and lane of each side of channel ch (1 for mono, 2 for stereo): per-lane

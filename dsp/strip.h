@@ -17,6 +17,7 @@
  *   trim_db, is_inverted      input gain and polarity per lane
  *   is_soloed                 this lane's solo button
  *   is_solo_muted             solo-in-place: another channel is soloed and this one is not
+ *   dca_gain                  linear gain of the DCAs the channel belongs to (dsp/dca.h)
  *   role                      STRIP_MONO, STRIP_LEFT or STRIP_RIGHT per lane
  *   in_gain                   ramp of trim * polarity
  *   out_l, out_r              ramps of the combined fader * mute * solo * pan gain per side
@@ -84,6 +85,7 @@ struct strip {
 	bool is_muted[DSP_LANES];
 	bool is_soloed[DSP_LANES];
 	bool is_solo_muted[DSP_LANES];
+	float dca_gain[DSP_LANES];
 	enum strip_role role[DSP_LANES];
 	enum pan_law pan_law;
 	int ramp_samples;
@@ -102,6 +104,11 @@ void strip_set_polarity(struct strip *s, int lane, bool is_inverted);
 void strip_set_solo(struct strip *s, int lane, bool is_soloed);
 /* Solo-in-place: silence this lane because others are soloed (the mixer decides). */
 void strip_set_solo_mute(struct strip *s, int lane, bool is_solo_muted);
+/*
+ * The DCAs' linear gain on this lane (1: none, 0: a muted DCA), applied after the fader, so
+ * post-fader sends follow and pre-fader sends do not; it rides the fader's ramp.
+ */
+void strip_set_dca_gain(struct strip *s, int lane, float gain_lin);
 
 /* Control thread, before audio: the buses this strip sends to. */
 void strip_set_buses(struct strip *s, int n_buses, const bool *is_stereo);

@@ -42,6 +42,10 @@ static const struct segment send_segment = {
 	control_find_bus, "incomplete send address (/ch/<n>/send/<bus>/<parameter>)",
 	"no such aux bus (use 1..N or a bus name)"
 };
+static const struct segment dca_segment = {
+	control_find_dca, "incomplete DCA address (/dca/<n|name>/<parameter>)",
+	"no such DCA group (use 1..8 or a DCA name)"
+};
 static const struct segment bus_segment = {
 	control_find_bus, "incomplete bus address (/aux/<n|name>/<parameter>)",
 	"no such aux bus (use 1..N or a bus name)"
@@ -78,7 +82,7 @@ static int parse_leaf(const struct control *c, enum param_scope scope, int owner
 	static const char *const master_meters[] = { "meter", "loudness", "truepeak" };
 	for (int k = 0; k < 3; k++)
 		if (strcmp(rest, master_meters[k]) == 0 && (scope == PARAM_MASTER || k == 0) &&
-		    scope != PARAM_SEND) {
+		    scope != PARAM_SEND && scope != PARAM_DCA) {
 			a->is_meter = true;
 			a->meter_scope = scope;
 			a->meter_index = scope == PARAM_MASTER ? k : owner;
@@ -131,6 +135,11 @@ int osc_address_parse(const struct control *c, const char *path, struct osc_addr
 		int bus = take_segment(c, &rest, &bus_segment, reason);
 		a->ref.index = bus;
 		return bus < 0 ? -1 : parse_leaf(c, PARAM_AUX, bus, rest, a, reason);
+	}
+	if ((rest = after(buf, "/dca/"))) {
+		int dca = take_segment(c, &rest, &dca_segment, reason);
+		a->ref.index = dca;
+		return dca < 0 ? -1 : parse_leaf(c, PARAM_DCA, dca, rest, a, reason);
 	}
 	if ((rest = after(buf, "/master/")))
 		return parse_leaf(c, PARAM_MASTER, 0, rest, a, reason);

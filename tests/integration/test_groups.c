@@ -1,0 +1,218 @@
+/*
+ * test_groups.c - DCA groups through a real jackd and the real daemon: a DCA at -10 dB takes
+ * its members 10 dB down (+-0.1 dB) and leaves the others alone, without moving their faders;
+ * post-fader sends follow it and pre-fader monitor sends do not; a DCA mute silences its
+ * members and releases them to their own mute state; membership and the DCA's settings come
+ * from the config and from OSC, by number and by name; bad values get /error and change
+ * nothing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tests/integration/harness.h"
+
+#define RATE 48000
+#define PERIOD 64
+#define WINDOW 9600
+#define TOL_DB 0.1
+#define AMP 0.1
+
+/* a and b are in DCA 1 ("drums": a from the config, b by OSC); c never is. */
+static const char config[] =
+	"aux = ( { name = \"wedge\"; type = \"monitor\"; },\n"
+	"        { name = \"post\"; type = \"monitor\"; } );\n"
+	"groups = { dca = ( { name = \"drums\"; } ); };\n"
+	"channels = ( { name = \"a\"; dca1 = true;\n"
+	"               send = { wedge = { level = 0.0; }; post = { level = 0.0; pre = false; }; }; },\n"
+	"             { name = \"b\"; }, { name = \"c\"; } );\n";
+
+static const double freq[3] = { 1000.0, 1500.0, 2250.0 };
+
+static struct hx_rig g;
+
+enum { IN_MASTER_L, IN_WEDGE, IN_POST, N_IN };
+
+/* Level of tone f on probe input `in` after the last change settled (0.25 s >> 20 ms glide). */
+static double tone_db(unsigned in, double f)
+{
+	static float x[WINDOW];
+	float *dst[1] = { x };
+	unsigned ins[1] = { in };
+	assert_int_equal(hx_probe_capture(g.probe, ins, 1, 0.25, WINDOW, dst, NULL), 0);
+	return hx_tone_db(x, WINDOW, f, RATE);
+}
+
+static void expect_db(double got, double want, double tol, const char *what)
+{
+	if (fabs(got - want) > tol)
+		fail_msg("%s: measured %.3f dB, expected %.3f +- %.2f", what, got, want, tol);
+	hx_log("%s: %.3f dB (expected %.3f)", what, got, want);
+}
+
+static void expect_silent(double got, const char *what)
+{
+	if (got > -100.0)
+		fail_msg("%s: %.1f dB where nothing should pass", what, got);
+	hx_log("%s: %.1f dB (silent)", what, got);
+}
+
+static double query(const char *path)
+{
+	struct hx_osc_msg m;
+	assert_int_equal(hx_osc_query(g.osc, path, 2.0, &m), 0);
+	assert_true(m.argc >= 1);
+	return m.argv[0].d;
+}
+
+static void sync_daemon(void)
+{
+	assert_int_equal(hx_osc_query(g.osc, "/master/fader", 2.0, NULL), 0);
+	if (hx_osc_wait(g.osc, "/error", 0, NULL) == 0)
+		fail_msg("the daemon rejected a message of this test");
+}
+
+static int group_setup(void **state)
+{
+	static const char *const ports[] = { "a", "b", "c", "wedge", "post", NULL };
+	static const char *const feed[] = { "a", "b", "c", NULL };
+	static const char *const record[] = { "master_L", "wedge", "post", NULL };
+	const struct hx_rig_opts opts = { .rate = RATE, .period = PERIOD, .ports = ports,
+					  .feed = feed, .record = record };
+	(void)state;
+	if (hx_rig_start(&g, config, &opts) < 0)
+		return -1;
+	for (unsigned k = 0; k < 3; k++)
+		if (hx_probe_set_sine(g.probe, k, freq[k], AMP) < 0)
+			return -1;
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	hx_rig_stop(&g);
+	return 0;
+}
+
+/* The master levels of a, b, c with the DCA at 0 dB: what the DCA cases compare against. */
+static double ref_db[3];
+
+static void test_dca_at_zero_changes_nothing(void **state)
+{
+	(void)state;
+	hx_osc_send(g.osc, "/ch/b/dca/1", "T");
+	sync_daemon();
+	assert_true(query("/ch/1/dca/1") == 1.0);
+	for (int k = 0; k < 3; k++)
+		ref_db[k] = tone_db(IN_MASTER_L, freq[k]);
+	/* Unity DCA, centre pan, -3 dB law: every channel at the same level on master L. */
+	expect_db(ref_db[1], ref_db[2], TOL_DB, "b (in the DCA at 0 dB) against c");
+	expect_db(ref_db[0], ref_db[2], TOL_DB, "a (in the DCA at 0 dB) against c");
+}
+
+static void test_dca_takes_members_down(void **state)
+{
+	(void)state;
+	double wedge_db = tone_db(IN_WEDGE, freq[0]);
+	double post_db = tone_db(IN_POST, freq[0]);
+	hx_osc_send(g.osc, "/dca/1/fader", "f", -10.0);
+	sync_daemon();
+	expect_db(tone_db(IN_MASTER_L, freq[0]), ref_db[0] - 10.0, TOL_DB, "a, DCA -10");
+	expect_db(tone_db(IN_MASTER_L, freq[1]), ref_db[1] - 10.0, TOL_DB, "b, DCA -10");
+	expect_db(tone_db(IN_MASTER_L, freq[2]), ref_db[2], TOL_DB, "c, not a member");
+	expect_db(tone_db(IN_POST, freq[0]), post_db - 10.0, TOL_DB, "a's post-fader send");
+	expect_db(tone_db(IN_WEDGE, freq[0]), wedge_db, TOL_DB, "a's pre-fader send");
+	/* The members' own faders did not move; the DCA's answers in dB and on /norm. */
+	assert_true(query("/ch/1/fader") == 0.0);
+	assert_true(query("/ch/2/fader") == 0.0);
+	assert_true(fabs(query("/dca/drums/fader") + 10.0) < 1e-6);
+	double norm = query("/dca/1/fader/norm");
+	assert_true(norm > 0.0 && norm < 1.0);
+
+	/* dB add: a channel fader at -5 with the DCA at -10 plays at -15. */
+	hx_osc_send(g.osc, "/ch/2/fader", "f", -5.0);
+	sync_daemon();
+	expect_db(tone_db(IN_MASTER_L, freq[1]), ref_db[1] - 15.0, TOL_DB, "b at -5, DCA -10");
+	hx_osc_send(g.osc, "/ch/2/fader", "f", 0.0);
+
+	/* Leaving the DCA brings b back to its own fader. */
+	hx_osc_send(g.osc, "/ch/2/dca/1", "F");
+	sync_daemon();
+	expect_db(tone_db(IN_MASTER_L, freq[1]), ref_db[1], TOL_DB, "b out of the DCA");
+	expect_db(tone_db(IN_MASTER_L, freq[0]), ref_db[0] - 10.0, TOL_DB, "a still in it");
+	hx_osc_send(g.osc, "/ch/2/dca/1", "T");
+	hx_osc_send(g.osc, "/dca/1/fader", "f", 0.0);
+	sync_daemon();
+}
+
+static void test_dca_mute_releases_to_own_mute(void **state)
+{
+	(void)state;
+	hx_osc_send(g.osc, "/ch/2/mute", "T");   /* b muted on its own */
+	hx_osc_send(g.osc, "/dca/drums/mute", "T");
+	sync_daemon();
+	expect_silent(tone_db(IN_MASTER_L, freq[0]), "a, DCA muted");
+	expect_silent(tone_db(IN_MASTER_L, freq[1]), "b, DCA muted");
+	expect_silent(tone_db(IN_POST, freq[0]), "a's post-fader send, DCA muted");
+	expect_db(tone_db(IN_MASTER_L, freq[2]), ref_db[2], TOL_DB, "c, not a member");
+	assert_true(query("/ch/1/mute") == 0.0);   /* the DCA never touches a channel's mute */
+
+	hx_osc_send(g.osc, "/dca/1/mute", "F");
+	sync_daemon();
+	expect_db(tone_db(IN_MASTER_L, freq[0]), ref_db[0], TOL_DB, "a, released, unmuted");
+	expect_silent(tone_db(IN_MASTER_L, freq[1]), "b, released to its own mute");
+	hx_osc_send(g.osc, "/ch/2/mute", "F");
+	sync_daemon();
+}
+
+/* Every refusal is an /error, and the value stays what it was. */
+static void test_bad_dca_values(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *path, *types;
+		double value;
+	} bad[] = {
+		{ "/dca/1/fader", "f", 20.0 },  { "/dca/1/fader", "f", NAN },
+		{ "/dca/9/fader", "f", 0.0 },   { "/dca/0/fader", "f", 0.0 },
+		{ "/dca/nope/mute", "f", 1.0 },
+		{ "/dca/1/level", "f", 0.0 },   { "/dca/1", "f", 0.0 },
+		{ "/ch/1/dca/9", "f", 1.0 },    { "/ch/1/dca/0", "f", 1.0 },
+		{ "/dca/1/fader/norm", "f", 1.5 },
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		hx_osc_send(g.osc, bad[k].path, bad[k].types, bad[k].value);
+		if (hx_osc_wait_error(g.osc, bad[k].path, 2.0, NULL) != 0)
+			fail_msg("%s %g: no /error", bad[k].path, bad[k].value);
+	}
+	/* A switch takes any number (TouchOSC sends 0.0 and 1.0), so a word is the bad value. */
+	static const char *const bad_switch[] = { "/dca/1/mute", "/ch/1/dca/1" };
+	for (size_t k = 0; k < 2; k++) {
+		hx_osc_send(g.osc, bad_switch[k], "s", "maybe");
+		if (hx_osc_wait_error(g.osc, bad_switch[k], 2.0, NULL) != 0)
+			fail_msg("%s \"maybe\": no /error", bad_switch[k]);
+	}
+	assert_true(query("/dca/1/fader") == 0.0);
+	assert_true(query("/dca/1/mute") == 0.0);
+	assert_true(query("/ch/1/dca/1") == 1.0);
+	expect_db(tone_db(IN_MASTER_L, freq[0]), ref_db[0], TOL_DB, "a after the refusals");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dca_at_zero_changes_nothing),
+		cmocka_unit_test(test_dca_takes_members_down),
+		cmocka_unit_test(test_dca_mute_releases_to_own_mute),
+		cmocka_unit_test(test_bad_dca_values),
+	};
+	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return hx_finish(failed);
+}
