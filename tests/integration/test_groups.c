@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tests/integration/harness.h"
 
@@ -25,13 +26,15 @@
 #define AMP 0.1
 
 /* a and b are in DCA 1 ("drums": a from the config, b by OSC); c never is. */
-static const char config[] =
+static const char config_tail[] =
 	"aux = ( { name = \"wedge\"; type = \"monitor\"; },\n"
 	"        { name = \"post\"; type = \"monitor\"; } );\n"
 	"groups = { dca = ( { name = \"drums\"; } ); };\n"
 	"channels = ( { name = \"a\"; dca1 = true;\n"
 	"               send = { wedge = { level = 0.0; }; post = { level = 0.0; pre = false; }; }; },\n"
 	"             { name = \"b\"; }, { name = \"c\"; } );\n";
+
+static char config[sizeof config_tail + HX_PATH_MAX + 64];
 
 static const double freq[3] = { 1000.0, 1500.0, 2250.0 };
 
@@ -86,6 +89,11 @@ static int group_setup(void **state)
 	const struct hx_rig_opts opts = { .rate = RATE, .period = PERIOD, .ports = ports,
 					  .feed = feed, .record = record };
 	(void)state;
+	char dir[HX_PATH_MAX];
+	snprintf(dir, sizeof dir, "%s/groups", hx_tmpdir());
+	if (mkdir(dir, 0700) < 0)
+		return -1;
+	snprintf(config, sizeof config, "state = { dir = \"%s\"; };\n%s", dir, config_tail);
 	if (hx_rig_start(&g, config, &opts) < 0)
 		return -1;
 	for (unsigned k = 0; k < 3; k++)
@@ -205,6 +213,73 @@ static void test_bad_dca_values(void **state)
 	expect_db(tone_db(IN_MASTER_L, freq[0]), ref_db[0], TOL_DB, "a after the refusals");
 }
 
+static void scene(const char *cmd, const char *name)
+{
+	struct hx_osc_msg m;
+	hx_osc_flush(g.osc);
+	assert_int_equal(hx_osc_send(g.osc, cmd, "s", name), 0);
+	if (hx_osc_wait(g.osc, cmd, 5.0, &m) < 0)
+		fail_msg("%s \"%s\": no answer", cmd, name);
+}
+
+/* A scene holds the DCAs' faders and mutes and every channel's membership. */
+static void test_dca_in_scenes(void **state)
+{
+	(void)state;
+	hx_osc_send(g.osc, "/dca/1/fader", "f", -10.0);
+	hx_osc_send(g.osc, "/dca/2/mute", "T");
+	hx_osc_send(g.osc, "/ch/c/dca/2", "T");
+	sync_daemon();
+	expect_silent(tone_db(IN_MASTER_L, freq[2]), "c in muted DCA 2");
+	scene("/snapshot/save", "dcas");
+	hx_osc_send(g.osc, "/dca/1/fader", "f", 0.0);
+	hx_osc_send(g.osc, "/dca/2/mute", "F");
+	hx_osc_send(g.osc, "/ch/c/dca/2", "F");
+	hx_osc_send(g.osc, "/ch/a/dca/1", "F");
+	sync_daemon();
+	expect_db(tone_db(IN_MASTER_L, freq[0]), ref_db[0], TOL_DB, "a, out of every DCA");
+	scene("/snapshot/load", "dcas");
+	sync_daemon();
+	assert_true(query("/dca/1/fader") == -10.0);
+	assert_true(query("/dca/2/mute") == 1.0);
+	assert_true(query("/ch/3/dca/2") == 1.0);
+	assert_true(query("/ch/1/dca/1") == 1.0);
+	expect_db(tone_db(IN_MASTER_L, freq[0]), ref_db[0] - 10.0, TOL_DB, "a, scene recalled");
+	expect_silent(tone_db(IN_MASTER_L, freq[2]), "c, scene recalled");
+	hx_osc_send(g.osc, "/dca/1/fader", "f", 0.0);
+	hx_osc_send(g.osc, "/dca/2/mute", "F");
+	hx_osc_send(g.osc, "/ch/c/dca/2", "F");
+	sync_daemon();
+}
+
+/* /dump carries the DCAs (by number) and the channels' membership. */
+struct seen {
+	bool has_fader, has_member;
+};
+
+static bool tap_dump(const struct hx_osc_msg *m, void *user)
+{
+	struct seen *s = user;
+	if (strcmp(m->path, "/dca/8/fader") == 0)
+		s->has_fader = true;
+	if (strcmp(m->path, "/ch/3/dca/8") == 0)
+		s->has_member = true;
+	return true;
+}
+
+static void test_dca_in_dump(void **state)
+{
+	(void)state;
+	struct seen s = { 0 };
+	hx_osc_set_tap(g.osc, tap_dump, &s);
+	assert_int_equal(hx_osc_send(g.osc, "/dump", ""), 0);
+	for (double t0 = hx_now(); !(s.has_fader && s.has_member) && hx_now() - t0 < 10.0;)
+		hx_osc_pump(g.osc, 0.1);
+	hx_osc_set_tap(g.osc, NULL, NULL);
+	assert_true(s.has_fader);
+	assert_true(s.has_member);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +287,8 @@ int main(void)
 		cmocka_unit_test(test_dca_takes_members_down),
 		cmocka_unit_test(test_dca_mute_releases_to_own_mute),
 		cmocka_unit_test(test_bad_dca_values),
+		cmocka_unit_test(test_dca_in_scenes),
+		cmocka_unit_test(test_dca_in_dump),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return hx_finish(failed);

@@ -105,7 +105,10 @@ static struct expected g_exp;
 
 static void build_expected(int n_ch)
 {
-	size_t cap = (size_t)(n_ch + 1) * (size_t)g_table.n_rows * 2, n = 0;
+	/* The eight DCA groups' fader and mute: the master's rows in kind, range and taper. */
+	static const char *const dca_paths[] = { "fader", "mute" };
+	enum { N_DCA = 8 };
+	size_t cap = (size_t)(n_ch + 1) * (size_t)g_table.n_rows * 2 + N_DCA * 2 * 2, n = 0;
 
 	g_exp.path = calloc(cap, sizeof(*g_exp.path));
 	g_exp.row = calloc(cap, sizeof(*g_exp.row));
@@ -125,6 +128,16 @@ static void build_expected(int n_ch)
 				else
 					snprintf(g_exp.path[n], 80, "/ch/%d/%.60s%s", ch + 1, r->path,
 						 norm ? "/norm" : "");
+				g_exp.row[n++] = r;
+			}
+		}
+	for (int k = 1; k <= N_DCA; k++)
+		for (int p = 0; p < 2; p++) {
+			const struct hx_param_row *r = hx_param_find(&g_table, dca_paths[p], true);
+			assert_non_null(r);
+			for (int norm = 0; norm < (r->kind == HX_P_FLOAT ? 2 : 1); norm++) {
+				snprintf(g_exp.path[n], 80, "/dca/%d/%s%s", k, dca_paths[p],
+					 norm ? "/norm" : "");
 				g_exp.row[n++] = r;
 			}
 		}
@@ -531,8 +544,8 @@ static void check_whole_state(struct cli *c, struct cli *checker, const char *wh
 			snprintf(first_dup, sizeof(first_dup), "%s", g_exp.path[i]);
 	}
 	if (missing || dup || c->n_unexpected)
-		fail_msg("%s: %zu messages, expected %zu (every parameter of %d channels and the "
-			 "master, and the /norm twins): %zu missing (first %s), %zu repeated (first "
+		fail_msg("%s: %zu messages, expected %zu (every parameter of %d channels, the "
+			 "master and the DCAs, and the /norm twins): %zu missing (first %s), %zu repeated (first "
 			 "%s), %zu unexpected (first %s)", what, total, g_exp.n, N_CH, missing,
 			 first_missing, dup, first_dup, c->n_unexpected, c->unexpected);
 	/* Values: the natural ones equal the query answers; each /norm twin matches its taper. */
