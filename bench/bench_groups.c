@@ -3,7 +3,8 @@
  * mono monitor mix; no strip modules, so the output stage the DCA rides on is most of the
  * work and any extra cost shows), in 64-frame periods at 48 kHz, as ns per sample per channel:
  *   none       no channel in a DCA
- *   all        every channel in DCA 1 (at -6 dB) and DCA 2 (at +2 dB), settled
+ *   all        every channel in DCA 1 (at -6 dB), DCA 2 (at +2 dB) and mute group 1 (off),
+ *              settled
  *   moving     the same, with DCA 1 moved every period (every member's ramp restarted)
  * and what the audio thread pays for one DCA move that updates 64 members (mixer_set_dca_
  * fader_db), in ns. Best of 5 runs each; the runs alternate so drift hits all alike.
@@ -50,6 +51,7 @@ static void build(struct mixer *m, void **mem, enum mode mode)
 		if (mode != MODE_NONE) {
 			mixer_set_dca_member(m, ch, 0, true);
 			mixer_set_dca_member(m, ch, 1, true);
+			mixer_set_mute_group_channel(m, ch, 0, true);
 		}
 	}
 	mixer_set_dca_fader_db(m, 0, -6.0f);
@@ -116,7 +118,7 @@ int main(void)
 			if (ns < best[k])
 				best[k] = ns;
 		}
-	printf("DCA groups, %d mono channels, output stage + one post send, %d-frame periods, "
+	printf("DCA and mute groups, %d mono channels, output stage + one post send, %d-frame periods, "
 	       "48 kHz (best of 5)\n", N_CH, PERIOD);
 	for (int k = 0; k < N_MODES; k++)
 		printf("  %-7s %6.3f ns/sample/channel  (%+.3f against none)\n", names[k], best[k],

@@ -24,6 +24,7 @@ _Static_assert(SETUP_MAX_BUSES == BUS_MAX, "config.h repeats the DSP's bus limit
 #include "daemon/match.h"
 #include "daemon/schema.h"
 _Static_assert(SETUP_DCA_COUNT == DCA_MAX, "config.h repeats the DSP's DCA count");
+_Static_assert(SETUP_MUTE_GROUPS == MUTE_GROUP_MAX, "config.h repeats the mute group count");
 
 struct loader {
 	const char *path;
@@ -238,6 +239,7 @@ static int alloc_values(struct setup *setup, int n_channels)
 	v->n_instances[PARAM_SEND] = n_channels * setup->n_buses;
 	v->n_instances[PARAM_AUX] = setup->n_buses;
 	v->n_instances[PARAM_DCA] = SETUP_DCA_COUNT;
+	v->n_instances[PARAM_MGRP] = SETUP_MUTE_GROUPS;
 	for (int sc = 0; sc < PARAM_N_SCOPES; sc++) {
 		v->values[sc] = malloc(sizeof(float) * scope_size(v, sc));
 		if (!v->values[sc])
@@ -821,38 +823,30 @@ static int load_bus_params(struct loader *ld, config_t *cfg, struct setup *setup
 }
 
 /*
- * groups = { dca = ( { name = "drums"; fader = -10.0; mute = false; }, ... ); }: the DCAs by
- * position, at most SETUP_DCA_COUNT; the ones not listed keep their defaults. names is NULL
- * when reading a state file or scene (a DCA's name is setup, not a value).
+ * One list of groups.<list> (dca, mute): entries by position, at most n_max; those not listed
+ * keep their defaults. names (DCAs only) is NULL for mute groups and when reading a state file
+ * or scene (a DCA's name is setup, not a value).
  */
-static int load_groups(struct loader *ld, config_t *cfg, char (*names)[SETUP_NAME_MAX],
-		       struct setup_values *v)
+static int load_group_list(struct loader *ld, const config_setting_t *groups, const char *list_name,
+			   enum param_scope scope, int section, int n_max,
+			   char (*names)[SETUP_NAME_MAX], struct setup_values *v)
 {
-	const config_setting_t *groups = config_lookup(cfg, "groups");
-	if (!groups)
-		return 0;
-	if (!config_setting_is_group(groups))
-		return fail_at(ld, groups, "groups", "must be a group { dca = ( ... ); }");
-	for (int i = 0; i < config_setting_length(groups); i++) {
-		const config_setting_t *s = config_setting_get_elem(groups, (unsigned)i);
-		if (!schema_is_structural(SCHEMA_GROUPS, config_setting_name(s)))
-			return fail_at(ld, s, "groups", "unknown key '%s' (known: dca)",
-				       config_setting_name(s));
-	}
-	const config_setting_t *list = config_setting_get_member(groups, "dca");
+	const config_setting_t *list = config_setting_get_member(groups, list_name);
+	char what[32];
+	snprintf(what, sizeof what, "groups.%s", list_name);
 	if (!list)
 		return 0;
 	if (!config_setting_is_list(list))
-		return fail_at(ld, list, "groups.dca", "must be a list ( { name = ...; fader = ...; }, ... )");
+		return fail_at(ld, list, what, "must be a list ( { ... }, ... )");
 	int n = config_setting_length(list);
-	if (n > SETUP_DCA_COUNT)
-		return fail_at(ld, list, "groups.dca", "%d DCAs, at most %d", n, SETUP_DCA_COUNT);
+	if (n > n_max)
+		return fail_at(ld, list, what, "%d entries, at most %d", n, n_max);
 	for (int k = 0; k < n; k++) {
 		const config_setting_t *g = config_setting_get_elem(list, (unsigned)k);
-		char where[32], key[64];
-		snprintf(where, sizeof where, "groups.dca.[%d]", k);
+		char where[48], key[64];
+		snprintf(where, sizeof where, "%s.[%d]", what, k);
 		if (!config_setting_is_group(g))
-			return fail_at(ld, g, where, "each DCA must be a group { name = ...; fader = ...; }");
+			return fail_at(ld, g, where, "each entry must be a group { ... }");
 		snprintf(key, sizeof key, "%s.name", where);
 		if (names && config_setting_get_member(g, "name")) {
 			memset(names[k], 0, SETUP_NAME_MAX);   /* compared whole on a reload */
@@ -863,11 +857,34 @@ static int load_groups(struct loader *ld, config_t *cfg, char (*names)[SETUP_NAM
 					       "'%s' is not a valid name ([A-Za-z0-9_-], not only digits)",
 					       names[k]);
 		}
-		if (read_params(ld, g, where, "", PARAM_DCA, SCHEMA_DCA,
-				setup_values_at(v, PARAM_DCA, k)) < 0)
+		if (read_params(ld, g, where, "", scope, section, setup_values_at(v, scope, k)) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * groups = { dca = ( { name = "drums"; fader = -10.0; mute = false; }, ... );
+ *            mute = ( { on = false; }, ... ); }
+ */
+static int load_groups(struct loader *ld, config_t *cfg, char (*names)[SETUP_NAME_MAX],
+		       struct setup_values *v)
+{
+	const config_setting_t *groups = config_lookup(cfg, "groups");
+	if (!groups)
+		return 0;
+	if (!config_setting_is_group(groups))
+		return fail_at(ld, groups, "groups", "must be a group { dca = ( ... ); mute = ( ... ); }");
+	for (int i = 0; i < config_setting_length(groups); i++) {
+		const config_setting_t *s = config_setting_get_elem(groups, (unsigned)i);
+		if (!schema_is_structural(SCHEMA_GROUPS, config_setting_name(s)))
+			return fail_at(ld, s, "groups", "unknown key '%s' (known: dca, mute)",
+				       config_setting_name(s));
+	}
+	if (load_group_list(ld, groups, "dca", PARAM_DCA, SCHEMA_DCA, SETUP_DCA_COUNT, names, v) < 0)
+		return -1;
+	return load_group_list(ld, groups, "mute", PARAM_MGRP, SCHEMA_MGRP, SETUP_MUTE_GROUPS, NULL,
+			       v);
 }
 
 static int load_master(struct loader *ld, config_t *cfg, struct setup *setup)

@@ -115,6 +115,16 @@ static void fill_instances(struct control *c)
 		fill_rows(c, PARAM_AUX, bus, bus, 0);
 	for (int dca = 0; dca < c->setup->vals.n_instances[PARAM_DCA]; dca++)
 		fill_rows(c, PARAM_DCA, dca, dca, 0);
+	for (int group = 0; group < c->setup->vals.n_instances[PARAM_MGRP]; group++)
+		fill_rows(c, PARAM_MGRP, group, group, 0);
+}
+
+int control_find_mute_group(const struct control *c, const char *number)
+{
+	char *end;
+	long n = strtol(number, &end, 10);
+	bool is_number = *number >= '0' && *number <= '9' && *end == '\0';
+	return is_number && n >= 1 && n <= c->setup->vals.n_instances[PARAM_MGRP] ? (int)n - 1 : -1;
 }
 
 int control_find_dca(const struct control *c, const char *name_or_number)

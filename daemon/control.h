@@ -97,6 +97,8 @@ int control_find_channel(const struct control *c, const char *name_or_number);
 int control_find_bus(const struct control *c, const char *name_or_number);
 /* DCA index for "3" (1-based) or its configured name; -1 when there is none. */
 int control_find_dca(const struct control *c, const char *name_or_number);
+/* Mute group index for "3" (1-based; mute groups have no names); -1 when there is none. */
+int control_find_mute_group(const struct control *c, const char *number);
 
 /* A send's parameter: the one place a channel and a bus become a PARAM_SEND instance. */
 struct param_ref control_send_ref(const struct control *c, const struct param_desc *d, int ch,

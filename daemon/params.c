@@ -74,6 +74,20 @@ static void apply_dca_member(struct mixer *m, const struct param_inst *pi, float
 	mixer_set_dca_member(m, pi->owner, pi->desc->sub, is_on(v));
 }
 
+/* The row's sub is the mute group (0-based) a /ch/N/mgrp/K or /aux/N/mgrp/K row names. */
+static void apply_mgrp_member(struct mixer *m, const struct param_inst *pi, float v)
+{
+	if (pi->desc->scope == PARAM_AUX)
+		mixer_set_mute_group_bus(m, pi->owner, pi->desc->sub, is_on(v));
+	else
+		mixer_set_mute_group_channel(m, pi->owner, pi->desc->sub, is_on(v));
+}
+
+static void apply_mgrp_on(struct mixer *m, const struct param_inst *pi, float v)
+{
+	mixer_set_mute_group_on(m, pi->owner, is_on(v));
+}
+
 static void apply_send_level(struct mixer *m, const struct param_inst *pi, float v)
 {
 	mixer_set_send_level_db(m, pi->owner, pi->bus, v);
@@ -329,6 +343,13 @@ static const char *const band4_types[] = { "lowshelf", "peak", "highshelf", "hig
 	  .sub = (k) - 1, .apply = apply_dca_member,                                              \
 	  .doc = "Member of DCA group " #k " (its fader and mute then act on this channel)." }
 
+/* Membership of mute group k (1-based), on a channel or an aux bus: /ch/N/mgrp/K, mgrpK. */
+#define MGRP_MEMBER(scope_, k)                                                                    \
+	{ .scope = scope_, .path = "mgrp/" #k, .key = "mgrp" #k, .type = PARAM_BOOL,              \
+	  .unit = "", .min = 0.0f, .max = 1.0f, .def = 0.0f, .taper = TAPER_LINEAR,               \
+	  .sub = (k) - 1, .apply = apply_mgrp_member,                                             \
+	  .doc = "Member of mute group " #k " (/mgrp/" #k "/on then silences it)." }
+
 const struct param_desc params_table[] = {
 	FADER(PARAM_CHANNEL, "fader", apply_fader,
 	      "Channel fader; -90 is -inf (off). Glides over 20 ms."),
@@ -367,6 +388,8 @@ const struct param_desc params_table[] = {
 	COMP_ROWS(PARAM_CHANNEL, apply),
 	DCA_MEMBER(1), DCA_MEMBER(2), DCA_MEMBER(3), DCA_MEMBER(4),
 	DCA_MEMBER(5), DCA_MEMBER(6), DCA_MEMBER(7), DCA_MEMBER(8),
+	MGRP_MEMBER(PARAM_CHANNEL, 1), MGRP_MEMBER(PARAM_CHANNEL, 2), MGRP_MEMBER(PARAM_CHANNEL, 3),
+	MGRP_MEMBER(PARAM_CHANNEL, 4), MGRP_MEMBER(PARAM_CHANNEL, 5), MGRP_MEMBER(PARAM_CHANNEL, 6),
 
 	{ .scope = PARAM_SEND, .path = "level", .key = "level", .type = PARAM_FLOAT, .unit = "dB",
 	  .min = -90.0f, .max = 10.0f, .def = -90.0f, .taper = TAPER_FADER,
@@ -380,6 +403,8 @@ const struct param_desc params_table[] = {
 	FADER(PARAM_AUX, "fader", apply_fader,
 	      "Bus fader: a monitor mix's output level, an effect's return level."),
 	SWITCH(PARAM_AUX, "mute", 0.0f, apply_mute, "Bus mute (click-free)."),
+	MGRP_MEMBER(PARAM_AUX, 1), MGRP_MEMBER(PARAM_AUX, 2), MGRP_MEMBER(PARAM_AUX, 3),
+	MGRP_MEMBER(PARAM_AUX, 4), MGRP_MEMBER(PARAM_AUX, 5), MGRP_MEMBER(PARAM_AUX, 6),
 
 	FX(BUS_REVERB, "reverb/predelay", "reverb.predelay", "ms", 0.0f, 200.0f, 20.0f,
 	   TAPER_LINEAR, apply_reverb_predelay, "Reverb buses: time before the first reflection."),
@@ -429,6 +454,10 @@ const struct param_desc params_table[] = {
 	SWITCH(PARAM_DCA, "mute", 0.0f, apply_mute,
 	       "DCA mute: silences every member (and its post-fader sends), leaving their own mute."),
 
+	SWITCH(PARAM_MGRP, "on", 0.0f, apply_mgrp_on,
+	       "Mute group on: silences every member (channels and aux buses; never the master) "
+	       "without touching their own mute; off returns each to its own state."),
+
 	FADER(PARAM_MASTER, "fader", apply_fader, "Master fader; -90 is -inf (off)."),
 	SWITCH(PARAM_MASTER, "mute", 0.0f, apply_mute, "Master mute (click-free)."),
 	EQ_ROWS(PARAM_MASTER, apply),
@@ -449,6 +478,7 @@ const struct param_desc params_table[] = {
 
 const int params_count = (int)(sizeof params_table / sizeof params_table[0]);
 _Static_assert(DCA_MAX == 8, "one DCA_MEMBER row per DCA in params_table");
+_Static_assert(MUTE_GROUP_MAX == 6, "one MGRP_MEMBER row per mute group in params_table");
 
 const char *param_scope_name(enum param_scope scope)
 {
@@ -463,6 +493,8 @@ const char *param_scope_name(enum param_scope scope)
 		return "aux";
 	case PARAM_DCA:
 		return "dca";
+	case PARAM_MGRP:
+		return "mgrp";
 	default:
 		return "?";
 	}

@@ -12,7 +12,8 @@
  * and bus (/ch/N/send/K/<path>, channels.[i].send.<bus>.<key>), a bus parameter once per
  * aux bus (/aux/K/<path>, aux.[k].<key>); rows of a bus may exist only on some bus types
  * (a reverb's decay time is not a monitor mix's); a DCA parameter once per DCA group
- * (/dca/K/<path>, groups.dca.[k].<key>).
+ * (/dca/K/<path>, groups.dca.[k].<key>), a mute group parameter once per mute group
+ * (/mgrp/K/<path>, groups.mute.[k].<key>).
  */
 #ifndef JMIXD_PARAMS_H
 #define JMIXD_PARAMS_H
@@ -29,6 +30,7 @@ enum param_scope {
 	PARAM_SEND,
 	PARAM_AUX,
 	PARAM_DCA,
+	PARAM_MGRP,
 	PARAM_N_SCOPES,
 };
 
@@ -79,7 +81,7 @@ extern const int params_count;
  */
 struct param_inst {
 	const struct param_desc *desc;   /* the table row */
-	uint16_t owner;                  /* channel (channel, send), bus (aux), DCA, 0 (master) */
+	uint16_t owner;                  /* channel (channel, send), bus (aux), DCA, mute group, 0 (master) */
 	uint16_t bus;                    /* a send's bus; 0 otherwise */
 	uint16_t index;                  /* instance within the scope: as struct param_ref counts */
 	uint16_t block;                  /* publish block (one per instance) */

@@ -28,6 +28,7 @@ enum schema_section {
 	SCHEMA_CHANNELS,     /* per channel: channels.[i]; the last top-level section */
 	SCHEMA_SEND,         /* per send in a channel's list: channels.[i].send.[k] */
 	SCHEMA_DCA,          /* per DCA: groups.dca.[k] */
+	SCHEMA_MGRP,         /* per mute group: groups.mute.[k] (values only) */
 	SCHEMA_N_SECTIONS,
 };
 

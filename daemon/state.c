@@ -178,6 +178,12 @@ static int build_tree(config_t *cfg, const struct control *c)
 	for (int k = 0; k < setup->vals.n_instances[PARAM_DCA]; k++)
 		if (add_instance(add_named(dca, setup->dca_name[k]), c, PARAM_DCA, k) < 0)
 			return -1;
+	/* Mute groups by position: nothing but their switch. */
+	config_setting_t *mute = add(config_setting_get_member(root, "groups"), "mute",
+				     CONFIG_TYPE_LIST);
+	for (int k = 0; k < setup->vals.n_instances[PARAM_MGRP]; k++)
+		if (add_instance(add(mute, NULL, CONFIG_TYPE_GROUP), c, PARAM_MGRP, k) < 0)
+			return -1;
 	config_setting_t *list = add(root, "channels", CONFIG_TYPE_LIST);
 	for (int ch = 0; ch < c->n_channels; ch++) {
 		config_setting_t *g = add_named(list, setup->channels[ch].name);

@@ -4,7 +4,7 @@
  * A DCA moves no channel fader. Each channel's post-fader gain is multiplied by the linear
  * gain of every DCA it belongs to, which is the same as adding their dB (a -10 dB DCA on a
  * channel at -5 dB plays it at -15 dB), and a muted DCA, or one at -inf, silences its members.
- * The product reaches the strip as one number per lane (strip_set_dca_gain) and folds into
+ * The product reaches the strip as one number per lane (strip_set_group_gain) and folds into
  * the strip's existing fader ramp, so it glides like every gain and costs nothing per sample:
  * post-fader sends follow it, pre-fader sends (monitor mixes) do not. The X32 semantics.
  *

@@ -6,7 +6,7 @@
 
 static void fader_update_gain(struct fader *f)
 {
-	float gain = f->is_muted ? 0.0f : dsp_db_to_lin(f->fader_db);
+	float gain = f->is_muted || f->is_group_muted ? 0.0f : dsp_db_to_lin(f->fader_db);
 	ramp_set(&f->gain, 0, gain, f->ramp_samples);
 	ramp_set(&f->gain, 1, f->is_stereo ? gain : 0.0f, f->ramp_samples);
 }
@@ -33,5 +33,13 @@ void fader_set_mute(struct fader *f, bool is_muted)
 	if (f->is_muted == is_muted)
 		return;
 	f->is_muted = is_muted;
+	fader_update_gain(f);
+}
+
+void fader_set_group_mute(struct fader *f, bool is_group_muted)
+{
+	if (f->is_group_muted == is_group_muted)
+		return;
+	f->is_group_muted = is_group_muted;
 	fader_update_gain(f);
 }

@@ -16,7 +16,7 @@
 struct fader {
 	struct ramp gain;
 	float fader_db;
-	bool is_muted, is_stereo;
+	bool is_muted, is_group_muted, is_stereo;
 	int ramp_samples;
 };
 
@@ -25,5 +25,7 @@ void fader_init(struct fader *f, float rate_hz, bool is_stereo);
 /* dB (-inf..+10, as the parameter table allows); a repeat of the same value is free. RT-safe. */
 void fader_set_db(struct fader *f, float db);
 void fader_set_mute(struct fader *f, bool is_muted);   /* RT-safe */
+/* Silenced by a mute group (dsp/mutegroup.h), beside its own mute. RT-safe. */
+void fader_set_group_mute(struct fader *f, bool is_group_muted);
 
 #endif

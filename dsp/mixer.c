@@ -107,6 +107,7 @@ int mixer_init(struct mixer *m, void *mem, const struct mixer_layout *layout, fl
 	}
 	master_init(&m->master, rate_hz, base + sz.off_master);
 	dca_init(&m->dca);
+	m->mute_groups = (struct mute_groups){ 0 };
 	return 0;
 }
 
@@ -230,12 +231,16 @@ void mixer_set_send_pre(struct mixer *m, int ch, int bus, bool is_pre)
 		strip_set_send_pre(lane_strip(m, lane), bus, lane % DSP_LANES, is_pre);
 }
 
-/* Hand channel ch the product of its DCAs' gains (the strip skips it when unchanged). */
-static void update_dca_gain(struct mixer *m, int ch)
+/*
+ * Hand channel ch what its groups make of it: the product of its DCAs' gains, or 0 while a
+ * mute group silences it (the strip skips a repeat of the same gain).
+ */
+static void update_group_gain(struct mixer *m, int ch)
 {
-	float gain = dca_channel_gain(&m->dca, ch);
+	bool is_silenced = mute_groups_silence(&m->mute_groups, m->mute_groups.channel_mask[ch]);
+	float gain = is_silenced ? 0.0f : dca_channel_gain(&m->dca, ch);
 	for (int k = 0, lane = m->channel_lane[ch]; k < channel_width(m, ch); k++, lane++)
-		strip_set_dca_gain(lane_strip(m, lane), lane % DSP_LANES, gain);
+		strip_set_group_gain(lane_strip(m, lane), lane % DSP_LANES, gain);
 }
 
 /* A DCA moved: only its members change; bounded by the channel count. */
@@ -243,7 +248,7 @@ static void update_dca_members(struct mixer *m, int dca)
 {
 	for (int ch = 0; ch < m->n_channels; ch++)
 		if (m->dca.member_mask[ch] & (1u << dca))
-			update_dca_gain(m, ch);
+			update_group_gain(m, ch);
 }
 
 void mixer_set_dca_fader_db(struct mixer *m, int dca, float db)
@@ -261,7 +266,38 @@ void mixer_set_dca_mute(struct mixer *m, int dca, bool is_muted)
 void mixer_set_dca_member(struct mixer *m, int ch, int dca, bool is_member)
 {
 	if (dca_set_member(&m->dca, ch, dca, is_member))
-		update_dca_gain(m, ch);
+		update_group_gain(m, ch);
+}
+
+static void update_bus_group_mute(struct mixer *m, int bus)
+{
+	fader_set_group_mute(&m->buses[bus].fader,
+			     mute_groups_silence(&m->mute_groups, m->mute_groups.bus_mask[bus]));
+}
+
+/* A group switched: only its members change; bounded by the channel and bus counts. */
+void mixer_set_mute_group_on(struct mixer *m, int group, bool is_on)
+{
+	if (!mute_group_set_bit(&m->mute_groups.on_mask, group, is_on))
+		return;
+	for (int ch = 0; ch < m->n_channels; ch++)
+		if (m->mute_groups.channel_mask[ch] & (1u << group))
+			update_group_gain(m, ch);
+	for (int b = 0; b < m->n_buses; b++)
+		if (m->mute_groups.bus_mask[b] & (1u << group))
+			update_bus_group_mute(m, b);
+}
+
+void mixer_set_mute_group_channel(struct mixer *m, int ch, int group, bool is_member)
+{
+	if (mute_group_set_bit(&m->mute_groups.channel_mask[ch], group, is_member))
+		update_group_gain(m, ch);
+}
+
+void mixer_set_mute_group_bus(struct mixer *m, int bus, int group, bool is_member)
+{
+	if (mute_group_set_bit(&m->mute_groups.bus_mask[bus], group, is_member))
+		update_bus_group_mute(m, bus);
 }
 
 void mixer_set_solo_mode(struct mixer *m, enum solo_mode mode)

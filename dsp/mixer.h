@@ -21,6 +21,7 @@
 
 #include "dsp/bus.h"
 #include "dsp/dca.h"
+#include "dsp/mutegroup.h"
 #include "dsp/dsp.h"
 #include "dsp/master.h"
 #include "dsp/pan.h"
@@ -70,6 +71,7 @@ struct mixer {
 	struct bus buses[BUS_MAX];
 	struct master master;
 	struct dca_groups dca;
+	struct mute_groups mute_groups;
 };
 
 /* Bytes of memory mixer_init needs for this layout at this rate. Control thread. */
@@ -105,6 +107,14 @@ void mixer_set_solo_mode(struct mixer *m, enum solo_mode mode);
 void mixer_set_dca_fader_db(struct mixer *m, int dca, float db);
 void mixer_set_dca_mute(struct mixer *m, int dca, bool is_muted);
 void mixer_set_dca_member(struct mixer *m, int ch, int dca, bool is_member);
+
+/*
+ * Mute groups (dsp/mutegroup.h): group is 0 .. MUTE_GROUP_MAX-1; members are channels and
+ * aux buses. RT-safe; only the members are touched.
+ */
+void mixer_set_mute_group_on(struct mixer *m, int group, bool is_on);
+void mixer_set_mute_group_channel(struct mixer *m, int ch, int group, bool is_member);
+void mixer_set_mute_group_bus(struct mixer *m, int bus, int group, bool is_member);
 
 /*
  * The strip group and lane of each side of channel ch (1 for mono, 2 for stereo): per-lane

@@ -35,11 +35,12 @@ static void strip_update_outputs(struct strip *s, int lane)
 		strip_update_send(s, b, lane);
 }
 
-/* fader * mute * solo-in-place * the DCAs (dsp/dca.h): the one place a gain term joins. */
+/* fader * mute * solo-in-place * the groups (DCAs, mute groups): the one place a gain joins. */
 static void strip_compute_post_gain(struct strip *s, int lane)
 {
 	bool is_silent = s->is_muted[lane] || s->is_solo_muted[lane];
-	s->post_gain[lane] = is_silent ? 0.0f : dsp_db_to_lin(s->fader_db[lane]) * s->dca_gain[lane];
+	s->post_gain[lane] = is_silent ? 0.0f
+				       : dsp_db_to_lin(s->fader_db[lane]) * s->group_gain[lane];
 }
 
 /* The pan law on a mono lane, the balance law on a stereo side (its own side only). */
@@ -115,7 +116,7 @@ void strip_init(struct strip *s, float rate_hz, enum pan_law law)
 	meter_acc_reset(&s->meter);
 	for (int lane = 0; lane < DSP_LANES; lane++) {
 		s->role[lane] = STRIP_UNUSED;
-		s->dca_gain[lane] = 1.0f;
+		s->group_gain[lane] = 1.0f;
 	}
 }
 
@@ -195,11 +196,11 @@ void strip_set_solo_mute(struct strip *s, int lane, bool is_solo_muted)
 	strip_update_outputs(s, lane);
 }
 
-void strip_set_dca_gain(struct strip *s, int lane, float gain_lin)
+void strip_set_group_gain(struct strip *s, int lane, float gain_lin)
 {
-	if (s->dca_gain[lane] == gain_lin)
+	if (s->group_gain[lane] == gain_lin)
 		return;
-	s->dca_gain[lane] = gain_lin;
+	s->group_gain[lane] = gain_lin;
 	strip_compute_post_gain(s, lane);
 	strip_update_outputs(s, lane);
 }

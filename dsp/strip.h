@@ -17,7 +17,7 @@
  *   trim_db, is_inverted      input gain and polarity per lane
  *   is_soloed                 this lane's solo button
  *   is_solo_muted             solo-in-place: another channel is soloed and this one is not
- *   dca_gain                  linear gain of the DCAs the channel belongs to (dsp/dca.h)
+ *   group_gain                the DCAs' linear gain, 0 while a mute group silences the lane
  *   role                      STRIP_MONO, STRIP_LEFT or STRIP_RIGHT per lane
  *   in_gain                   ramp of trim * polarity
  *   out_l, out_r              ramps of the combined fader * mute * solo * pan gain per side
@@ -85,7 +85,7 @@ struct strip {
 	bool is_muted[DSP_LANES];
 	bool is_soloed[DSP_LANES];
 	bool is_solo_muted[DSP_LANES];
-	float dca_gain[DSP_LANES];
+	float group_gain[DSP_LANES];
 	enum strip_role role[DSP_LANES];
 	enum pan_law pan_law;
 	int ramp_samples;
@@ -105,10 +105,11 @@ void strip_set_solo(struct strip *s, int lane, bool is_soloed);
 /* Solo-in-place: silence this lane because others are soloed (the mixer decides). */
 void strip_set_solo_mute(struct strip *s, int lane, bool is_solo_muted);
 /*
- * The DCAs' linear gain on this lane (1: none, 0: a muted DCA), applied after the fader, so
- * post-fader sends follow and pre-fader sends do not; it rides the fader's ramp.
+ * What the groups do to this lane, linear: the product of its DCAs' gains (dsp/dca.h), 0 when
+ * a DCA or a mute group (dsp/mutegroup.h) silences it, 1 with none. Applied after the fader,
+ * so post-fader sends follow and pre-fader sends do not; it rides the fader's ramp.
  */
-void strip_set_dca_gain(struct strip *s, int lane, float gain_lin);
+void strip_set_group_gain(struct strip *s, int lane, float gain_lin);
 
 /* Control thread, before audio: the buses this strip sends to. */
 void strip_set_buses(struct strip *s, int n_buses, const bool *is_stereo);

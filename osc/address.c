@@ -46,6 +46,10 @@ static const struct segment dca_segment = {
 	control_find_dca, "incomplete DCA address (/dca/<n|name>/<parameter>)",
 	"no such DCA group (use 1..8 or a DCA name)"
 };
+static const struct segment mgrp_segment = {
+	control_find_mute_group, "incomplete mute group address (/mgrp/<n>/on)",
+	"no such mute group (use 1..6)"
+};
 static const struct segment bus_segment = {
 	control_find_bus, "incomplete bus address (/aux/<n|name>/<parameter>)",
 	"no such aux bus (use 1..N or a bus name)"
@@ -82,7 +86,7 @@ static int parse_leaf(const struct control *c, enum param_scope scope, int owner
 	static const char *const master_meters[] = { "meter", "loudness", "truepeak" };
 	for (int k = 0; k < 3; k++)
 		if (strcmp(rest, master_meters[k]) == 0 && (scope == PARAM_MASTER || k == 0) &&
-		    scope != PARAM_SEND && scope != PARAM_DCA) {
+		    scope != PARAM_SEND && scope != PARAM_DCA && scope != PARAM_MGRP) {
 			a->is_meter = true;
 			a->meter_scope = scope;
 			a->meter_index = scope == PARAM_MASTER ? k : owner;
@@ -140,6 +144,11 @@ int osc_address_parse(const struct control *c, const char *path, struct osc_addr
 		int dca = take_segment(c, &rest, &dca_segment, reason);
 		a->ref.index = dca;
 		return dca < 0 ? -1 : parse_leaf(c, PARAM_DCA, dca, rest, a, reason);
+	}
+	if ((rest = after(buf, "/mgrp/"))) {
+		int group = take_segment(c, &rest, &mgrp_segment, reason);
+		a->ref.index = group;
+		return group < 0 ? -1 : parse_leaf(c, PARAM_MGRP, group, rest, a, reason);
 	}
 	if ((rest = after(buf, "/master/")))
 		return parse_leaf(c, PARAM_MASTER, 0, rest, a, reason);

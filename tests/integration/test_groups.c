@@ -4,7 +4,8 @@
  * post-fader sends follow it and pre-fader monitor sends do not; a DCA mute silences its
  * members and releases them to their own mute state; membership and the DCA's settings come
  * from the config and from OSC, by number and by name; bad values get /error and change
- * nothing.
+ * nothing. Mute groups: a group silences its member channels and buses (pre-fader sends
+ * excepted) without touching their mute switches, and releases each to its own state.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,8 +30,8 @@
 static const char config_tail[] =
 	"aux = ( { name = \"wedge\"; type = \"monitor\"; },\n"
 	"        { name = \"post\"; type = \"monitor\"; } );\n"
-	"groups = { dca = ( { name = \"drums\"; } ); };\n"
-	"channels = ( { name = \"a\"; dca1 = true;\n"
+	"groups = { dca = ( { name = \"drums\"; } ); mute = ( { on = false; } ); };\n"
+	"channels = ( { name = \"a\"; dca1 = true; mgrp1 = true;\n"
 	"               send = { wedge = { level = 0.0; }; post = { level = 0.0; pre = false; }; }; },\n"
 	"             { name = \"b\"; }, { name = \"c\"; } );\n";
 
@@ -213,6 +214,62 @@ static void test_bad_dca_values(void **state)
 	expect_db(tone_db(IN_MASTER_L, freq[0]), ref_db[0], TOL_DB, "a after the refusals");
 }
 
+/* Mute group 1 holds a (from the config) and b; b is also muted on its own. */
+static void test_mute_group_releases_to_own_mute(void **state)
+{
+	(void)state;
+	double wedge_db = tone_db(IN_WEDGE, freq[0]);
+	hx_osc_send(g.osc, "/ch/b/mgrp/1", "T");
+	hx_osc_send(g.osc, "/ch/2/mute", "T");
+	hx_osc_send(g.osc, "/mgrp/1/on", "T");
+	sync_daemon();
+	expect_silent(tone_db(IN_MASTER_L, freq[0]), "a, mute group on");
+	expect_silent(tone_db(IN_POST, freq[0]), "a's post-fader send, mute group on");
+	expect_db(tone_db(IN_WEDGE, freq[0]), wedge_db, TOL_DB, "a's pre-fader send");
+	expect_db(tone_db(IN_MASTER_L, freq[2]), ref_db[2], TOL_DB, "c, not a member");
+	assert_true(query("/ch/1/mute") == 0.0);
+	assert_true(query("/ch/1/mgrp/1") == 1.0);
+
+	hx_osc_send(g.osc, "/mgrp/1/on", "F");
+	sync_daemon();
+	expect_db(tone_db(IN_MASTER_L, freq[0]), ref_db[0], TOL_DB, "a, group off: unmuted");
+	expect_silent(tone_db(IN_MASTER_L, freq[1]), "b, group off: its own mute");
+	hx_osc_send(g.osc, "/ch/2/mute", "F");
+
+	/* A bus in a group: its whole output goes; the channels' master feed stays. */
+	double post_db = tone_db(IN_POST, freq[0]);
+	hx_osc_send(g.osc, "/aux/post/mgrp/2", "T");
+	hx_osc_send(g.osc, "/mgrp/2/on", "T");
+	sync_daemon();
+	expect_silent(tone_db(IN_POST, freq[0]), "bus post in mute group 2");
+	expect_db(tone_db(IN_MASTER_L, freq[0]), ref_db[0], TOL_DB, "a on the master");
+	assert_true(query("/aux/2/mute") == 0.0);
+	hx_osc_send(g.osc, "/mgrp/2/on", "F");
+	sync_daemon();
+	expect_db(tone_db(IN_POST, freq[0]), post_db, TOL_DB, "bus post, group off");
+	hx_osc_send(g.osc, "/aux/post/mgrp/2", "F");
+	hx_osc_send(g.osc, "/ch/b/mgrp/1", "F");
+	sync_daemon();
+}
+
+static void test_bad_mute_group_values(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"/mgrp/7/on", "/mgrp/0/on", "/mgrp/x/on", "/mgrp/1/fader", "/mgrp/1",
+		"/ch/1/mgrp/7", "/aux/1/mgrp/0", "/master/mgrp/1",   /* the master is never a member */
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		hx_osc_send(g.osc, bad[k], "T");
+		if (hx_osc_wait_error(g.osc, bad[k], 2.0, NULL) != 0)
+			fail_msg("%s T: no /error", bad[k]);
+	}
+	hx_osc_send(g.osc, "/mgrp/1/on", "s", "maybe");
+	assert_int_equal(hx_osc_wait_error(g.osc, "/mgrp/1/on", 2.0, NULL), 0);
+	assert_true(query("/mgrp/1/on") == 0.0);
+	expect_db(tone_db(IN_MASTER_L, freq[0]), ref_db[0], TOL_DB, "a after the refusals");
+}
+
 static void scene(const char *cmd, const char *name)
 {
 	struct hx_osc_msg m;
@@ -222,16 +279,20 @@ static void scene(const char *cmd, const char *name)
 		fail_msg("%s \"%s\": no answer", cmd, name);
 }
 
-/* A scene holds the DCAs' faders and mutes and every channel's membership. */
+/* A scene holds the DCAs' faders and mutes, the mute groups and every membership. */
 static void test_dca_in_scenes(void **state)
 {
 	(void)state;
 	hx_osc_send(g.osc, "/dca/1/fader", "f", -10.0);
 	hx_osc_send(g.osc, "/dca/2/mute", "T");
 	hx_osc_send(g.osc, "/ch/c/dca/2", "T");
+	hx_osc_send(g.osc, "/ch/c/mgrp/3", "T");
+	hx_osc_send(g.osc, "/mgrp/3/on", "T");
 	sync_daemon();
 	expect_silent(tone_db(IN_MASTER_L, freq[2]), "c in muted DCA 2");
 	scene("/snapshot/save", "dcas");
+	hx_osc_send(g.osc, "/ch/c/mgrp/3", "F");
+	hx_osc_send(g.osc, "/mgrp/3/on", "F");
 	hx_osc_send(g.osc, "/dca/1/fader", "f", 0.0);
 	hx_osc_send(g.osc, "/dca/2/mute", "F");
 	hx_osc_send(g.osc, "/ch/c/dca/2", "F");
@@ -244,17 +305,21 @@ static void test_dca_in_scenes(void **state)
 	assert_true(query("/dca/2/mute") == 1.0);
 	assert_true(query("/ch/3/dca/2") == 1.0);
 	assert_true(query("/ch/1/dca/1") == 1.0);
+	assert_true(query("/ch/3/mgrp/3") == 1.0);
+	assert_true(query("/mgrp/3/on") == 1.0);
 	expect_db(tone_db(IN_MASTER_L, freq[0]), ref_db[0] - 10.0, TOL_DB, "a, scene recalled");
 	expect_silent(tone_db(IN_MASTER_L, freq[2]), "c, scene recalled");
 	hx_osc_send(g.osc, "/dca/1/fader", "f", 0.0);
 	hx_osc_send(g.osc, "/dca/2/mute", "F");
 	hx_osc_send(g.osc, "/ch/c/dca/2", "F");
+	hx_osc_send(g.osc, "/ch/c/mgrp/3", "F");
+	hx_osc_send(g.osc, "/mgrp/3/on", "F");
 	sync_daemon();
 }
 
-/* /dump carries the DCAs (by number) and the channels' membership. */
+/* /dump carries the DCAs and mute groups (by number) and the memberships. */
 struct seen {
-	bool has_fader, has_member;
+	bool has_fader, has_member, has_mute_group, has_bus_member;
 };
 
 static bool tap_dump(const struct hx_osc_msg *m, void *user)
@@ -264,6 +329,10 @@ static bool tap_dump(const struct hx_osc_msg *m, void *user)
 		s->has_fader = true;
 	if (strcmp(m->path, "/ch/3/dca/8") == 0)
 		s->has_member = true;
+	if (strcmp(m->path, "/mgrp/6/on") == 0)
+		s->has_mute_group = true;
+	if (strcmp(m->path, "/aux/2/mgrp/6") == 0)
+		s->has_bus_member = true;
 	return true;
 }
 
@@ -273,11 +342,15 @@ static void test_dca_in_dump(void **state)
 	struct seen s = { 0 };
 	hx_osc_set_tap(g.osc, tap_dump, &s);
 	assert_int_equal(hx_osc_send(g.osc, "/dump", ""), 0);
-	for (double t0 = hx_now(); !(s.has_fader && s.has_member) && hx_now() - t0 < 10.0;)
+	for (double t0 = hx_now();
+	     !(s.has_fader && s.has_member && s.has_mute_group && s.has_bus_member) &&
+	     hx_now() - t0 < 10.0;)
 		hx_osc_pump(g.osc, 0.1);
 	hx_osc_set_tap(g.osc, NULL, NULL);
 	assert_true(s.has_fader);
 	assert_true(s.has_member);
+	assert_true(s.has_mute_group);
+	assert_true(s.has_bus_member);
 }
 
 int main(void)
@@ -287,6 +360,8 @@ int main(void)
 		cmocka_unit_test(test_dca_takes_members_down),
 		cmocka_unit_test(test_dca_mute_releases_to_own_mute),
 		cmocka_unit_test(test_bad_dca_values),
+		cmocka_unit_test(test_mute_group_releases_to_own_mute),
+		cmocka_unit_test(test_bad_mute_group_values),
 		cmocka_unit_test(test_dca_in_scenes),
 		cmocka_unit_test(test_dca_in_dump),
 	};

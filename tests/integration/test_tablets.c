@@ -107,8 +107,9 @@ static void build_expected(int n_ch)
 {
 	/* The eight DCA groups' fader and mute: the master's rows in kind, range and taper. */
 	static const char *const dca_paths[] = { "fader", "mute" };
-	enum { N_DCA = 8 };
-	size_t cap = (size_t)(n_ch + 1) * (size_t)g_table.n_rows * 2 + N_DCA * 2 * 2, n = 0;
+	enum { N_DCA = 8, N_MUTE_GROUPS = 6 };
+	size_t cap = (size_t)(n_ch + 1) * (size_t)g_table.n_rows * 2 + N_DCA * 2 * 2 + N_MUTE_GROUPS,
+	       n = 0;
 
 	g_exp.path = calloc(cap, sizeof(*g_exp.path));
 	g_exp.row = calloc(cap, sizeof(*g_exp.row));
@@ -141,6 +142,12 @@ static void build_expected(int n_ch)
 				g_exp.row[n++] = r;
 			}
 		}
+	/* The six mute groups' switch: a switch row like the master's mute. */
+	for (int k = 1; k <= N_MUTE_GROUPS; k++) {
+		snprintf(g_exp.path[n], 80, "/mgrp/%d/on", k);
+		g_exp.row[n] = hx_param_find(&g_table, "mute", true);
+		assert_non_null(g_exp.row[n++]);
+	}
 	g_exp.n = n;
 }
 
@@ -545,7 +552,7 @@ static void check_whole_state(struct cli *c, struct cli *checker, const char *wh
 	}
 	if (missing || dup || c->n_unexpected)
 		fail_msg("%s: %zu messages, expected %zu (every parameter of %d channels, the "
-			 "master and the DCAs, and the /norm twins): %zu missing (first %s), %zu repeated (first "
+			 "master, the DCAs and mute groups, and the /norm twins): %zu missing (first %s), %zu repeated (first "
 			 "%s), %zu unexpected (first %s)", what, total, g_exp.n, N_CH, missing,
 			 first_missing, dup, first_dup, c->n_unexpected, c->unexpected);
 	/* Values: the natural ones equal the query answers; each /norm twin matches its taper. */

@@ -320,6 +320,11 @@ static const struct bad_case bad_cases[] = {
 	{ "bad-key-typo.cfg", 5, "channels.[1].fadr", "unknown key" },
 	{ "bad-section-unknown.cfg", 3, "chanels", "unknown section" },
 	{ "bad-fader-range.cfg", 5, "channels.[1].fader", "above maximum (20; range -90 .. 10 dB)" },
+	{ "bad-groups-dca-range.cfg", 3, "groups.dca.[0].fader",
+	  "above maximum (20; range -90 .. 10 dB)" },
+	{ "bad-groups-too-many.cfg", 3, "groups.mute", "7 entries, at most 6" },
+	{ "bad-groups-unknown.cfg", 3, "groups", "unknown key 'vca' (known: dca, mute)" },
+	{ "bad-master-mgrp.cfg", 3, "master.mgrp1", "unknown key" },
 	{ "bad-pan-range.cfg", 4, "channels.[0].pan", "above maximum (2; range -1 .. 1)" },
 	{ "bad-fader-string.cfg", 4, "channels.[0].fader", "must be a number" },
 	{ "bad-mute-number.cfg", 5, "channels.[1].mute", "must be true or false" },
@@ -345,6 +350,36 @@ static const struct bad_case bad_cases[] = {
 	{ "bad-send-level.cfg", 5, "channels.[0].send.iem1.level", "value above maximum" },
 	{ "bad-aux-duplicate.cfg", 4, "aux.[1].name", "already the name of bus 1" },
 };
+
+/* DCAs and mute groups: by position, named or not; memberships of channels and buses. */
+static void test_good_groups(void **state)
+{
+	struct setup s;
+	(void)state;
+
+	load_ok(FIXTURES "good-groups.cfg", &s);
+	assert_int_equal(s.vals.n_instances[PARAM_DCA], 8);
+	assert_int_equal(s.vals.n_instances[PARAM_MGRP], 6);
+	assert_string_equal(s.dca_name[0], "drums");
+	assert_string_equal(s.dca_name[1], "dca2");   /* unnamed: its number */
+	assert_string_equal(s.dca_name[7], "dca8");
+	const struct param_desc *fader = params_find_path(PARAM_DCA, "fader");
+	const struct param_desc *mute = params_find_path(PARAM_DCA, "mute");
+	const struct param_desc *on = params_find_path(PARAM_MGRP, "on");
+	assert_true(setup_values_at(&s.vals, PARAM_DCA, 0)[param_slot(fader)] == -6.0f);
+	assert_true(setup_values_at(&s.vals, PARAM_DCA, 1)[param_slot(mute)] == 1.0f);
+	assert_true(setup_values_at(&s.vals, PARAM_DCA, 2)[param_slot(fader)] == 0.0f);
+	assert_true(setup_values_at(&s.vals, PARAM_MGRP, 0)[param_slot(on)] == 1.0f);
+	assert_true(setup_values_at(&s.vals, PARAM_MGRP, 1)[param_slot(on)] == 0.0f);
+	assert_true(ch_value(&s, 0, "dca1") == 1.0f);
+	assert_true(ch_value(&s, 0, "dca2") == 0.0f);
+	assert_true(ch_value(&s, 0, "mgrp1") == 1.0f);
+	assert_true(ch_value(&s, 1, "dca8") == 1.0f);
+	const struct param_desc *bus_mgrp2 = params_find_key(PARAM_AUX, "mgrp2");
+	assert_non_null(bus_mgrp2);
+	assert_true(setup_values_at(&s.vals, PARAM_AUX, 0)[param_slot(bus_mgrp2)] == 1.0f);
+	config_free(&s);
+}
 
 static void test_bad_fixture(void **state)
 {
@@ -444,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_good_minimal),
 		cmocka_unit_test(test_good_stereo),
 		cmocka_unit_test(test_good_aux),
+		cmocka_unit_test(test_good_groups),
 		cmocka_unit_test(test_good_pan_laws),
 		cmocka_unit_test(test_good_int_values),
 		cmocka_unit_test(test_good_three),

@@ -3,7 +3,8 @@
  * DCAs' gains (their dB add), a muted DCA or one at -inf gives 0; through the mixer a DCA
  * moves its members' master level and post-fader sends by its dB and leaves pre-fader sends,
  * non-members and the members' own faders alone; both lanes of a stereo member follow; a DCA
- * jump glides (the strip's 20 ms gain ramp), never steps.
+ * jump glides (the strip's 20 ms gain ramp), never steps. Mute groups silence their members,
+ * channels and buses, pre-fader sends excepted, and release them to their own mute state.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -193,12 +194,62 @@ static void test_dca_jump_is_a_ramp(void **state)
 	rig_free(&r);
 }
 
+static void test_mute_group_releases_to_own_mute(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_build(&r);
+	mixer_set_send_pre(&r.m, 0, 0, true);
+	mixer_set_send_level_db(&r.m, 0, 0, 0.0f);
+	mixer_settle(&r.m);
+	double before[3][3], after[3][3];
+	levels(&r, 0, before[0]);
+	levels(&r, 1, before[1]);
+	levels(&r, 2, before[2]);
+
+	/* Group 3 holds channels 0 and 1 (1 also muted on its own) and the monitor bus. */
+	mixer_set_mute_group_channel(&r.m, 0, 2, true);
+	mixer_set_mute_group_channel(&r.m, 1, 2, true);
+	mixer_set_mute(&r.m, 1, true);
+	levels(&r, 0, after[0]);
+	assert_float_equal(after[0][0] - before[0][0], 0.0, 0.01);   /* a member, group off */
+	mixer_set_mute_group_on(&r.m, 2, true);
+	levels(&r, 0, after[0]);
+	levels(&r, 2, after[2]);
+	assert_true(after[0][0] < -200.0);                              /* silenced */
+	assert_float_equal(after[0][2] - before[0][2], 0.0, 0.01);      /* its pre send is not */
+	assert_float_equal(after[2][0] - before[2][0], 0.0, 0.01);      /* a non-member */
+	assert_false(r.m.strips[0].is_muted[0]);                        /* its own mute untouched */
+	mixer_set_mute_group_bus(&r.m, 0, 2, true);                     /* the bus joins */
+	levels(&r, 0, after[0]);
+	assert_true(after[0][2] < -200.0);
+	assert_true(r.m.buses[0].fader.is_group_muted && !r.m.buses[0].fader.is_muted);
+
+	mixer_set_mute_group_on(&r.m, 2, false);
+	levels(&r, 0, after[0]);
+	levels(&r, 1, after[1]);
+	assert_float_equal(after[0][0] - before[0][0], 0.0, 0.01);      /* back to unmuted */
+	assert_float_equal(after[0][2] - before[0][2], 0.0, 0.01);
+	assert_true(after[1][0] < -200.0);                               /* back to its own mute */
+	/* A DCA and a mute group together: the group wins, the DCA comes back after it. */
+	mixer_set_dca_member(&r.m, 0, 0, true);
+	mixer_set_dca_fader_db(&r.m, 0, -10.0f);
+	mixer_set_mute_group_on(&r.m, 2, true);
+	levels(&r, 0, after[0]);
+	assert_true(after[0][0] < -200.0);
+	mixer_set_mute_group_on(&r.m, 2, false);
+	levels(&r, 0, after[0]);
+	assert_float_equal(after[0][0] - before[0][0], -10.0, 0.01);
+	rig_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gains_multiply),
 		cmocka_unit_test(test_members_follow_sends_by_kind),
 		cmocka_unit_test(test_dca_jump_is_a_ramp),
+		cmocka_unit_test(test_mute_group_releases_to_own_mute),
 	};
-	return cmocka_run_group_tests_name("dca", tests, NULL, NULL) ? 1 : 0;
+	return cmocka_run_group_tests_name("dca and mute groups", tests, NULL, NULL) ? 1 : 0;
 }

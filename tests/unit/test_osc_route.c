@@ -525,7 +525,9 @@ static void test_every_param_queryable(void **state)
 		if (d->scope == PARAM_SEND || d->scope == PARAM_AUX)
 			continue;
 		snprintf(path, sizeof path, "%s",
-			 d->scope == PARAM_CHANNEL ? "/ch/2/" : d->scope == PARAM_DCA ? "/dca/1/" : "/master/");
+			 d->scope == PARAM_CHANNEL ? "/ch/2/" : d->scope == PARAM_DCA  ? "/dca/1/"
+			 : d->scope == PARAM_MGRP ? "/mgrp/1/"
+						  : "/master/");
 		strncat(path, d->path, sizeof path - strlen(path) - 1);
 		float v = get(f, d->scope, d->scope == PARAM_CHANNEL ? 1 : 0, d->path);
 		route(f, path, msg_none());
