@@ -3,8 +3,10 @@
  *
  * The Open Stage Control session, widget by widget, and why each is made that way:
  *
- *   strip panel   one per channel, then one for the master, side by side (root layout
- *                 horizontal, every strip expands), so 8 or 32 channels fill the screen alike.
+ *   strip panel   one per channel, then one for the master, then one per DCA group (fader
+ *                 and mute, no meter: a DCA carries no signal of its own), side by side (root
+ *                 layout horizontal, every strip expands), so 8 or 32 channels fill the
+ *                 screen alike.
  *   name          a text widget holding the configured channel name.
  *   knob          every continuous row other than a fader (here: pan), on its /norm twin
  *                 with range 0..1: Open Stage Control then needs no knowledge of our units
@@ -293,6 +295,8 @@ static void write_strip(struct json *j, enum param_scope scope, int ch, const ch
 	char strip_id[64], prefix[64], id[96];
 	if (scope == PARAM_CHANNEL)
 		snprintf(strip_id, sizeof strip_id, "ch%d", ch + 1);
+	else if (scope == PARAM_DCA)
+		snprintf(strip_id, sizeof strip_id, "dca%d", ch + 1);
 	else
 		snprintf(strip_id, sizeof strip_id, "%s", param_scope_name(scope));
 	osc_address_prefix(scope, ch, prefix, sizeof prefix);
@@ -327,7 +331,7 @@ static void write_strip(struct json *j, enum param_scope scope, int ch, const ch
 	json_open(j, "widgets", '[');
 	if (scope == PARAM_CHANNEL) {
 		write_meter(j, strip_id, prefix, 0, "meter");
-	} else {
+	} else if (scope == PARAM_MASTER) {
 		write_meter(j, strip_id, prefix, 0, "meter_l");
 		write_meter(j, strip_id, prefix, 1, "meter_r");
 	}
@@ -385,6 +389,8 @@ static void write_osc_session(struct json *j, const struct setup *setup)
 	for (int ch = 0; ch < setup->n_channels; ch++)
 		write_strip(j, PARAM_CHANNEL, ch, setup->channels[ch].name);
 	write_strip(j, PARAM_MASTER, 0, param_scope_name(PARAM_MASTER));
+	for (int k = 0; k < setup->vals.n_instances[PARAM_DCA]; k++)
+		write_strip(j, PARAM_DCA, k, setup->dca_name[k]);
 	json_close(j, ']');
 	json_close(j, '}');
 	json_close(j, '}');

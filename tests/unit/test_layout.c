@@ -348,8 +348,21 @@ static bool address_resolves(const char *address, int n_channels, char *why, siz
 	} else if (strncmp(buf, "/master/", 8) == 0) {
 		scope = PARAM_MASTER;
 		rest = buf + 8;
+	} else if (strncmp(buf, "/dca/", 5) == 0) {
+		char *end;
+		long dca = strtol(buf + 5, &end, 10);
+		if (end == buf + 5 || *end != '/' || dca < 1 || dca > SETUP_DCA_COUNT) {
+			snprintf(why, why_size, "no DCA %.*s", (int)(end - buf - 5), buf + 5);
+			return false;
+		}
+		scope = PARAM_DCA;
+		rest = end + 1;
+		if (strcmp(rest, "meter") == 0) {
+			snprintf(why, why_size, "a DCA has no meter");
+			return false;
+		}
 	} else {
-		snprintf(why, why_size, "neither a command nor /ch/N/ nor /master/");
+		snprintf(why, why_size, "neither a command nor /ch/N/ nor /master/ nor /dca/K/");
 		return false;
 	}
 	if (strcmp(rest, "meter") == 0)
@@ -495,6 +508,25 @@ static int check_session(const char *text, const struct setup *setup)
 		if (!is_named)
 			fail_msg("no text widget naming channel %d '%s'", ch + 1,
 				 setup->channels[ch].name);
+	}
+
+	/* Every DCA strip: its fader on the fader law, its mute, its name. */
+	for (int k = 0; k < SETUP_DCA_COUNT; k++) {
+		char address[96];
+		snprintf(address, sizeof address, "/dca/%d/fader/norm", k + 1);
+		if (!widget_at(all, "fader", address, 0))
+			fail_msg("no fader on %s", address);
+		snprintf(address, sizeof address, "/dca/%d/mute", k + 1);
+		if (!widget_at(all, "button", address, 0))
+			fail_msg("no mute button on %s", address);
+		bool is_named = false;
+		for (int i = 0; i < all->n; i++) {
+			const char *t = jstr(all->w[i], "type"), *v = jstr(all->w[i], "value");
+			is_named |= t && v && strcmp(t, "text") == 0 &&
+				    strcmp(v, setup->dca_name[k]) == 0;
+		}
+		if (!is_named)
+			fail_msg("no text widget naming DCA %d '%s'", k + 1, setup->dca_name[k]);
 	}
 
 	/* The lease is renewed from the session itself. */
