@@ -68,7 +68,8 @@ const int schema_n_keys = (int)(sizeof schema_keys / sizeof schema_keys[0]);
 const char *schema_section_name(enum schema_section section)
 {
 	static const char *const names[SCHEMA_N_SECTIONS] = {
-		"jack", "osc", "state", "master", "aux", "groups", "channels", "send", "groups.dca", "groups.mute",
+		"jack", "osc", "state", "master", "aux", "groups", "channels", "send",
+		"groups.dca", "groups.mute",
 	};
 	return names[section];
 }

@@ -86,7 +86,7 @@ static int parse_leaf(const struct control *c, enum param_scope scope, int owner
 	static const char *const master_meters[] = { "meter", "loudness", "truepeak" };
 	for (int k = 0; k < 3; k++)
 		if (strcmp(rest, master_meters[k]) == 0 && (scope == PARAM_MASTER || k == 0) &&
-		    scope != PARAM_SEND && scope != PARAM_DCA && scope != PARAM_MGRP) {
+		    (scope == PARAM_CHANNEL || scope == PARAM_AUX || scope == PARAM_MASTER)) {
 			a->is_meter = true;
 			a->meter_scope = scope;
 			a->meter_index = scope == PARAM_MASTER ? k : owner;

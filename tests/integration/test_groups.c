@@ -353,6 +353,51 @@ static void test_dca_in_dump(void **state)
 	assert_true(s.has_bus_member);
 }
 
+/* Whole-state messages are swallowed; the feedback of interest is counted. */
+struct fed {
+	bool has_fader, has_member, has_mute_group;
+};
+
+static bool tap_feedback(const struct hx_osc_msg *m, void *user)
+{
+	struct fed *f = user;
+	if (strcmp(m->path, "/dca/3/fader") == 0 && m->argc == 1 && m->argv[0].d == -4.0)
+		f->has_fader = true;
+	if (strcmp(m->path, "/ch/2/dca/3") == 0 && m->argc == 1 && m->argv[0].d == 1.0)
+		f->has_member = true;
+	if (strcmp(m->path, "/mgrp/4/on") == 0 && m->argc == 1 && m->argv[0].d == 1.0)
+		f->has_mute_group = true;
+	return true;
+}
+
+/* A change made by one client reaches another subscribed one. */
+static void test_groups_fed_back(void **state)
+{
+	(void)state;
+	struct fed f = { 0 };
+	struct hx_osc *other = hx_osc_open(g.daemon.osc_port);
+	assert_non_null(other);
+	hx_osc_set_tap(other, tap_feedback, &f);
+	assert_int_equal(hx_osc_send(other, "/subscribe", ""), 0);
+	hx_osc_pump(other, 0.5);   /* the whole state first (the tap swallows it) */
+	hx_osc_send(g.osc, "/dca/3/fader", "f", -4.0);
+	hx_osc_send(g.osc, "/ch/2/dca/3", "T");
+	hx_osc_send(g.osc, "/mgrp/4/on", "T");
+	sync_daemon();
+	for (double t0 = hx_now();
+	     !(f.has_fader && f.has_member && f.has_mute_group) && hx_now() - t0 < 10.0;)
+		hx_osc_pump(other, 0.1);
+	assert_int_equal(hx_osc_send(other, "/unsubscribe", ""), 0);
+	hx_osc_close(other);
+	assert_true(f.has_fader);
+	assert_true(f.has_member);
+	assert_true(f.has_mute_group);
+	hx_osc_send(g.osc, "/dca/3/fader", "f", 0.0);
+	hx_osc_send(g.osc, "/ch/2/dca/3", "F");
+	hx_osc_send(g.osc, "/mgrp/4/on", "F");
+	sync_daemon();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_bad_mute_group_values),
 		cmocka_unit_test(test_dca_in_scenes),
 		cmocka_unit_test(test_dca_in_dump),
+		cmocka_unit_test(test_groups_fed_back),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return hx_finish(failed);
