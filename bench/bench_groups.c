@@ -6,6 +6,7 @@
  *   all        every channel in DCA 1 (at -6 dB), DCA 2 (at +2 dB) and mute group 1 (off),
  *              settled
  *   moving     the same, with DCA 1 moved every period (every member's ramp restarted)
+ *   delay      as all, and every channel's input delay on at 10 ms (settled)
  * and what the audio thread pays for one DCA move that updates 64 members (mixer_set_dca_
  * fader_db), in ns. Best of 5 runs each; the runs alternate so drift hits all alike.
  * Asserts nothing.
@@ -24,7 +25,7 @@
 #define SECONDS 2.0
 #define FRAMES 48000
 
-enum mode { MODE_NONE, MODE_ALL, MODE_MOVING, N_MODES };
+enum mode { MODE_NONE, MODE_ALL, MODE_MOVING, MODE_DELAY, N_MODES };
 
 static double thread_seconds(void)
 {
@@ -52,6 +53,15 @@ static void build(struct mixer *m, void **mem, enum mode mode)
 			mixer_set_dca_member(m, ch, 0, true);
 			mixer_set_dca_member(m, ch, 1, true);
 			mixer_set_mute_group_channel(m, ch, 0, true);
+		}
+		if (mode == MODE_DELAY) {
+			struct strip *s[2];
+			int lanes[2];
+			int n = mixer_channel_lanes(m, ch, s, lanes);
+			for (int k = 0; k < n; k++) {
+				indelay_set_time_ms(&s[k]->delay, lanes[k], 10.0f);
+				indelay_set_on(&s[k]->delay, lanes[k], true);
+			}
 		}
 	}
 	mixer_set_dca_fader_db(m, 0, -6.0f);
@@ -101,7 +111,7 @@ static double one_move(void)
 
 int main(void)
 {
-	static const char *const names[N_MODES] = { "none", "all", "moving" };
+	static const char *const names[N_MODES] = { "none", "all", "moving", "delay" };
 	fpu_flush_denormals();
 	uint32_t seed = 777;
 	for (int ch = 0; ch < N_CH; ch++) {
@@ -111,14 +121,14 @@ int main(void)
 			in[ch][i] = 0.1f * ((float)(seed >> 8) / 8388608.0f - 1.0f);
 		}
 	}
-	double best[N_MODES] = { 1e9, 1e9, 1e9 };
+	double best[N_MODES] = { 1e9, 1e9, 1e9, 1e9 };
 	for (int r = 0; r < 5; r++)
 		for (int k = 0; k < N_MODES; k++) {
 			double ns = run((enum mode)k);
 			if (ns < best[k])
 				best[k] = ns;
 		}
-	printf("DCA and mute groups, %d mono channels, output stage + one post send, %d-frame periods, "
+	printf("DCA and mute groups, input delay, %d mono channels, output stage + one post send, %d-frame periods, "
 	       "48 kHz (best of 5)\n", N_CH, PERIOD);
 	for (int k = 0; k < N_MODES; k++)
 		printf("  %-7s %6.3f ns/sample/channel  (%+.3f against none)\n", names[k], best[k],

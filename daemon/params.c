@@ -155,6 +155,8 @@ static struct lanes lanes_of(struct mixer *m, const struct param_inst *pi)
 #define COMP_APPLY(name, stmt) SHARED_APPLY(name, struct dynamics, comp, stmt)
 
 STRIP_APPLY(trim, strip_set_trim_db(s, lane, v))
+STRIP_APPLY(input_delay_on, indelay_set_on(&s->delay, lane, is_on(v)))
+STRIP_APPLY(input_delay_time, indelay_set_time_ms(&s->delay, lane, v))
 STRIP_APPLY(polarity, strip_set_polarity(s, lane, is_on(v)))
 STRIP_APPLY(hpf_on, hpf_set_on(&s->hpf, lane, is_on(v)))
 STRIP_APPLY(hpf_freq, hpf_set_freq_hz(&s->hpf, lane, v))
@@ -364,6 +366,12 @@ const struct param_desc params_table[] = {
 	SWITCH(PARAM_CHANNEL, "polarity", 0.0f, apply_polarity,
 	       "Polarity invert (glides through zero in 20 ms)."),
 
+	ROWK("delay/on", "delay.on", PARAM_BOOL, "", 0.0f, 1.0f, 0.0f, TAPER_LINEAR, apply_input_delay_on,
+	     "Input delay on (after trim; switching crossfades over 20 ms)."),
+	ROWK("delay/time", "delay.time", PARAM_FLOAT, "ms", 0.0f, 500.0f, 0.0f, TAPER_LINEAR,
+	     apply_input_delay_time,
+	     "Input delay time, to the nearest sample; a change crossfades over 20 ms. Memory "
+	     "for 500 ms is set aside at start: 128 KiB per channel at 48 kHz, 256 KiB at 96 kHz."),
 	ROWK("hpf/on", "hpf.on", PARAM_BOOL, "", 0.0f, 1.0f, 0.0f, TAPER_LINEAR, apply_hpf_on,
 	     "High-pass filter on."),
 	ROWK("hpf/freq", "hpf.freq", PARAM_FLOAT, "Hz", 20.0f, 400.0f, 80.0f, TAPER_LOG,

@@ -17,7 +17,7 @@
 struct mixer_sizes {
 	int n_lanes;
 	int n_groups;
-	size_t off_strips, off_lane_of, off_stereo, off_master, off_bus[BUS_MAX], total;
+	size_t off_strips, off_lane_of, off_stereo, off_master, off_bus[BUS_MAX], off_delay, total;
 };
 
 /* Stereo channels start on an even lane, so a pair never straddles two lanes' partners. */
@@ -52,6 +52,9 @@ static struct mixer_sizes mixer_sizes(const struct mixer_layout *layout, float r
 		sz.off_bus[b] = end;
 		end = ALIGN_UP(end + bus_mem_size(layout->bus_type[b], rate_hz), 64);
 	}
+	/* Every group's input delay ring, allocated whether used or not: never in the audio thread. */
+	sz.off_delay = end;
+	end = ALIGN_UP(end + indelay_mem_size(rate_hz) * (size_t)sz.n_groups, 64);
 	sz.total = end;
 	return sz;
 }
@@ -91,6 +94,9 @@ int mixer_init(struct mixer *m, void *mem, const struct mixer_layout *layout, fl
 			 base + sz.off_bus[b]);
 	for (int g = 0; g < m->n_groups; g++) {
 		strip_init(&m->strips[g], rate_hz, law);
+		strip_set_delay_memory(&m->strips[g],
+				       base + sz.off_delay + (size_t)g * indelay_mem_size(rate_hz),
+				       rate_hz);
 		strip_set_buses(&m->strips[g], layout->n_buses, layout->bus_is_stereo);
 	}
 	for (int ch = 0; ch < m->n_channels; ch++) {

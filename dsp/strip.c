@@ -205,6 +205,11 @@ void strip_set_group_gain(struct strip *s, int lane, float gain_lin)
 	strip_update_outputs(s, lane);
 }
 
+void strip_set_delay_memory(struct strip *s, void *mem, float rate_hz)
+{
+	indelay_init(&s->delay, mem, rate_hz);
+}
+
 void strip_set_buses(struct strip *s, int n_buses, const bool *is_stereo)
 {
 	s->n_buses = n_buses;
@@ -255,6 +260,7 @@ void strip_settle(struct strip *s)
 		ramp_settle(&s->send_l[b]);
 		ramp_settle(&s->send_r[b]);
 	}
+	indelay_settle(&s->delay);
 	hpf_settle(&s->hpf);
 	gate_settle(&s->gate);
 	eq_settle(&s->eq);
@@ -272,6 +278,7 @@ void strip_block_begin(struct strip *s)
 		ramp_block_begin(&s->send_l[b]);
 		ramp_block_begin(&s->send_r[b]);
 	}
+	indelay_block_begin(&s->delay);
 	hpf_block_begin(&s->hpf);
 	gate_block_begin(&s->gate);
 	eq_block_begin(&s->eq);
@@ -331,6 +338,7 @@ int strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l,
 {
 	int n_bad = scrub_input(buf, n);
 	ramp_apply(&s->in_gain, buf, n);
+	indelay_process(&s->delay, buf, n);
 	unsigned reset = hpf_process(&s->hpf, buf, n);
 	reset |= gate_process(&s->gate, buf, n);
 	reset |= eq_process(&s->eq, buf, n);

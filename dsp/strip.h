@@ -22,6 +22,8 @@
  *   in_gain                   ramp of trim * polarity
  *   out_l, out_r              ramps of the combined fader * mute * solo * pan gain per side
  *   pfl_l, pfl_r              ramps of the pre-fader listen feed to the solo bus
+ *   delay                     input delay after trim (dsp/indelay.h; its ring comes from the
+ *                             mixer's arena: strip_set_delay_memory)
  *   hpf, gate, eq, comp       the processing modules (dsp/hpf.h, gate.h, eq.h, dynamics.h)
  *   meter                     peak and energy at the pre-fader tap (what the channel carries)
  *   send_l, send_r            per bus, ramps of level * (pre ? 1 : fader * mute) * pan
@@ -41,6 +43,7 @@
 #include "dsp/eq.h"
 #include "dsp/gate.h"
 #include "dsp/hpf.h"
+#include "dsp/indelay.h"
 #include "dsp/meter.h"
 #include "dsp/pan.h"
 #include "dsp/ramp.h"
@@ -61,6 +64,7 @@ struct strip {
 	struct ramp out_r;
 	struct ramp pfl_l;
 	struct ramp pfl_r;
+	struct indelay delay;
 	struct hpf hpf;
 	struct gate gate;
 	struct eq eq;
@@ -110,6 +114,9 @@ void strip_set_solo_mute(struct strip *s, int lane, bool is_solo_muted);
  * so post-fader sends follow and pre-fader sends do not; it rides the fader's ramp.
  */
 void strip_set_group_gain(struct strip *s, int lane, float gain_lin);
+
+/* Control thread, before audio: the input delay's ring (indelay_mem_size bytes). */
+void strip_set_delay_memory(struct strip *s, void *mem, float rate_hz);
 
 /* Control thread, before audio: the buses this strip sends to. */
 void strip_set_buses(struct strip *s, int n_buses, const bool *is_stereo);

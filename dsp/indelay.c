@@ -1,0 +1,120 @@
+/*
+ * indelay.c - see indelay.h.
+ */
+#include "dsp/indelay.h"
+
+#include <math.h>
+
+static uint32_t ring_frames(float rate_hz)
+{
+	uint32_t need = (uint32_t)ceilf(INDELAY_MAX_MS * 0.001f * rate_hz) + DSP_BLOCK + 1;
+	uint32_t n = 1;
+	while (n < need)
+		n <<= 1;
+	return n;
+}
+
+size_t indelay_mem_size(float rate_hz)
+{
+	return sizeof(v4f) * ring_frames(rate_hz);
+}
+
+static void update_want(struct indelay *d, int lane)
+{
+	float samples = d->is_on[lane] ? d->time_ms[lane] * 0.001f * d->rate_hz : 0.0f;
+	d->want[lane] = (int32_t)lroundf(samples);
+}
+
+void indelay_init(struct indelay *d, void *mem, float rate_hz)
+{
+	*d = (struct indelay){ .line = mem, .mask = ring_frames(rate_hz) - 1, .rate_hz = rate_hz };
+	for (int lane = 0; lane < DSP_LANES; lane++) {
+		xfade_set_time(&d->tap[lane], INDELAY_FADE_MS, rate_hz);
+		xfade_settle(&d->tap[lane]);
+	}
+	for (uint32_t i = 0; i <= d->mask; i++)
+		d->line[i] = v4f_splat(0.0f);
+}
+
+void indelay_set_on(struct indelay *d, int lane, bool is_on)
+{
+	d->is_on[lane] = is_on;
+	update_want(d, lane);
+}
+
+void indelay_set_time_ms(struct indelay *d, int lane, float ms)
+{
+	d->time_ms[lane] = ms;
+	update_want(d, lane);
+}
+
+void indelay_settle(struct indelay *d)
+{
+	d->recorded = (int32_t)d->mask + 1;   /* before audio: the ring's silence is the past */
+	for (int lane = 0; lane < DSP_LANES; lane++) {
+		d->tap[lane].target = d->want[lane];
+		xfade_settle(&d->tap[lane]);
+	}
+	indelay_block_begin(d);
+}
+
+void indelay_block_begin(struct indelay *d)
+{
+	bool is_active = false;
+	for (int lane = 0; lane < DSP_LANES; lane++) {
+		struct xfade *x = &d->tap[lane];
+		if (d->want[lane] <= d->recorded)
+			x->target = d->want[lane];
+		xfade_block_begin(x);
+		is_active |= d->want[lane] != 0 || x->cur != 0 || x->next != 0;
+	}
+	if (!is_active)
+		d->recorded = 0;   /* idle: the ring stops, its contents become stale */
+	d->is_active = is_active && d->line;   /* a strip built without a ring never delays */
+}
+
+/* No fade under way: one tap per lane, held in locals (the common, settled case). */
+static void process_settled(struct indelay *d, v4f *buf, int n)
+{
+	v4f *line = d->line;
+	uint32_t mask = d->mask, w = d->w;
+	uint32_t t0 = (uint32_t)d->tap[0].cur, t1 = (uint32_t)d->tap[1].cur;
+	uint32_t t2 = (uint32_t)d->tap[2].cur, t3 = (uint32_t)d->tap[3].cur;
+	for (int i = 0; i < n; i++, w++) {
+		line[w & mask] = buf[i];
+		buf[i] = (v4f){ line[(w - t0) & mask][0], line[(w - t1) & mask][1],
+				line[(w - t2) & mask][2], line[(w - t3) & mask][3] };
+	}
+	d->w = w;
+}
+
+void indelay_process(struct indelay *d, v4f *buf, int n)
+{
+	if (!d->is_active)
+		return;
+	bool is_fading = false;
+	for (int lane = 0; lane < DSP_LANES; lane++)
+		is_fading |= d->tap[lane].next != d->tap[lane].cur;
+	int32_t most = (int32_t)d->mask + 1;
+	d->recorded = d->recorded + n < most ? d->recorded + n : most;
+	if (!is_fading) {
+		process_settled(d, buf, n);
+		return;
+	}
+	v4f *line = d->line;
+	uint32_t mask = d->mask, w = d->w;
+	for (int i = 0; i < n; i++, w++) {
+		line[w & mask] = buf[i];
+		for (int lane = 0; lane < DSP_LANES; lane++) {
+			struct xfade *x = &d->tap[lane];
+			float a = line[(w - (uint32_t)x->cur) & mask][lane];
+			if (x->next != x->cur) {
+				float b = line[(w - (uint32_t)x->next) & mask][lane];
+				a += (b - a) * x->xf;
+				x->xf += x->dxf;
+			}
+			buf[i][lane] = a;
+		}
+	}
+	d->w = w;
+}
