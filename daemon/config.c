@@ -635,6 +635,10 @@ static int load_dialect(struct loader *ld, const config_setting_t *osc, const ch
 		       d->model);
 }
 
+/*
+ * The osc group: every key read and checked where it is stored, in the order jmixd.conf(5)
+ * lists them; it runs past a screen only because the group has that many keys.
+ */
 static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 {
 	const config_setting_t *osc = config_lookup(cfg, "osc");

@@ -136,7 +136,8 @@ static float fmaxf_(float a, float b)
 	return a > b ? a : b;
 }
 
-void meters_update(struct meters *mt, const struct mixer *m, struct control *c, float window_s)
+/* Fold every frame the audio thread has posted since the last tick into the tick's sums. */
+static void take_frames(struct meters *mt, struct control *c)
 {
 	const struct meter_frame_header *h = (const void *)mt->ctl_frame;
 	const float *peak = (const float *)(const void *)(h + 1);
@@ -167,7 +168,11 @@ void meters_update(struct meters *mt, const struct mixer *m, struct control *c, 
 		mt->tick_samples += h->n_samples;
 		c->n_meter_frames++;
 	}
+}
 
+void meters_update(struct meters *mt, const struct mixer *m, struct control *c, float window_s)
+{
+	take_frames(mt, c);
 	for (int ch = 0; ch < c->n_channels; ch++) {
 		int lane = m->channel_lane[ch], width = m->channel_is_stereo[ch] ? 2 : 1;
 		float p = 0.0f, gr = 0.0f;
