@@ -84,8 +84,7 @@ static int fx_open(struct fx *f, const char *config_path)
 	f->client.len = sizeof client_addr;
 	f->router = (struct osc_router){ .out = { .fd = f->router_fd }, .control = &f->control,
 					 .client_name = f->setup.client_name };
-	f->n_values = f->control.block_offset[f->control.n_blocks - 1] +
-		      params_scope_count(PARAM_MASTER);
+	f->n_values = f->control.n_values;
 	f->snapshot = calloc((size_t)f->n_values, sizeof *f->snapshot);
 	return f->snapshot ? 0 : -1;
 }
