@@ -75,8 +75,10 @@ done
 # Integration suites left out under emulation (ARM64_SKIP_ITESTS to change): the long control
 # scenarios (survival, tablets) already run natively, and test_render's live take searches the
 # console's clock with up to a thousand renders, minutes under qemu; render equality is a
-# property of the shared DSP code, which the arm64 unit tests cover.
-skip_itests=${ARM64_SKIP_ITESTS-test_survival test_tablets test_render}
+# property of the shared DSP code, which the arm64 unit tests cover. test_recall drives 64
+# channels, which qemu cannot run in real time (about 1 window in 70 free of xruns on a quiet
+# machine, none on a busy one); the batch it proves is covered by test_publish_batch here.
+skip_itests=${ARM64_SKIP_ITESTS-test_survival test_tablets test_render test_recall}
 for t in "$build"/itests/$pattern; do
 	case " $skip_itests " in *" $(basename "$t") "*)
 		echo "  skip  arm64-int  $(basename "$t") (ARM64_SKIP_ITESTS: runs natively only)"
