@@ -106,21 +106,33 @@ static int resolve(const struct control *c, const char *path, struct target *t,
 	return 0;
 }
 
-/* One OSC argument as a number; NaN stays NaN so validation names it. */
+/*
+ * One OSC argument as a number; NaN stays NaN so validation names it. liblo leaves arguments
+ * only 4-byte aligned in its copy of a message, so they are read as bytes, never through
+ * union lo_arg (8-byte aligned: undefined, and UBSan says so).
+ */
 static int arg_number(char type, const lo_arg *a, bool is_switch, float *out, const char **reason)
 {
+	float f;
+	int32_t i;
+	double d;
+	int64_t h;
 	switch (type) {
 	case 'f':
-		*out = a->f;
+		memcpy(&f, a, sizeof f);
+		*out = f;
 		return 0;
 	case 'i':
-		*out = (float)a->i;
+		memcpy(&i, a, sizeof i);
+		*out = (float)i;
 		return 0;
 	case 'd':
-		*out = (float)a->d;
+		memcpy(&d, a, sizeof d);
+		*out = (float)d;
 		return 0;
 	case 'h':
-		*out = (float)a->h;
+		memcpy(&h, a, sizeof h);
+		*out = (float)h;
 		return 0;
 	case 'T':
 	case 'F':
@@ -276,7 +288,7 @@ static void scene_command(struct osc_router *r, const struct osc_peer *from,
 		osc_route_reject(r, from, path, "expects one string: the scene name");
 		return;
 	}
-	const char *name = &argv[0]->s;
+	const char *name = (const char *)argv[0];
 	int rc;
 	if (kind == TARGET_SCENE_SAVE)
 		rc = scene_save(r->state, r->control, name, err, sizeof err);
@@ -339,7 +351,7 @@ static int value_of(const struct osc_address *a, char type, const lo_arg *arg, f
 	const struct param_desc *d = a->ref.desc;
 	float sent;
 	if (d->type == PARAM_ENUM && type == 's' && !a->is_norm) {
-		int choice = param_choice_index(d, &arg->s);
+		int choice = param_choice_index(d, (const char *)arg);
 		if (choice < 0) {
 			*reason = "not one of the choices";
 			return -1;

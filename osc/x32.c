@@ -266,13 +266,29 @@ static void answer_get(struct x32_listener *l, const struct osc_peer *from, cons
 	}
 }
 
+/* liblo leaves arguments only 4-byte aligned in its copy of a message: read them as bytes,
+ * never through union lo_arg (8-byte aligned), which is undefined and UBSan refuses. */
+static int32_t arg_i32(const lo_arg *a)
+{
+	int32_t v;
+	memcpy(&v, a, sizeof v);
+	return v;
+}
+
+static float arg_f32(const lo_arg *a)
+{
+	float v;
+	memcpy(&v, a, sizeof v);
+	return v;
+}
+
 /* The argument as a number, coercing i <-> f (layouts send floats for buttons). */
 static bool arg_number(char type, const lo_arg *a, float *out)
 {
 	if (type == 'f')
-		*out = a->f;
+		*out = arg_f32(a);
 	else if (type == 'i')
-		*out = (float)a->i;
+		*out = (float)arg_i32(a);
 	else
 		return false;
 	return isfinite(*out);
@@ -303,7 +319,7 @@ static void handle_set(struct x32_listener *l, const struct osc_peer *from, cons
 		if (type != 's' || leaf->kind != X32_LEAF_SHADOW)
 			return;   /* channel names are the config's (topology), not settable here */
 		char s[SHADOW_STRING_MAX];
-		snprintf(s, sizeof s, "%s", &a->s);
+		snprintf(s, sizeof s, "%s", (const char *)a);
 		if (shadow_store(l, path, 's', 0, s))
 			push(l, path, 's', 0, s, origin);
 		return;
@@ -345,7 +361,7 @@ static void meters_request(struct x32_listener *l, const struct osc_peer *from, 
 {
 	if (l->profile != X32_PROFILE_XAIR || strcmp(bank, "/meters/1") != 0)
 		return;
-	int tf = argc >= 2 && types[argc - 1] == 'i' ? argv[argc - 1]->i : 0;
+	int tf = argc >= 2 && types[argc - 1] == 'i' ? arg_i32(argv[argc - 1]) : 0;
 	if (tf < 1 || tf > 99)
 		tf = 1;
 	struct meter_sub *sub = NULL;
@@ -486,7 +502,7 @@ static void dispatch(struct x32_listener *l, const struct osc_peer *from, enum a
 	}
 	if (strcmp(path, "/meters") == 0) {
 		if (argc >= 1 && types[0] == 's')
-			meters_request(l, from, &argv[0]->s, types, argv, argc);
+			meters_request(l, from, (const char *)argv[0], types, argv, argc);
 		return;
 	}
 	if (strcmp(path, "/-local/updrate") == 0)
