@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "tests/integration/harness.h"
+#include "tests/integration/expect.h"
 
 #define RATE 48000
 #define PERIOD 64
@@ -49,20 +50,6 @@ static double tone_db(unsigned in, double freq)
 	unsigned ins[1] = { in };
 	assert_int_equal(hx_probe_capture(g.probe, ins, 1, 0.25, WINDOW, dst, NULL), 0);
 	return hx_tone_db(x, WINDOW, freq, RATE);
-}
-
-static void expect_db(double got, double want, double tol, const char *what)
-{
-	if (fabs(got - want) > tol)
-		fail_msg("%s: measured %.3f dB, expected %.3f +- %.2f", what, got, want, tol);
-	hx_log("%s: %.3f dB (expected %.3f)", what, got, want);
-}
-
-static void expect_silent(double got, const char *what)
-{
-	if (got > -100.0)
-		fail_msg("%s: %.1f dB where nothing was sent", what, got);
-	hx_log("%s: %.1f dB (nothing sent)", what, got);
 }
 
 static int group_setup(void **state)

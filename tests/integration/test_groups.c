@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "tests/integration/harness.h"
+#include "tests/integration/expect.h"
 
 #define RATE 48000
 #define PERIOD 64
@@ -57,20 +58,6 @@ static double tone_db(unsigned in, double f)
 		rc = hx_probe_capture(g.probe, ins, 1, 0.25, WINDOW, dst, NULL);
 	assert_int_equal(rc, 0);
 	return hx_tone_db(x, WINDOW, f, RATE);
-}
-
-static void expect_db(double got, double want, double tol, const char *what)
-{
-	if (fabs(got - want) > tol)
-		fail_msg("%s: measured %.3f dB, expected %.3f +- %.2f", what, got, want, tol);
-	hx_log("%s: %.3f dB (expected %.3f)", what, got, want);
-}
-
-static void expect_silent(double got, const char *what)
-{
-	if (got > -100.0)
-		fail_msg("%s: %.1f dB where nothing should pass", what, got);
-	hx_log("%s: %.1f dB (silent)", what, got);
 }
 
 static double query(const char *path)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "tests/integration/harness.h"
+#include "tests/integration/expect.h"
 
 #define RATE 48000
 #define PERIOD 64
@@ -49,13 +50,6 @@ static double out_db(void)
 static double in_db(double amp)
 {
 	return hx_db(amp / sqrt(2.0));
-}
-
-static void expect_db(double got, double want, double tol, const char *what)
-{
-	if (fabs(got - want) > tol)
-		fail_msg("%s: measured %.3f dB, expected %.3f +- %.2f", what, got, want, tol);
-	hx_log("%s: %.3f dB (expected %.3f)", what, got, want);
 }
 
 static void send_f(const char *path, double v)
