@@ -9,7 +9,7 @@
 #   make bench      benchmarks (print figures, assert nothing)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
-# Variables: OPT (default -O2; a Pi 4 build says OPT='-O2 -mcpu=cortex-a72'), SAN=asan|ubsan,
+# Variables: OPT (default -O2; a Pi 4 build says OPT='-O2 -mcpu=cortex-a72'), SAN=asan|ubsan|asan-ubsan,
 # CC, BUILD (output folder).
 
 VERSION    := 0.1.0
@@ -39,6 +39,11 @@ endif
 ifeq ($(SAN),asan)
 CFLAGS     += -fsanitize=address -fno-omit-frame-pointer
 LDFLAGS    += -fsanitize=address
+endif
+# Both in one build, as make test runs them: one pass over the suites instead of two.
+ifeq ($(SAN),asan-ubsan)
+CFLAGS     += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS    += -fsanitize=address,undefined
 endif
 ifeq ($(SAN),rtsan)
 # clang's RealtimeSanitizer (clang 20+; Debian 12 has clang-22 in bookworm-security): any

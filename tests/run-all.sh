@@ -7,16 +7,17 @@
 #      or I/O inside the JACK process callback aborts the daemon
 #   4. the same with a daemon built by clang's RealtimeSanitizer (when clang >= 20 is
 #      installed), and canaries proving both real-time checkers catch a malloc
-#   5. unit and quick integration tests built with AddressSanitizer, then
-#      UndefinedBehaviorSanitizer
+#   5. unit and quick integration tests built with AddressSanitizer and
+#      UndefinedBehaviorSanitizer together
 #   6. 60 s of libFuzzer over the OSC input path (FUZZ_SECONDS to change), then 30 s over
 #      the config loader and the state/scene files (FUZZ_CONFIG_SECONDS; none if FUZZ_SECONDS=0)
 #   7. static checks (make check)
 # Ends with one line "N passed, N failed"; exits non-zero when anything failed.
 #
 # Time (about 25 minutes on 2 cores at most): the long integration scenarios (LONG_ITESTS:
-# kill rounds, leases, floods) run once, plain; the real-time checkers (RT guard, RTSan) and
-# the sanitizers (ASan, UBSan) run the quick suites, every integration suite but those.
+# kill rounds, leases, floods) run once, plain; the real-time checkers (RT guard, RTSan), the
+# sanitizers (ASan with UBSan) and qemu run the quick suites, every integration suite but
+# those, with JMIXD_ITEST_QUICK=1 (a suite may leave its pacing tests to the plain run).
 #
 # LOAD=N starts N busy loops (sh -c 'while :; do :; done') beside the suite and stops them,
 # by PID, when it ends, however it ends: the suite must hold on a busy machine.
@@ -85,17 +86,19 @@ canary() {   # canary NAME EXPECTED_TEXT CMD...
 }
 
 run_variant() {   # run_variant NAME BUILD_DIR all|quick [env...]
-	name=$1 dir=$2 which=$3
+	name=$1 dir=$2 which=$3 quick=
 	shift 3
-	[ -d "$dir/tests" ] && tests/run-suite.sh "$name" "$dir"/tests/test_*
+	[ -d "$dir/tests" ] && SUITE_JOBS=$JOBS tests/run-suite.sh "$name" "$dir"/tests/test_*
 	if [ -d "$dir/itests" ]; then
 		if [ "$which" = all ]; then
 			itests=$(ls "$dir"/itests/test_*)
 		else
 			itests=$(quick_list "$dir")
+			quick=1
 		fi
 		# shellcheck disable=SC2086
-		env JMIXD_BIN="$dir/jmixd" "$@" "$isolate" tests/run-suite.sh "$name-int" $itests
+		env JMIXD_BIN="$dir/jmixd" ${quick:+JMIXD_ITEST_QUICK=1} "$@" "$isolate" \
+			tests/run-suite.sh "$name-int" $itests
 	fi
 }
 
@@ -125,7 +128,7 @@ if phase_build all unit itests; then
 		canary rtguard "rtguard: RT-unsafe call to malloc" \
 			env LD_PRELOAD="$PWD/build/librtguard.so" build/rt_canary
 		# shellcheck disable=SC2046
-		env JMIXD_BIN=build/jmixd JMIXD_PRELOAD="$PWD/build/librtguard.so" \
+		env JMIXD_BIN=build/jmixd JMIXD_PRELOAD="$PWD/build/librtguard.so" JMIXD_ITEST_QUICK=1 \
 			"$isolate" tests/run-suite.sh rtguard $(quick_list build)
 		phase_time rtguard "$t"
 	fi
@@ -151,7 +154,7 @@ if [ -n "$rtsan_cc" ] && [ -x "$rtsan_cc" ]; then
 	if phase_build SAN=rtsan all build-rtsan/rt_canary; then
 		canary rtsan "unsafe-library-call" build-rtsan/rt_canary
 		# shellcheck disable=SC2046
-		env JMIXD_BIN=build-rtsan/jmixd RTSAN_OPTIONS=halt_on_error=true \
+		env JMIXD_BIN=build-rtsan/jmixd RTSAN_OPTIONS=halt_on_error=true JMIXD_ITEST_QUICK=1 \
 			"$isolate" tests/run-suite.sh rtsan $(quick_list build)
 	fi
 	phase_time rtsan "$t"
@@ -160,7 +163,9 @@ else
 fi
 
 if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
-	for san in asan ubsan; do
+	# AddressSanitizer and UndefinedBehaviorSanitizer in one build: ASan's cost dominates,
+	# and two builds took ten minutes of the 25.
+	for san in asan-ubsan; do
 		echo "== $san build: unit tests, quick integration tests"
 		t=$(date +%s)
 		if phase_build SAN=$san all unit itests; then

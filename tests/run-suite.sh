@@ -3,7 +3,7 @@
 # counts to the totals file named by $SUITE_TOTALS ("passed failed" on one line).
 #
 # A program that crashes or prints no cmocka summary counts as one failed test: a test that
-# could not report is not a pass.
+# could not report is not a pass. SUITE_JOBS=N runs N programs at a time.
 set -u
 phase=$1
 shift
@@ -13,13 +13,32 @@ mkdir -p "$logdir"
 [ -f "$totals" ] || echo "0 0" > "$totals"
 read -r passed failed < "$totals"
 
+# run_one BIN: its output to the log, its exit status and seconds to LOG.rc.
+run_one() {
+	log="$logdir/$phase-$(basename "$1").log"
+	start=$(date +%s)
+	"$1" > "$log" 2>&1
+	echo "$? $(( $(date +%s) - start ))" > "$log.rc"
+}
+if [ "$phase" = --run-one ]; then   # the parallel runner's worker: --run-one PHASE BIN
+	phase=$1
+	run_one "$2"
+	exit 0
+fi
+
+# SUITE_JOBS=N runs N programs at a time (CPU-bound unit tests under qemu); the lines come out
+# in the order given all the same.
+jobs=${SUITE_JOBS:-1}
+if [ "$jobs" -gt 1 ]; then
+	printf '%s\n' "$@" | SUITE_LOGS="$logdir" xargs -P "$jobs" -I {} "$0" --run-one "$phase" {}
+fi
+
 for bin in "$@"; do
 	name=$(basename "$bin")
 	log="$logdir/$phase-$name.log"
-	start=$(date +%s)
-	"$bin" > "$log" 2>&1
-	rc=$?
-	secs=$(( $(date +%s) - start ))
+	[ "$jobs" -gt 1 ] || run_one "$bin"
+	read -r rc secs < "$log.rc"
+	rm -f "$log.rc"
 	# A program may run several cmocka groups: add up every group's summary.
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\..*/\1/p' "$log" | awk '{s += $1} END {print s + 0}')
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | awk '{s += $1} END {print s + 0}')

@@ -93,7 +93,8 @@ case " $phases " in *" unit "*)
 	# shellcheck disable=SC2086 # $pattern is a glob
 	set -- "$wrapdir"/tests/$pattern
 	if [ -e "$1" ]; then
-		tests/run-suite.sh arm64 "$@"
+		# Emulated unit tests are CPU-bound and single-threaded: two at a time on 2 cores.
+		SUITE_JOBS=${SUITE_JOBS:-2} tests/run-suite.sh arm64 "$@"
 	fi
 	;;
 esac
@@ -103,6 +104,7 @@ case " $phases " in *" int "*)
 	set -- "$wrapdir"/itests/$pattern
 	if [ -e "$1" ]; then
 		env JMIXD_BIN="$wrapdir/bin/jmixd" PATH="$wrapdir/bin:$PATH" JMIXD_ITEST_EMULATED=1 \
+			JMIXD_ITEST_QUICK=1 \
 			tests/integration/isolate.sh tests/run-suite.sh arm64-int "$@"
 	fi
 	;;
