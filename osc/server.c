@@ -7,7 +7,6 @@
 #include <lo/lo.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 
 #include "daemon/control.h"
 #include "daemon/log.h"
+#include "osc/arrival.h"
 #include "osc/feedback.h"
 #include "osc/packet.h"
 #include "osc/route.h"
@@ -65,6 +65,9 @@ static int open_socket(const char *bind_addr, int port, int *bound_port, char *e
 		return -1;
 	}
 	freeaddrinfo(ai);
+	if (osc_arrival_enable(fd) < 0)
+		log_warn("osc: no kernel receive stamps (%s): rate limits count from reading time",
+			 strerror(errno));
 
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
@@ -310,7 +313,7 @@ static void log_dropped(struct osc_server *s, const struct osc_peer *from, const
 
 /* Returns the number of messages the packet held (the work it cost), at least 1. */
 static int handle_packet(struct osc_server *s, const struct osc_peer *from, const uint8_t *data,
-			 size_t size)
+			 size_t size, int64_t arrival_ms)
 {
 	struct osc_message_span spans[OSC_MAX_MESSAGES];
 	const char *reason;
@@ -326,7 +329,7 @@ static int handle_packet(struct osc_server *s, const struct osc_peer *from, cons
 		return 1;
 	}
 	int n = osc_packet_check(data, size, spans, OSC_MAX_MESSAGES, &reason);
-	if (!osc_access_take(&s->router.access, from, n > 0 ? n : 1, osc_now_ms())) {
+	if (!osc_access_take(&s->router.access, from, n > 0 ? n : 1, arrival_ms)) {
 		log_dropped(s, from, "over osc.rate_limit");
 		return n > 0 ? n : 1;
 	}
@@ -348,7 +351,7 @@ void osc_server_handle_datagram(struct osc_server *s, const void *addr, unsigned
 {
 	struct osc_peer from = { .len = addr_len };
 	memcpy(&from.addr, addr, addr_len < sizeof from.addr ? addr_len : sizeof from.addr);
-	handle_packet(s, &from, data, size);
+	handle_packet(s, &from, data, size, osc_now_ms());
 }
 
 void osc_server_handle_dialect_datagram(struct osc_server *s, int profile, const void *addr,
@@ -368,11 +371,20 @@ void osc_server_receive(struct osc_server *s)
 
 	for (int n_messages = 0; n_messages < MESSAGES_PER_RECEIVE;) {
 		struct osc_peer from = { .len = sizeof from.addr };
-		ssize_t n = recvfrom(s->fd, buf, OSC_MAX_PACKET, MSG_DONTWAIT | MSG_TRUNC,
-				     (struct sockaddr *)&from.addr, &from.len);
+		union {
+			char buf[OSC_ARRIVAL_CMSG_SPACE];
+			struct cmsghdr align;
+		} control;
+		struct iovec iov = { .iov_base = buf, .iov_len = OSC_MAX_PACKET };
+		struct msghdr msg = { .msg_name = &from.addr, .msg_namelen = from.len,
+				      .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = control.buf, .msg_controllen = sizeof control.buf };
+		ssize_t n = recvmsg(s->fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0)
 			return;
-		n_messages += handle_packet(s, &from, (const uint8_t *)buf, (size_t)n);
+		from.len = msg.msg_namelen;
+		n_messages += handle_packet(s, &from, (const uint8_t *)buf, (size_t)n,
+					    osc_arrival_ms(&msg, osc_now_ms()));
 	}
 }
 
