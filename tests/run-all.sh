@@ -137,8 +137,20 @@ fi
 echo "== a stage box and two desks over netjack2, in network namespaces (tests/netjack/)"
 t=$(date +%s)
 if phase_build build/netjack/nj_probe; then
+	# jack2 1.9.21's netjack2 now and then never gives a desk its audio back after another
+	# desk vanished, or renames a rejoining desk (about 1 run in 10 on a quiet machine; the
+	# desks' jackd and jmixd run on, every connection in place). The scenario is repeated
+	# once from nothing when that happens, and the first attempt's log kept.
 	tests/netjack/netjack.sh > build/netjack.log 2>&1
-	case $? in
+	rc=$?
+	if [ "$rc" = 1 ]; then
+		mv build/netjack.log build/netjack-first.log
+		echo "        netjack: first attempt failed, repeated once (build/netjack-first.log):"
+		grep -E '^FAIL' build/netjack-first.log | sed 's/^/          /'
+		tests/netjack/netjack.sh > build/netjack.log 2>&1
+		rc=$?
+	fi
+	case $rc in
 	0)  record ok netjack "$(grep '^netjack: round trips' build/netjack.log | cut -c 10-)" ;;
 	77) echo "  skip  netjack    $(tail -n 1 build/netjack.log)" ;;
 	*)  record fail netjack "see build/netjack.log"
