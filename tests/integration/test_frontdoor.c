@@ -809,10 +809,15 @@ static void test_reload_allow_and_rate(void **state)
 
 /* ---- 8. loudness blocks lost to a stalled control loop are reported ---- */
 
+/* /status's loudness-drop count. After the flood test this host's reply budget may still be
+ * spent (by design): a lost answer is asked again, twice at most. */
 static int status_loudness_dropped(struct hx_osc *o)
 {
 	struct hx_osc_msg m;
-	assert_int_equal(hx_osc_query(o, "/status", 2.0, &m), 0);
+	int tries = 1;
+	while (hx_osc_query(o, "/status", 2.0, &m) != 0)
+		if (++tries > 3)
+			fail_msg("/status from 127.0.0.1 unanswered three times");
 	assert_true(m.argc >= 7);
 	return m.argv[6].i;
 }
