@@ -20,6 +20,7 @@
 #include "dsp/pan.h"
 
 _Static_assert(SETUP_MAX_BUSES == BUS_MAX, "config.h repeats the DSP's bus limit");
+#include "daemon/config_midi.h"
 #include "daemon/log.h"
 #include "daemon/match.h"
 #include "daemon/schema.h"
@@ -1070,12 +1071,14 @@ static int check_top_level(struct loader *ld, config_t *cfg)
 		const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
 		const char *name = config_setting_name(s);
 		int sc = SCHEMA_JACK;
+		if (strcmp(name, "midi") == 0)   /* config_midi.c checks its own keys */
+			continue;
 		while (sc <= SCHEMA_CHANNELS && strcmp(schema_section_name(sc), name) != 0)
 			sc++;
 		if (sc > SCHEMA_CHANNELS)
 			return fail_at(ld, s, name,
 				       "unknown section (known: jack, osc, state, aux, master, channels, "
-				       "groups)");
+				       "groups, midi)");
 	}
 	return 0;
 }
@@ -1108,7 +1111,8 @@ int config_load(const char *path, struct setup *setup, char *err, int err_size)
 	    load_buses(&ld, &cfg, setup) < 0 || alloc_channels(&ld, &cfg, setup) < 0 ||
 	    load_bus_params(&ld, &cfg, setup) < 0 || load_master(&ld, &cfg, setup) < 0 ||
 	    load_groups(&ld, &cfg, setup->dca_name, &setup->vals) < 0 ||
-	    load_channels(&ld, &cfg, setup) < 0)
+	    load_channels(&ld, &cfg, setup) < 0 ||
+	    config_midi_load(config_lookup(&cfg, "midi"), path, &setup->midi, err, err_size) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "daemon/midi_setup.h"
 #include "daemon/params.h"
 
 #define SETUP_NAME_MAX 32        /* channel names: [A-Za-z0-9_-]{1,31} */
@@ -115,6 +116,7 @@ struct setup {
 	struct bus_setup buses[SETUP_MAX_BUSES];
 	char dca_name[SETUP_DCA_COUNT][SETUP_NAME_MAX];   /* groups.dca.[k].name; "dcaK" */
 	struct setup_values vals;
+	struct setup_midi midi;           /* the midi section (config_midi.h); read at start */
 };
 
 /*

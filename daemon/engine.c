@@ -16,6 +16,8 @@
 #include "dsp/fpu.h"
 
 #define EVENT_RING_SLOTS 64
+/* 256 events a tick (50 Hz) is 12800 a second: ten times what a DIN cable carries. */
+#define MIDI_RING_SLOTS 256
 
 static void on_thread_init(void *arg)
 {
@@ -126,7 +128,31 @@ int engine_init(struct engine *e, const struct setup *setup, struct control *con
 	for (int i = 0; i < n_values; i++)
 		e->applied[i] = NAN;
 	spsc_init(&e->events, e->events_mem, EVENT_RING_SLOTS, sizeof(struct engine_event));
+	atomic_init(&e->n_midi_rx_dropped, 0);
+	atomic_init(&e->n_midi_rx_oversized, 0);
+	atomic_init(&e->n_midi_tx_late, 0);
+	if (setup->midi.is_enabled) {
+		size_t ring = spsc_mem_size(MIDI_RING_SLOTS, sizeof(struct midi_event));
+		e->midi_mem = calloc(2, ring);
+		if (!e->midi_mem) {
+			engine_free(e);
+			return -ENOMEM;
+		}
+		spsc_init(&e->midi_rx, e->midi_mem, MIDI_RING_SLOTS, sizeof(struct midi_event));
+		spsc_init(&e->midi_tx, (char *)e->midi_mem + ring, MIDI_RING_SLOTS,
+			  sizeof(struct midi_event));
+	}
 	return 0;
+}
+
+bool engine_midi_pop(struct engine *e, struct midi_event *ev)
+{
+	return e->midi_mem && spsc_pop(&e->midi_rx, ev);
+}
+
+bool engine_midi_push(struct engine *e, const struct midi_event *ev)
+{
+	return e->midi_mem && spsc_push(&e->midi_tx, ev);
 }
 
 /*
@@ -239,6 +265,16 @@ static int register_ports(struct engine *e, char *err, size_t err_size)
 			return -1;
 		e->solo_l = pair[0], e->solo_r = pair[1];
 	}
+	if (setup->midi.is_enabled) {
+		e->midi_in = jack_port_register(e->client, "midi_in", JACK_DEFAULT_MIDI_TYPE,
+						JackPortIsInput, 0);
+		e->midi_out = jack_port_register(e->client, "midi_out", JACK_DEFAULT_MIDI_TYPE,
+						 JackPortIsOutput, 0);
+		if (!e->midi_in || !e->midi_out) {
+			snprintf(err, err_size, "jack: cannot register the MIDI ports");
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -276,6 +312,12 @@ static void connect_ports(struct engine *e)
 		connect_one(e, jack_port_name(e->solo_l), setup->solo_output[0]);
 	if (e->solo_r && setup->solo_output[1][0])
 		connect_one(e, jack_port_name(e->solo_r), setup->solo_output[1]);
+	for (int i = 0; e->midi_in && i < MIDI_CONNECT_MAX; i++) {
+		if (setup->midi.input[i][0])
+			connect_one(e, setup->midi.input[i], jack_port_name(e->midi_in));
+		if (setup->midi.output[i][0])
+			connect_one(e, jack_port_name(e->midi_out), setup->midi.output[i]);
+	}
 }
 
 int engine_open(struct engine *e, char *err, size_t err_size)
@@ -353,6 +395,7 @@ void engine_close(struct engine *e)
 	jack_client_close(e->client);
 	e->client = NULL;
 	e->solo_l = e->solo_r = NULL;
+	e->midi_in = e->midi_out = NULL;
 	for (int b = 0; b < BUS_MAX; b++)
 		e->bus_l[b] = e->bus_r[b] = NULL;
 	e->control->engine.is_running = false;
@@ -371,6 +414,7 @@ void engine_free(struct engine *e)
 	free(e->shadow);
 	free(e->applied);
 	free(e->events_mem);
+	free(e->midi_mem);
 	if (e->event_fd >= 0)
 		close(e->event_fd);
 	*e = (struct engine){ .event_fd = -1 };

@@ -14,12 +14,14 @@
 #define JMIXD_ENGINE_H
 
 #include <jack/jack.h>
+#include <jack/midiport.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "daemon/control.h"
 #include "daemon/meters.h"
+#include "daemon/midi_setup.h"
 #include "daemon/spsc.h"
 #include "dsp/mixer.h"
 
@@ -67,6 +69,19 @@ struct engine {
 	struct spsc events;
 	void *events_mem;
 
+	/*
+	 * MIDI (config `midi`): the audio thread only copies event bytes between the JACK
+	 * buffers and two rings of struct midi_event; the control thread decodes and encodes
+	 * (midi/). A full ring drops the event and counts it; nothing waits.
+	 */
+	jack_port_t *midi_in, *midi_out;   /* NULL when MIDI is off */
+	struct spsc midi_rx;         /* audio thread -> control: events from midi_in */
+	struct spsc midi_tx;         /* control -> audio thread: events for midi_out */
+	void *midi_mem;
+	atomic_uint n_midi_rx_dropped;     /* midi_rx full */
+	atomic_uint n_midi_rx_oversized;   /* longer than MIDI_EVENT_BYTES (a long sysex) */
+	atomic_uint n_midi_tx_late;        /* midi_out buffer full: left for the next period */
+
 	/* Set from JACK's threads. */
 	atomic_bool has_shut_down;
 	atomic_uint n_xruns;
@@ -98,6 +113,13 @@ void engine_poll_events(struct engine *e);
 
 /* Each tick of window_s seconds: meters, load and xrun figures into control. */
 void engine_update_status(struct engine *e, float window_s);
+
+/*
+ * Control thread: the next MIDI event from midi_in (false when none, or MIDI is off), and an
+ * event for midi_out (false when the ring is full: try again on the next tick).
+ */
+bool engine_midi_pop(struct engine *e, struct midi_event *ev);
+bool engine_midi_push(struct engine *e, const struct midi_event *ev);
 
 /* The RT process callback, in process.c. */
 int engine_process(jack_nframes_t n_frames, void *arg);

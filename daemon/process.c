@@ -9,6 +9,7 @@
  * and which apply hands it to the DSP.
  */
 #include <math.h>
+#include <string.h>
 
 #include "daemon/engine.h"
 #include "daemon/params.h"
@@ -51,10 +52,62 @@ static void report_events(struct engine *e) RT_NONBLOCKING
 	}
 }
 
+/*
+ * MIDI in: copy each event's bytes onto midi_rx, stamped with its frame time. Bounded by the
+ * buffer's event count; no decoding here. An event too long for a slot, or a full ring, is
+ * dropped and counted.
+ */
+static void midi_receive(struct engine *e, jack_nframes_t n_frames) RT_NONBLOCKING
+{
+	void *buf = jack_port_get_buffer(e->midi_in, n_frames);
+	uint32_t n = jack_midi_get_event_count(buf);
+	jack_nframes_t start = jack_last_frame_time(e->client);
+	for (uint32_t i = 0; i < n; i++) {
+		jack_midi_event_t in;
+		if (jack_midi_event_get(&in, buf, i) != 0 || in.size == 0)
+			continue;
+		if (in.size > MIDI_EVENT_BYTES) {
+			atomic_fetch_add_explicit(&e->n_midi_rx_oversized, 1, memory_order_relaxed);
+			continue;
+		}
+		struct midi_event ev = { .frame = start + in.time, .size = (uint8_t)in.size };
+		memcpy(ev.bytes, in.buffer, in.size);
+		if (!spsc_push(&e->midi_rx, &ev))
+			atomic_fetch_add_explicit(&e->n_midi_rx_dropped, 1, memory_order_relaxed);
+	}
+}
+
+/*
+ * MIDI out: what the control thread queued, at frame 0, while the buffer has room for the
+ * longest event; the rest waits in the ring for the next period (counted, for /status).
+ */
+#define MIDI_OUT_PER_PERIOD 128
+
+static void midi_send(struct engine *e, jack_nframes_t n_frames) RT_NONBLOCKING
+{
+	void *buf = jack_port_get_buffer(e->midi_out, n_frames);
+	jack_midi_clear_buffer(buf);
+	struct midi_event ev;
+	for (int k = 0; k < MIDI_OUT_PER_PERIOD; k++) {
+		if (jack_midi_max_event_size(buf) < MIDI_EVENT_BYTES) {
+			if (spsc_count(&e->midi_tx) > 0)
+				atomic_fetch_add_explicit(&e->n_midi_tx_late, 1, memory_order_relaxed);
+			return;
+		}
+		if (!spsc_pop(&e->midi_tx, &ev))
+			return;
+		unsigned char *out = jack_midi_event_reserve(buf, 0, ev.size);
+		if (out)
+			memcpy(out, ev.bytes, ev.size);
+	}
+}
+
 int engine_process(jack_nframes_t n_frames, void *arg) RT_NONBLOCKING
 {
 	struct engine *e = arg;
 
+	if (e->midi_in)
+		midi_receive(e, n_frames);
 	apply_changed_blocks(e);
 	for (int i = 0; i < e->n_inputs; i++)
 		e->in_bufs[i] = jack_port_get_buffer(e->inputs[i], n_frames);
@@ -72,6 +125,8 @@ int engine_process(jack_nframes_t n_frames, void *arg) RT_NONBLOCKING
 	}
 	mixer_process(&e->mixer, e->in_bufs, &out, (int)n_frames);
 	meters_rt_post(&e->meters, &e->mixer, n_frames);
+	if (e->midi_out)
+		midi_send(e, n_frames);
 	report_events(e);
 	return 0;
 }
