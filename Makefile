@@ -61,7 +61,8 @@ endif
 DSP_SRC    := $(wildcard dsp/*.c)
 DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
 OSC_SRC    := $(wildcard osc/*.c)
-LIB_SRC    := $(DSP_SRC) $(DAEMON_SRC) $(OSC_SRC)
+MIDI_SRC   := $(wildcard midi/*.c)
+LIB_SRC    := $(DSP_SRC) $(DAEMON_SRC) $(OSC_SRC) $(MIDI_SRC)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB        := $(BUILD)/libjmixd.a
 
@@ -98,6 +99,10 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)
 $(BUILD)/itests/test_%: $(BUILD)/tests/integration/test_%.o $(HARNESS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -ljack -llo -lm -lpthread
+
+# The MIDI suites drive jmixd from a JACK MIDI client of their own, on the daemon's SPSC ring.
+$(BUILD)/itests/test_midi $(BUILD)/itests/test_midi_rt: $(BUILD)/tests/integration/midi_peer.o \
+	$(BUILD)/daemon/spsc.o
 
 # libebur128 is a test-only reference for the loudness meter: only this test links it.
 $(BUILD)/tests/test_loudness: LDLIBS += -lebur128
@@ -171,7 +176,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_BIN     := build-fuzz/fuzz_osc
 # Every fuzz target: tests/fuzz/fuzz_NAME.c over the whole library, as build-fuzz/fuzz_NAME.
-build-fuzz/fuzz_%: $(LIB_SRC) tests/fuzz/fuzz_%.c $(wildcard dsp/*.h daemon/*.h osc/*.h)
+build-fuzz/fuzz_%: $(LIB_SRC) tests/fuzz/fuzz_%.c $(wildcard dsp/*.h daemon/*.h osc/*.h midi/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -D_GNU_SOURCE -DJMIXD_VERSION='"$(VERSION)"' -DJMIXD_LIBFUZZER -I. \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
@@ -261,8 +266,10 @@ check: $(RT_OBJ)
 		{ echo "check: osc/ must not reach JACK or the DSP"; exit 1; }
 	@! grep -nE '#include *[<"]lo/' daemon/*.[ch] || \
 		{ echo "check: daemon/ must not include liblo"; exit 1; }
+	@! grep -nE '#include *[<"](jack/|lo/|dsp/|daemon/engine)' midi/*.[ch] || \
+		{ echo "check: midi/ must not reach JACK, liblo or the DSP (bytes come through the engine's rings)"; exit 1; }
 	@# The same rules through every header a file reaches (cc -M), not only its own lines.
-	@for f in osc/*.c; do \
+	@for f in osc/*.c midi/*.c; do \
 		bad=$$($(CC) $(CPPFLAGS) -M $$f | tr ' \\' '\n\n' | grep -E '^dsp/|/jack/|^daemon/engine' | tr '\n' ' '); \
 		[ -z "$$bad" ] || { echo "check: $$f reaches JACK or the DSP through: $$bad"; exit 1; }; \
 	done
@@ -276,7 +283,7 @@ check: $(RT_OBJ)
 	done
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -I. -D__GNUC__ -D__x86_64__ \
-		--std=c11 dsp daemon osc
+		--std=c11 dsp daemon osc midi
 	@echo "check: ok (module boundaries, RT symbols, cppcheck)"
 
 clean:

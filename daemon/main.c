@@ -30,6 +30,7 @@
 #include "daemon/schema.h"
 #include "daemon/state.h"
 #include "daemon/zeroconf.h"
+#include "midi/midi_map.h"
 #include "osc/nsm.h"
 #include "osc/server.h"
 #include "osc/x32_doc.h"
@@ -62,6 +63,7 @@ struct daemon {
 	struct control control;
 	struct engine engine;
 	struct osc_server *osc;
+	struct midi_map *midi;       /* NULL when the config has no midi section */
 	struct zeroconf *zeroconf;
 	int signal_fd;
 	int timer_fd;
@@ -225,6 +227,10 @@ static void log_ready(struct daemon *d)
 		log_info("  input  %s", jack_port_name(e->inputs[i]));
 	log_info("  output %s", jack_port_name(e->out_l));
 	log_info("  output %s", jack_port_name(e->out_r));
+	if (e->midi_in) {
+		log_info("  input  %s (MIDI)", jack_port_name(e->midi_in));
+		log_info("  output %s (MIDI)", jack_port_name(e->midi_out));
+	}
 	for (int b = 0; b < BUS_MAX; b++) {
 		if (e->bus_l[b])
 			log_info("  output %s (monitor mix)", jack_port_name(e->bus_l[b]));
@@ -275,6 +281,21 @@ static int64_t monotonic_ms(void)
 
 static void reload_config(struct daemon *d);
 
+static bool send_midi(void *ctx, const struct midi_event *ev)
+{
+	return engine_midi_push(ctx, ev);
+}
+
+/* MIDI in: every event the audio thread copied since the last tick, decoded and applied. */
+static void midi_receive(struct daemon *d, int64_t now_ms)
+{
+	struct midi_event ev;
+	while (engine_midi_pop(&d->engine, &ev))
+		midi_map_input(d->midi, ev.bytes, ev.size, now_ms);
+	d->midi->stats.n_rt_dropped = atomic_load(&d->engine.n_midi_rx_dropped) +
+				      atomic_load(&d->engine.n_midi_rx_oversized);
+}
+
 static void on_tick(struct daemon *d)
 {
 	uint64_t n;
@@ -284,7 +305,11 @@ static void on_tick(struct daemon *d)
 	try_reconnect(d);
 	engine_poll_events(&d->engine);
 	engine_update_status(&d->engine, 1.0f / TICK_HZ);
+	if (d->midi)
+		midi_receive(d, monotonic_ms());
 	osc_server_tick(d->osc);
+	if (d->midi)
+		midi_map_tick(d->midi, monotonic_ms());
 	zeroconf_tick(d->zeroconf);
 	state_tick(&d->state, &d->control, monotonic_ms());
 	if (d->nsm)
@@ -462,6 +487,15 @@ static int run_console(struct options opts, struct nsm *nsm, struct nsm_open *ne
 		log_error("%s", err);
 		goto out;
 	}
+	if (d.setup.midi.is_enabled) {
+		d.midi = malloc(sizeof *d.midi);
+		if (!d.midi || midi_map_init(d.midi, &d.control, &d.state, &d.setup.midi, send_midi,
+					     &d.engine) < 0) {
+			log_error("out of memory for the MIDI bindings");
+			goto out;
+		}
+		osc_server_set_midi(d.osc, d.midi);
+	}
 	if (engine_open(&d.engine, err, sizeof err) < 0) {
 		log_error("%s", err);
 		goto out;
@@ -488,6 +522,7 @@ out:
 	engine_free(&d.engine);
 	zeroconf_stop(d.zeroconf);
 	osc_server_free(d.osc);
+	free(d.midi);
 	control_free(&d.control);
 	config_free(&d.setup);
 	if (d.signal_fd >= 0)

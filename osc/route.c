@@ -10,6 +10,7 @@
 #include "daemon/log.h"
 #include "osc/address.h"
 #include "osc/feedback.h"
+#include "osc/midi_learn.h"
 
 #define LOG_LINES_PER_SECOND 20
 
@@ -26,6 +27,7 @@ enum target_kind {
 	TARGET_SCENE_DELETE,
 	TARGET_SCENE_LIST,
 	TARGET_LOUDNESS_RESET,
+	TARGET_MIDI,                 /* /midi/... (midi_learn.h) */
 };
 
 /* needs_control: refused to the monitor role (a parameter needs it only to be set). */
@@ -99,6 +101,10 @@ static int resolve(const struct control *c, const char *path, struct target *t,
 			t->needs_control = commands[i].needs_control;
 			return 0;
 		}
+	if (osc_midi_is_command(path, &t->needs_control)) {
+		t->kind = TARGET_MIDI;
+		return 0;
+	}
 	if (osc_address_parse(c, path, &t->addr, reason) < 0)
 		return -1;
 	if (t->addr.is_meter)
@@ -184,6 +190,10 @@ static void reply_status(struct osc_router *r, const struct osc_peer *to)
 	lo_message_add_int32(m, (int32_t)e->n_loudness_dropped);
 	/* Failed state writes (a full disk, ...); a router without a state folder has none. */
 	lo_message_add_int32(m, r->state ? (int32_t)r->state->n_write_failures : 0);
+	int n_midi, n_midi_ignored;   /* MIDI events received, and ignored (midi_learn.h) */
+	osc_midi_totals(r, &n_midi, &n_midi_ignored);
+	lo_message_add_int32(m, n_midi);
+	lo_message_add_int32(m, n_midi_ignored);
 	osc_send_message(&r->out, to, "/status", m);
 	lo_message_free(m);
 }
@@ -325,7 +335,8 @@ static void reply_value(struct osc_router *r, const struct osc_peer *from, const
  */
 static bool is_reply(const char *path, int argc)
 {
-	static const char *const answers[] = { "/info", "/status", "/snapshot/list" };
+	static const char *const answers[] = { "/info", "/status", "/snapshot/list", "/midi/list",
+					       "/midi/status" };
 	if (strcmp(path, "/error") == 0)
 		return true;
 	if (argc == 0)
@@ -444,6 +455,9 @@ static void run_command(struct osc_router *r, const struct osc_peer *from,
 		log_info("osc: loudness measurement reset");
 		osc_send_message_s(&r->out, reply_to, path, "ok");
 		break;
+	case TARGET_MIDI:
+		osc_midi_command(r, from, reply_to, path, types, argv, argc);
+		return;     /* counts itself: it may refuse */
 	case TARGET_PARAM:
 	case TARGET_METER:
 		return;

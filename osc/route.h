@@ -22,6 +22,8 @@
 #include "osc/pace.h"
 #include "osc/reply.h"
 
+struct midi_map;
+
 struct osc_router {
 	struct osc_out out;          /* the socket replies leave from, and their budget */
 	struct osc_pace pace;
@@ -33,6 +35,8 @@ struct osc_router {
 	const char *client_name;
 	struct osc_clients clients;
 	struct osc_access access;
+	struct midi_map *midi;       /* MIDI bindings (midi/midi_map.h); NULL when MIDI is off */
+	struct osc_peer learn_peer;  /* who asked /midi/learn: told when a control is bound */
 	int64_t started_ms;
 	uint64_t n_accepted;
 	uint64_t n_rejected;

@@ -18,6 +18,7 @@
 #include "daemon/log.h"
 #include "osc/arrival.h"
 #include "osc/feedback.h"
+#include "osc/midi_learn.h"
 #include "osc/packet.h"
 #include "osc/route.h"
 #include "osc/x32.h"
@@ -255,6 +256,11 @@ int osc_server_port(const struct osc_server *s)
 	return s->port;
 }
 
+void osc_server_set_midi(struct osc_server *s, struct midi_map *midi)
+{
+	s->router.midi = midi;
+}
+
 void osc_server_tick(struct osc_server *s)
 {
 	int n = osc_clients_expire(&s->router.clients, osc_now_ms());
@@ -266,6 +272,7 @@ void osc_server_tick(struct osc_server *s)
 		if (s->dialect[p])
 			x32_listener_tick(s->dialect[p]);
 	osc_feedback_flush(&s->router);
+	osc_midi_tick(&s->router);
 	osc_dump_tick(&s->router, osc_now_ms());
 	osc_route_log_tick(&s->router);
 	log_tick();

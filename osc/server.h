@@ -54,6 +54,10 @@ void osc_server_receive_all(struct osc_server *s);
  */
 void osc_server_apply_setup(struct osc_server *s, struct setup *running, const struct setup *fresh);
 
+/* MIDI bindings for /midi/learn, /midi/list, ... (NULL: MIDI is off; they answer an error). */
+struct midi_map;
+void osc_server_set_midi(struct osc_server *s, struct midi_map *midi);
+
 /* Housekeeping at FEEDBACK_HZ: expire leases, send coalesced feedback. */
 void osc_server_tick(struct osc_server *s);
 
