@@ -78,7 +78,7 @@ HARNESS    := $(BUILD)/tests/integration/harness.o
 # dsp/ promises float arithmetic: a silent promotion to double is a bug there.
 $(BUILD)/dsp/%.o: CFLAGS += -Wdouble-promotion
 
-.PHONY: all deps deps-test run test unit itests rtguard check bench install clean man fuzz fuzz-config netjack
+.PHONY: all deps deps-test run test unit itests rtguard check bench install clean man fuzz fuzz-config fuzz-midi netjack
 all: $(BUILD)/jmixd
 
 $(BUILD)/%.o: %.c
@@ -200,6 +200,16 @@ fuzz-config: $(FUZZ_CONFIG_BIN)
 	$(FUZZ_CONFIG_BIN) -max_total_time=$(FUZZ_CONFIG_SECONDS) -max_len=8192 -timeout=10 \
 		-artifact_prefix=build-fuzz/config- -print_final_stats=1 build-fuzz/config-corpus 2>&1 | \
 		tee build-fuzz/fuzz-config.log | grep -E '^#[0-9]+ +(INITED|DONE)|ERROR|SUMMARY|stat::number_of_executed_units'
+
+# Fuzzing the MIDI input path (tests/fuzz/fuzz_midi.c: decoder, bindings, takeover, learn,
+# feedback). Crashes land in build-fuzz/midi-*; copy each into tests/fuzz/midi-corpus/.
+FUZZ_MIDI_SECONDS ?= 20
+fuzz-midi: build-fuzz/fuzz_midi
+	@mkdir -p build-fuzz/midi-corpus
+	cp tests/fuzz/midi-corpus/* build-fuzz/midi-corpus/
+	build-fuzz/fuzz_midi -max_total_time=$(FUZZ_MIDI_SECONDS) -max_len=1024 -timeout=5 \
+		-artifact_prefix=build-fuzz/midi- -print_final_stats=1 build-fuzz/midi-corpus 2>&1 | \
+		tee build-fuzz/fuzz-midi.log | grep -E '^#[0-9]+ +(INITED|DONE)|ERROR|SUMMARY|stat::number_of_executed_units'
 
 # The reference tables of the man pages come from the parameter table.
 man: $(BUILD)/jmixd

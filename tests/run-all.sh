@@ -11,6 +11,7 @@
 #      UndefinedBehaviorSanitizer together
 #   6. 60 s of libFuzzer over the OSC input path (FUZZ_SECONDS to change), then 30 s over
 #      the config loader and the state/scene files (FUZZ_CONFIG_SECONDS; none if FUZZ_SECONDS=0)
+#      and 15 s over the MIDI input path (FUZZ_MIDI_SECONDS)
 #   7. static checks (make check)
 # Ends with one line "N passed, N failed"; exits non-zero when anything failed.
 #
@@ -218,6 +219,21 @@ if [ "$fuzz_config_s" -gt 0 ] && command -v clang > /dev/null 2>&1; then
 		tail -n 15 build/fuzz-config-phase.log | sed 's/^/        /'
 	fi
 	phase_time fuzz-cfg "$t"
+fi
+
+fuzz_midi_s=${FUZZ_MIDI_SECONDS:-15}
+[ "${FUZZ_SECONDS:-60}" -gt 0 ] || fuzz_midi_s=0
+if [ "$fuzz_midi_s" -gt 0 ] && command -v clang > /dev/null 2>&1; then
+	echo "== fuzzing the MIDI input path for $fuzz_midi_s s (libFuzzer: decoder, bindings, learn)"
+	rm -f build-fuzz/midi-crash-* build-fuzz/midi-leak-* build-fuzz/midi-timeout-*
+	if make -s fuzz-midi FUZZ_MIDI_SECONDS="$fuzz_midi_s" > build/fuzz-midi-phase.log 2>&1 &&
+	   ! ls build-fuzz/midi-crash-* build-fuzz/midi-leak-* build-fuzz/midi-timeout-* > /dev/null 2>&1; then
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' build-fuzz/fuzz-midi.log | tail -n 1)
+		record ok fuzz-midi "${runs:-?} executions, no crash"
+	else
+		record fail fuzz-midi "crash or build failure: see build/fuzz-midi-phase.log and build-fuzz/"
+		tail -n 15 build/fuzz-midi-phase.log | sed 's/^/        /'
+	fi
 fi
 
 echo "== the daemon under valgrind"
