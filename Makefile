@@ -101,7 +101,7 @@ $(BUILD)/itests/test_%: $(BUILD)/tests/integration/test_%.o $(HARNESS)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -ljack -llo -lm -lpthread
 
 # The MIDI suites drive jmixd from a JACK MIDI client of their own, on the daemon's SPSC ring.
-$(BUILD)/itests/test_midi $(BUILD)/itests/test_midi_rt: $(BUILD)/tests/integration/midi_peer.o \
+$(BUILD)/itests/test_midi $(BUILD)/itests/test_midi_rt $(BUILD)/itests/test_mcu: $(BUILD)/tests/integration/midi_peer.o \
 	$(BUILD)/daemon/spsc.o
 
 # libebur128 is a test-only reference for the loudness meter: only this test links it.

@@ -195,11 +195,33 @@ static int read_ports(struct midi_loader *ld, const config_setting_t *s, const c
 	return 0;
 }
 
+/* midi.mcu = { input = ...; output = ...; }: a Mackie Control surface on its own ports. */
+static int read_mcu(struct midi_loader *ld, const config_setting_t *g, struct setup_midi *m)
+{
+	if (!config_setting_is_group(g))
+		return fail(ld, g, "midi.mcu", "must be a group { input = ...; output = ...; }");
+	for (int i = 0; i < config_setting_length(g); i++) {
+		const char *name = config_setting_name(config_setting_get_elem(g, (unsigned)i));
+		if (strcmp(name, "input") != 0 && strcmp(name, "output") != 0)
+			return fail(ld, config_setting_get_elem(g, (unsigned)i), "midi.mcu",
+				    "unknown key '%s'", name);
+	}
+	const config_setting_t *s;
+	if ((s = config_setting_get_member(g, "input")) &&
+	    read_ports(ld, s, "midi.mcu.input", m->mcu_input) < 0)
+		return -1;
+	if ((s = config_setting_get_member(g, "output")) &&
+	    read_ports(ld, s, "midi.mcu.output", m->mcu_output) < 0)
+		return -1;
+	m->has_mcu = true;
+	return 0;
+}
+
 int config_midi_load(const config_setting_t *midi, const char *file, struct setup_midi *m,
 		     char *err, int err_size)
 {
 	static const char *const known[] = { "enabled", "input", "output", "takeover",
-					     "feedback_hold_ms", "map" };
+					     "feedback_hold_ms", "map", "mcu" };
 	struct midi_loader ld = { .file = file, .err = err, .err_size = err_size };
 	*m = (struct setup_midi){ .takeover = MIDI_TAKEOVER_PICKUP, .hold_ms = MIDI_HOLD_MS_DEFAULT };
 	if (!midi)
@@ -236,6 +258,8 @@ int config_midi_load(const config_setting_t *midi, const char *file, struct setu
 	if ((s = config_setting_get_member(midi, "map")) &&
 	    read_rules(&ld, s, "midi.map", m->rules, &m->n_rules) < 0)
 		return -1;
+	if ((s = config_setting_get_member(midi, "mcu")))
+		return read_mcu(&ld, s, m);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
  *       { pitchbend = true; channel = 2; path = "/ch/2/fader/norm"; takeover = "jump"; },
  *       { program = 3; scene = "verse"; }
  *     );
+ *     mcu = { input = "..."; output = "..."; };  # a Mackie Control surface on mcu_in/mcu_out
  *   };
  *
  * The learned file (midi.cfg in the state folder) holds `learned = ( rules )` and

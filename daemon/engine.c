@@ -265,13 +265,18 @@ static int register_ports(struct engine *e, char *err, size_t err_size)
 			return -1;
 		e->solo_l = pair[0], e->solo_r = pair[1];
 	}
-	if (setup->midi.is_enabled) {
-		e->midi_in = jack_port_register(e->client, "midi_in", JACK_DEFAULT_MIDI_TYPE,
-						JackPortIsInput, 0);
-		e->midi_out = jack_port_register(e->client, "midi_out", JACK_DEFAULT_MIDI_TYPE,
-						 JackPortIsOutput, 0);
-		if (!e->midi_in || !e->midi_out) {
-			snprintf(err, err_size, "jack: cannot register the MIDI ports");
+	static const char *const midi_names[MIDI_N_PORTS][2] = { { "midi_in", "midi_out" },
+								 { "mcu_in", "mcu_out" } };
+	for (int p = 0; p < MIDI_N_PORTS && setup->midi.is_enabled; p++) {
+		if (p == MIDI_PORT_MCU && !setup->midi.has_mcu)
+			continue;
+		e->midi_in[p] = jack_port_register(e->client, midi_names[p][0],
+						   JACK_DEFAULT_MIDI_TYPE, JackPortIsInput, 0);
+		e->midi_out[p] = jack_port_register(e->client, midi_names[p][1],
+						    JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput, 0);
+		if (!e->midi_in[p] || !e->midi_out[p]) {
+			snprintf(err, err_size, "jack: cannot register the MIDI ports %s/%s",
+				 midi_names[p][0], midi_names[p][1]);
 			return -1;
 		}
 	}
@@ -312,11 +317,16 @@ static void connect_ports(struct engine *e)
 		connect_one(e, jack_port_name(e->solo_l), setup->solo_output[0]);
 	if (e->solo_r && setup->solo_output[1][0])
 		connect_one(e, jack_port_name(e->solo_r), setup->solo_output[1]);
-	for (int i = 0; e->midi_in && i < MIDI_CONNECT_MAX; i++) {
-		if (setup->midi.input[i][0])
-			connect_one(e, setup->midi.input[i], jack_port_name(e->midi_in));
-		if (setup->midi.output[i][0])
-			connect_one(e, jack_port_name(e->midi_out), setup->midi.output[i]);
+	const struct setup_midi *m = &setup->midi;
+	for (int i = 0; i < MIDI_CONNECT_MAX; i++) {
+		if (e->midi_in[MIDI_PORT_MAP] && m->input[i][0])
+			connect_one(e, m->input[i], jack_port_name(e->midi_in[MIDI_PORT_MAP]));
+		if (e->midi_out[MIDI_PORT_MAP] && m->output[i][0])
+			connect_one(e, jack_port_name(e->midi_out[MIDI_PORT_MAP]), m->output[i]);
+		if (e->midi_in[MIDI_PORT_MCU] && m->mcu_input[i][0])
+			connect_one(e, m->mcu_input[i], jack_port_name(e->midi_in[MIDI_PORT_MCU]));
+		if (e->midi_out[MIDI_PORT_MCU] && m->mcu_output[i][0])
+			connect_one(e, jack_port_name(e->midi_out[MIDI_PORT_MCU]), m->mcu_output[i]);
 	}
 }
 
@@ -395,7 +405,8 @@ void engine_close(struct engine *e)
 	jack_client_close(e->client);
 	e->client = NULL;
 	e->solo_l = e->solo_r = NULL;
-	e->midi_in = e->midi_out = NULL;
+	for (int p = 0; p < MIDI_N_PORTS; p++)
+		e->midi_in[p] = e->midi_out[p] = NULL;
 	for (int b = 0; b < BUS_MAX; b++)
 		e->bus_l[b] = e->bus_r[b] = NULL;
 	e->control->engine.is_running = false;

@@ -74,13 +74,14 @@ struct engine {
 	 * buffers and two rings of struct midi_event; the control thread decodes and encodes
 	 * (midi/). A full ring drops the event and counts it; nothing waits.
 	 */
-	jack_port_t *midi_in, *midi_out;   /* NULL when MIDI is off */
-	struct spsc midi_rx;         /* audio thread -> control: events from midi_in */
-	struct spsc midi_tx;         /* control -> audio thread: events for midi_out */
+	jack_port_t *midi_in[MIDI_N_PORTS];    /* by enum midi_port; NULL when not configured */
+	jack_port_t *midi_out[MIDI_N_PORTS];
+	struct spsc midi_rx;         /* audio thread -> control: events from the inputs */
+	struct spsc midi_tx;         /* control -> audio thread: events for the outputs */
 	void *midi_mem;
 	atomic_uint n_midi_rx_dropped;     /* midi_rx full */
 	atomic_uint n_midi_rx_oversized;   /* longer than MIDI_EVENT_BYTES (a long sysex) */
-	atomic_uint n_midi_tx_late;        /* midi_out buffer full: left for the next period */
+	atomic_uint n_midi_tx_late;        /* an output buffer full: left for the next period */
 
 	/* Set from JACK's threads. */
 	atomic_bool has_shut_down;
@@ -115,8 +116,8 @@ void engine_poll_events(struct engine *e);
 void engine_update_status(struct engine *e, float window_s);
 
 /*
- * Control thread: the next MIDI event from midi_in (false when none, or MIDI is off), and an
- * event for midi_out (false when the ring is full: try again on the next tick).
+ * Control thread: the next MIDI event from an input (false when none, or MIDI is off), and an
+ * event for the output ev->port names (false when the ring is full: try again next tick).
  */
 bool engine_midi_pop(struct engine *e, struct midi_event *ev);
 bool engine_midi_push(struct engine *e, const struct midi_event *ev);

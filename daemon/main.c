@@ -30,6 +30,7 @@
 #include "daemon/schema.h"
 #include "daemon/state.h"
 #include "daemon/zeroconf.h"
+#include "midi/mcu.h"
 #include "midi/midi_map.h"
 #include "osc/nsm.h"
 #include "osc/server.h"
@@ -64,6 +65,7 @@ struct daemon {
 	struct engine engine;
 	struct osc_server *osc;
 	struct midi_map *midi;       /* NULL when the config has no midi section */
+	struct mcu *mcu;             /* NULL without midi.mcu */
 	struct zeroconf *zeroconf;
 	int signal_fd;
 	int timer_fd;
@@ -227,10 +229,11 @@ static void log_ready(struct daemon *d)
 		log_info("  input  %s", jack_port_name(e->inputs[i]));
 	log_info("  output %s", jack_port_name(e->out_l));
 	log_info("  output %s", jack_port_name(e->out_r));
-	if (e->midi_in) {
-		log_info("  input  %s (MIDI)", jack_port_name(e->midi_in));
-		log_info("  output %s (MIDI)", jack_port_name(e->midi_out));
-	}
+	for (int p = 0; p < MIDI_N_PORTS; p++)
+		if (e->midi_in[p]) {
+			log_info("  input  %s (MIDI)", jack_port_name(e->midi_in[p]));
+			log_info("  output %s (MIDI)", jack_port_name(e->midi_out[p]));
+		}
 	for (int b = 0; b < BUS_MAX; b++) {
 		if (e->bus_l[b])
 			log_info("  output %s (monitor mix)", jack_port_name(e->bus_l[b]));
@@ -286,12 +289,19 @@ static bool send_midi(void *ctx, const struct midi_event *ev)
 	return engine_midi_push(ctx, ev);
 }
 
-/* MIDI in: every event the audio thread copied since the last tick, decoded and applied. */
+/*
+ * MIDI in: every event the audio thread copied since the last tick, decoded and applied by
+ * the bindings (midi_in) or the Mackie Control surface (mcu_in).
+ */
 static void midi_receive(struct daemon *d, int64_t now_ms)
 {
 	struct midi_event ev;
-	while (engine_midi_pop(&d->engine, &ev))
-		midi_map_input(d->midi, ev.bytes, ev.size, now_ms);
+	while (engine_midi_pop(&d->engine, &ev)) {
+		if (ev.port == MIDI_PORT_MCU && d->mcu)
+			mcu_input(d->mcu, ev.bytes, ev.size, now_ms);
+		else if (ev.port == MIDI_PORT_MAP)
+			midi_map_input(d->midi, ev.bytes, ev.size, now_ms);
+	}
 	d->midi->stats.n_rt_dropped = atomic_load(&d->engine.n_midi_rx_dropped) +
 				      atomic_load(&d->engine.n_midi_rx_oversized);
 }
@@ -310,6 +320,8 @@ static void on_tick(struct daemon *d)
 	osc_server_tick(d->osc);
 	if (d->midi)
 		midi_map_tick(d->midi, monotonic_ms());
+	if (d->mcu)
+		mcu_tick(d->mcu, monotonic_ms());
 	zeroconf_tick(d->zeroconf);
 	state_tick(&d->state, &d->control, monotonic_ms());
 	if (d->nsm)
@@ -496,6 +508,14 @@ static int run_console(struct options opts, struct nsm *nsm, struct nsm_open *ne
 		}
 		osc_server_set_midi(d.osc, d.midi);
 	}
+	if (d.setup.midi.is_enabled && d.setup.midi.has_mcu) {
+		d.mcu = malloc(sizeof *d.mcu);
+		if (!d.mcu) {
+			log_error("out of memory for the Mackie Control surface");
+			goto out;
+		}
+		mcu_init(d.mcu, &d.control, d.setup.midi.hold_ms, send_midi, &d.engine);
+	}
 	if (engine_open(&d.engine, err, sizeof err) < 0) {
 		log_error("%s", err);
 		goto out;
@@ -523,6 +543,7 @@ out:
 	zeroconf_stop(d.zeroconf);
 	osc_server_free(d.osc);
 	free(d.midi);
+	free(d.mcu);
 	control_free(&d.control);
 	config_free(&d.setup);
 	if (d.signal_fd >= 0)

@@ -60,6 +60,9 @@ struct setup_midi {
 	char output[MIDI_CONNECT_MAX][MIDI_PORT_NAME_MAX];   /* connect midi_out to these */
 	int n_rules;
 	struct midi_rule rules[MIDI_RULES_MAX];
+	bool has_mcu;            /* midi.mcu: a Mackie Control surface on mcu_in / mcu_out */
+	char mcu_input[MIDI_CONNECT_MAX][MIDI_PORT_NAME_MAX];
+	char mcu_output[MIDI_CONNECT_MAX][MIDI_PORT_NAME_MAX];
 };
 
 /*
@@ -69,9 +72,15 @@ struct setup_midi {
  */
 #define MIDI_EVENT_BYTES 58
 
+enum midi_port {
+	MIDI_PORT_MAP,           /* midi_in / midi_out: the bindings (midi/midi_map.h) */
+	MIDI_PORT_MCU,           /* mcu_in / mcu_out: a Mackie Control surface (midi/mcu.h) */
+	MIDI_N_PORTS,
+};
+
 struct midi_event {
 	uint32_t frame;          /* JACK frame time of the event (input), 0 on output */
-	uint8_t port;            /* 0: midi_in / midi_out */
+	uint8_t port;            /* enum midi_port: which pair it came in on or goes out of */
 	uint8_t size;            /* bytes used, 1..MIDI_EVENT_BYTES */
 	uint8_t bytes[MIDI_EVENT_BYTES];
 };

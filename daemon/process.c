@@ -57,9 +57,9 @@ static void report_events(struct engine *e) RT_NONBLOCKING
  * buffer's event count; no decoding here. An event too long for a slot, or a full ring, is
  * dropped and counted.
  */
-static void midi_receive(struct engine *e, jack_nframes_t n_frames) RT_NONBLOCKING
+static void midi_receive(struct engine *e, int port, jack_nframes_t n_frames) RT_NONBLOCKING
 {
-	void *buf = jack_port_get_buffer(e->midi_in, n_frames);
+	void *buf = jack_port_get_buffer(e->midi_in[port], n_frames);
 	uint32_t n = jack_midi_get_event_count(buf);
 	jack_nframes_t start = jack_last_frame_time(e->client);
 	for (uint32_t i = 0; i < n; i++) {
@@ -70,7 +70,8 @@ static void midi_receive(struct engine *e, jack_nframes_t n_frames) RT_NONBLOCKI
 			atomic_fetch_add_explicit(&e->n_midi_rx_oversized, 1, memory_order_relaxed);
 			continue;
 		}
-		struct midi_event ev = { .frame = start + in.time, .size = (uint8_t)in.size };
+		struct midi_event ev = { .frame = start + in.time, .port = (uint8_t)port,
+					 .size = (uint8_t)in.size };
 		memcpy(ev.bytes, in.buffer, in.size);
 		if (!spsc_push(&e->midi_rx, &ev))
 			atomic_fetch_add_explicit(&e->n_midi_rx_dropped, 1, memory_order_relaxed);
@@ -78,25 +79,34 @@ static void midi_receive(struct engine *e, jack_nframes_t n_frames) RT_NONBLOCKI
 }
 
 /*
- * MIDI out: what the control thread queued, at frame 0, while the buffer has room for the
- * longest event; the rest waits in the ring for the next period (counted, for /status).
+ * MIDI out: what the control thread queued, each event to the output its port names, at
+ * frame 0, while every output has room for the longest event; the rest waits in the ring
+ * for the next period (counted, for /status).
  */
 #define MIDI_OUT_PER_PERIOD 128
 
 static void midi_send(struct engine *e, jack_nframes_t n_frames) RT_NONBLOCKING
 {
-	void *buf = jack_port_get_buffer(e->midi_out, n_frames);
-	jack_midi_clear_buffer(buf);
+	void *buf[MIDI_N_PORTS] = { NULL };
+	for (int p = 0; p < MIDI_N_PORTS; p++)
+		if (e->midi_out[p]) {
+			buf[p] = jack_port_get_buffer(e->midi_out[p], n_frames);
+			jack_midi_clear_buffer(buf[p]);
+		}
 	struct midi_event ev;
 	for (int k = 0; k < MIDI_OUT_PER_PERIOD; k++) {
-		if (jack_midi_max_event_size(buf) < MIDI_EVENT_BYTES) {
-			if (spsc_count(&e->midi_tx) > 0)
-				atomic_fetch_add_explicit(&e->n_midi_tx_late, 1, memory_order_relaxed);
-			return;
-		}
+		for (int p = 0; p < MIDI_N_PORTS; p++)
+			if (buf[p] && jack_midi_max_event_size(buf[p]) < MIDI_EVENT_BYTES) {
+				if (spsc_count(&e->midi_tx) > 0)
+					atomic_fetch_add_explicit(&e->n_midi_tx_late, 1,
+								  memory_order_relaxed);
+				return;
+			}
 		if (!spsc_pop(&e->midi_tx, &ev))
 			return;
-		unsigned char *out = jack_midi_event_reserve(buf, 0, ev.size);
+		if (ev.port >= MIDI_N_PORTS || !buf[ev.port])
+			continue;
+		unsigned char *out = jack_midi_event_reserve(buf[ev.port], 0, ev.size);
 		if (out)
 			memcpy(out, ev.bytes, ev.size);
 	}
@@ -106,8 +116,9 @@ int engine_process(jack_nframes_t n_frames, void *arg) RT_NONBLOCKING
 {
 	struct engine *e = arg;
 
-	if (e->midi_in)
-		midi_receive(e, n_frames);
+	for (int p = 0; p < MIDI_N_PORTS; p++)
+		if (e->midi_in[p])
+			midi_receive(e, p, n_frames);
 	apply_changed_blocks(e);
 	for (int i = 0; i < e->n_inputs; i++)
 		e->in_bufs[i] = jack_port_get_buffer(e->inputs[i], n_frames);
@@ -125,7 +136,7 @@ int engine_process(jack_nframes_t n_frames, void *arg) RT_NONBLOCKING
 	}
 	mixer_process(&e->mixer, e->in_bufs, &out, (int)n_frames);
 	meters_rt_post(&e->meters, &e->mixer, n_frames);
-	if (e->midi_out)
+	if (e->midi_out[MIDI_PORT_MAP] || e->midi_out[MIDI_PORT_MCU])
 		midi_send(e, n_frames);
 	report_events(e);
 	return 0;

@@ -21,6 +21,7 @@
 
 #include "daemon/state_writer.h"
 #include "osc/address.h"
+#include "midi/mcu.h"
 #include "tests/fuzz/fuzz_midi.c"
 #include "tests/unit/unit_util.h"
 
@@ -176,7 +177,7 @@ static void test_config_section(void **state)
 static struct setup map_setup;
 static struct control map_control;
 static struct midi_map map;
-static struct midi_event sent[64];
+static struct midi_event sent[256];
 static int n_sent;
 
 static bool capture(void *ctx, const struct midi_event *ev)
@@ -451,6 +452,198 @@ static void test_replay_fuzz_corpus(void **state)
 	assert_true(midi_fuzz_map->stats.n_bad[MIDI_BAD_TRUNCATED] > 0);
 }
 
+/* Mackie Control: bytes against the protocol table (midi/mcu.h, research section 2.2). */
+static struct setup mcu_setup;
+static struct control mcu_control;
+static struct mcu mcu;
+
+static int mcu_setup_fn(void **state)
+{
+	(void)state;
+	char err[512];
+	if (load_text("state = { autosave = false; };\n"
+		      "aux = ( { name = \"wedge\"; type = \"monitor\"; } );\n"
+		      "channels = ( { name = \"kick\"; }, { name = \"snare\"; }, { name = \"hat\"; },\n"
+		      "  { name = \"tom1\"; }, { name = \"tom2\"; }, { name = \"bass\"; },\n"
+		      "  { name = \"gtr\"; }, { name = \"keys\"; }, { name = \"vox1\"; },\n"
+		      "  { name = \"vocals2\"; } );\n"
+		      "midi = { mcu = { }; };\n", &mcu_setup, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	if (control_init(&mcu_control, &mcu_setup) < 0)
+		return -1;
+	mcu_init(&mcu, &mcu_control, 150, capture, NULL);
+	return 0;
+}
+
+static int mcu_teardown_fn(void **state)
+{
+	(void)state;
+	control_free(&mcu_control);
+	config_free(&mcu_setup);
+	return 0;
+}
+
+static void mcu_in(const uint8_t *b, size_t n, int64_t ms)
+{
+	mcu_input(&mcu, b, n, ms);
+}
+
+#define MCU_IN(ms, ...) mcu_in((const uint8_t[]){ __VA_ARGS__ }, \
+			       sizeof((const uint8_t[]){ __VA_ARGS__ }), ms)
+
+static float ch_value(int ch, const char *row)
+{
+	return control_get(&mcu_control, (struct param_ref){ params_find_path(PARAM_CHANNEL, row), ch });
+}
+
+/* The event sent whose bytes start with want (n bytes), or NULL. */
+static const struct midi_event *find_bytes(const uint8_t *want, size_t n)
+{
+	for (int i = 0; i < n_sent; i++)
+		if (sent[i].size >= n && memcmp(sent[i].bytes, want, n) == 0)
+			return &sent[i];
+	return NULL;
+}
+
+#define FIND(...) find_bytes((const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ }))
+
+static void test_mcu_bytes(void **state)
+{
+	(void)state;
+	uint8_t b[32];
+	/* Research 2.5's vector: "kick" on strip 0, line 1. */
+	size_t n = mcu_lcd_sysex(b, 0, "kick   ", 7);
+	static const uint8_t kick[] = { 0xF0, 0x00, 0x00, 0x66, 0x14, 0x12, 0x00, 0x6B, 0x69, 0x63,
+					0x6B, 0x20, 0x20, 0x20, 0xF7 };
+	assert_int_equal(n, sizeof kick);
+	assert_memory_equal(b, kick, sizeof kick);
+	/* Line 2 of strip 3 starts at 0x38 + 21; non-ASCII becomes a space. */
+	n = mcu_lcd_sysex(b, 0x38 + 3 * 7, "\x01x", 2);
+	assert_int_equal(b[6], 0x4D);
+	assert_int_equal(b[7], ' ');
+	assert_int_equal(b[n - 1], 0xF7);
+	/* Meters: Ardour's deflection times 13/115. */
+	assert_int_equal(mcu_meter_level(-INFINITY), 0);
+	assert_int_equal(mcu_meter_level(NAN), 0);
+	assert_int_equal(mcu_meter_level(-70.0f), 0);
+	assert_int_equal(mcu_meter_level(-20.0f), 6);   /* deflection 50 */
+	assert_int_equal(mcu_meter_level(0.0f), 11);    /* 100 */
+	assert_int_equal(mcu_meter_level(6.0f), 13);
+}
+
+static void test_mcu_handshake_and_dump(void **state)
+{
+	(void)state;
+	n_sent = 0;
+	mcu_tick(&mcu, 0);
+	/* Ardour's wake-up first, then the whole surface. */
+	assert_memory_equal(sent[0].bytes, ((const uint8_t[]){ 0xF0, 0, 0, 0x66, 0x14, 0x00, 0xF7 }), 7);
+	assert_non_null(FIND(0xF0, 0x00, 0x00, 0x66, 0x14, 0x12, 0x00, 'k', 'i', 'c', 'k', ' ', ' ', ' ', 0xF7));
+	assert_non_null(FIND(0xF0, 0x00, 0x00, 0x66, 0x14, 0x12, 0x38, ' ', ' ', ' ', '0', '.', '0', ' ', 0xF7));
+	assert_non_null(FIND(0x90, 0x10, 0x00));   /* strip 1 mute LED off */
+	assert_non_null(FIND(0xB0, 0x30, 6));      /* pan centred: ring position 6 */
+	int faders = 0;
+	for (int i = 0; i < n_sent; i++)
+		faders += (sent[i].bytes[0] & 0xF0) == 0xE0;
+	assert_int_equal(faders, 9);               /* 8 strips and the master */
+	n_sent = 0;
+	mcu_tick(&mcu, 20);
+	assert_int_equal(n_sent, 0);               /* nothing changed */
+	/* The surface says it is ready: everything again. */
+	MCU_IN(40, 0xF0, 0x00, 0x00, 0x66, 0x14, 0x01, 1, 2, 3, 4, 5, 6, 7, 0xF7);
+	assert_int_equal(mcu.stats.n_ready, 1);
+	mcu.n_ticks = 0;
+	mcu_tick(&mcu, 60);
+	assert_true(n_sent >= 9 + 8 * 4 + 16 + 8);
+}
+
+static void test_mcu_faders_and_touch(void **state)
+{
+	(void)state;
+	MCU_IN(1000, 0xE3, 0x7F, 0x7F);            /* strip 3 to the top: tom1 at +10 dB */
+	ut_assert_close(ch_value(3, "fader"), 10.0, 1e-4);
+	MCU_IN(1000, 0xE8, 0x00, 0x00);            /* the master to the bottom */
+	ut_assert_close(control_get(&mcu_control, (struct param_ref){ params_find_path(PARAM_MASTER, "fader"), 0 }), -90.0, 1e-3);
+	n_sent = 0;
+	mcu_tick(&mcu, 1001);
+	assert_null(FIND(0xE3));                   /* no echo to the fader that moved */
+	/* Touched: a tablet moves the fader, the motor stays still until release. */
+	MCU_IN(2000, 0x90, 0x68, 0x7F);
+	assert_int_equal(control_set(&mcu_control, (struct param_ref){ params_find_path(PARAM_CHANNEL, "fader"), 0 }, -10.0f, ORIGIN_NONE, &(const char *){ 0 }), 0);
+	n_sent = 0;
+	mcu_tick(&mcu, 2500);
+	assert_null(FIND(0xE0));
+	MCU_IN(2600, 0x90, 0x68, 0x00);
+	mcu_tick(&mcu, 2600);
+	const struct midi_event *ev = FIND(0xE0);
+	assert_non_null(ev);
+	int raw = ev->bytes[1] | ev->bytes[2] << 7;
+	ut_assert_close(raw / 16383.0, param_to_norm(params_find_path(PARAM_CHANNEL, "fader"), -10.0f), 1.0 / 16383);
+}
+
+static void test_mcu_buttons_and_vpot(void **state)
+{
+	(void)state;
+	float was = ch_value(1, "mute");
+	MCU_IN(0, 0x90, 0x11, 0x7F);               /* strip 1 mute */
+	MCU_IN(0, 0x90, 0x11, 0x00);               /* release: nothing */
+	assert_true(ch_value(1, "mute") == 1.0f - was);
+	MCU_IN(0, 0x90, 0x0A, 0x7F);               /* strip 2 solo */
+	assert_true(ch_value(2, "solo") == 1.0f);
+	MCU_IN(0, 0x90, 0x1A, 0x7F);               /* strip 2 select */
+	assert_int_equal(mcu.selected, 2);
+	n_sent = 0;
+	mcu_tick(&mcu, 3000);
+	assert_non_null(FIND(0x90, 0x11, was ? 0x00 : 0x7F));
+	assert_non_null(FIND(0x90, 0x0A, 0x7F));
+	assert_non_null(FIND(0x90, 0x1A, 0x7F));
+	/* V-Pot 3: B0 13 41 is one tick to the left, 1/64 of the pan's travel. */
+	float pan = param_to_norm(params_find_path(PARAM_CHANNEL, "pan"), ch_value(3, "pan"));
+	MCU_IN(0, 0xB0, 0x13, 0x41);
+	ut_assert_close(param_to_norm(params_find_path(PARAM_CHANNEL, "pan"), ch_value(3, "pan")), pan - 1.0 / 64, 1e-5);
+	MCU_IN(0, 0xB0, 0x13, 0x05);               /* five to the right */
+	ut_assert_close(param_to_norm(params_find_path(PARAM_CHANNEL, "pan"), ch_value(3, "pan")), pan + 4.0 / 64, 1e-5);
+	MCU_IN(0, 0x90, 0x23, 0x7F);               /* push: centre */
+	assert_true(ch_value(3, "pan") == 0.0f);
+}
+
+static void test_mcu_banking_and_sends(void **state)
+{
+	(void)state;
+	MCU_IN(0, 0x90, 0x2F, 0x7F);               /* bank right: 10 channels, strip 0 = 3 */
+	assert_int_equal(mcu.bank, 2);
+	MCU_IN(0, 0x90, 0x31, 0x7F);               /* channel right: already the last bank */
+	assert_int_equal(mcu.bank, 2);
+	mcu.n_ticks = 0;
+	n_sent = 0;
+	mcu_tick(&mcu, 4000);
+	assert_non_null(FIND(0xF0, 0x00, 0x00, 0x66, 0x14, 0x12, 0x00, 'h', 'a', 't', ' ', ' ', ' ', ' ', 0xF7));
+	assert_non_null(FIND(0xF0, 0x00, 0x00, 0x66, 0x14, 0x12, 7 * 7, 'v', 'o', 'c', 'a', 'l', 's', ' ', 0xF7));
+	MCU_IN(0, 0x90, 0x30, 0x7F);               /* channel left */
+	assert_int_equal(mcu.bank, 1);
+	MCU_IN(0, 0x90, 0x2E, 0x7F);               /* bank left */
+	assert_int_equal(mcu.bank, 0);
+	/* Send: the faders are the sends to "wedge"; Send again: back to the channels. */
+	MCU_IN(0, 0x90, 0x29, 0x7F);
+	assert_int_equal(mcu.page, MCU_PAGE_SENDS);
+	MCU_IN(5000, 0xE0, 0x7F, 0x7F);
+	struct param_ref send = control_send_ref(&mcu_control, params_find_path(PARAM_SEND, "level"), 0, 0);
+	ut_assert_close(control_get(&mcu_control, send), param_from_norm(send.desc, 1.0f), 1e-4);
+	n_sent = 0;
+	mcu_tick(&mcu, 5000);
+	assert_non_null(FIND(0x90, 0x29, 0x7F));   /* the Send LED */
+	MCU_IN(0, 0x90, 0x29, 0x7F);
+	assert_int_equal(mcu.page, MCU_PAGE_CHANNELS);
+	/* Malformed and foreign events are ignored and counted. */
+	uint64_t ignored = mcu.stats.n_ignored;
+	MCU_IN(0, 0xB0, 0x13);
+	MCU_IN(0, 0xF0, 0x01, 0xF7);
+	MCU_IN(0, 0xB0, 0x50, 1);
+	assert_int_equal(mcu.stats.n_ignored, ignored + 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest bytes[] = {
@@ -469,7 +662,15 @@ int main(void)
 		cmocka_unit_test(test_map_feedback_and_hold),
 		cmocka_unit_test(test_map_learn),
 	};
+	const struct CMUnitTest mackie[] = {
+		cmocka_unit_test(test_mcu_bytes),
+		cmocka_unit_test(test_mcu_handshake_and_dump),
+		cmocka_unit_test(test_mcu_faders_and_touch),
+		cmocka_unit_test(test_mcu_buttons_and_vpot),
+		cmocka_unit_test(test_mcu_banking_and_sends),
+	};
 	int failed = cmocka_run_group_tests_name("midi bytes", bytes, NULL, NULL);
+	failed += cmocka_run_group_tests_name("mackie control", mackie, mcu_setup_fn, mcu_teardown_fn);
 	failed += cmocka_run_group_tests_name("midi mapping", mapping, map_setup_fn, map_teardown_fn);
 	return failed ? 1 : 0;
 }
