@@ -72,8 +72,9 @@ static int read_choice(struct midi_loader *ld, const config_setting_t *g, const 
 	const char *text = config_setting_get_string(s);
 	int i = text ? name_index(names, n, text) : -1;
 	if (i < 0)
-		return n == MIDI_N_MODES ? fail(ld, s, key, "must be \"direct\", \"toggle\" or \"momentary\"")
-					 : fail(ld, s, key, "must be \"pickup\" or \"jump\"");
+		return fail(ld, s, key, n == MIDI_N_MODES
+					? "must be \"direct\", \"toggle\" or \"momentary\""
+					: "must be \"pickup\" or \"jump\"");
 	*dst = i;
 	return 0;
 }
@@ -143,10 +144,12 @@ static int read_rule(struct midi_loader *ld, const config_setting_t *g, const ch
 	const config_setting_t *t = config_setting_get_member(g, target);
 	const char *text = t ? config_setting_get_string(t) : NULL;
 	if (!text || !is_plain_text(text))
-		return fail(ld, t ? t : g, key, "needs %s = \"...\" (letters, digits, / _ - ., at most %d)",
-			    target, MIDI_PATH_MAX - 1);
+		return fail(ld, t ? t : g, key,
+			    "needs %s = \"...\" (letters, digits, / _ - ., at most %d)", target,
+			    MIDI_PATH_MAX - 1);
 	if (config_setting_get_member(g, r->kind == MIDI_KIND_PROGRAM ? "path" : "scene"))
-		return fail(ld, g, key, "a program change takes scene = \"...\", a control path = \"...\"");
+		return fail(ld, g, key,
+			    "a program change takes scene = \"...\", a control path = \"...\"");
 	r->channel = (uint8_t)(channel - 1);
 	r->mode = (uint8_t)mode;
 	r->takeover = (int8_t)takeover;
@@ -230,7 +233,8 @@ int config_midi_load(const config_setting_t *midi, const char *file, struct setu
 		return fail(&ld, midi, "midi", "must be a group { ... }");
 	for (int i = 0; i < config_setting_length(midi); i++) {
 		const config_setting_t *s = config_setting_get_elem(midi, (unsigned)i);
-		if (name_index(known, (int)(sizeof known / sizeof known[0]), config_setting_name(s)) < 0) {
+		int n_known = (int)(sizeof known / sizeof known[0]);
+		if (name_index(known, n_known, config_setting_name(s)) < 0) {
 			char key[96];
 			snprintf(key, sizeof key, "midi.%s", config_setting_name(s));
 			return fail(&ld, s, key, "unknown key");

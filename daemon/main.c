@@ -375,6 +375,9 @@ static void reload_config(struct daemon *d)
 		return;
 	}
 	osc_server_apply_setup(d->osc, &d->setup, &fresh);
+	/* MIDI ports and bindings are built at start (a learned binding must not be lost). */
+	if (memcmp(&d->setup.midi, &fresh.midi, sizeof fresh.midi) != 0)
+		log_warn("reload: midi changed: takes effect at restart");
 	int n = control_set_values(&d->control, &fresh.vals, ORIGIN_NONE);
 	if (effect == SCHEMA_RESTART)
 		log_warn("reload: %s: needs a restart for %s (and any setting named above); %d "

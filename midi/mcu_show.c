@@ -67,8 +67,9 @@ static bool show_buttons(struct mcu *m, int strip)
 	int mute = channel_value(m, strip, "mute") != 0.0f ? 127 : 0;
 	int select = ch >= 0 && ch == m->selected ? 127 : 0;
 	/* Dot mode, position 1..11 across the pan; 0 (dark) on an empty strip. */
-	int ring = ch < 0 ? 0 : 1 + (int)lroundf(param_to_norm(params_find_path(PARAM_CHANNEL, "pan"),
-								channel_value(m, strip, "pan")) * 10.0f);
+	const struct param_desc *pan = params_find_path(PARAM_CHANNEL, "pan");
+	float pan_norm = param_to_norm(pan, channel_value(m, strip, "pan"));
+	int ring = ch < 0 ? 0 : 1 + (int)lroundf(pan_norm * 10.0f);
 	return show3(m, &s->led[0], solo, 0x90, (uint8_t)(NOTE_SOLO + strip), (uint8_t)solo) &&
 	       show3(m, &s->led[1], mute, 0x90, (uint8_t)(NOTE_MUTE + strip), (uint8_t)mute) &&
 	       show3(m, &s->led[2], select, 0x90, (uint8_t)(NOTE_SELECT + strip), (uint8_t)select) &&
@@ -88,7 +89,8 @@ static void lcd_text(const struct mcu *m, int strip, char (*text)[MCU_LCD_CELL +
 		else
 			snprintf(line2, sizeof line2, "%.1f", (double)db);
 	}
-	snprintf(text[0], MCU_LCD_CELL + 1, "%-6.6s ", ch >= 0 ? m->control->setup->channels[ch].name : "");
+	const char *name = ch >= 0 ? m->control->setup->channels[ch].name : "";
+	snprintf(text[0], MCU_LCD_CELL + 1, "%-6.6s ", name);
 	snprintf(text[1], MCU_LCD_CELL + 1, "%6.6s ", line2);
 }
 

@@ -32,7 +32,7 @@ enum midi_bad midi_decode(const uint8_t *b, size_t size, struct midi_msg *m)
 	if (status == 0xF0)
 		return decode_sysex(b, size, m);
 	if (status >= 0xF0) {
-		/* Common and real-time messages carry nothing jmixd uses; only their shape is checked. */
+		/* Common and real-time messages carry nothing jmixd uses: only their shape counts. */
 		m->type = MIDI_MSG_SYSTEM;
 		static const uint8_t lengths[16] = { 0, 2, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
 		size_t need = lengths[status & 0x0F];

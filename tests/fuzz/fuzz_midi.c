@@ -1,9 +1,9 @@
 /*
  * fuzz_midi.c - libFuzzer target over the MIDI input path on the control thread: the
  * decoder (midi/midi_msg.c), the binding index, soft takeover, modes, 14-bit pairs, learning
- * and feedback (midi/midi_map.c), setting parameters through control_set, exactly as events
- * from jmixd:midi_in take it. The audio thread only copies bytes, so this is all of MIDI's
- * parsing.
+ * and feedback (midi/midi_map.c), and the Mackie Control surface (midi/mcu.c, mcu_show.c),
+ * setting parameters through control_set, exactly as events from midi_in and mcu_in take it.
+ * The audio thread only copies bytes, so this is all of MIDI's parsing.
  *
  * An input is a series of events: a length byte (low 6 bits; 0 ends the input) then that
  * many bytes. A length byte with bit 7 set first arms /midi/learn on a fader, bit 6 runs a
@@ -24,6 +24,7 @@
 #include "daemon/control.h"
 #include "daemon/log.h"
 #include "daemon/state.h"
+#include "midi/mcu.h"
 #include "midi/midi_map.h"
 
 int fuzz_midi_input(const uint8_t *data, size_t size);
@@ -32,6 +33,7 @@ static struct setup midi_setup;
 static struct control midi_control;
 static struct state midi_state;
 static struct midi_map *midi_fuzz_map;
+static struct mcu midi_fuzz_mcu;
 static int64_t midi_clock_ms;
 static uint64_t n_midi_sent;
 
@@ -48,6 +50,7 @@ static void fuzz_midi_init(void)
 {
 	static const char cfg[] =
 		"state = { autosave = false; };\n"
+		"aux = ( { name = \"wedge\"; type = \"monitor\"; } );\n"
 		"channels = ( { name = \"kick\"; }, { name = \"keys\"; stereo = true; } );\n"
 		"midi = { takeover = \"pickup\"; map = (\n"
 		"  { cc = 7; path = \"/ch/1/fader/norm\"; },\n"
@@ -60,7 +63,7 @@ static void fuzz_midi_init(void)
 		"  { note = 62; path = \"/ch/1/eq/1/type\"; mode = \"toggle\"; },\n"
 		"  { pitchbend = true; channel = 2; path = \"/ch/2/fader/norm\"; },\n"
 		"  { program = 1; scene = \"none\"; }\n"
-		"); };\n";
+		"); mcu = { }; };\n";
 	char path[] = "/tmp/jmixd-fuzz-midi-XXXXXX", err[512];
 	int fd = mkstemp(path);
 	if (fd < 0 || write(fd, cfg, sizeof cfg - 1) != (ssize_t)(sizeof cfg - 1))
@@ -78,6 +81,7 @@ static void fuzz_midi_init(void)
 	    midi_map_init(midi_fuzz_map, &midi_control, &midi_state, &midi_setup.midi, count_sent,
 			  NULL) < 0 || midi_fuzz_map->n_bindings != 10)
 		abort();
+	mcu_init(&midi_fuzz_mcu, &midi_control, 150, count_sent, NULL);
 }
 
 static void check_values(void)
@@ -105,10 +109,13 @@ int fuzz_midi_input(const uint8_t *data, size_t size)
 		if (head & 0x80)
 			midi_map_learn(midi_fuzz_map, "/ch/2/fader/norm", NULL, &(const char *){ 0 });
 		midi_map_input(midi_fuzz_map, data + at, n, midi_clock_ms);
+		mcu_input(&midi_fuzz_mcu, data + at, n, midi_clock_ms);
 		at += n;
 		midi_clock_ms += 7;
-		if (head & 0x40)
+		if (head & 0x40) {
 			midi_map_tick(midi_fuzz_map, midi_clock_ms);
+			mcu_tick(&midi_fuzz_mcu, midi_clock_ms);
+		}
 	}
 	midi_map_cancel(midi_fuzz_map);
 	check_values();

@@ -495,7 +495,26 @@ static void mcu_in(const uint8_t *b, size_t n, int64_t ms)
 
 static float ch_value(int ch, const char *row)
 {
-	return control_get(&mcu_control, (struct param_ref){ params_find_path(PARAM_CHANNEL, row), ch });
+	return control_get(&mcu_control,
+			   (struct param_ref){ params_find_path(PARAM_CHANNEL, row), ch });
+}
+
+static float pan_norm(int ch)
+{
+	return param_to_norm(params_find_path(PARAM_CHANNEL, "pan"), ch_value(ch, "pan"));
+}
+
+static float master_fader(void)
+{
+	return control_get(&mcu_control,
+			   (struct param_ref){ params_find_path(PARAM_MASTER, "fader"), 0 });
+}
+
+static void set_ch(int ch, const char *row, float v)
+{
+	const char *reason;
+	struct param_ref ref = { params_find_path(PARAM_CHANNEL, row), ch };
+	assert_int_equal(control_set(&mcu_control, ref, v, ORIGIN_NONE, &reason), 0);
 }
 
 /* The event sent whose bytes start with want (n bytes), or NULL. */
@@ -539,9 +558,10 @@ static void test_mcu_handshake_and_dump(void **state)
 	n_sent = 0;
 	mcu_tick(&mcu, 0);
 	/* Ardour's wake-up first, then the whole surface. */
-	assert_memory_equal(sent[0].bytes, ((const uint8_t[]){ 0xF0, 0, 0, 0x66, 0x14, 0x00, 0xF7 }), 7);
-	assert_non_null(FIND(0xF0, 0x00, 0x00, 0x66, 0x14, 0x12, 0x00, 'k', 'i', 'c', 'k', ' ', ' ', ' ', 0xF7));
-	assert_non_null(FIND(0xF0, 0x00, 0x00, 0x66, 0x14, 0x12, 0x38, ' ', ' ', ' ', '0', '.', '0', ' ', 0xF7));
+	assert_non_null(FIND(0xF0, 0, 0, 0x66, 0x14, 0x00, 0xF7));
+	assert_int_equal(sent[0].size, 7);
+	assert_non_null(FIND(0xF0, 0, 0, 0x66, 0x14, 0x12, 0x00, 'k', 'i', 'c', 'k', ' ', ' ', ' ', 0xF7));
+	assert_non_null(FIND(0xF0, 0, 0, 0x66, 0x14, 0x12, 0x38, ' ', ' ', ' ', '0', '.', '0', ' ', 0xF7));
 	assert_non_null(FIND(0x90, 0x10, 0x00));   /* strip 1 mute LED off */
 	assert_non_null(FIND(0xB0, 0x30, 6));      /* pan centred: ring position 6 */
 	int faders = 0;
@@ -565,13 +585,13 @@ static void test_mcu_faders_and_touch(void **state)
 	MCU_IN(1000, 0xE3, 0x7F, 0x7F);            /* strip 3 to the top: tom1 at +10 dB */
 	ut_assert_close(ch_value(3, "fader"), 10.0, 1e-4);
 	MCU_IN(1000, 0xE8, 0x00, 0x00);            /* the master to the bottom */
-	ut_assert_close(control_get(&mcu_control, (struct param_ref){ params_find_path(PARAM_MASTER, "fader"), 0 }), -90.0, 1e-3);
+	ut_assert_close(master_fader(), -90.0, 1e-3);
 	n_sent = 0;
 	mcu_tick(&mcu, 1001);
 	assert_null(FIND(0xE3));                   /* no echo to the fader that moved */
 	/* Touched: a tablet moves the fader, the motor stays still until release. */
 	MCU_IN(2000, 0x90, 0x68, 0x7F);
-	assert_int_equal(control_set(&mcu_control, (struct param_ref){ params_find_path(PARAM_CHANNEL, "fader"), 0 }, -10.0f, ORIGIN_NONE, &(const char *){ 0 }), 0);
+	set_ch(0, "fader", -10.0f);
 	n_sent = 0;
 	mcu_tick(&mcu, 2500);
 	assert_null(FIND(0xE0));
@@ -580,7 +600,8 @@ static void test_mcu_faders_and_touch(void **state)
 	const struct midi_event *ev = FIND(0xE0);
 	assert_non_null(ev);
 	int raw = ev->bytes[1] | ev->bytes[2] << 7;
-	ut_assert_close(raw / 16383.0, param_to_norm(params_find_path(PARAM_CHANNEL, "fader"), -10.0f), 1.0 / 16383);
+	ut_assert_close(raw / 16383.0, param_to_norm(params_find_path(PARAM_CHANNEL, "fader"), -10.0f),
+			1.0 / 16383);
 }
 
 static void test_mcu_buttons_and_vpot(void **state)
@@ -600,11 +621,11 @@ static void test_mcu_buttons_and_vpot(void **state)
 	assert_non_null(FIND(0x90, 0x0A, 0x7F));
 	assert_non_null(FIND(0x90, 0x1A, 0x7F));
 	/* V-Pot 3: B0 13 41 is one tick to the left, 1/64 of the pan's travel. */
-	float pan = param_to_norm(params_find_path(PARAM_CHANNEL, "pan"), ch_value(3, "pan"));
+	float pan = pan_norm(3);
 	MCU_IN(0, 0xB0, 0x13, 0x41);
-	ut_assert_close(param_to_norm(params_find_path(PARAM_CHANNEL, "pan"), ch_value(3, "pan")), pan - 1.0 / 64, 1e-5);
+	ut_assert_close(pan_norm(3), pan - 1.0 / 64, 1e-5);
 	MCU_IN(0, 0xB0, 0x13, 0x05);               /* five to the right */
-	ut_assert_close(param_to_norm(params_find_path(PARAM_CHANNEL, "pan"), ch_value(3, "pan")), pan + 4.0 / 64, 1e-5);
+	ut_assert_close(pan_norm(3), pan + 4.0 / 64, 1e-5);
 	MCU_IN(0, 0x90, 0x23, 0x7F);               /* push: centre */
 	assert_true(ch_value(3, "pan") == 0.0f);
 }
@@ -619,8 +640,8 @@ static void test_mcu_banking_and_sends(void **state)
 	mcu.n_ticks = 0;
 	n_sent = 0;
 	mcu_tick(&mcu, 4000);
-	assert_non_null(FIND(0xF0, 0x00, 0x00, 0x66, 0x14, 0x12, 0x00, 'h', 'a', 't', ' ', ' ', ' ', ' ', 0xF7));
-	assert_non_null(FIND(0xF0, 0x00, 0x00, 0x66, 0x14, 0x12, 7 * 7, 'v', 'o', 'c', 'a', 'l', 's', ' ', 0xF7));
+	assert_non_null(FIND(0xF0, 0, 0, 0x66, 0x14, 0x12, 0x00, 'h', 'a', 't', ' ', ' ', ' ', ' ', 0xF7));
+	assert_non_null(FIND(0xF0, 0, 0, 0x66, 0x14, 0x12, 7 * 7, 'v', 'o', 'c', 'a', 'l', 's', ' ', 0xF7));
 	MCU_IN(0, 0x90, 0x30, 0x7F);               /* channel left */
 	assert_int_equal(mcu.bank, 1);
 	MCU_IN(0, 0x90, 0x2E, 0x7F);               /* bank left */
@@ -629,7 +650,8 @@ static void test_mcu_banking_and_sends(void **state)
 	MCU_IN(0, 0x90, 0x29, 0x7F);
 	assert_int_equal(mcu.page, MCU_PAGE_SENDS);
 	MCU_IN(5000, 0xE0, 0x7F, 0x7F);
-	struct param_ref send = control_send_ref(&mcu_control, params_find_path(PARAM_SEND, "level"), 0, 0);
+	struct param_ref send = control_send_ref(&mcu_control, params_find_path(PARAM_SEND, "level"),
+						 0, 0);
 	ut_assert_close(control_get(&mcu_control, send), param_from_norm(send.desc, 1.0f), 1e-4);
 	n_sent = 0;
 	mcu_tick(&mcu, 5000);
