@@ -1064,8 +1064,12 @@ static void test_info_status(void **state)
 				 m.argv[5 + ch].s, g_names[ch]);
 
 	m = query(&g.a, "/status");
-	if (m.argc != 8 || strcmp(m.types, "fiiiiiii"))
-		fail_msg("/status replied %s, expected ,fiiiiiii", hx_osc_msg_str(&m));
+	if (m.argc != 10 || strcmp(m.types, "fiiiiiiiii"))
+		fail_msg("/status replied %s, expected ,fiiiiiiiii", hx_osc_msg_str(&m));
+	/* No midi section in this config: no MIDI events, none ignored. */
+	if (m.argv[8].i != 0 || m.argv[9].i != 0)
+		fail_msg("/status counts %d MIDI events, %d ignored, without MIDI", m.argv[8].i,
+			 m.argv[9].i);
 	if (m.argv[6].i < 0)
 		fail_msg("/status loudness blocks dropped %d", m.argv[6].i);
 	if (m.argv[7].i != 0)
