@@ -265,6 +265,11 @@ static void try_reconnect(struct daemon *d)
 	if (engine_open(&d->engine, err, sizeof err) == 0) {
 		d->control.engine.n_reconnects++;
 		log_info("jack: reconnected");
+		/* Surfaces may have been restarted with jackd: show them everything again. */
+		if (d->midi)
+			midi_map_refresh(d->midi);
+		if (d->mcu)
+			mcu_refresh(d->mcu);
 		log_ready(d);
 		return;
 	}

@@ -400,6 +400,12 @@ static struct midi_event encode(const struct midi_binding *b, int raw)
 	return ev;
 }
 
+void midi_map_refresh(struct midi_map *mm)
+{
+	for (int i = 0; i < mm->n_bindings; i++)
+		mm->bindings[i].last_sent = -1;
+}
+
 void midi_map_tick(struct midi_map *mm, int64_t now_ms)
 {
 	for (int i = 0; i < mm->n_bindings; i++) {

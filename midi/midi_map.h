@@ -101,6 +101,10 @@ int midi_map_init(struct midi_map *mm, struct control *c, struct state *st,
 /* One event from midi_in. now_ms: the control loop's monotonic clock. */
 void midi_map_input(struct midi_map *mm, const uint8_t *bytes, size_t size, int64_t now_ms);
 
+/* Forget what the controls show: every binding is sent its value on the next tick (after
+ * JACK came back, a controller was reconnected or replaced). */
+void midi_map_refresh(struct midi_map *mm);
+
 /* Each feedback tick: send what changed to midi_out. */
 void midi_map_tick(struct midi_map *mm, int64_t now_ms);
 

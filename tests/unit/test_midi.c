@@ -350,6 +350,11 @@ static void test_map_feedback_and_hold(void **state)
 	n_sent = 0;
 	midi_map_tick(&map, 10040);
 	assert_int_equal(n_sent, 0);
+	/* A refresh (JACK came back) sends every binding again. */
+	midi_map_refresh(&map);
+	midi_map_tick(&map, 10050);
+	assert_int_equal(n_sent, 7 + 1);   /* 7 bindings, the 14-bit pair as two messages */
+	n_sent = 0;
 	/* A 14-bit pair goes out as two CCs, MSB then LSB. */
 	set("/ch/2/pan", 0.0f);   /* 8191.5 -> 8192: 0x40, 0x00 */
 	midi_map_tick(&map, 10060);
