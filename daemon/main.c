@@ -449,6 +449,21 @@ static void run_loop(struct daemon *d)
 
 #define EXIT_SWITCH 100      /* internal: an NSM switch ended this console, not a signal */
 
+/* --check: the MIDI map's addresses need the console built from the config to resolve. */
+static int check_midi(const struct setup *setup, char *err, size_t size)
+{
+	struct control c;
+	if (!setup->midi.is_enabled)
+		return 0;
+	if (control_init(&c, setup) < 0) {
+		snprintf(err, size, "out of memory");
+		return -1;
+	}
+	int rc = midi_map_check(&c, &setup->midi, err, size);
+	control_free(&c);
+	return rc;
+}
+
 /*
  * One console, from its config to its shutdown. Under a session manager (nsm not NULL) this
  * answers the open: /reply once the JACK client runs, /error when the config or JACK fails;
@@ -488,9 +503,13 @@ static int run_console(struct options opts, struct nsm *nsm, struct nsm_open *ne
 		return rc < 0 ? EXIT_RUNTIME : EXIT_OK;
 	}
 	if (opts.is_check_only) {
-		printf("%s: ok (%d channels)\n", opts.config_path, d.setup.n_channels);
+		int rc = check_midi(&d.setup, err, sizeof err);
+		if (rc == 0)
+			printf("%s: ok (%d channels)\n", opts.config_path, d.setup.n_channels);
+		else
+			fprintf(stderr, "jmixd: %s: %s\n", opts.config_path, err);
 		config_free(&d.setup);
-		return EXIT_OK;
+		return rc == 0 ? EXIT_OK : EXIT_USAGE;
 	}
 
 	log_info("jmixd %s: %s, %d channels", JMIXD_VERSION, opts.config_path, d.setup.n_channels);
@@ -500,6 +519,14 @@ static int run_console(struct options opts, struct nsm *nsm, struct nsm_open *ne
 	if (control_init(&d.control, &d.setup) < 0 ||
 	    engine_init(&d.engine, &d.setup, &d.control) < 0 || open_fds(&d) < 0) {
 		log_error("out of memory or file descriptors");
+		goto out;
+	}
+	if (d.setup.midi.is_enabled &&
+	    midi_map_check(&d.control, &d.setup.midi, err, sizeof err) < 0) {
+		fprintf(stderr, "jmixd: %s: %s\n", opts.config_path, err);
+		if (nsm)
+			nsm_error(nsm, "/nsm/client/open", NSM_ERR_BAD_PROJECT, err);
+		status = EXIT_USAGE;
 		goto out;
 	}
 	d.osc = osc_server_new(&d.control, &d.state, &d.setup, err, sizeof err);

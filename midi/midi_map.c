@@ -82,6 +82,23 @@ static int add_binding(struct midi_map *mm, const struct midi_rule *r, bool is_l
 	return 0;
 }
 
+int midi_map_check(const struct control *c, const struct setup_midi *setup, char *err,
+		   size_t size)
+{
+	for (int i = 0; i < setup->n_rules; i++) {
+		const struct midi_rule *r = &setup->rules[i];
+		struct osc_address a;
+		const char *reason = "a meter cannot be bound";
+		if (r->kind == MIDI_KIND_PROGRAM)
+			continue;
+		if (osc_address_parse(c, r->path, &a, &reason) < 0 || a.is_meter) {
+			snprintf(err, size, "midi.map.[%d]: %s: %s", i, r->path, reason);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static bool is_unlearned(const struct midi_map *mm, const char *path)
 {
 	for (int i = 0; i < mm->learned.n_unlearned; i++)

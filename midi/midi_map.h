@@ -92,6 +92,13 @@ struct midi_map {
 };
 
 /*
+ * A config's map is strict, like the rest of the config: every rule's address must be a
+ * parameter of this console. 0, or -1 with err "midi.map.[3]: /ch/9/fader: no such channel".
+ */
+int midi_map_check(const struct control *c, const struct setup_midi *setup, char *err,
+		   size_t size);
+
+/*
  * Build the bindings from the setup's map and the learned file in state's folder. A rule
  * whose address does not exist on this console is logged and skipped. Returns 0 or -ENOMEM.
  */

@@ -23,6 +23,8 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -271,6 +273,27 @@ static void test_bad_input_counted(void **state)
 }
 
 #ifndef MIDI_QUICK
+/* A map naming no parameter fails the config, as any config error does: exit 2, and why. */
+static void test_check_refuses_bad_address(void **state)
+{
+	(void)state;
+	char cfg[HX_PATH_MAX], log_path[HX_PATH_MAX];
+	assert_int_equal(hx_write_file("bad-midi.cfg",
+				       "channels = ( { name = \"a\"; } );\n"
+				       "midi = { map = ( { cc = 1; path = \"/ch/a/fader\"; },\n"
+				       "                 { cc = 2; path = \"/ch/2/fader\"; } ); };\n",
+				       cfg), 0);
+	const char *const args[] = { "--check", "-c", cfg, NULL };
+	int st = hx_jmixd_run(args, 10.0, log_path);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 2);
+	char *out = hx_read_file(log_path, 0);
+	assert_non_null(out);
+	if (!strstr(out, "midi.map.[1]: /ch/2/fader: no such channel"))
+		fail_msg("--check said: %s", out);
+	free(out);
+}
+
 /*
  * A control being moved gets no echo of its own moves: nothing on CC 7 while it moves and
  * after its hold, with another binding's feedback as the evidence that ticks went by.
@@ -440,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_osc_change_fed_back),
 		cmocka_unit_test(test_bad_input_counted),
 #ifndef MIDI_QUICK
+		cmocka_unit_test(test_check_refuses_bad_address),
 		cmocka_unit_test(test_no_echo_while_moving),
 		cmocka_unit_test(test_soft_takeover),
 		cmocka_unit_test(test_cc14_pair),

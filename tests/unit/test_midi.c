@@ -250,6 +250,11 @@ static void test_map_bindings_built(void **state)
 {
 	(void)state;
 	assert_int_equal(map.n_bindings, 7);   /* the eighth names no channel */
+	/* ... which the strict check of a config refuses (jmixd --check, and at start). */
+	char err[256];
+	assert_int_equal(midi_map_check(&map_control, &map_setup.midi, err, sizeof err), -1);
+	assert_string_equal(err, "midi.map.[7]: /ch/9/fader: no such channel (use 1..N or a "
+				 "channel name)");
 }
 
 static void test_map_jump_and_resolution(void **state)
