@@ -35,6 +35,7 @@ void mcu_refresh(struct mcu *m)
 		s->lcd[0][0] = s->lcd[1][0] = '\x01';   /* never a text: sent again */
 	}
 	m->page_leds[0] = m->page_leds[1] = -1;
+	m->has_colours = false;
 }
 
 void mcu_init(struct mcu *m, struct control *c, int hold_ms, midi_send_fn send, void *ctx)

@@ -16,6 +16,8 @@
  *   scribble strip             sysex F0 00 00 66 14 12 <offset> <ascii...> F7: 7 characters a
  *                              strip, offset 0x00 line 1 (the channel's name), 0x38 line 2
  *                              (the fader in dB, or on the sends page the bus)
+ *   X-Touch colours            sysex F0 00 00 66 14 72 c1..c8 F7 (0 off, 6 cyan, 7 white):
+ *                              white strips for channels, cyan for sends, dark when empty
  *   handshake                  host: device query F0 00 00 66 14 00 F7; the surface's
  *                              "ready" F0 00 00 66 14 01 ... F7 makes jmixd send it all again
  *
@@ -73,6 +75,8 @@ struct mcu {
 	int64_t held_until_ms[MCU_STRIPS + 1];
 	struct mcu_shown shown[MCU_STRIPS + 1];   /* [MCU_STRIPS]: the master fader */
 	int page_leds[2];            /* Track and Send, as last sent */
+	uint8_t colours[MCU_STRIPS]; /* X-Touch scribble-strip colours, as last sent */
+	bool has_colours;
 	bool has_queried;
 	unsigned n_ticks;
 	struct mcu_stats stats;

@@ -124,6 +124,24 @@ static bool show_meter(struct mcu *m, int strip)
 	return true;
 }
 
+/* X-Touch backlights: white on the channels page, cyan on a sends page, off on an empty strip.
+ * An MCU without colours ignores the sysex. */
+static bool show_colours(struct mcu *m)
+{
+	uint8_t b[7 + MCU_STRIPS];
+	memcpy(b, (const uint8_t[]){ 0xF0, 0x00, 0x00, 0x66, 0x14, 0x72 }, 6);
+	for (int i = 0; i < MCU_STRIPS; i++)
+		b[6 + i] = mcu_channel_of(m, i) < 0 ? 0 : (m->page == MCU_PAGE_SENDS ? 6 : 7);
+	b[6 + MCU_STRIPS] = 0xF7;
+	if (m->has_colours && memcmp(m->colours, b + 6, MCU_STRIPS) == 0)
+		return true;
+	if (!emit(m, b, sizeof b))
+		return false;
+	memcpy(m->colours, b + 6, MCU_STRIPS);
+	m->has_colours = true;
+	return true;
+}
+
 void mcu_tick(struct mcu *m, int64_t now_ms)
 {
 	if (!m->has_queried) {
@@ -143,6 +161,8 @@ void mcu_tick(struct mcu *m, int64_t now_ms)
 		if (is_slow && (!show_lcd(m, strip) || !show_meter(m, strip)))
 			return;
 	}
+	if (is_slow && !show_colours(m))
+		return;
 	int is_sends = m->page == MCU_PAGE_SENDS ? 127 : 0;
 	show3(m, &m->page_leds[0], 127 - is_sends, 0x90, NOTE_TRACK, (uint8_t)(127 - is_sends));
 	show3(m, &m->page_leds[1], is_sends, 0x90, NOTE_SEND, (uint8_t)is_sends);

@@ -586,7 +586,8 @@ static void test_mcu_handshake_and_dump(void **state)
 	assert_int_equal(mcu.stats.n_ready, 1);
 	mcu.n_ticks = 0;
 	mcu_tick(&mcu, 60);
-	assert_true(n_sent >= 9 + 8 * 4 + 16 + 8);
+	assert_true(n_sent >= 9 + 8 * 4 + 16 + 8 + 1);
+	assert_non_null(FIND(0xF0, 0, 0, 0x66, 0x14, 0x72, 7, 7, 7, 7, 7, 7, 7, 7, 0xF7));
 }
 
 static void test_mcu_faders_and_touch(void **state)
@@ -666,6 +667,10 @@ static void test_mcu_banking_and_sends(void **state)
 	n_sent = 0;
 	mcu_tick(&mcu, 5000);
 	assert_non_null(FIND(0x90, 0x29, 0x7F));   /* the Send LED */
+	n_sent = 0;
+	mcu.n_ticks = 0;
+	mcu_tick(&mcu, 5020);                      /* X-Touch colours: cyan for sends */
+	assert_non_null(FIND(0xF0, 0, 0, 0x66, 0x14, 0x72, 6, 6, 6, 6, 6, 6, 6, 6, 0xF7));
 	MCU_IN(0, 0x90, 0x29, 0x7F);
 	assert_int_equal(mcu.page, MCU_PAGE_CHANNELS);
 	/* Malformed and foreign events are ignored and counted. */
