@@ -198,7 +198,7 @@ static void apply_continuous(struct midi_map *mm, struct midi_binding *b, int ra
 	float cur = mm->control->values[b->value_index];
 	if (b->takeover == MIDI_TAKEOVER_PICKUP && !b->is_picked_up) {
 		int at = raw_of(b, cur);
-		int step = max / 127 + 1;
+		int step = max / 127;   /* one 7-bit step: 1, or 129 of 14 bits */
 		bool is_near = abs(raw - at) <= step;
 		bool has_crossed = b->last_in >= 0 && (b->last_in - at) * (raw - at) <= 0;
 		if (!is_near && !has_crossed) {
