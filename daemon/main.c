@@ -66,6 +66,7 @@ struct daemon {
 	struct osc_server *osc;
 	struct midi_map *midi;       /* NULL when the config has no midi section */
 	struct mcu *mcu;             /* NULL without midi.mcu */
+	uint32_t midi_xruns_seen;    /* control.engine.n_xruns when MIDI feedback was last whole */
 	struct zeroconf *zeroconf;
 	int signal_fd;
 	int timer_fd;
@@ -301,6 +302,14 @@ static bool send_midi(void *ctx, const struct midi_event *ev)
 static void midi_receive(struct daemon *d, int64_t now_ms)
 {
 	struct midi_event ev;
+	/* JACK drops a late client's MIDI in the cycle it missed: after an xrun, surfaces are sent
+	 * everything again rather than left showing what they may not have received. */
+	if (d->control.engine.n_xruns != d->midi_xruns_seen) {
+		d->midi_xruns_seen = d->control.engine.n_xruns;
+		midi_map_refresh(d->midi);
+		if (d->mcu)
+			mcu_refresh(d->mcu);
+	}
 	while (engine_midi_pop(&d->engine, &ev)) {
 		if (ev.port == MIDI_PORT_MCU && d->mcu)
 			mcu_input(d->mcu, ev.bytes, ev.size, now_ms);

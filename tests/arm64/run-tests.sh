@@ -78,7 +78,9 @@ done
 # property of the shared DSP code, which the arm64 unit tests cover. test_recall drives 64
 # channels, which qemu cannot run in real time (about 1 window in 70 free of xruns on a quiet
 # machine, none on a busy one); the batch it proves is covered by test_publish_batch here.
-skip_itests=${ARM64_SKIP_ITESTS-test_survival test_tablets test_render test_recall}
+# The MIDI suites (test_midi, test_midi_rt, test_mcu) lose events to the xruns of emulation
+# (JACK drops what a late client reads in the cycle it missed); test_midi's unit tests run here.
+skip_itests=${ARM64_SKIP_ITESTS-test_survival test_tablets test_render test_recall test_midi test_midi_rt test_mcu}
 for t in "$build"/itests/$pattern; do
 	case " $skip_itests " in *" $(basename "$t") "*)
 		echo "  skip  arm64-int  $(basename "$t") (ARM64_SKIP_ITESTS: runs natively only)"

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "daemon/spsc.h"
 #include "tests/integration/harness.h"
@@ -182,4 +183,61 @@ float midi_peer_peak(struct midi_peer *p, uint64_t k)
 unsigned midi_peer_xruns(const struct midi_peer *p)
 {
 	return atomic_load(&p->n_xruns);
+}
+
+int midi_peer_expect(struct midi_peer *p, const uint8_t *want, size_t n, double timeout_s)
+{
+	struct midi_peer_event ev;
+	for (double end = hx_now() + timeout_s; hx_now() < end;)
+		if (midi_peer_receive(p, &ev, end - hx_now()) == 0 && ev.size == n &&
+		    memcmp(ev.bytes, want, n) == 0)
+			return 0;
+	return -1;
+}
+
+#define TRIES 5
+
+static int reach(struct hx_osc *o, const char *path, double want, double tol, double timeout_s)
+{
+	struct hx_osc_msg m;
+	for (double end = hx_now() + timeout_s; hx_now() < end; hx_sleep(0.005))
+		if (hx_osc_query(o, path, 2.0, &m) == 0 && m.argc >= 1 &&
+		    fabs(m.argv[0].d - want) <= tol)
+			return 0;
+	return -1;
+}
+
+int midi_peer_send_until(struct midi_peer *p, struct hx_osc *o, const uint8_t *const *bytes,
+			 const size_t *size, int n, const char *path, double want, double tol)
+{
+	for (int t = 0; t < TRIES; t++) {
+		unsigned mark = midi_peer_xruns(p);
+		for (int k = 0; k < n; k++)
+			if (midi_peer_send(p, bytes[k], size[k]) < 0)
+				return -1;
+		if (reach(o, path, want, tol, 1.5) == 0)
+			return 0;
+		if (midi_peer_xruns(p) == mark)
+			return -1;
+		hx_log("midi_peer: %s missed across an xrun; sent again", path);
+	}
+	return -1;
+}
+
+int midi_peer_osc_until(struct midi_peer *p, struct hx_osc *o, const char *path, float value,
+			float alt, const uint8_t *want, size_t n)
+{
+	for (int t = 0; t < TRIES; t++) {
+		unsigned mark = midi_peer_xruns(p);
+		hx_osc_send(o, path, "f", (double)value);
+		if (midi_peer_expect(p, want, n, 2.0) == 0)
+			return 0;
+		if (midi_peer_xruns(p) == mark)
+			return -1;
+		hx_log("midi_peer: feedback of %s missed across an xrun; set again", path);
+		hx_osc_send(o, path, "f", (double)alt);
+		struct midi_peer_event ev;
+		midi_peer_receive(p, &ev, 0.5);
+	}
+	return -1;
 }

@@ -51,4 +51,24 @@ float midi_peer_peak(struct midi_peer *p, uint64_t k);
 /* Xruns seen by the peer since open (a measurement across one is discarded). */
 unsigned midi_peer_xruns(const struct midi_peer *p);
 
+/* The next event from jmixd equal to want (n bytes), skipping others, waiting up to
+ * timeout_s. 0, or -1. */
+int midi_peer_expect(struct midi_peer *p, const uint8_t *want, size_t n, double timeout_s);
+
+/*
+ * JACK drops what a client reads in a cycle it missed (an xrun: a busy machine, emulation), so
+ * a step that did not take effect is tried again when the peer saw an xrun meanwhile, up to
+ * 5 times; without an xrun to explain it, a miss is a failure (-1).
+ *
+ * midi_peer_send_until: send the events (each bytes[k] of size[k]), then wait (1.5 s) until
+ * the OSC query of path answers want (within tol). midi_peer_osc_until: set path to value
+ * over OSC and wait (2 s) for want on the peer's midi_in; a retry sets alt first and waits
+ * for its feedback, so that value is a change again. Both return 0 or -1.
+ */
+struct hx_osc;
+int midi_peer_send_until(struct midi_peer *p, struct hx_osc *o, const uint8_t *const *bytes,
+			 const size_t *size, int n, const char *path, double want, double tol);
+int midi_peer_osc_until(struct midi_peer *p, struct hx_osc *o, const char *path, float value,
+			float alt, const uint8_t *want, size_t n);
+
 #endif

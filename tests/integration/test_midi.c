@@ -131,32 +131,20 @@ static void send3(uint8_t a, uint8_t b, uint8_t c)
 	assert_true(midi_peer_send(g.peer, bytes, 3) >= 0);
 }
 
-/* Wait until the query of path answers want (within tol): the daemon took the events. */
-static void wait_value(const char *path, double want, double tol)
+/* Wait until the query of path answers want (within tol): 0, or -1 after timeout_s. */
+static int wait_value_for(const char *path, double want, double tol, double timeout_s)
 {
-	double v = NAN;
-	for (double end = hx_now() + 3.0; hx_now() < end; hx_sleep(0.005)) {
-		v = query(path);
-		if (fabs(v - want) <= tol)
-			return;
-	}
-	fail_msg("%s: %g, expected %g", path, v, want);
+	for (double end = hx_now() + timeout_s; hx_now() < end; hx_sleep(0.005))
+		if (fabs(query(path) - want) <= tol)
+			return 0;
+	return -1;
 }
 
-/* The next event from jmixd's midi_out whose first bytes are want[0..n), skipping others. */
-static int expect_event(const uint8_t *want, size_t n, double timeout_s, uint64_t *period)
+/* The same, failing the test: the daemon took the events. */
+static void wait_value(const char *path, double want, double tol)
 {
-	struct midi_peer_event ev;
-	for (double end = hx_now() + timeout_s; hx_now() < end;) {
-		if (midi_peer_receive(g.peer, &ev, end - hx_now()) < 0)
-			break;
-		if (ev.size == n && memcmp(ev.bytes, want, n) == 0) {
-			if (period)
-				*period = ev.period;
-			return 0;
-		}
-	}
-	return -1;
+	if (wait_value_for(path, want, tol, 3.0) < 0)
+		fail_msg("%s: %g, expected %g", path, query(path), want);
 }
 
 /* The status counters of /midi/status, by position (midi_learn.h). */
@@ -196,8 +184,17 @@ static void test_cc_moves_fader_heard(void **state)
 			if (fabsf(peak - base) > 1e-4f * base)
 				heard = (int64_t)(p - (uint64_t)sent);
 		}
-		if (heard < 0)
+		if (heard < 0 && midi_peer_xruns(g.peer) == xruns)
 			fail_msg("CC 7 = %u changed nothing at the output in 400 periods", values[k]);
+		if (heard < 0) {
+			/* Lost across an xrun: put the fader where this run meant it, measure on. */
+			const uint8_t cc[3] = { 0xB0, 7, values[k] }, *evs[1] = { cc };
+			const size_t size[1] = { 3 };
+			assert_int_equal(midi_peer_send_until(g.peer, g.osc, evs, size, 1,
+							      "/ch/1/fader/norm", values[k] / 127.0,
+							      1e-3), 0);
+			continue;
+		}
 		wait_value("/ch/1/fader/norm", values[k] / 127.0, 1e-3);
 		if (midi_peer_xruns(g.peer) != xruns)
 			continue;
@@ -211,38 +208,45 @@ static void test_cc_moves_fader_heard(void **state)
 		       "%.1f (%d runs, %d frames at %d Hz; includes the graph cycle's one period)\n",
 		       min_p, max_p, (double)sum / n, n, PERIOD, RATE);
 	/* By name and in dB too: CC 127 is the fader law's top, +10 dB. */
-	send3(0xB0, 7, 127);
-	wait_value("/ch/a/fader", 10.0, 1e-4);
+	const uint8_t top[3] = { 0xB0, 7, 127 }, *evs[1] = { top };
+	const size_t size[1] = { 3 };
+	assert_int_equal(midi_peer_send_until(g.peer, g.osc, evs, size, 1, "/ch/a/fader", 10.0, 1e-4),
+			 0);
 }
 
 /* OSC changes come back as the bound control's message, once per feedback tick. */
 static void test_osc_change_fed_back(void **state)
 {
 	(void)state;
+	static const struct {
+		const char *path;
+		float value, alt;
+		uint8_t want[3];
+	} cases[] = {
+		{ "/ch/1/fader/norm", 0.5f, 0.25f, { 0xB0, 7, 64 } },
+		{ "/master/fader/norm", 0.25f, 0.5f, { 0xE1, 0x00, 0x20 } },   /* 4096: LSB 0, MSB 32 */
+		{ "/ch/1/mute", 1.0f, 0.0f, { 0x90, 16, 127 } },               /* the LED */
+		{ "/ch/1/mute", 0.0f, 1.0f, { 0x90, 16, 0 } },
+		{ "/master/fader/norm", 0.75f, 0.5f, { 0xE1, 0x7F, 0x5F } },   /* 12287 */
+	};
 	midi_peer_drain(g.peer);
-	hx_osc_send(g.osc, "/ch/1/fader/norm", "f", 0.5);
-	if (expect_event((const uint8_t[]){ 0xB0, 7, 64 }, 3, 2.0, NULL) < 0)
-		fail_msg("no B0 07 40 after /ch/1/fader/norm 0.5");
-	hx_osc_send(g.osc, "/master/fader/norm", "f", 0.25);   /* 4096 of 16383: LSB 0, MSB 32 */
-	if (expect_event((const uint8_t[]){ 0xE1, 0x00, 0x20 }, 3, 2.0, NULL) < 0)
-		fail_msg("no pitch bend E1 00 20 after /master/fader/norm 0.25");
-	hx_osc_send(g.osc, "/ch/1/mute", "i", 1);
-	if (expect_event((const uint8_t[]){ 0x90, 16, 127 }, 3, 2.0, NULL) < 0)
-		fail_msg("no note-on 90 10 7F (the LED) after /ch/1/mute 1");
-	hx_osc_send(g.osc, "/ch/1/mute", "i", 0);
-	if (expect_event((const uint8_t[]){ 0x90, 16, 0 }, 3, 2.0, NULL) < 0)
-		fail_msg("no 90 10 00 after /ch/1/mute 0");
-	hx_osc_send(g.osc, "/master/fader/norm", "f", 0.75);
-	assert_int_equal(expect_event((const uint8_t[]){ 0xE1, 0x7F, 0x5F }, 3, 2.0, NULL), 0);
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+		if (midi_peer_osc_until(g.peer, g.osc, cases[k].path, cases[k].value, cases[k].alt,
+					cases[k].want, 3) < 0)
+			fail_msg("no %02X %02X %02X on midi_out after %s %g", cases[k].want[0],
+				 cases[k].want[1], cases[k].want[2], cases[k].path,
+				 (double)cases[k].value);
 	assert_true(midi_status(ST_FEEDBACK) >= 4);
 }
 
-/* Malformed events: ignored, counted; the next good one still works. */
+/*
+ * Malformed events: ignored, counted; the next good one still works. A batch that saw an
+ * xrun may have lost events before they were counted (JACK drops a late client's cycle),
+ * so it is sent again.
+ */
 static void test_bad_input_counted(void **state)
 {
 	(void)state;
-	int malformed = midi_status(ST_MALFORMED), dropped = midi_status(ST_DROPPED);
-	int unmapped = midi_status(ST_UNMAPPED);
 	static const uint8_t running[] = { 7, 64 };             /* no status byte */
 	static const uint8_t truncated[] = { 0xB0, 7 };
 	static const uint8_t oversized[] = { 0xB0, 7, 64, 0 };
@@ -252,24 +256,38 @@ static void test_bad_input_counted(void **state)
 	flood[0] = 0xF0;
 	memset(flood + 1, 0x11, sizeof flood - 2);
 	flood[sizeof flood - 1] = 0xF7;
-	assert_true(midi_peer_send(g.peer, running, sizeof running) >= 0);
-	assert_true(midi_peer_send(g.peer, truncated, sizeof truncated) >= 0);
-	assert_true(midi_peer_send(g.peer, oversized, sizeof oversized) >= 0);
-	assert_true(midi_peer_send(g.peer, bad_data, sizeof bad_data) >= 0);
-	assert_true(midi_peer_send(g.peer, open_sysex, sizeof open_sysex) >= 0);
-	for (int k = 0; k < 20; k++)
-		assert_true(midi_peer_send(g.peer, flood, sizeof flood) >= 0);
-	send3(0xB5, 99, 1);                                      /* nobody's control */
-	send3(0xB0, 7, 90);
-	wait_value("/ch/1/fader/norm", 90 / 127.0, 1e-3);
-	assert_int_equal(midi_status(ST_MALFORMED) - malformed, 5);
-	assert_int_equal(midi_status(ST_DROPPED) - dropped, 20);
-	assert_int_equal(midi_status(ST_UNMAPPED) - unmapped, 1);
-	struct hx_osc_msg m;
-	assert_int_equal(hx_osc_query(g.osc, "/status", 2.0, &m), 0);
-	assert_true(m.argc >= 2);
-	assert_true(m.argv[m.argc - 1].i >= 26);   /* ignored: malformed, dropped, unmapped */
-	assert_true(hx_daemon_alive(&g.daemon));
+	for (int attempt = 0; attempt < 5; attempt++) {
+		unsigned xruns = midi_peer_xruns(g.peer);
+		int malformed = midi_status(ST_MALFORMED), dropped = midi_status(ST_DROPPED);
+		int unmapped = midi_status(ST_UNMAPPED);
+		uint8_t value = (uint8_t)(90 + attempt);
+		assert_true(midi_peer_send(g.peer, running, sizeof running) >= 0);
+		assert_true(midi_peer_send(g.peer, truncated, sizeof truncated) >= 0);
+		assert_true(midi_peer_send(g.peer, oversized, sizeof oversized) >= 0);
+		assert_true(midi_peer_send(g.peer, bad_data, sizeof bad_data) >= 0);
+		assert_true(midi_peer_send(g.peer, open_sysex, sizeof open_sysex) >= 0);
+		for (int k = 0; k < 20; k++)
+			assert_true(midi_peer_send(g.peer, flood, sizeof flood) >= 0);
+		send3(0xB5, 99, 1);                              /* nobody's control */
+		send3(0xB0, 7, value);
+		if (wait_value_for("/ch/1/fader/norm", value / 127.0, 1e-3, 3.0) < 0 ||
+		    midi_status(ST_MALFORMED) - malformed != 5 ||
+		    midi_status(ST_DROPPED) - dropped != 20 ||
+		    midi_status(ST_UNMAPPED) - unmapped != 1) {
+			if (midi_peer_xruns(g.peer) != xruns)
+				continue;
+			fail_msg("counted %d malformed (5), %d dropped (20), %d unmapped (1)",
+				 midi_status(ST_MALFORMED) - malformed,
+				 midi_status(ST_DROPPED) - dropped, midi_status(ST_UNMAPPED) - unmapped);
+		}
+		struct hx_osc_msg m;
+		assert_int_equal(hx_osc_query(g.osc, "/status", 2.0, &m), 0);
+		assert_true(m.argc >= 2);
+		assert_true(m.argv[m.argc - 1].i >= 26);   /* ignored: malformed, dropped, unmapped */
+		assert_true(hx_daemon_alive(&g.daemon));
+		return;
+	}
+	fail_msg("an xrun in each of 5 batches");
 }
 
 #ifndef MIDI_QUICK
@@ -373,7 +391,8 @@ static void test_note_toggles_mute(void **state)
 	midi_peer_drain(g.peer);
 	send3(0x90, 16, 100);
 	wait_value("/ch/1/mute", 1.0 - was, 0.0);
-	assert_int_equal(expect_event((const uint8_t[]){ 0x90, 16, was ? 0 : 127 }, 3, 2.0, NULL), 0);
+	assert_int_equal(midi_peer_expect(g.peer, (const uint8_t[]){ 0x90, 16, was ? 0 : 127 }, 3,
+					  2.0), 0);
 	send3(0x80, 16, 0);                                  /* release: no change */
 	send3(0x90, 16, 0);                                  /* velocity 0 is a release too */
 	send3(0x90, 16, 127);
