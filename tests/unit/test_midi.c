@@ -122,7 +122,12 @@ static void test_config_section(void **state)
 				   "  { cc = 7; channel = 16; path = \"/ch/1/fader/norm\"; },\n"
 				   "  { note = 3; path = \"/ch/a/mute\"; },\n"
 				   "  { pitchbend = true; path = \"/master/fader\"; takeover = \"pickup\"; },\n"
-				   "  { program = 2; scene = \"verse_1\"; } ); };\n", &s, err, sizeof err), 0);
+				   "  { program = 2; scene = \"verse_1\"; } );\n"
+				   "  mcu = { input = \"xt:out\"; output = [ \"xt:in\" ]; }; };\n",
+				   &s, err, sizeof err), 0);
+	assert_true(s.midi.has_mcu);
+	assert_string_equal(s.midi.mcu_input[0], "xt:out");
+	assert_string_equal(s.midi.mcu_output[0], "xt:in");
 	assert_true(s.midi.is_enabled);
 	assert_string_equal(s.midi.input[1], "y:out");
 	assert_string_equal(s.midi.output[0], "x:in");
@@ -162,6 +167,8 @@ static void test_config_section(void **state)
 		{ "midi = { map = ( { cc14 = 40; path = \"/x\"; } ); };", "0 .. 31" },
 		{ "midi = { feedback_hold_ms = -1; };", "0 .. 5000" },
 		{ "midi = 3;", "must be a group" },
+		{ "midi = { mcu = { strips = 8; }; };", "unknown key 'strips'" },
+		{ "midi = { mcu = 1; };", "must be a group" },
 	};
 	for (int i = 0; i < UT_ARRAY_SIZE(bad); i++) {
 		char text2[512];
