@@ -530,6 +530,17 @@ static int load_clients(struct loader *ld, const config_setting_t *list, struct 
 			return fail_at(ld, e, key, "'%s' is not an IP address", address);
 		if (port < 1 || port > 65535)
 			return fail_at(ld, e, key, "port %d is not a UDP port", port);
+		for (int k = 0; k < config_setting_length(e); k++) {
+			const char *member = config_setting_name(config_setting_get_elem(e, (unsigned)k));
+			if (strcmp(member, "address") != 0 && strcmp(member, "port") != 0 &&
+			    strcmp(member, "floats") != 0)
+				return fail_at(ld, config_setting_get_elem(e, (unsigned)k), key,
+					       "unknown key '%s' (address, port, floats)", member);
+		}
+		const config_setting_t *floats = config_setting_get_member(e, "floats");
+		if (floats && config_setting_type(floats) != CONFIG_TYPE_BOOL)
+			return fail_at(ld, floats, key, "floats must be true or false");
+		setup->clients[i].is_floats_only = floats && config_setting_get_bool(floats);
 		setup->clients[i].family = net.family;
 		memcpy(setup->clients[i].addr, net.addr, sizeof net.addr);
 		setup->clients[i].port = port;

@@ -48,6 +48,7 @@ struct setup_client {                    /* a subscriber that never expires (osc
 	int family;
 	unsigned char addr[16];
 	int port;
+	bool is_floats_only;             /* floats = true: for surfaces that read floats only */
 };
 
 #define SETUP_MAX_NETS 32

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "osc/meter_field.h"
+
 void osc_address_prefix(enum param_scope scope, int owner, char *buf, size_t size)
 {
 	if (scope == PARAM_MASTER)
@@ -25,6 +27,27 @@ void osc_address_print(const struct param_inst *pi, bool is_norm, char *buf, siz
 		snprintf(buf, size, "%ssend/%d/%s%s", prefix, pi->bus + 1, pi->desc->path, norm);
 	else
 		snprintf(buf, size, "%s%s%s", prefix, pi->desc->path, norm);
+}
+
+void osc_address_print_name(enum param_scope scope, int owner, char *buf, size_t size)
+{
+	char prefix[64];
+	osc_address_prefix(scope, owner, prefix, sizeof prefix);
+	snprintf(buf, size, "%sname", prefix);
+}
+
+const char *osc_address_name_of(const struct control *c, enum param_scope scope, int owner)
+{
+	switch (scope) {
+	case PARAM_CHANNEL:
+		return c->setup->channels[owner].name;
+	case PARAM_AUX:
+		return c->setup->buses[owner].name;
+	case PARAM_DCA:
+		return c->setup->dca_name[owner];
+	default:
+		return param_scope_name(PARAM_MASTER);
+	}
 }
 
 /* One "<id>/" segment of an address: how its id is found, and what a refusal says. */
@@ -92,6 +115,20 @@ static int parse_leaf(const struct control *c, enum param_scope scope, int owner
 			a->meter_index = scope == PARAM_MASTER ? k : owner;
 			return 0;
 		}
+	int field = meter_field_find(scope, rest);
+	if (field) {
+		a->is_meter = true;
+		a->meter_scope = scope;
+		a->meter_index = owner;
+		a->meter_field = field;
+		return 0;
+	}
+	if (strcmp(rest, "name") == 0 && scope != PARAM_MGRP && scope != PARAM_SEND) {
+		a->is_name = true;
+		a->meter_scope = scope;
+		a->meter_index = owner;
+		return 0;
+	}
 	size_t len = strlen(rest);
 	if (len > strlen("/norm") && strcmp(rest + len - strlen("/norm"), "/norm") == 0) {
 		rest[len - strlen("/norm")] = '\0';

@@ -6,6 +6,8 @@
  *   /aux/<K|name>/<row>[/norm]                  a bus's row (rows of its bus type only)
  *   /master/<row>[/norm]                        the master's row
  *   /ch/<N>/meter, /aux/<K>/meter, /master/meter, /master/loudness, /master/truepeak
+ *   the single-float meter fields of meter_field.h (/ch/<N>/meter/peak/norm, ...)
+ *   /ch/<N>/name, /aux/<K>/name, /dca/<K>/name, /master/name   the configured name (a string)
  *
  * <row> is the row's path in the parameter table ("fader", "eq/2/gain"); /norm is its 0..1
  * twin through the row's taper. Parsing accepts numbers and names; printing (feedback, the
@@ -38,6 +40,8 @@ struct osc_address {
 	bool is_norm;                /* the /norm twin */
 	enum param_scope meter_scope;   /* a meter: whose (channel, bus or master) */
 	int meter_index;             /* its channel or bus, or a METER_* of the master */
+	int meter_field;             /* a single-float meter field (meter_field.h), else 0 */
+	bool is_name;                /* a name: of meter_scope's instance meter_index */
 };
 
 /*
@@ -49,6 +53,15 @@ int osc_address_parse(const struct control *c, const char *path, struct osc_addr
 
 /* Print the address of a parameter instance: "/ch/3/send/2/level", with "/norm" if asked. */
 void osc_address_print(const struct param_inst *pi, bool is_norm, char *buf, size_t size);
+
+/* "/ch/3/name": the address of an owner's name (channel, bus, DCA or the master). */
+void osc_address_print_name(enum param_scope scope, int owner, char *buf, size_t size);
+
+/*
+ * The configured name of an owner (channel, bus, DCA; "master" for the master), as
+ * /ch/N/name answers it.
+ */
+const char *osc_address_name_of(const struct control *c, enum param_scope scope, int owner);
 
 /*
  * The prefix of an owner's addresses, "/ch/3/", "/aux/2/" or "/master/" (owner 0-based;

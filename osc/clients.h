@@ -25,6 +25,8 @@ struct osc_client {
 	bool is_static;              /* from the config: never expires */
 	bool has_fixed_port;         /* replies go to a port other than the one it sends from */
 	bool has_source;             /* source is known (it subscribed itself) */
+	bool is_floats_only;         /* osc.clients floats = true: switches as floats, meters
+				      * as single floats (TouchOSC Mk1) */
 	struct osc_peer reply_to;
 	struct osc_peer source;      /* where its /subscribe came from */
 	int64_t expires_ms;          /* monotonic */

@@ -5,10 +5,14 @@
 
 #include <stdio.h>
 
+#include "osc/meter_field.h"
 #include "osc/pace.h"
 
-/* One parameter's messages (natural, and the /norm twin for continuous ones). */
-static void add_value(struct osc_router *r, struct osc_batch *b, int i)
+/*
+ * One parameter's messages (natural, and the /norm twin for continuous ones). A switch or a
+ * choice goes out as an int, or as a float to a client that takes floats only.
+ */
+static void add_value(struct osc_router *r, struct osc_batch *b, int i, bool is_floats_only)
 {
 	const struct param_inst *pi = &r->control->inst[i];
 	float v = r->control->values[i];
@@ -19,7 +23,7 @@ static void add_value(struct osc_router *r, struct osc_batch *b, int i)
 	if (!m)
 		return;
 	osc_address_print(pi, false, path, sizeof path);
-	if (pi->desc->type == PARAM_FLOAT)
+	if (pi->desc->type == PARAM_FLOAT || is_floats_only)
 		lo_message_add_float(m, v);
 	else
 		lo_message_add_int32(m, (int32_t)v);
@@ -48,7 +52,7 @@ void osc_feedback_flush(struct osc_router *r)
 		osc_batch_begin(&b, &r->out, &client->reply_to, PACE_FEEDBACK);
 		for (int i = 0; i < c->n_values; i++)
 			if (c->is_dirty[i] && c->origin[i] != id)
-				add_value(r, &b, i);
+				add_value(r, &b, i, client->is_floats_only);
 		osc_batch_end(&b);
 		r->n_feedback_packets += (uint64_t)b.n_packets;
 	}
@@ -58,19 +62,68 @@ void osc_feedback_flush(struct osc_router *r)
 /* One value's two messages, with the longest path, fit in this much of a batch. */
 #define VALUE_MAX_BYTES 400
 
+/* The names a dump ends with: every channel's, every bus's, every DCA's, the master's. */
+static int n_names(const struct control *c)
+{
+	return c->n_channels + c->n_buses + SETUP_DCA_COUNT + 1;
+}
+
+/* Name k (0 .. n_names - 1) as "/ch/3/name s <name>". */
+static void add_name(struct osc_router *r, struct osc_batch *b, int k)
+{
+	const struct control *c = r->control;
+	enum param_scope scope = PARAM_MASTER;
+	int owner = 0;
+	if (k < c->n_channels) {
+		scope = PARAM_CHANNEL;
+		owner = k;
+	} else if (k < c->n_channels + c->n_buses) {
+		scope = PARAM_AUX;
+		owner = k - c->n_channels;
+	} else if (k < c->n_channels + c->n_buses + SETUP_DCA_COUNT) {
+		scope = PARAM_DCA;
+		owner = k - c->n_channels - c->n_buses;
+	}
+	char path[OSC_ADDRESS_MAX];
+	lo_message m = lo_message_new();
+	if (!m)
+		return;
+	osc_address_print_name(scope, owner, path, sizeof path);
+	lo_message_add_string(m, osc_address_name_of(c, scope, owner));
+	osc_batch_add(b, path, m);
+}
+
+/* Does the subscriber that replies go to at `to` take floats only (osc.clients)? */
+static bool is_floats_only_peer(const struct osc_router *r, const struct osc_peer *to)
+{
+	for (int id = 0; id < CLIENTS_MAX; id++) {
+		const struct osc_client *client = &r->clients.client[id];
+		if (client->is_used && osc_peer_same(&client->reply_to, to))
+			return client->is_floats_only;
+	}
+	return false;
+}
+
+/* The cursor runs over the values, then over the names (n_values + k is name k). */
 int osc_feedback_dump_from(struct osc_router *r, const struct osc_peer *to, int from,
 			   size_t max_bytes)
 {
 	struct osc_batch b;
 	int i = from;
+	int n_values = r->control->n_values, end = n_values + n_names(r->control);
+	bool is_floats_only = is_floats_only_peer(r, to);
 	osc_batch_begin(&b, &r->out, to, PACE_STREAM);
-	while (i < r->control->n_values &&
-	       b.n_bytes + osc_batch_pending(&b) + VALUE_MAX_BYTES <= max_bytes)
-		add_value(r, &b, i++);
+	while (i < end && b.n_bytes + osc_batch_pending(&b) + VALUE_MAX_BYTES <= max_bytes) {
+		if (i < n_values)
+			add_value(r, &b, i, is_floats_only);
+		else
+			add_name(r, &b, i - n_values);
+		i++;
+	}
 	osc_batch_end(&b);
 	if (b.n_refused)
 		return from;   /* the budget changed under us: send this part again later */
-	return i < r->control->n_values ? i : -1;
+	return i < end ? i : -1;
 }
 
 static void add_channel_meter(const struct control *c, struct osc_batch *b, int ch)
@@ -139,6 +192,24 @@ static void add_master_truepeak(const struct control *c, struct osc_batch *b)
 	osc_batch_add(b, "/master/truepeak", m);
 }
 
+/* Every single-float meter field of every owner (meter_field.h), for floats-only clients. */
+static void add_meter_fields(const struct control *c, struct osc_batch *b)
+{
+	for (int id = 1; id <= meter_field_count(); id++) {
+		enum param_scope scope = meter_field_scope(id);
+		int n = scope == PARAM_CHANNEL ? c->n_channels : scope == PARAM_AUX ? c->n_buses : 1;
+		for (int owner = 0; owner < n; owner++) {
+			char path[OSC_ADDRESS_MAX];
+			lo_message m = lo_message_new();
+			if (!m)
+				return;
+			meter_field_print(id, owner, path, sizeof path);
+			lo_message_add_float(m, meter_field_value(c, id, owner));
+			osc_batch_add(b, path, m);
+		}
+	}
+}
+
 void osc_meters_send(struct osc_router *r)
 {
 	for (int id = 0; id < CLIENTS_MAX; id++) {
@@ -147,6 +218,12 @@ void osc_meters_send(struct osc_router *r)
 			continue;
 		struct osc_batch b;
 		osc_batch_begin(&b, &r->out, &client->reply_to, PACE_STREAM);
+		if (client->is_floats_only) {
+			add_meter_fields(r->control, &b);
+			osc_batch_end(&b);
+			r->n_meter_packets += (uint64_t)b.n_packets;
+			continue;
+		}
 		for (int ch = 0; ch < r->control->n_channels; ch++)
 			add_channel_meter(r->control, &b, ch);
 		for (int bus = 0; bus < r->control->n_buses; bus++)

@@ -25,7 +25,8 @@ void osc_feedback_flush(struct osc_router *r);
  * channel, "/aux/K/meter ff" (peak, RMS) per bus, "/master/meter ffff" (peak L, peak R,
  * RMS L, RMS R), "/master/loudness ffff" (momentary, short-term, integrated LUFS, loudness
  * range LU) and "/master/truepeak fff" (true peak L, R dBTP, limiter reduction dB), in as
- * few datagrams as fit.
+ * few datagrams as fit. A client that takes floats only (osc.clients ... floats = true) gets
+ * the single-float fields of meter_field.h instead.
  */
 void osc_meters_send(struct osc_router *r);
 
@@ -38,7 +39,7 @@ void osc_meter_reply(struct osc_router *r, const struct osc_peer *to, enum param
 
 /*
  * Part of the whole state to one peer, for a dump job (dump.h): the values from index `from`
- * on, in datagrams charged as PACE_STREAM, stopping before max_bytes would be passed. Returns
+ * on, then the names (/ch/N/name s, /aux/K/name s, /dca/K/name s, /master/name s), in datagrams charged as PACE_STREAM, stopping before max_bytes would be passed. Returns
  * the index to go on from, or -1 when every value was sent.
  */
 int osc_feedback_dump_from(struct osc_router *r, const struct osc_peer *to, int from,

@@ -10,6 +10,7 @@
 #include "daemon/log.h"
 #include "osc/address.h"
 #include "osc/feedback.h"
+#include "osc/meter_field.h"
 #include "osc/midi_learn.h"
 
 #define LOG_LINES_PER_SECOND 20
@@ -22,6 +23,7 @@ enum target_kind {
 	TARGET_UNSUBSCRIBE,
 	TARGET_DUMP,
 	TARGET_METER,
+	TARGET_NAME,
 	TARGET_SCENE_SAVE,
 	TARGET_SCENE_LOAD,
 	TARGET_SCENE_DELETE,
@@ -109,6 +111,8 @@ static int resolve(const struct control *c, const char *path, struct target *t,
 		return -1;
 	if (t->addr.is_meter)
 		t->kind = TARGET_METER;
+	else if (t->addr.is_name)
+		t->kind = TARGET_NAME;
 	return 0;
 }
 
@@ -345,8 +349,14 @@ static bool is_reply(const char *path, int argc)
 		if (strcmp(path, answers[i]) == 0)
 			return true;
 	size_t len = strlen(path);
-	return (len > 6 && strcmp(path + len - 6, "/meter") == 0) ||
-	       strcmp(path, "/master/loudness") == 0 || strcmp(path, "/master/truepeak") == 0;
+	/* A single-float meter (meter_field.h) with a value is one too: a TouchOSC Mk1 fader
+	 * showing a meter sends what its finger does to it, which must not draw an /error a
+	 * tap. */
+	return (len > 6 && strcmp(path + len - 6, "/meter") == 0) || strstr(path, "/meter/") ||
+	       strcmp(path, "/master/loudness") == 0 || strcmp(path, "/master/truepeak") == 0 ||
+	       (strncmp(path, "/master/loudness/", 17) == 0 &&
+		strcmp(path, "/master/loudness/reset") != 0) ||
+	       strncmp(path, "/master/truepeak/", 17) == 0;
 }
 
 /*
@@ -460,6 +470,7 @@ static void run_command(struct osc_router *r, const struct osc_peer *from,
 		return;     /* counts itself: it may refuse */
 	case TARGET_PARAM:
 	case TARGET_METER:
+	case TARGET_NAME:
 		return;
 	}
 	r->n_accepted++;
@@ -503,7 +514,23 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum a
 			osc_route_reject(r, from, path, "meters are read-only (send no arguments)");
 			return;
 		}
-		osc_meter_reply(r, reply_to, t.addr.meter_scope, t.addr.meter_index);
+		if (t.addr.meter_field)
+			osc_send_float(&r->out, reply_to, path,
+				       meter_field_value(r->control, t.addr.meter_field,
+							 t.addr.meter_index));
+		else
+			osc_meter_reply(r, reply_to, t.addr.meter_scope, t.addr.meter_index);
+		r->n_accepted++;
+		return;
+	case TARGET_NAME:
+		if (argc != 0) {
+			osc_route_reject(r, from, path,
+					 "names are read-only here (set them in the configuration)");
+			return;
+		}
+		osc_send_message_s(&r->out, reply_to, path,
+				   osc_address_name_of(r->control, t.addr.meter_scope,
+						       t.addr.meter_index));
 		r->n_accepted++;
 		return;
 	default:

@@ -111,7 +111,9 @@ static void add_static_clients(struct osc_server *s, const struct setup *setup)
 			continue;
 		}
 		bool is_new;
-		osc_clients_subscribe(&s->router.clients, &peer, c->port, true, &is_new);
+		int id = osc_clients_subscribe(&s->router.clients, &peer, c->port, true, &is_new);
+		if (id >= 0)
+			s->router.clients.client[id].is_floats_only = c->is_floats_only;
 	}
 }
 

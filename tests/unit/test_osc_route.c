@@ -537,6 +537,78 @@ static void test_every_param_queryable(void **state)
 	}
 }
 
+static void expect_string_reply(struct fx *f, const char *path, const char *value)
+{
+	struct reply r;
+	recv_reply(f, &r);
+	assert_string_equal(r.path, path);
+	assert_string_equal(r.types, "s");
+	assert_string_equal(arg_s(&r, 0), value);
+	reply_free(&r);
+	expect_no_reply(f);
+}
+
+/* Names answer as strings, by number or by name; they cannot be set over OSC. */
+static void test_names(void **state)
+{
+	struct fx *f = *state;
+	route(f, "/ch/1/name", msg_none());
+	expect_string_reply(f, "/ch/1/name", "kick");
+	route(f, "/ch/vox/name", msg_none());
+	expect_string_reply(f, "/ch/vox/name", "vox");
+	route(f, "/dca/2/name", msg_none());
+	expect_string_reply(f, "/dca/2/name", "dca2");
+	route(f, "/master/name", msg_none());
+	expect_string_reply(f, "/master/name", "master");
+	f->role = ROLE_MONITOR;   /* a query is a monitor's right */
+	route(f, "/ch/2/name", msg_none());
+	expect_string_reply(f, "/ch/2/name", "snare");
+	f->role = ROLE_CONTROL;
+	lo_message m = lo_message_new();
+	lo_message_add_string(m, "bass");
+	route(f, "/ch/1/name", m);
+	expect_error(f, "/ch/1/name", "read-only");
+	route(f, "/mgrp/1/name", msg_none());
+	expect_error(f, "/mgrp/1/name", "unknown parameter");
+	route(f, "/ch/4/name", msg_none());
+	expect_error(f, "/ch/4/name", "no such channel");
+}
+
+/*
+ * The single-float meters answer one float on the meter law (dB -60 .. 0 to 0 .. 1, linear
+ * in dB); sent with a value they are a surface's echo and dropped without a word.
+ */
+static void test_meter_fields(void **state)
+{
+	struct fx *f = *state;
+	f->control.meter_peak_db[0] = -18.0f;
+	f->control.meter_gr_db[1] = 6.0f;
+	f->control.master_peak_db[1] = -150.0f;
+	f->control.loudness_i = -23.0f;
+	f->control.master_tp_db[0] = 3.0f;
+	route(f, "/ch/1/meter/peak/norm", msg_none());
+	expect_float_reply(f, "/ch/1/meter/peak/norm", 0.7f, 1e-6f);
+	route(f, "/ch/2/meter/gr/norm", msg_none());
+	expect_float_reply(f, "/ch/2/meter/gr/norm", 0.25f, 1e-6f);
+	route(f, "/master/meter/peak/r/norm", msg_none());
+	expect_float_reply(f, "/master/meter/peak/r/norm", 0.0f, 0.0f);
+	route(f, "/master/loudness/i", msg_none());
+	expect_float_reply(f, "/master/loudness/i", -23.0f, 0.0f);
+	route(f, "/master/truepeak/l", msg_none());
+	expect_float_reply(f, "/master/truepeak/l", 3.0f, 0.0f);
+	uint64_t dropped = f->router.n_loops_dropped;
+	route(f, "/ch/1/meter/peak/norm", msg_f(0.5f));
+	expect_no_reply(f);
+	assert_int_equal(f->router.n_loops_dropped, dropped + 1);
+	route(f, "/ch/1/meter/rms/norm", msg_none());
+	expect_error(f, "/ch/1/meter/rms/norm", "unknown parameter");
+	route(f, "/master/loudness/reset", msg_none());   /* still a command */
+	struct reply r;
+	recv_reply(f, &r);
+	assert_string_equal(r.path, "/master/loudness/reset");
+	reply_free(&r);
+}
+
 static void test_info(void **state)
 {
 	static const char *const names[] = { "kick", "snare", "vox" };
@@ -998,6 +1070,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_query_types, setup_fx, teardown_fx),
 		cmocka_unit_test_setup_teardown(test_every_param_queryable, setup_fx, teardown_fx),
 		cmocka_unit_test_setup_teardown(test_info, setup_fx, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_names, setup_fx, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_meter_fields, setup_fx, teardown_fx),
 		cmocka_unit_test(test_info_largest_console),
 		cmocka_unit_test_setup_teardown(test_channel_by_name_and_number, setup_fx,
 						teardown_fx),
