@@ -78,7 +78,8 @@ HARNESS    := $(BUILD)/tests/integration/harness.o
 # dsp/ promises float arithmetic: a silent promotion to double is a bug there.
 $(BUILD)/dsp/%.o: CFLAGS += -Wdouble-promotion
 
-.PHONY: all deps deps-test run test unit itests rtguard check bench install clean man fuzz fuzz-config fuzz-midi netjack
+.PHONY: all deps deps-test run test unit itests rtguard check bench install clean man fuzz fuzz-config fuzz-midi netjack \
+	layouts golden-layouts
 all: $(BUILD)/jmixd
 
 $(BUILD)/%.o: %.c
@@ -106,6 +107,33 @@ $(BUILD)/itests/test_midi $(BUILD)/itests/test_midi_rt $(BUILD)/itests/test_mcu:
 
 # libebur128 is a test-only reference for the loudness meter: only this test links it.
 $(BUILD)/tests/test_loudness: LDLIBS += -lebur128
+# zlib and libxml2 are test-only references for the TouchOSC layouts (an independent inflater,
+# the reference checksums, an XML parser); jmixd itself writes both formats without them.
+$(BUILD)/tests/unit/test_touchosc.o: CPPFLAGS += $(shell pkg-config --cflags libxml-2.0)
+$(BUILD)/tests/test_touchosc: LDLIBS += -lxml2 -lz
+
+# The TouchOSC layouts of configs/default.cfg, kept in the tree (configs/touchosc/) and
+# rewritten by every native `make` when the generator or the config changed; test_touchosc
+# checks they are current. golden-layouts rewrites the small config's golden files.
+LAYOUT_DIR   := configs/touchosc
+LAYOUT_FILES := $(LAYOUT_DIR)/jmixd.tosc $(LAYOUT_DIR)/jmixd.touchosc \
+		$(LAYOUT_DIR)/monitor-wedge.tosc $(LAYOUT_DIR)/monitor-iem.tosc
+layouts: $(LAYOUT_FILES)
+$(LAYOUT_DIR)/jmixd.tosc: $(BUILD)/jmixd configs/default.cfg
+	$(BUILD)/jmixd --print-layout touchosc -c configs/default.cfg -o $@
+$(LAYOUT_DIR)/jmixd.touchosc: $(BUILD)/jmixd configs/default.cfg
+	$(BUILD)/jmixd --print-layout touchosc-mk1 -c configs/default.cfg -o $@
+$(LAYOUT_DIR)/monitor-%.tosc: $(BUILD)/jmixd configs/default.cfg
+	$(BUILD)/jmixd --print-layout touchosc-monitor $* --layout-size phone -c configs/default.cfg -o $@
+ifeq ($(BUILD)$(SAN),build)
+all: layouts
+endif
+golden-layouts: $(BUILD)/jmixd
+	$(BUILD)/jmixd --print-layout touchosc -c tests/fixtures/good-aux.cfg -o tests/golden/good-aux.tosc
+	$(BUILD)/jmixd --print-layout touchosc-mk1 --layout-size phone -c tests/fixtures/good-aux.cfg \
+		-o tests/golden/good-aux-phone.touchosc
+	$(BUILD)/jmixd --print-layout touchosc-monitor wedge --layout-size phone \
+		-c tests/fixtures/good-aux.cfg -o tests/golden/good-aux-wedge.tosc
 
 unit: $(UNIT_BIN)
 itests: $(ITEST_BIN) $(BUILD)/jmixd $(BUILD)/libslowfsync.so
@@ -233,6 +261,7 @@ DEB_RUN      := gcc make libc6-dev pkg-config libjack-jackd2-dev liblo-dev libco
 		jackd2 liblo-tools util-linux procps \
 		libavahi-client-dev avahi-daemon avahi-utils dbus-daemon iproute2 libsndfile1-dev
 DEB_TEST     := libcmocka-dev cppcheck valgrind clang libclang-rt-dev libebur128-dev \
+		zlib1g-dev libxml2-dev \
 		gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
 DEB_PACKAGES := $(DEB_RUN) $(DEB_TEST)
 # RealtimeSanitizer needs clang 20 or later: Debian 12 has clang-22 in bookworm-security.

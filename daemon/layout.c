@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "daemon/params.h"
+#include "daemon/touchosc.h"
 #include "osc/address.h"
 
 /* The session file format we write: Open Stage Control 1.30.0, the latest release read. */
@@ -397,24 +398,61 @@ static void write_osc_session(struct json *j, const struct setup *setup)
 	fputc('\n', j->f);
 }
 
+static const char *const kind_names[] = {
+	[LAYOUT_OSC_SESSION] = "osc-session",
+	[LAYOUT_TOUCHOSC] = "touchosc",
+	[LAYOUT_TOUCHOSC_MK1] = "touchosc-mk1",
+	[LAYOUT_TOUCHOSC_MONITOR] = "touchosc-monitor",
+};
+
 int layout_kind_from_name(const char *name)
 {
-	return strcmp(name, "osc-session") == 0 ? LAYOUT_OSC_SESSION : -1;
+	for (int k = 0; k < (int)(sizeof kind_names / sizeof kind_names[0]); k++)
+		if (strcmp(name, kind_names[k]) == 0)
+			return k;
+	return -1;
 }
 
 const char *layout_kind_names(void)
 {
-	return "osc-session";
+	return "osc-session, touchosc, touchosc-mk1 or touchosc-monitor BUS";
 }
 
-int layout_write(FILE *f, enum layout_kind kind, const struct setup *setup)
+bool layout_kind_is_binary(enum layout_kind kind)
 {
+	return kind != LAYOUT_OSC_SESSION;
+}
+
+bool layout_kind_needs_bus(enum layout_kind kind)
+{
+	return kind == LAYOUT_TOUCHOSC_MONITOR;
+}
+
+int layout_write(FILE *f, enum layout_kind kind, const struct setup *setup,
+		 const struct layout_options *options)
+{
+	static const struct layout_options tablet = { .size = SURFACE_TABLET, .monitor_bus = -1 };
+	const struct layout_options *o = options ? options : &tablet;
 	struct json j = { .f = f };
+	int rc = 0;
 	switch (kind) {
+	case LAYOUT_TOUCHOSC:
+		rc = touchosc_write(f, setup, o->size, -1);
+		break;
+	case LAYOUT_TOUCHOSC_MK1:
+		rc = touchosc_mk1_write(f, setup, o->size, -1);
+		break;
+	case LAYOUT_TOUCHOSC_MONITOR:
+		if (o->monitor_bus < 0 || o->monitor_bus >= setup->n_buses)
+			return -EINVAL;
+		rc = touchosc_write(f, setup, o->size, o->monitor_bus);
+		break;
 	case LAYOUT_OSC_SESSION:
 	default:
 		write_osc_session(&j, setup);
 		break;
 	}
+	if (rc < 0)
+		return rc;
 	return fflush(f) == 0 && !ferror(f) ? 0 : -EIO;
 }

@@ -15,25 +15,41 @@
 #ifndef JMIXD_LAYOUT_H
 #define JMIXD_LAYOUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "daemon/config.h"
+#include "daemon/surface.h"
 
 enum layout_kind {
 	LAYOUT_OSC_SESSION,      /* Open Stage Control session JSON */
+	LAYOUT_TOUCHOSC,         /* TouchOSC (the current app): .tosc, zlib of XML */
+	LAYOUT_TOUCHOSC_MK1,     /* TouchOSC Mk1: .touchosc, a zip of index.xml */
+	LAYOUT_TOUCHOSC_MONITOR, /* TouchOSC .tosc of one monitor mix, for a performer */
 };
 
 /* "osc-session" -> LAYOUT_OSC_SESSION; -1 for an unknown name. */
 int layout_kind_from_name(const char *name);
 
-/* Names accepted by layout_kind_from_name(), for messages ("osc-session"). */
+/* Names accepted by layout_kind_from_name(), for messages ("osc-session, touchosc, ..."). */
 const char *layout_kind_names(void);
 
+/* Does the kind write binary data (never to a terminal), and does it need a bus? */
+bool layout_kind_is_binary(enum layout_kind kind);
+bool layout_kind_needs_bus(enum layout_kind kind);
+
+struct layout_options {
+	enum surface_size size;  /* TouchOSC layouts: tablet (default) or phone */
+	int monitor_bus;         /* LAYOUT_TOUCHOSC_MONITOR: the bus, 0-based */
+};
+
 /*
- * Write the layout for setup's channels to f. Returns 0, or -EIO when writing failed.
- * Control thread (or a command-line tool); allocates nothing.
+ * Write the layout for setup's channels to f (options NULL: a tablet's). Returns 0, or
+ * -EIO when writing failed (-ENOMEM for the TouchOSC ones, which build their XML in memory
+ * before wrapping it). Control thread (or a command-line tool).
  */
-int layout_write(FILE *f, enum layout_kind kind, const struct setup *setup);
+int layout_write(FILE *f, enum layout_kind kind, const struct setup *setup,
+		 const struct layout_options *options);
 
 /*
  * How often the session renews its /subscribe lease (the daemon keeps one for 10 s), and the

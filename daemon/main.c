@@ -53,6 +53,9 @@ struct options {
 	bool is_check_only;
 	bool is_verbose;
 	const char *layout_name;       /* --print-layout */
+	const char *layout_bus;        /* --print-layout touchosc-monitor BUS */
+	const char *layout_size;       /* --layout-size phone|tablet */
+	const char *output_path;       /* -o: where --print-layout writes (default stdout) */
 	bool is_nsm_off;               /* --no-nsm: ignore NSM_URL */
 	const char *state_dir;         /* under NSM: the session folder */
 };
@@ -91,12 +94,65 @@ static void usage(FILE *f)
 		"  -v, --verbose       log debug messages\n"
 		"      --check         validate the configuration and exit\n"
 		"      --no-nsm        ignore NSM_URL (do not join a session manager)\n"
-		"      --print-layout osc-session\n"
-		"                      write an Open Stage Control session for the configured\n"
-		"                      channels to stdout and exit\n"
+		"      --print-layout osc-session|touchosc|touchosc-mk1|touchosc-monitor BUS\n"
+		"                      write a control surface for the configured console (an Open\n"
+		"                      Stage Control session, a TouchOSC .tosc or Mk1 .touchosc\n"
+		"                      layout, or one monitor mix's .tosc) and exit\n"
+		"      --layout-size phone|tablet\n"
+		"                      TouchOSC page size: 8 or 16 strips a page (default tablet)\n"
+		"  -o, --output FILE   where --print-layout writes (default: standard output,\n"
+		"                      refused for a binary layout when it is a terminal)\n"
 		"  -h, --help          this help\n"
 		"  -V, --version       print the version\n"
 		"exit status: 0 ok, 1 runtime failure (e.g. no JACK server), 2 usage or config error\n");
+}
+
+/*
+ * --print-layout: the layout to -o FILE (written to FILE.tmp, then renamed, so a tablet's
+ * sync never picks up half a file) or to standard output. Returns an exit status.
+ */
+static int print_layout(const struct options *o, const struct setup *setup)
+{
+	enum layout_kind kind = (enum layout_kind)layout_kind_from_name(o->layout_name);
+	struct layout_options lo = {
+		.size = o->layout_size && strcmp(o->layout_size, "phone") == 0 ? SURFACE_PHONE
+									       : SURFACE_TABLET,
+		.monitor_bus = -1,
+	};
+	if (layout_kind_needs_bus(kind)) {
+		lo.monitor_bus = setup_find_bus(setup, o->layout_bus);
+		if (lo.monitor_bus < 0) {
+			fprintf(stderr, "jmixd: --print-layout %s: no bus '%s' in %s\n",
+				o->layout_name, o->layout_bus, o->config_path);
+			return EXIT_USAGE;
+		}
+	}
+	if (!o->output_path) {
+		if (layout_kind_is_binary(kind) && isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "jmixd: --print-layout %s writes a binary file: "
+				"use -o FILE or redirect the output\n", o->layout_name);
+			return EXIT_USAGE;
+		}
+		return layout_write(stdout, kind, setup, &lo) < 0 ? EXIT_RUNTIME : EXIT_OK;
+	}
+	char tmp[4200];
+	snprintf(tmp, sizeof tmp, "%s.tmp", o->output_path);
+	FILE *f = fopen(tmp, "wb");
+	if (!f) {
+		fprintf(stderr, "jmixd: %s: %s\n", tmp, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	int rc = layout_write(f, kind, setup, &lo);
+	if (fclose(f) != 0 && rc == 0)
+		rc = -EIO;
+	if (rc == 0 && rename(tmp, o->output_path) != 0)
+		rc = -errno;
+	if (rc < 0) {
+		fprintf(stderr, "jmixd: %s: %s\n", o->output_path, strerror(-rc));
+		unlink(tmp);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -108,10 +164,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ "print-params", required_argument, NULL, 'P' },
 		{ "print-layout", required_argument, NULL, 'L' },
+		{ "layout-size", required_argument, NULL, 'S' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "no-nsm", no_argument, NULL, 'N' }, { NULL, 0, NULL, 0 },
 	};
 	int opt;
-	while ((opt = getopt_long(argc, argv, "c:n:p:vhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:n:p:o:vhV", longopts, NULL)) != -1) {
 		char *end;
 		switch (opt) {
 		case 'c':
@@ -159,6 +217,25 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			o->layout_name = optarg;
+			/* touchosc-monitor takes its bus as the next word */
+			if (layout_kind_needs_bus((enum layout_kind)layout_kind_from_name(optarg))) {
+				if (optind >= argc) {
+					fprintf(stderr, "jmixd: --print-layout %s: which bus? "
+						"(a number or a bus name)\n", optarg);
+					return -1;
+				}
+				o->layout_bus = argv[optind++];
+			}
+			break;
+		case 'S':
+			if (strcmp(optarg, "phone") != 0 && strcmp(optarg, "tablet") != 0) {
+				fprintf(stderr, "jmixd: --layout-size: phone or tablet\n");
+				return -1;
+			}
+			o->layout_size = optarg;
+			break;
+		case 'o':
+			o->output_path = optarg;
 			break;
 		default:
 			usage(stderr);
@@ -506,10 +583,9 @@ static int run_console(struct options opts, struct nsm *nsm, struct nsm_open *ne
 	if (opts.osc_port)
 		d.setup.osc_port = opts.osc_port;
 	if (opts.layout_name) {
-		int rc = layout_write(stdout, (enum layout_kind)layout_kind_from_name(opts.layout_name),
-				      &d.setup);
+		int rc = print_layout(&opts, &d.setup);
 		config_free(&d.setup);
-		return rc < 0 ? EXIT_RUNTIME : EXIT_OK;
+		return rc;
 	}
 	if (opts.is_check_only) {
 		int rc = check_midi(&d.setup, err, sizeof err);

@@ -41,6 +41,7 @@ static const struct {
 	{ "/info", TARGET_INFO, false },
 	{ "/status", TARGET_STATUS, false },
 	{ "/subscribe", TARGET_SUBSCRIBE, false },
+	{ "/subscribe/floats", TARGET_SUBSCRIBE, false },   /* meters and switches as floats */
 	{ "/xremote", TARGET_SUBSCRIBE, false },   /* what X32 surfaces send to stay subscribed */
 	{ "/unsubscribe", TARGET_UNSUBSCRIBE, false },
 	{ "/dump", TARGET_DUMP, false },
@@ -202,12 +203,17 @@ static void reply_status(struct osc_router *r, const struct osc_peer *to)
 	lo_message_free(m);
 }
 
-static void subscribe(struct osc_router *r, const struct osc_peer *from, const char *types,
-		      lo_arg **argv, int argc)
+/*
+ * /subscribe [port], or /subscribe/floats [port] for a surface that shows one float per
+ * control (the generated TouchOSC layouts): it then gets switches as floats and the meters
+ * as single floats (meter_field.h). The last subscription says which.
+ */
+static void subscribe(struct osc_router *r, const struct osc_peer *from, const char *path,
+		      const char *types, lo_arg **argv, int argc)
 {
 	int port = 0;
 	if (argc > 1) {
-		osc_route_reject(r, from, "/subscribe", "expects at most one argument (reply port)");
+		osc_route_reject(r, from, path, "expects at most one argument (reply port)");
 		return;
 	}
 	if (argc == 1) {
@@ -215,30 +221,32 @@ static void subscribe(struct osc_router *r, const struct osc_peer *from, const c
 		const char *reason;
 		if (arg_number(types[0], argv[0], false, &v, &reason) < 0 || !(v >= 1.0f) ||
 		    !(v <= 65535.0f) || v != (float)(int)v) {
-			osc_route_reject(r, from, "/subscribe", "reply port must be 1 .. 65535");
+			osc_route_reject(r, from, path, "reply port must be 1 .. 65535");
 			return;
 		}
 		port = (int)v;
 	}
 	struct osc_peer reply_to = osc_peer_with_port(from, port);
 	if (osc_peer_is_self(&r->self, &reply_to)) {
-		osc_route_reject(r, from, "/subscribe", "the reply port is jmixd's own (a loop)");
+		osc_route_reject(r, from, path, "the reply port is jmixd's own (a loop)");
 		return;
 	}
 	bool is_new;
 	int id = osc_clients_subscribe(&r->clients, from, port, false, &is_new);
 	if (id < 0) {
-		osc_route_reject(r, from, "/subscribe", id == -2
+		osc_route_reject(r, from, path, id == -2
 				 ? "too many subscriptions from this host (osc.subscriptions_per_host)"
 				 : "too many subscribers");
 		return;
 	}
+	if (!r->clients.client[id].is_static)
+		r->clients.client[id].is_floats_only = strcmp(path, "/subscribe/floats") == 0;
 	if (is_new) {
 		char peer[80];
 		log_info("osc: %s subscribed", osc_peer_str(&r->clients.client[id].reply_to, peer,
 							     sizeof peer));
 		if (osc_dump_request(r, &r->clients.client[id].reply_to, osc_now_ms()) < 0)
-			osc_route_reject(r, from, "/subscribe", "too many dumps in progress; /dump later");
+			osc_route_reject(r, from, path, "too many dumps in progress; /dump later");
 	}
 	r->n_accepted++;
 }
@@ -435,7 +443,7 @@ static void run_command(struct osc_router *r, const struct osc_peer *from,
 {
 	switch (kind) {
 	case TARGET_SUBSCRIBE:
-		subscribe(r, from, types, argv, argc);
+		subscribe(r, from, path, types, argv, argc);
 		return;     /* counts itself: it may refuse */
 	case TARGET_SCENE_SAVE:
 	case TARGET_SCENE_LOAD:

@@ -286,7 +286,7 @@ static char *generate(const char *cfg, struct setup *setup)
 		fail_msg("config_load(%s): %s", cfg, err);
 	FILE *mem = open_memstream(&out, &size);
 	assert_non_null(mem);
-	assert_int_equal(layout_write(mem, LAYOUT_OSC_SESSION, setup), 0);
+	assert_int_equal(layout_write(mem, LAYOUT_OSC_SESSION, setup, NULL), 0);
 	fclose(mem);
 	return out;
 }
@@ -618,7 +618,8 @@ static void test_kind_names(void **state)
 {
 	(void)state;
 	assert_int_equal(layout_kind_from_name("osc-session"), LAYOUT_OSC_SESSION);
-	assert_int_equal(layout_kind_from_name("touchosc"), -1);
+	assert_int_equal(layout_kind_from_name("touchosc"), LAYOUT_TOUCHOSC);
+	assert_int_equal(layout_kind_from_name("lemur"), -1);
 	ut_assert_contains(layout_kind_names(), "osc-session");
 }
 
