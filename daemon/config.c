@@ -470,6 +470,8 @@ static int parse_net(const char *text, struct setup_net *net)
 	return 0;
 }
 
+#define ROLE_CHOICES "role must be \"control\", \"monitor\" or \"monitor-mix:<bus>\""
+
 static int load_allow(struct loader *ld, const config_setting_t *allow, struct setup *setup)
 {
 	if (!config_setting_is_list(allow))
@@ -488,7 +490,7 @@ static int load_allow(struct loader *ld, const config_setting_t *allow, struct s
 		if (r && config_setting_type(r) == CONFIG_TYPE_STRING)
 			role = config_setting_get_string(r);
 		else if (r)
-			return fail_at(ld, r, key, "role must be \"control\" or \"monitor\"");
+			return fail_at(ld, r, key, ROLE_CHOICES);
 		struct setup_net *sn = &setup->nets[i];
 		if (parse_net(net, sn) < 0)
 			return fail_at(ld, config_setting_get_member(e, "net"), key,
@@ -498,12 +500,19 @@ static int load_allow(struct loader *ld, const config_setting_t *allow, struct s
 		if (sn->family == AF_INET6 && IN6_IS_ADDR_V4MAPPED((struct in6_addr *)sn->addr))
 			return fail_at(ld, config_setting_get_member(e, "net"), key,
 				       "'%s' is an IPv4-mapped address: write it as a.b.c.d/n", net);
-		if (strcmp(role, "control") == 0)
+		sn->mix_bus = -1;
+		if (strcmp(role, "control") == 0) {
 			sn->role = ROLE_CONTROL;
-		else if (strcmp(role, "monitor") == 0)
+		} else if (strcmp(role, "monitor") == 0) {
 			sn->role = ROLE_MONITOR;
-		else
-			return fail_at(ld, r, key, "role must be \"control\" or \"monitor\"");
+		} else if (strncmp(role, "monitor-mix:", 12) == 0 && role[12] &&
+			   strlen(role + 12) < sizeof sn->mix_bus_name) {
+			/* The bus is found once the buses are loaded (resolve_mix_buses). */
+			sn->role = ROLE_MONITOR_MIX;
+			strcpy(sn->mix_bus_name, role + 12);
+		} else {
+			return fail_at(ld, r, key, ROLE_CHOICES);
+		}
 	}
 	setup->n_nets = n;
 	return 0;
@@ -669,6 +678,7 @@ static int load_osc(struct loader *ld, config_t *cfg, struct setup *setup)
 	for (int i = 0; i < setup->n_nets; i++) {
 		parse_net(default_nets[i], &setup->nets[i]);
 		setup->nets[i].role = ROLE_CONTROL;
+		setup->nets[i].mix_bus = -1;
 	}
 	if (!osc)
 		return 0;
@@ -822,6 +832,28 @@ static int load_buses(struct loader *ld, config_t *cfg, struct setup *setup)
 		}
 	}
 	setup->n_buses = n;
+	return 0;
+}
+
+/* A monitor-mix:<bus> role names a monitor bus, by name or number. */
+static int resolve_mix_buses(struct loader *ld, config_t *cfg, struct setup *setup)
+{
+	for (int i = 0; i < setup->n_nets; i++) {
+		struct setup_net *sn = &setup->nets[i];
+		if (sn->role != ROLE_MONITOR_MIX)
+			continue;
+		char key[64];
+		snprintf(key, sizeof key, "osc.allow.[%d]", i);
+		const config_setting_t *e = config_setting_get_elem(config_lookup(cfg, "osc.allow"),
+								    (unsigned)i);
+		const config_setting_t *r = e ? config_setting_get_member(e, "role") : NULL;
+		sn->mix_bus = setup_find_bus(setup, sn->mix_bus_name);
+		if (sn->mix_bus < 0)
+			return fail_at(ld, r, key, "monitor-mix:%s: no such aux bus", sn->mix_bus_name);
+		if (setup->buses[sn->mix_bus].type != BUS_MONITOR)
+			return fail_at(ld, r, key, "monitor-mix:%s: an effect bus, not a monitor mix",
+				       sn->mix_bus_name);
+	}
 	return 0;
 }
 
@@ -1119,7 +1151,8 @@ int config_load(const char *path, struct setup *setup, char *err, int err_size)
 	}
 	if (check_top_level(&ld, &cfg) < 0 || load_jack(&ld, &cfg, setup) < 0 ||
 	    load_osc(&ld, &cfg, setup) < 0 || load_state_group(&ld, &cfg, setup) < 0 ||
-	    load_buses(&ld, &cfg, setup) < 0 || alloc_channels(&ld, &cfg, setup) < 0 ||
+	    load_buses(&ld, &cfg, setup) < 0 || resolve_mix_buses(&ld, &cfg, setup) < 0 ||
+	    alloc_channels(&ld, &cfg, setup) < 0 ||
 	    load_bus_params(&ld, &cfg, setup) < 0 || load_master(&ld, &cfg, setup) < 0 ||
 	    load_groups(&ld, &cfg, setup->dca_name, &setup->vals) < 0 ||
 	    load_channels(&ld, &cfg, setup) < 0 ||

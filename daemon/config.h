@@ -35,6 +35,7 @@ enum access_role {
 	ROLE_NONE,       /* not listed: ignored, no reply */
 	ROLE_MONITOR,    /* may query, subscribe and receive meters */
 	ROLE_CONTROL,    /* may also set parameters and save, load or delete scenes */
+	ROLE_MONITOR_MIX,   /* a monitor who may also set one monitor bus's sends and fader */
 };
 
 struct setup_net {
@@ -42,6 +43,8 @@ struct setup_net {
 	unsigned char addr[16];
 	int prefix_bits;
 	enum access_role role;
+	int mix_bus;                     /* ROLE_MONITOR_MIX: the bus (0-based); else -1 */
+	char mix_bus_name[SETUP_NAME_MAX];   /* as the config names it ("wedge", "3") */
 };
 
 struct setup_client {                    /* a subscriber that never expires (osc.clients) */

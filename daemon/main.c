@@ -30,6 +30,7 @@
 #include "daemon/schema.h"
 #include "daemon/state.h"
 #include "daemon/zeroconf.h"
+#include "dsp/bus.h"
 #include "midi/mcu.h"
 #include "midi/midi_map.h"
 #include "osc/nsm.h"
@@ -121,8 +122,8 @@ static int print_layout(const struct options *o, const struct setup *setup)
 	};
 	if (layout_kind_needs_bus(kind)) {
 		lo.monitor_bus = setup_find_bus(setup, o->layout_bus);
-		if (lo.monitor_bus < 0) {
-			fprintf(stderr, "jmixd: --print-layout %s: no bus '%s' in %s\n",
+		if (lo.monitor_bus < 0 || setup->buses[lo.monitor_bus].type != BUS_MONITOR) {
+			fprintf(stderr, "jmixd: --print-layout %s: '%s' is not a monitor bus of %s\n",
 				o->layout_name, o->layout_bus, o->config_path);
 			return EXIT_USAGE;
 		}

@@ -52,21 +52,34 @@ static bool prefix_matches(const unsigned char *a, const unsigned char *b, int b
 	return (a[whole] & mask) == (b[whole] & mask);
 }
 
-enum access_role osc_access_role(const struct osc_access *a, const struct osc_peer *from)
+/* The most specific network of the allowlist that from belongs to, or NULL. */
+static const struct setup_net *best_net(const struct osc_access *a, const struct osc_peer *from)
 {
 	unsigned char addr[16];
 	int family = osc_peer_addr(from, addr);
 	int best_bits = -1;
-	enum access_role role = ROLE_NONE;
+	const struct setup_net *best = NULL;
 	for (int i = 0; i < a->n_nets; i++) {
 		const struct setup_net *n = &a->nets[i];
 		if (n->family == family && n->prefix_bits > best_bits &&
 		    prefix_matches(addr, n->addr, n->prefix_bits)) {
 			best_bits = n->prefix_bits;
-			role = n->role;
+			best = n;
 		}
 	}
-	return role;
+	return best;
+}
+
+enum access_role osc_access_role(const struct osc_access *a, const struct osc_peer *from)
+{
+	const struct setup_net *n = best_net(a, from);
+	return n ? n->role : ROLE_NONE;
+}
+
+int osc_access_mix_bus(const struct osc_access *a, const struct osc_peer *from)
+{
+	const struct setup_net *n = best_net(a, from);
+	return n && n->role == ROLE_MONITOR_MIX ? n->mix_bus : -1;
 }
 
 int osc_access_source_key(const struct osc_peer *p, unsigned char *key)

@@ -4,7 +4,8 @@
  * A source's role comes from the most specific matching network of osc.allow (longest
  * prefix): none (not listed: its packets are dropped without a reply, so jmixd cannot be
  * used to reflect traffic at a forged address), monitor (may query, subscribe and receive
- * meters) or control (may also change things).
+ * meters), monitor-mix:<bus> (a monitor that may also set that monitor bus's sends and
+ * fader: a performer's phone) or control (may also change everything).
  *
  * Each source has a token bucket of rate_limit messages a second with a one-second burst;
  * messages beyond it are dropped unanswered and counted. A source is an IPv4 address or an
@@ -53,6 +54,9 @@ void osc_access_init(struct osc_access *a, const struct setup *setup);
 void osc_access_apply(struct osc_access *a, const struct setup *setup);
 
 enum access_role osc_access_role(const struct osc_access *a, const struct osc_peer *from);
+
+/* The monitor bus a ROLE_MONITOR_MIX source may mix (0-based); -1 for any other role. */
+int osc_access_mix_bus(const struct osc_access *a, const struct osc_peer *from);
 
 /* Take n_messages tokens for from; false when its rate is exceeded (nothing is taken). */
 bool osc_access_take(struct osc_access *a, const struct osc_peer *from, int n_messages,

@@ -484,6 +484,23 @@ static void run_command(struct osc_router *r, const struct osc_peer *from,
 	r->n_accepted++;
 }
 
+/*
+ * May a monitor-mix source set this parameter? Only the sends into its own bus (level, on,
+ * pre) and that bus's fader: a performer's phone mixes its in-ears and touches nothing else.
+ */
+static bool is_own_mix(const struct osc_router *r, const struct osc_peer *from,
+		       const struct osc_address *a)
+{
+	int bus = osc_access_mix_bus(&r->access, from);
+	const struct param_inst *pi = control_inst(r->control, a->ref);
+	if (bus < 0 || !pi)
+		return false;
+	if (pi->desc->scope == PARAM_SEND)
+		return pi->bus == bus;
+	return pi->desc->scope == PARAM_AUX && pi->owner == bus &&
+	       strcmp(pi->desc->path, "fader") == 0;
+}
+
 void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum access_role role,
 		       const char *path, const char *types, lo_arg **argv, int argc)
 {
@@ -509,8 +526,12 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum a
 		return;
 	}
 	/* The one role check: commands by their column, a parameter when it is set. */
-	if ((t.needs_control || t.kind == TARGET_PARAM) && role != ROLE_CONTROL) {
-		osc_route_reject(r, from, path, "not allowed: this address has the monitor role");
+	if ((t.needs_control || t.kind == TARGET_PARAM) && role != ROLE_CONTROL &&
+	    !(role == ROLE_MONITOR_MIX && t.kind == TARGET_PARAM && is_own_mix(r, from, &t.addr))) {
+		osc_route_reject(r, from, path, role == ROLE_MONITOR_MIX
+				 ? "not allowed: this address may set only its monitor mix "
+				   "(that bus's sends and fader)"
+				 : "not allowed: this address has the monitor role");
 		return;
 	}
 	switch (t.kind) {

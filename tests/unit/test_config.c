@@ -333,6 +333,10 @@ static const struct bad_case bad_cases[] = {
 	{ "bad-osc-port-string.cfg", 3, "osc.port", "must be a whole number" },
 	{ "bad-osc-port-negative.cfg", 3, "osc.port", "-1 is not a UDP port" },
 	{ "bad-osc-unknown-key.cfg", 4, "osc.prot", "unknown key" },
+	{ "bad-monitor-mix-effect.cfg", 3, "osc.allow.[0]",
+	  "monitor-mix:rev: an effect bus, not a monitor mix" },
+	{ "bad-monitor-mix-unknown.cfg", 3, "osc.allow.[0]", "monitor-mix:iem: no such aux bus" },
+	{ "bad-client-floats.cfg", 4, "osc.clients.[0]", "floats must be true or false" },
 	{ "bad-jack-client-empty.cfg", 4, "jack.client_name", "must not be empty" },
 	{ "bad-jack-not-group.cfg", 2, "jack", "must be a group" },
 	{ "bad-master-outputs-three.cfg", 3, "master.outputs", "at most 2 port names" },
@@ -350,6 +354,26 @@ static const struct bad_case bad_cases[] = {
 	{ "bad-send-level.cfg", 5, "channels.[0].send.iem1.level", "value above maximum" },
 	{ "bad-aux-duplicate.cfg", 4, "aux.[1].name", "already the name of bus 1" },
 };
+
+/* A performer's role names its monitor bus; a client may take floats only. */
+static void test_good_monitor_mix(void **state)
+{
+	struct setup s;
+	(void)state;
+
+	load_ok(FIXTURES "good-monitor-mix.cfg", &s);
+	assert_int_equal(s.n_nets, 1);
+	assert_int_equal(s.nets[0].role, ROLE_MONITOR_MIX);
+	assert_int_equal(s.nets[0].mix_bus, 3);
+	assert_string_equal(s.nets[0].mix_bus_name, "wedge");
+	assert_int_equal(s.n_clients, 1);
+	assert_true(s.clients[0].is_floats_only);
+	config_free(&s);
+	load_ok(FIXTURES "good-aux.cfg", &s);   /* the defaults: control, no bus */
+	assert_int_equal(s.nets[0].role, ROLE_CONTROL);
+	assert_int_equal(s.nets[0].mix_bus, -1);
+	config_free(&s);
+}
 
 /* DCAs and mute groups: by position, named or not; memberships of channels and buses. */
 static void test_good_groups(void **state)
@@ -480,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_good_stereo),
 		cmocka_unit_test(test_good_aux),
 		cmocka_unit_test(test_good_groups),
+		cmocka_unit_test(test_good_monitor_mix),
 		cmocka_unit_test(test_good_pan_laws),
 		cmocka_unit_test(test_good_int_values),
 		cmocka_unit_test(test_good_three),

@@ -330,6 +330,54 @@ static void test_monitor_role_cannot_set(void **state)
 	f->role = ROLE_CONTROL;
 }
 
+/*
+ * A performer's phone (monitor-mix:wedge, bus 4): it sets the sends into the wedge and the
+ * wedge's fader, queries anything, and is refused everything else with a reason.
+ */
+static void test_monitor_mix_role(void **state)
+{
+	(void)state;
+	struct fx *f = calloc(1, sizeof *f);
+	assert_int_equal(fx_open(f, "tests/fixtures/good-monitor-mix.cfg"), 0);
+	log_set_level(LOG_ERROR);   /* the refusals are expected */
+	osc_access_init(&f->router.access, &f->setup);
+	f->role = osc_access_role(&f->router.access, &f->client);
+	assert_int_equal(f->role, ROLE_MONITOR_MIX);
+	static const char *const allowed[] = { "/ch/1/send/4/level", "/ch/gtr/send/wedge/level/norm",
+					       "/ch/2/send/4/on", "/ch/1/send/4/pre",
+					       "/aux/wedge/fader", "/aux/4/fader/norm" };
+	static const char *const refused[] = { "/ch/1/send/3/level", "/ch/1/fader", "/ch/1/mute",
+					       "/aux/4/mute", "/aux/3/fader", "/master/fader",
+					       "/dca/1/fader", "/mgrp/1/on" };
+	for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+		uint64_t n = f->control.n_changes;
+		bool is_norm = strstr(allowed[i], "/norm") != NULL;
+		bool is_switch = strstr(allowed[i], "/on") || strstr(allowed[i], "/pre");
+		route(f, allowed[i], msg_f(is_switch ? 1.0f : is_norm ? 0.5f : -12.0f));
+		expect_no_reply(f);
+		if (!is_switch)   /* a switch may already be on */
+			assert_true(f->control.n_changes > n);
+	}
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		uint64_t n = f->control.n_changes;
+		route(f, refused[i], msg_f(0.0f));
+		expect_error(f, refused[i], "only its monitor mix");
+		assert_int_equal(f->control.n_changes, n);
+	}
+	lo_message m = lo_message_new();
+	lo_message_add_string(m, "x");
+	route(f, "/snapshot/load", m);
+	expect_error(f, "/snapshot/load", "only its monitor mix");
+	route(f, "/ch/1/fader", msg_none());   /* a query is a monitor's right */
+	struct reply r;
+	recv_reply(f, &r);
+	assert_string_equal(r.path, "/ch/1/fader");
+	reply_free(&r);
+	fx_close(f);
+	free(f);
+	log_set_level(LOG_INFO);
+}
+
 static float get(struct fx *f, enum param_scope scope, int index, const char *path)
 {
 	struct param_ref ref = { .desc = params_find_path(scope, path), .index = index };
@@ -1080,6 +1128,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reject_log_rate_limited, setup_fx,
 						teardown_fx),
 		cmocka_unit_test_setup_teardown(test_monitor_role_cannot_set, setup_fx, teardown_fx),
+		cmocka_unit_test(test_monitor_mix_role),
 		cmocka_unit_test(test_norm_roundtrip_every_row),
 		cmocka_unit_test(test_fader_law_points),
 		cmocka_unit_test_setup_teardown(test_choice_by_numeric_label, setup_fx, teardown_fx),
