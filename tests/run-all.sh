@@ -111,7 +111,8 @@ phase_time() {   # phase_time NAME START: how long a phase took, for the 25-minu
 # The long control-plane suites (100 kill rounds, leases, the flood) run once, plain; the
 # real-time checkers and the sanitizers take every other suite (a new suite is quick unless
 # it is named here).
-LONG_ITESTS=${LONG_ITESTS:-test_survival test_tablets test_midi test_mcu}
+# test_layouts runs plain only too: it adds no audio-thread code, only OSC round trips.
+LONG_ITESTS=${LONG_ITESTS:-test_survival test_tablets test_midi test_mcu test_layouts}
 quick_list() {   # quick_list DIR: DIR/itests/test_* minus the long ones
 	for t in "$1"/itests/test_*; do
 		case " $LONG_ITESTS " in *" ${t##*/} "*) continue ;; esac
