@@ -42,6 +42,7 @@
 #include "daemon/params.h"
 #include "daemon/touchosc.h"
 #include "osc/address.h"
+#include "osc/meter_field.h"
 
 /* The session file format we write: Open Stage Control 1.30.0, the latest release read. */
 #define OSC_SESSION_VERSION "1.30.0"
@@ -368,6 +369,125 @@ static void write_subscriber(struct json *j)
 	json_close(j, '}');
 }
 
+/*
+ * ---- the other pages (surface.h), as tabs of absolutely placed widgets ----
+ *
+ * Widgets by kind: faders and knobs on 0..1 with the row's default, toggles on 1/0, names
+ * as text fed by /ch/N/name, captions as text. Meters and figures listen to the
+ * multi-float meter messages this session gets (it subscribes with plain /subscribe) and
+ * pick their argument (meter_field_source), mapped as the single-float field would be.
+ */
+struct session_pages {
+	struct json *j;
+	char slug[48];               /* the page's id prefix: "ch_3" */
+};
+
+static void pages_begin(void *ctx, const char *name)
+{
+	struct session_pages *sp = ctx;
+	char id[64];
+	snprintf(sp->slug, sizeof sp->slug, "%s", name);
+	for (char *p = sp->slug; *p; p++)
+		if (*p == ' ')
+			*p = '_';
+	snprintf(id, sizeof id, "tab_%s", sp->slug);
+	json_open(sp->j, NULL, '{');
+	json_string(sp->j, "type", "tab");
+	json_string(sp->j, "id", id);
+	json_string(sp->j, "label", name);
+	json_open(sp->j, "widgets", '[');
+}
+
+static void pages_end(void *ctx)
+{
+	struct session_pages *sp = ctx;
+	json_close(sp->j, ']');
+	json_close(sp->j, '}');
+}
+
+/* A meter or a figure: the argument of its multi-float message, as the field maps it. */
+static void write_listener(struct json *j, const char *address)
+{
+	char prefix[OSC_ADDRESS_MAX], message[OSC_ADDRESS_MAX], value[400];
+	for (int id = 1; id <= meter_field_count(); id++) {
+		const char *suffix = meter_field_suffix(id);
+		size_t n = strlen(address), k = strlen(suffix);
+		if (n <= k || strcmp(address + n - k, suffix) != 0)
+			continue;
+		const char *what;
+		int arg, law;
+		meter_field_source(id, &what, &arg, &law);
+		snprintf(prefix, sizeof prefix, "%.*s", (int)(n - k), address);
+		snprintf(message, sizeof message, "%s%s", prefix, what);
+		const char *map = law == 1 ? "Math.min(1, Math.max(0, (v + 60) / 60))"
+				  : law == 2 ? "Math.min(1, Math.max(0, v / 24))" : "v.toFixed(1)";
+		snprintf(value, sizeof value,
+			 "JS{{ var m = OSC{%s, -120}; var v = Array.isArray(m) ? m[%d] : m; "
+			 "return %s }}", message, arg, map);
+		json_string(j, "value", value);
+		json_string(j, "address", message);
+		json_bool(j, "bypass", true);
+		return;
+	}
+}
+
+static void pages_control(void *ctx, const struct surface_control *c)
+{
+	struct session_pages *sp = ctx;
+	struct json *j = sp->j;
+	char id[160];
+	snprintf(id, sizeof id, "%s_%s", sp->slug, c->id);
+	static const char *const types[] = {
+		[SURF_FADER] = "fader", [SURF_KNOB] = "knob", [SURF_TOGGLE] = "button",
+		[SURF_METER] = "fader", [SURF_NAME] = "text", [SURF_READOUT] = "text",
+		[SURF_CAPTION] = "text",
+	};
+	json_open(j, NULL, '{');
+	json_string(j, "type", types[c->kind]);
+	json_string(j, "id", id);
+	json_number(j, "left", c->x);
+	json_number(j, "top", c->y);
+	json_number(j, "width", c->w);
+	json_number(j, "height", c->h);
+	switch (c->kind) {
+	case SURF_FADER:
+	case SURF_KNOB:
+		write_norm_range(j);
+		json_number(j, "default", c->def_norm);
+		json_bool(j, "doubleTap", true);
+		json_number(j, "decimals", 4);
+		if (c->kind == SURF_KNOB)
+			json_number(j, "origin", c->def_norm);
+		json_string(j, "address", c->address);
+		break;
+	case SURF_TOGGLE:
+		json_string(j, "label", c->text);
+		json_string(j, "mode", "toggle");
+		json_number(j, "on", 1);
+		json_number(j, "off", 0);
+		json_string(j, "address", c->address);
+		break;
+	case SURF_METER:
+		json_bool(j, "interaction", false);
+		json_string(j, "design", "compact");
+		write_norm_range(j);
+		write_listener(j, c->address);
+		break;
+	case SURF_READOUT:
+		write_listener(j, c->address);
+		break;
+	case SURF_NAME:
+		json_string(j, "value", c->text);
+		json_string(j, "address", c->address);
+		break;
+	case SURF_CAPTION:
+	default:
+		json_string(j, "value", c->text);
+		break;
+	}
+	json_close(j, '}');
+}
+
 static void write_osc_session(struct json *j, const struct setup *setup)
 {
 	char comment[256];
@@ -384,6 +504,11 @@ static void write_osc_session(struct json *j, const struct setup *setup)
 	json_string(j, "type", "root");
 	json_string(j, "id", "root");
 	json_string(j, "comments", comment);
+	json_open(j, "tabs", '[');
+	json_open(j, NULL, '{');
+	json_string(j, "type", "tab");
+	json_string(j, "id", "tab_mixer");
+	json_string(j, "label", "mixer");
 	json_string(j, "layout", "horizontal");
 	json_open(j, "widgets", '[');
 	write_subscriber(j);
@@ -392,6 +517,12 @@ static void write_osc_session(struct json *j, const struct setup *setup)
 	write_strip(j, PARAM_MASTER, 0, param_scope_name(PARAM_MASTER));
 	for (int k = 0; k < setup->vals.n_instances[PARAM_DCA]; k++)
 		write_strip(j, PARAM_DCA, k, setup->dca_name[k]);
+	json_close(j, ']');
+	json_close(j, '}');
+	struct session_pages sp = { .j = j };
+	struct surface_writer w = { .ctx = &sp, .page_begin = pages_begin,
+				    .control = pages_control, .page_end = pages_end };
+	surface_build_detail(setup, SURFACE_TABLET, &w);
 	json_close(j, ']');
 	json_close(j, '}');
 	json_close(j, '}');

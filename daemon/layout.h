@@ -3,7 +3,10 @@
  *
  * `jmixd --print-layout osc-session -c configs/default.cfg > configs/jmixd-8ch.json` writes an
  * Open Stage Control session (https://openstagecontrol.ammd.net) for the configured channels:
- * per channel its name, the pan knob, a peak meter, the fader, mute and solo; then the master.
+ * a mixer tab (per channel its name, the pan knob, a peak meter, the fader, mute and solo;
+ * then the master and the DCAs), then a tab for each other page of surface.h (every
+ * channel's processing and sends, the buses, the monitor mixes, the groups, the master), as
+ * the TouchOSC layouts have them.
  * Which controls a strip gets, their addresses, ranges, defaults and scale labels all come
  * from params_table, so a surface cannot drift from the daemon; tests/unit/test_layout.c
  * checks that every address in the output resolves and that the committed file is current.

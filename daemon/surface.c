@@ -432,12 +432,13 @@ static void master_page(struct page *p)
 	p->w->page_end(p->w->ctx);
 }
 
-void surface_build(const struct setup *setup, enum surface_size size,
-		   const struct surface_writer *w)
+static void build(const struct setup *setup, enum surface_size size,
+		  const struct surface_writer *w, bool has_mixer)
 {
 	struct page p = { .setup = setup, .w = w, .n_strips = size == SURFACE_PHONE ? 8 : 16 };
 	surface_dimensions(size, &p.width, &p.height);
-	mixer_pages(&p);
+	if (has_mixer)
+		mixer_pages(&p);
 	for (int ch = 0; ch < setup->n_channels; ch++)
 		channel_page(&p, ch);
 	if (setup->n_buses > 0)
@@ -447,6 +448,18 @@ void surface_build(const struct setup *setup, enum surface_size size,
 			mix_page(&p, bus);
 	groups_page(&p);
 	master_page(&p);
+}
+
+void surface_build(const struct setup *setup, enum surface_size size,
+		   const struct surface_writer *w)
+{
+	build(setup, size, w, true);
+}
+
+void surface_build_detail(const struct setup *setup, enum surface_size size,
+			  const struct surface_writer *w)
+{
+	build(setup, size, w, false);
 }
 
 void surface_build_monitor(const struct setup *setup, enum surface_size size, int bus,

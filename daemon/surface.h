@@ -88,6 +88,10 @@ void surface_dimensions(enum surface_size size, int *width, int *height);
 void surface_build(const struct setup *setup, enum surface_size size,
 		   const struct surface_writer *w);
 
+/* The same without the mixer pages (for a surface that draws its own strips). */
+void surface_build_detail(const struct setup *setup, enum surface_size size,
+			  const struct surface_writer *w);
+
 /* The one page of a performer's monitor mix: every channel's send to bus (0-based). */
 void surface_build_monitor(const struct setup *setup, enum surface_size size, int bus,
 			   const struct surface_writer *w);

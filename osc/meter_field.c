@@ -24,23 +24,27 @@ enum field_source {
 	SRC_LIMITER_GR,
 };
 
+/* Each field, and where the same figure is in the multi-float messages of feedback.c. */
 static const struct {
 	enum param_scope scope;
 	const char *suffix;
 	enum field_source source;
+	const char *message;
+	int arg;
+	int law;
 } fields[] = {
-	{ PARAM_CHANNEL, "meter/peak/norm", SRC_CH_PEAK },
-	{ PARAM_CHANNEL, "meter/gr/norm", SRC_CH_GR },
-	{ PARAM_AUX, "meter/peak/norm", SRC_BUS_PEAK },
-	{ PARAM_MASTER, "meter/peak/l/norm", SRC_MASTER_PEAK_L },
-	{ PARAM_MASTER, "meter/peak/r/norm", SRC_MASTER_PEAK_R },
-	{ PARAM_MASTER, "loudness/m", SRC_LOUDNESS_M },
-	{ PARAM_MASTER, "loudness/s", SRC_LOUDNESS_S },
-	{ PARAM_MASTER, "loudness/i", SRC_LOUDNESS_I },
-	{ PARAM_MASTER, "loudness/lra", SRC_LOUDNESS_LRA },
-	{ PARAM_MASTER, "truepeak/l", SRC_TRUEPEAK_L },
-	{ PARAM_MASTER, "truepeak/r", SRC_TRUEPEAK_R },
-	{ PARAM_MASTER, "truepeak/gr", SRC_LIMITER_GR },
+	{ PARAM_CHANNEL, "meter/peak/norm", SRC_CH_PEAK, "meter", 0, 1 },
+	{ PARAM_CHANNEL, "meter/gr/norm", SRC_CH_GR, "meter", 2, 2 },
+	{ PARAM_AUX, "meter/peak/norm", SRC_BUS_PEAK, "meter", 0, 1 },
+	{ PARAM_MASTER, "meter/peak/l/norm", SRC_MASTER_PEAK_L, "meter", 0, 1 },
+	{ PARAM_MASTER, "meter/peak/r/norm", SRC_MASTER_PEAK_R, "meter", 1, 1 },
+	{ PARAM_MASTER, "loudness/m", SRC_LOUDNESS_M, "loudness", 0, 0 },
+	{ PARAM_MASTER, "loudness/s", SRC_LOUDNESS_S, "loudness", 1, 0 },
+	{ PARAM_MASTER, "loudness/i", SRC_LOUDNESS_I, "loudness", 2, 0 },
+	{ PARAM_MASTER, "loudness/lra", SRC_LOUDNESS_LRA, "loudness", 3, 0 },
+	{ PARAM_MASTER, "truepeak/l", SRC_TRUEPEAK_L, "truepeak", 0, 0 },
+	{ PARAM_MASTER, "truepeak/r", SRC_TRUEPEAK_R, "truepeak", 1, 0 },
+	{ PARAM_MASTER, "truepeak/gr", SRC_LIMITER_GR, "truepeak", 2, 0 },
 };
 #define N_FIELDS ((int)(sizeof fields / sizeof fields[0]))
 
@@ -65,6 +69,13 @@ enum param_scope meter_field_scope(int id)
 const char *meter_field_suffix(int id)
 {
 	return fields[id - 1].suffix;
+}
+
+void meter_field_source(int id, const char **message, int *arg, int *law)
+{
+	*message = fields[id - 1].message;
+	*arg = fields[id - 1].arg;
+	*law = fields[id - 1].law;
 }
 
 void meter_field_print(int id, int owner, char *buf, size_t size)

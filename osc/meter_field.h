@@ -42,6 +42,14 @@ int meter_field_count(void);
 enum param_scope meter_field_scope(int id);
 const char *meter_field_suffix(int id);
 
+/*
+ * Where the field's figure travels in the multi-float meter messages (feedback.h), for a
+ * surface that listens to those: "/ch/3/meter" (owner's prefix and *message) and the
+ * argument's index; *law: 0 plain, 1 dBFS on the meter law, 2 gain reduction over
+ * METER_GR_SPAN_DB.
+ */
+void meter_field_source(int id, const char **message, int *arg, int *law);
+
 /* "/ch/3/meter/peak/norm": the address of field id of owner (channel or bus; 0 on the master). */
 void meter_field_print(int id, int owner, char *buf, size_t size);
 

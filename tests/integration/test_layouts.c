@@ -181,17 +181,27 @@ static void mk1_addresses(struct addresses *as)
 	free(zip);
 }
 
-/* The Open Stage Control session: every "address", meters and the subscriber excepted. */
+/*
+ * The Open Stage Control session: every "address" but the subscriber's. A fader, knob or
+ * button sends unless it is bypassed (a meter); text widgets only show.
+ */
 static void session_addresses(struct addresses *as)
 {
 	size_t n;
 	char *json = layout_file("osc-session", NULL, &n);
 	for (char *p = json; (p = strstr(p, "\"address\": \"")); p++) {
-		char *at = p + 12;
+		char *at = p + 12, *type = NULL;
 		size_t len = (size_t)(strchr(at, '"') - at);
-		bool is_meter = len > 6 && strncmp(at + len - 6, "/meter", 6) == 0;
+		for (char *t = json; (t = strstr(t, "\"type\": \"")) && t < p; t++)
+			type = t + 9;
+		char *next = strstr(at, "\"type\": \"");
+		char *bypass = strstr(at, "\"bypass\": true");
+		bool is_bypassed = bypass && (!next || bypass < next);
+		bool is_control = type && (strncmp(type, "fader\"", 6) == 0 ||
+					   strncmp(type, "knob\"", 5) == 0 ||
+					   strncmp(type, "button\"", 7) == 0);
 		if (strncmp(at, "/subscribe", 10) != 0)
-			add_address(as, at, len, !is_meter);
+			add_address(as, at, len, is_control && !is_bypassed);
 	}
 	free(json);
 }

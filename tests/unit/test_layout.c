@@ -26,8 +26,10 @@
 #include <string.h>
 
 #include "daemon/config.h"
+#include "daemon/control.h"
 #include "daemon/layout.h"
 #include "daemon/params.h"
+#include "osc/address.h"
 #include "tests/unit/unit_util.h"
 
 #define COMMITTED "configs/jmixd-8ch.json"
@@ -292,7 +294,7 @@ static char *generate(const char *cfg, struct setup *setup)
 }
 
 /* Every widget object of the tree, depth first (root included). */
-#define MAX_WIDGETS 1024
+#define MAX_WIDGETS 8192
 struct widgets {
 	const struct jnode *w[MAX_WIDGETS];
 	int n;
@@ -302,8 +304,12 @@ static void collect(const struct jnode *widget, struct widgets *all)
 {
 	assert_true(all->n < MAX_WIDGETS);
 	all->w[all->n++] = widget;
-	const struct jnode *children = jget(widget, "widgets");
-	if (children) {
+	/* A container holds widgets, or tabs (the root: the mixer, then the other pages). */
+	static const char *const lists[] = { "widgets", "tabs" };
+	for (int k = 0; k < 2; k++) {
+		const struct jnode *children = jget(widget, lists[k]);
+		if (!children)
+			continue;
 		assert_int_equal(children->type, J_ARR);
 		for (const struct jnode *c = children->child; c; c = c->next) {
 			assert_int_equal(c->type, J_OBJ);
@@ -324,60 +330,26 @@ static const struct jnode *widget_at(const struct widgets *all, const char *type
 }
 
 /*
- * Does the daemon answer this address for a setup of n_channels? Parameters through the
- * table (the /norm twin only for continuous rows), the meter addresses, known commands.
+ * Does the daemon answer this address? Known commands, else what the daemon's own parser
+ * (osc/address.h) resolves on a control of the session's setup: parameters (the /norm twin
+ * only for continuous rows), meters and their single-float fields, names.
  */
+static const struct control *session_control;
+
 static bool address_resolves(const char *address, int n_channels, char *why, size_t why_size)
 {
+	(void)n_channels;   /* the control knows the console */
 	for (int i = 0; known_commands[i]; i++)
 		if (strcmp(address, known_commands[i]) == 0)
 			return true;
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", address);
-	char *rest;
-	enum param_scope scope;
-	if (strncmp(buf, "/ch/", 4) == 0) {
-		char *end;
-		long ch = strtol(buf + 4, &end, 10);
-		if (end == buf + 4 || *end != '/' || ch < 1 || ch > n_channels) {
-			snprintf(why, why_size, "no channel %.*s", (int)(end - buf - 4), buf + 4);
-			return false;
-		}
-		scope = PARAM_CHANNEL;
-		rest = end + 1;
-	} else if (strncmp(buf, "/master/", 8) == 0) {
-		scope = PARAM_MASTER;
-		rest = buf + 8;
-	} else if (strncmp(buf, "/dca/", 5) == 0) {
-		char *end;
-		long dca = strtol(buf + 5, &end, 10);
-		if (end == buf + 5 || *end != '/' || dca < 1 || dca > SETUP_DCA_COUNT) {
-			snprintf(why, why_size, "no DCA %.*s", (int)(end - buf - 5), buf + 5);
-			return false;
-		}
-		scope = PARAM_DCA;
-		rest = end + 1;
-		if (strcmp(rest, "meter") == 0) {
-			snprintf(why, why_size, "a DCA has no meter");
-			return false;
-		}
-	} else {
-		snprintf(why, why_size, "neither a command nor /ch/N/ nor /master/ nor /dca/K/");
+	struct osc_address a;
+	const char *reason = "";
+	if (osc_address_parse(session_control, address, &a, &reason) < 0) {
+		snprintf(why, why_size, "%s", reason);
 		return false;
 	}
-	if (strcmp(rest, "meter") == 0)
-		return true;
-	size_t len = strlen(rest);
-	bool is_norm = len > 5 && strcmp(rest + len - 5, "/norm") == 0;
-	if (is_norm)
-		rest[len - 5] = '\0';
-	const struct param_desc *d = params_find_path(scope, rest);
-	if (!d) {
-		snprintf(why, why_size, "no parameter '%s' in the table", rest);
-		return false;
-	}
-	if (is_norm && d->type != PARAM_FLOAT) {
-		snprintf(why, why_size, "'%s' has no /norm twin (not continuous)", rest);
+	if (a.is_norm && a.ref.desc->type != PARAM_FLOAT) {
+		snprintf(why, why_size, "'%s' has no /norm twin (not continuous)", a.ref.desc->path);
 		return false;
 	}
 	return true;
@@ -423,6 +395,9 @@ static int check_session(const char *text, const struct setup *setup)
 
 	struct widgets *all = calloc(1, sizeof *all);
 	collect(root, all);
+	static struct control control;
+	assert_int_equal(control_init(&control, setup), 0);
+	session_control = &control;
 
 	int n_addresses = 0;
 	for (int i = 0; i < all->n; i++) {
@@ -537,6 +512,26 @@ static int check_session(const char *text, const struct setup *setup)
 	ut_assert_contains(jstr(sub, "onCreate"), "setInterval(");
 	ut_assert_contains(jstr(sub, "onCreate"), interval);
 
+	/* The pages after the mixer: a tab each, sends on every channel's page. */
+	const struct jnode *tabs = jget(root, "tabs");
+	assert_non_null(tabs);
+	int n_tabs = 0;
+	for (const struct jnode *t = tabs->child; t; t = t->next, n_tabs++)
+		assert_string_equal(jstr(t, "type"), "tab");
+	assert_true(n_tabs >= 1 + setup->n_channels + 2);   /* mixer, channels, groups, master */
+	for (int ch = 0; ch < setup->n_channels; ch++)
+		for (int bus = 0; bus < setup->n_buses; bus++) {
+			char address[96];
+			snprintf(address, sizeof address, "/ch/%d/send/%d/level/norm", ch + 1, bus + 1);
+			if (!widget_at(all, "fader", address, 0))   /* on the fader law */
+				fail_msg("no send fader on %s", address);
+			snprintf(address, sizeof address, "/ch/%d/send/%d/on", ch + 1, bus + 1);
+			if (!widget_at(all, "button", address, 0))
+				fail_msg("no send button on %s", address);
+		}
+
+	control_free(&control);
+	session_control = NULL;
 	free(all);
 	jfree(doc);
 	return n_addresses;
