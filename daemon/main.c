@@ -156,6 +156,7 @@ static int print_layout(const struct options *o, const struct setup *setup)
 	return EXIT_OK;
 }
 
+/* One case per option, each checking its own argument: long only because the options are. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {

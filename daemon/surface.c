@@ -363,7 +363,7 @@ static void mix_page(struct page *p, int bus)
 	p->w->page_begin(p->w->ctx, name);
 	for (int ch = 0; ch < s->n_channels; ch++) {
 		int x = ch % n_cols * col_w, y = ch / n_cols * row_h;
-		int name_h = row_h / 10, on_h = row_h / 10;
+		int name_h = row_h / 10, on_h = name_h;   /* the name above, the send's on below */
 		name_label(p, PARAM_CHANNEL, ch, s->channels[ch].name, x, y, col_w, name_h);
 		param_control(p, PARAM_SEND, ch, bus, "level", "", x, y + name_h, col_w,
 			      row_h - name_h - on_h, COLOUR_BUS);
