@@ -170,6 +170,7 @@ struct cli {
 	bool quiet;                     /* swallow every non-meter message */
 	size_t n_unexpected;
 	char unexpected[160];
+	size_t n_names;                 /* names at the end of the dump, each what it should be */
 	double t_last_state;            /* last state message seen while collecting */
 	double t_last_any;              /* last message of any kind */
 	unsigned n_ticks;               /* /master/meter messages (one per meter bundle) */
@@ -206,8 +207,23 @@ static bool tap(const struct hx_osc_msg *m, void *user)
 	}
 	if (c->collect) {
 		long i = expected_index(m->path);
+		int k;
 
 		c->t_last_state = m->t_recv;
+		/* The dump ends with the names: the channels', the DCAs' (unnamed: dcaK), the master's. */
+		if (!strcmp(m->types, "s") && strstr(m->path, "/name")) {
+			char want[32] = "";
+			if (sscanf(m->path, "/ch/%d/name", &k) == 1 && k >= 1 && k <= N_CH)
+				snprintf(want, sizeof(want), "%s", g_names[k - 1]);
+			else if (sscanf(m->path, "/dca/%d/name", &k) == 1 && k >= 1 && k <= 8)
+				snprintf(want, sizeof(want), "dca%d", k);
+			else if (!strcmp(m->path, "/master/name"))
+				snprintf(want, sizeof(want), "master");
+			if (*want && !strcmp(m->argv[0].s, want)) {
+				c->n_names++;
+				return true;
+			}
+		}
 		if (i < 0) {
 			if (!c->n_unexpected++)
 				snprintf(c->unexpected, sizeof(c->unexpected), "%s",
@@ -550,6 +566,9 @@ static void check_whole_state(struct cli *c, struct cli *checker, const char *wh
 		if (g_exp.count[i] > 1 && !dup++)
 			snprintf(first_dup, sizeof(first_dup), "%s", g_exp.path[i]);
 	}
+	if (c->n_names != N_CH + 8 + 1)
+		fail_msg("%s: %zu names in the dump, expected %d (channels, DCAs, master)", what,
+			 c->n_names, N_CH + 8 + 1);
 	if (missing || dup || c->n_unexpected)
 		fail_msg("%s: %zu messages, expected %zu (every parameter of %d channels, the "
 			 "master, the DCAs and mute groups, and the /norm twins): %zu missing (first %s), %zu repeated (first "
@@ -580,6 +599,7 @@ static void start_collect(struct cli *c)
 {
 	memset(g_exp.count, 0, g_exp.n * sizeof(g_exp.count[0]));
 	c->n_unexpected = 0;
+	c->n_names = 0;
 	c->t_last_state = 0;
 	c->collect = true;
 }
