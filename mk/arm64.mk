@@ -60,9 +60,9 @@ arm64-deps-check:
 			"gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static" >&2; exit 1; }; \
 	done
 
-# The sysroot gets the libraries the Makefile's DEB_PACKAGES name (lib*-dev) on top of
-# tests/arm64/sysroot.sh's own list.
-ARM64_EXTRA_PACKAGES ?= $(filter lib%-dev,$(filter-out libclang-rt-dev,$(DEB_PACKAGES)))
+# The sysroot gets the libraries the Makefile's DEB_PACKAGES name (lib*-dev, and zlib1g-dev,
+# test_touchosc's reference inflater) on top of tests/arm64/sysroot.sh's own list.
+ARM64_EXTRA_PACKAGES ?= $(filter lib%-dev zlib1g-dev,$(filter-out libclang-rt-dev,$(DEB_PACKAGES)))
 arm64-sysroot: arm64-deps-check
 	@ARM64_EXTRA_PACKAGES='$(ARM64_EXTRA_PACKAGES)' tests/arm64/sysroot.sh $(ARM64_SYSROOT)
 
