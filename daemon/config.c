@@ -241,6 +241,8 @@ static int alloc_values(struct setup *setup, int n_channels)
 	v->n_instances[PARAM_AUX] = setup->n_buses;
 	v->n_instances[PARAM_DCA] = SETUP_DCA_COUNT;
 	v->n_instances[PARAM_MGRP] = SETUP_MUTE_GROUPS;
+	v->n_instances[PARAM_LINK] = SETUP_LINK_GROUPS;
+	v->n_instances[PARAM_SAFE] = 1;
 	for (int sc = 0; sc < PARAM_N_SCOPES; sc++) {
 		v->values[sc] = malloc(sizeof(float) * scope_size(v, sc));
 		if (!v->values[sc])
@@ -926,13 +928,28 @@ static int load_groups(struct loader *ld, config_t *cfg, char (*names)[SETUP_NAM
 	for (int i = 0; i < config_setting_length(groups); i++) {
 		const config_setting_t *s = config_setting_get_elem(groups, (unsigned)i);
 		if (!schema_is_structural(SCHEMA_GROUPS, config_setting_name(s)))
-			return fail_at(ld, s, "groups", "unknown key '%s' (known: dca, mute)",
+			return fail_at(ld, s, "groups", "unknown key '%s' (known: dca, mute, link)",
 				       config_setting_name(s));
 	}
 	if (load_group_list(ld, groups, "dca", PARAM_DCA, SCHEMA_DCA, SETUP_DCA_COUNT, names, v) < 0)
 		return -1;
-	return load_group_list(ld, groups, "mute", PARAM_MGRP, SCHEMA_MGRP, SETUP_MUTE_GROUPS, NULL,
+	if (load_group_list(ld, groups, "mute", PARAM_MGRP, SCHEMA_MGRP, SETUP_MUTE_GROUPS, NULL,
+			    v) < 0)
+		return -1;
+	return load_group_list(ld, groups, "link", PARAM_LINK, SCHEMA_LINK, SETUP_LINK_GROUPS, NULL,
 			       v);
+}
+
+/* safe = { eq = true; master = true; ... }: the section safes (the state keeps them). */
+static int load_safe(struct loader *ld, config_t *cfg, struct setup_values *v)
+{
+	const config_setting_t *safe = config_lookup(cfg, "safe");
+	if (!safe)
+		return 0;
+	if (!config_setting_is_group(safe))
+		return fail_at(ld, safe, "safe", "must be a group { eq = true; ... }");
+	return read_params(ld, safe, "safe", "", PARAM_SAFE, SCHEMA_SAFE,
+			   setup_values_at(v, PARAM_SAFE, 0));
 }
 
 static int load_master(struct loader *ld, config_t *cfg, struct setup *setup)
@@ -1121,7 +1138,7 @@ static int check_top_level(struct loader *ld, config_t *cfg)
 		if (sc > SCHEMA_CHANNELS)
 			return fail_at(ld, s, name,
 				       "unknown section (known: jack, osc, state, aux, master, channels, "
-				       "groups, midi)");
+				       "groups, safe, midi)");
 	}
 	return 0;
 }
@@ -1155,7 +1172,7 @@ int config_load(const char *path, struct setup *setup, char *err, int err_size)
 	    alloc_channels(&ld, &cfg, setup) < 0 ||
 	    load_bus_params(&ld, &cfg, setup) < 0 || load_master(&ld, &cfg, setup) < 0 ||
 	    load_groups(&ld, &cfg, setup->dca_name, &setup->vals) < 0 ||
-	    load_channels(&ld, &cfg, setup) < 0 ||
+	    load_safe(&ld, &cfg, &setup->vals) < 0 || load_channels(&ld, &cfg, setup) < 0 ||
 	    config_midi_load(config_lookup(&cfg, "midi"), path, &setup->midi, err, err_size) < 0)
 		goto out;
 	rc = 0;
@@ -1351,7 +1368,7 @@ int config_load_values(FILE *f, const char *path, const struct setup *setup,
 	if (master && read_params(&ld, master, "master", "", PARAM_MASTER, SCHEMA_MASTER,
 				  setup_values_at(vals, PARAM_MASTER, 0)) < 0)
 		goto out;
-	if (load_groups(&ld, &cfg, NULL, vals) < 0)
+	if (load_groups(&ld, &cfg, NULL, vals) < 0 || load_safe(&ld, &cfg, vals) < 0)
 		goto out;
 	if (load_matched_values(&ld, &cfg, setup, vals) < 0)
 		goto out;

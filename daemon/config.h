@@ -29,6 +29,7 @@
 #define SETUP_SCENES_MB 64       /* state.max_scenes_mb: default total size of the scenes */
 #define SETUP_DCA_COUNT 8        /* DCA groups: always this many (config.c asserts DCA_MAX) */
 #define SETUP_MUTE_GROUPS 6      /* mute groups: always this many (MUTE_GROUP_MAX) */
+#define SETUP_LINK_GROUPS 8      /* link groups: always this many (the link row's choices) */
 
 /* Who may talk to the OSC port (osc.allow), parsed at load so errors name their line. */
 enum access_role {

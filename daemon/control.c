@@ -9,6 +9,8 @@
  */
 #include "daemon/control.h"
 
+#include "daemon/link.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -117,14 +119,28 @@ static void fill_instances(struct control *c)
 		fill_rows(c, PARAM_DCA, dca, dca, 0);
 	for (int group = 0; group < c->setup->vals.n_instances[PARAM_MGRP]; group++)
 		fill_rows(c, PARAM_MGRP, group, group, 0);
+	for (int group = 0; group < c->setup->vals.n_instances[PARAM_LINK]; group++)
+		fill_rows(c, PARAM_LINK, group, group, 0);
+	fill_rows(c, PARAM_SAFE, 0, 0, 0);
 }
 
-int control_find_mute_group(const struct control *c, const char *number)
+/* "3" is the third instance of a numbered scope (mute groups, links); -1 when there is none. */
+static int find_numbered(const struct control *c, enum param_scope scope, const char *number)
 {
 	char *end;
 	long n = strtol(number, &end, 10);
 	bool is_number = *number >= '0' && *number <= '9' && *end == '\0';
-	return is_number && n >= 1 && n <= c->setup->vals.n_instances[PARAM_MGRP] ? (int)n - 1 : -1;
+	return is_number && n >= 1 && n <= c->setup->vals.n_instances[scope] ? (int)n - 1 : -1;
+}
+
+int control_find_mute_group(const struct control *c, const char *number)
+{
+	return find_numbered(c, PARAM_MGRP, number);
+}
+
+int control_find_link(const struct control *c, const char *number)
+{
+	return find_numbered(c, PARAM_LINK, number);
 }
 
 int control_find_dca(const struct control *c, const char *name_or_number)
@@ -171,12 +187,14 @@ int control_init(struct control *c, const struct setup *setup)
 	c->inst = calloc(n, sizeof *c->inst);
 	c->is_dirty = calloc(n, sizeof *c->is_dirty);
 	c->origin = calloc(n, sizeof *c->origin);
+	c->link_excess = calloc(n, sizeof *c->link_excess);
 	c->channel_by_name = calloc((size_t)(n_ch ? n_ch : 1), sizeof(int));
 	c->meter_peak_db = calloc((size_t)n_ch, sizeof(float));
 	c->meter_rms_db = calloc((size_t)n_ch, sizeof(float));
 	c->meter_gr_db = calloc((size_t)n_ch, sizeof(float));
 	c->publish_mem = malloc(publish_mem_size(n_blocks, n_slots));
-	if (!c->values || !c->inst || !c->channel_by_name || !c->is_dirty || !c->origin || !c->publish_mem ||
+	if (!c->values || !c->inst || !c->channel_by_name || !c->is_dirty || !c->origin ||
+	    !c->link_excess || !c->publish_mem ||
 	    !c->meter_peak_db || !c->meter_rms_db || !c->meter_gr_db)
 		goto fail;
 	publish_init(&c->publish, c->publish_mem, n_blocks, n_slots);
@@ -204,6 +222,8 @@ void control_free(struct control *c)
 	free(c->channel_by_name);
 	free(c->is_dirty);
 	free(c->origin);
+	free(c->link_excess);
+	c->link_excess = NULL;
 	free(c->publish_mem);
 	free(c->meter_peak_db);
 	free(c->meter_rms_db);
@@ -245,8 +265,7 @@ bool control_has(const struct control *c, struct param_ref ref)
 	return control_inst(c, ref)->is_present;
 }
 
-/* Store a validated value as a change: dirty for feedback, origin remembered. */
-static bool store(struct control *c, int i, float value, int origin)
+bool control_store(struct control *c, int i, float value, int origin)
 {
 	if (c->values[i] == value)
 		return false;
@@ -264,6 +283,8 @@ int control_set_values(struct control *c, const struct setup_values *v, int orig
 {
 	const char *reason;
 	uint64_t before = c->n_changes;
+	/* Each member is where the scene puts it: gang offsets start again from here. */
+	memset(c->link_excess, 0, sizeof(float) * (size_t)c->n_values);
 	publish_batch_begin(&c->publish);
 	for (int sc = 0; sc < PARAM_N_SCOPES; sc++) {
 		int n_rows = params_scope_count(sc);
@@ -273,7 +294,7 @@ int control_set_values(struct control *c, const struct setup_values *v, int orig
 			bool is_touched = false;
 			for (int slot = 0; slot < n_rows; slot++)
 				if (param_check(c->inst[first + slot].desc, from[slot], &reason))
-					is_touched |= store(c, first + slot, from[slot], origin);
+					is_touched |= control_store(c, first + slot, from[slot], origin);
 			if (is_touched)
 				publish_write_block(&c->publish, c->first_block[sc] + index,
 						    c->values + first);
@@ -301,8 +322,19 @@ int control_set(struct control *c, struct param_ref ref, float value, int origin
 	if (!param_check(ref.desc, value, reason))
 		return -1;
 	int i = control_value_index(c, ref);
-	if (store(c, i, value, origin))
+	float old = c->values[i];
+	c->link_excess[i] = 0.0f;   /* put here by hand: no hidden offset */
+	if (!control_store(c, i, value, origin))
+		return 0;
+	if (!link_is_carried(c, i)) {
 		publish_write(&c->publish, c->inst[i].block, c->inst[i].slot, value);
+		return 0;
+	}
+	/* One batch: the member and its partners start moving in the same period. */
+	publish_batch_begin(&c->publish);
+	publish_write(&c->publish, c->inst[i].block, c->inst[i].slot, value);
+	link_follow(c, i, old, value);
+	publish_batch_end(&c->publish);
 	return 0;
 }
 

@@ -56,6 +56,7 @@ struct control {
 	float *values;               /* all blocks, back to back */
 	uint8_t *is_dirty;           /* changed since the last feedback flush */
 	int16_t *origin;             /* who made that change (ORIGIN_NONE: tell everyone) */
+	float *link_excess;          /* dB a linked fader or send is past its end (link.h) */
 	int n_dirty;
 	uint64_t n_changes;          /* accepted changes since start */
 	struct publish publish;
@@ -99,6 +100,8 @@ int control_find_bus(const struct control *c, const char *name_or_number);
 int control_find_dca(const struct control *c, const char *name_or_number);
 /* Mute group index for "3" (1-based; mute groups have no names); -1 when there is none. */
 int control_find_mute_group(const struct control *c, const char *number);
+/* Link group index for "3" (1-based); -1 when there is none. */
+int control_find_link(const struct control *c, const char *number);
 
 /* A send's parameter: the one place a channel and a bus become a PARAM_SEND instance. */
 struct param_ref control_send_ref(const struct control *c, const struct param_desc *d, int ch,
@@ -109,10 +112,18 @@ float control_get(const struct control *c, struct param_ref ref);
 /*
  * Validate and apply. Returns 0 (stored and published; a repeat of the current value is not
  * a change), or -1 with *reason set and nothing changed. origin is the client that sent it
- * (feedback spares it its own echo) or ORIGIN_NONE.
+ * (feedback spares it its own echo) or ORIGIN_NONE. A channel in a link carries the change
+ * to its partners in the same publish batch (link.h).
  */
 int control_set(struct control *c, struct param_ref ref, float value, int origin,
 		const char **reason);
+
+/*
+ * Store an already validated value at value index i as a change (dirty for feedback, origin
+ * remembered) without publishing it: for link.c and recall.c, which publish in batches.
+ * Returns false when it equals what is stored.
+ */
+bool control_store(struct control *c, int i, float value, int origin);
 
 /* The parameter stored at value index i (the inverse of the block layout). */
 struct param_ref control_ref_at(const struct control *c, int i);

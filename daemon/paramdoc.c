@@ -82,6 +82,10 @@ static const char *scope_prefix(enum param_scope scope, enum paramdoc_kind kind)
 		return is_osc ? "/dca/K/" : "groups.dca.[k].";
 	case PARAM_MGRP:
 		return is_osc ? "/mgrp/K/" : "groups.mute.[k].";
+	case PARAM_LINK:
+		return is_osc ? "/link/K/" : "groups.link.[k].";
+	case PARAM_SAFE:
+		return is_osc ? "/safe/" : "safe.";
 	case PARAM_MASTER:
 	default:
 		return is_osc ? "/master/" : "master.";
@@ -93,7 +97,8 @@ static const char *scope_title(enum param_scope scope)
 	static const char *const titles[PARAM_N_SCOPES] = {
 		[PARAM_CHANNEL] = "Channel", [PARAM_MASTER] = "Master", [PARAM_SEND] = "Send",
 		[PARAM_AUX] = "Aux bus", [PARAM_DCA] = "DCA group",
-		[PARAM_MGRP] = "Mute group",
+		[PARAM_MGRP] = "Mute group", [PARAM_LINK] = "Link group",
+		[PARAM_SAFE] = "Section safe",
 	};
 	return titles[scope];
 }

@@ -88,6 +88,17 @@ static void apply_mgrp_on(struct mixer *m, const struct param_inst *pi, float v)
 	mixer_set_mute_group_on(m, pi->owner, is_on(v));
 }
 
+/*
+ * Links and safes act on the control thread alone (daemon/link.c, daemon/recall.c): the DSP
+ * never sees them, but their rows still sit in the publish blocks like every other.
+ */
+static void apply_none(struct mixer *m, const struct param_inst *pi, float v)
+{
+	(void)m;
+	(void)pi;
+	(void)v;
+}
+
 static void apply_send_level(struct mixer *m, const struct param_inst *pi, float v)
 {
 	mixer_set_send_level_db(m, pi->owner, pi->bus, v);
@@ -352,6 +363,21 @@ static const char *const band4_types[] = { "lowshelf", "peak", "highshelf", "hig
 	  .sub = (k) - 1, .apply = apply_mgrp_member,                                             \
 	  .doc = "Member of mute group " #k " (/mgrp/" #k "/on then silences it)." }
 
+/* Link group k (1-based) carries this class of parameters between its members. */
+#define LINK_CARRIES(path_, def_, doc_)                                                           \
+	{ .scope = PARAM_LINK, .path = path_, .key = path_, .type = PARAM_BOOL, .unit = "",       \
+	  .min = 0.0f, .max = 1.0f, .def = def_, .taper = TAPER_LINEAR, .apply = apply_none,       \
+	  .doc = doc_ }
+static const char *const link_choices[] = { "off", "1", "2", "3", "4", "5", "6", "7", "8", NULL };
+
+/* A safe: recalls leave what it covers alone. Kept with the state, never with a scene. */
+#define SAFE(scope_, path_, doc_)                                                                  \
+	{ .scope = scope_, .path = path_, .key = path_, .type = PARAM_BOOL, .unit = "",           \
+	  .min = 0.0f, .max = 1.0f, .def = 0.0f, .taper = TAPER_LINEAR, .apply = apply_none,       \
+	  .is_state_only = true, .doc = doc_ }
+#define SECTION_SAFE(word_, what_)                                                                \
+	SAFE(PARAM_SAFE, word_, "Recalls leave " what_ " alone.")
+
 const struct param_desc params_table[] = {
 	FADER(PARAM_CHANNEL, "fader", apply_fader,
 	      "Channel fader; -90 is -inf (off). Glides over 20 ms."),
@@ -398,6 +424,9 @@ const struct param_desc params_table[] = {
 	DCA_MEMBER(5), DCA_MEMBER(6), DCA_MEMBER(7), DCA_MEMBER(8),
 	MGRP_MEMBER(PARAM_CHANNEL, 1), MGRP_MEMBER(PARAM_CHANNEL, 2), MGRP_MEMBER(PARAM_CHANNEL, 3),
 	MGRP_MEMBER(PARAM_CHANNEL, 4), MGRP_MEMBER(PARAM_CHANNEL, 5), MGRP_MEMBER(PARAM_CHANNEL, 6),
+	CHOICE("link", "link", link_choices, 0.0f, apply_none,
+	       "Link group (1..8, off): what /link/K carries follows this channel's partners."),
+	SAFE(PARAM_CHANNEL, "safe", "Recall safe: scenes leave this channel and its sends alone."),
 
 	{ .scope = PARAM_SEND, .path = "level", .key = "level", .type = PARAM_FLOAT, .unit = "dB",
 	  .min = -90.0f, .max = 10.0f, .def = -90.0f, .taper = TAPER_FADER,
@@ -413,6 +442,7 @@ const struct param_desc params_table[] = {
 	SWITCH(PARAM_AUX, "mute", 0.0f, apply_mute, "Bus mute (click-free)."),
 	MGRP_MEMBER(PARAM_AUX, 1), MGRP_MEMBER(PARAM_AUX, 2), MGRP_MEMBER(PARAM_AUX, 3),
 	MGRP_MEMBER(PARAM_AUX, 4), MGRP_MEMBER(PARAM_AUX, 5), MGRP_MEMBER(PARAM_AUX, 6),
+	SAFE(PARAM_AUX, "safe", "Recall safe: scenes leave this bus (fader, mute, effect) alone."),
 
 	FX(BUS_REVERB, "reverb/predelay", "reverb.predelay", "ms", 0.0f, 200.0f, 20.0f,
 	   TAPER_LINEAR, apply_reverb_predelay, "Reverb buses: time before the first reflection."),
@@ -466,6 +496,35 @@ const struct param_desc params_table[] = {
 	       "Mute group on: silences every member (channels and aux buses; never the master) "
 	       "without touching their own mute; off returns each to its own state."),
 
+	LINK_CARRIES("fader", 1.0f,
+		     "Faders move together by the same dB, keeping their offsets (relative)."),
+	LINK_CARRIES("mute", 1.0f, "Mutes switch together."),
+	LINK_CARRIES("solo", 1.0f, "Solos switch together."),
+	LINK_CARRIES("input", 0.0f, "Trim, polarity and input delay are copied."),
+	LINK_CARRIES("hpf", 1.0f, "High-pass settings are copied."),
+	LINK_CARRIES("gate", 1.0f, "Gate settings are copied."),
+	LINK_CARRIES("eq", 1.0f, "EQ settings are copied."),
+	LINK_CARRIES("dyn", 1.0f, "Compressor settings are copied."),
+	LINK_CARRIES("sends", 1.0f,
+		     "Sends follow: levels by the same dB (relative), on and pre copied."),
+
+	SECTION_SAFE("faders", "every fader (channels, buses, DCAs, master)"),
+	SECTION_SAFE("mutes", "every mute and mute group switch"),
+	SECTION_SAFE("solo", "every solo"),
+	SECTION_SAFE("pan", "every pan"),
+	SECTION_SAFE("input", "trim, polarity and input delay"),
+	SECTION_SAFE("hpf", "the high-pass filters"),
+	SECTION_SAFE("gate", "the gates"),
+	SECTION_SAFE("eq", "every EQ (channels and master)"),
+	SECTION_SAFE("dyn", "every compressor and the limiter"),
+	SECTION_SAFE("sends", "every send"),
+	SECTION_SAFE("fx", "the effect settings (reverb, delay)"),
+	SECTION_SAFE("assign", "DCA, mute group and link membership and what links carry"),
+	SECTION_SAFE("channels", "every channel and its sends"),
+	SECTION_SAFE("aux", "every aux bus"),
+	SECTION_SAFE("groups", "the DCA, mute group and link groups"),
+	SECTION_SAFE("master", "the master"),
+
 	FADER(PARAM_MASTER, "fader", apply_fader, "Master fader; -90 is -inf (off)."),
 	SWITCH(PARAM_MASTER, "mute", 0.0f, apply_mute, "Master mute (click-free)."),
 	EQ_ROWS(PARAM_MASTER, apply),
@@ -503,6 +562,10 @@ const char *param_scope_name(enum param_scope scope)
 		return "dca";
 	case PARAM_MGRP:
 		return "mgrp";
+	case PARAM_LINK:
+		return "link";
+	case PARAM_SAFE:
+		return "safe";
 	default:
 		return "?";
 	}
@@ -519,7 +582,7 @@ bool param_on_bus_type(const struct param_desc *d, int bus_type)
  * and slot, each row's slot, and per scope the rows sorted by OSC path and by config key for
  * binary search.
  */
-#define ROWS_MAX 128
+#define ROWS_MAX 256
 static const struct param_desc *rows[PARAM_N_SCOPES][ROWS_MAX];
 static const struct param_desc *by_path[PARAM_N_SCOPES][ROWS_MAX];
 static const struct param_desc *by_key[PARAM_N_SCOPES][ROWS_MAX];

@@ -13,7 +13,8 @@
  * aux bus (/aux/K/<path>, aux.[k].<key>); rows of a bus may exist only on some bus types
  * (a reverb's decay time is not a monitor mix's); a DCA parameter once per DCA group
  * (/dca/K/<path>, groups.dca.[k].<key>), a mute group parameter once per mute group
- * (/mgrp/K/<path>, groups.mute.[k].<key>).
+ * (/mgrp/K/<path>, groups.mute.[k].<key>), a link parameter once per link group (/link/K/<path>,
+ * groups.link.[k].<key>), a section safe once (/safe/<path>, safe.<key>).
  */
 #ifndef JMIXD_PARAMS_H
 #define JMIXD_PARAMS_H
@@ -31,6 +32,8 @@ enum param_scope {
 	PARAM_AUX,
 	PARAM_DCA,
 	PARAM_MGRP,
+	PARAM_LINK,
+	PARAM_SAFE,
 	PARAM_N_SCOPES,
 };
 
@@ -57,6 +60,7 @@ struct param_desc {
 	const char *const *choices;   /* PARAM_ENUM: names by value, NULL-terminated */
 	int sub;                      /* passed to apply: band or section number */
 	unsigned bus_types;           /* PARAM_AUX: mask of 1 << enum bus_type; 0 = every bus */
+	bool is_state_only;           /* a safe: saved with the state, never in or from a scene */
 	/* RT-safe: hand a value in natural units to the DSP of one instance of this row. */
 	void (*apply)(struct mixer *m, const struct param_inst *inst, float value);
 	const char *doc;

@@ -60,6 +60,7 @@ const struct schema_key schema_keys[] = {
 
 	{ SCHEMA_GROUPS, "dca", SCHEMA_VALUES, 0, 0, false },
 	{ SCHEMA_GROUPS, "mute", SCHEMA_VALUES, 0, 0, false },
+	{ SCHEMA_GROUPS, "link", SCHEMA_VALUES, 0, 0, false },
 	/* DCA names are OSC addresses, read at start; all eight compared as one field. */
 	{ SCHEMA_DCA, "name", SCHEMA_RESTART, FIELD(setup, dca_name), false },
 };
@@ -68,8 +69,8 @@ const int schema_n_keys = (int)(sizeof schema_keys / sizeof schema_keys[0]);
 const char *schema_section_name(enum schema_section section)
 {
 	static const char *const names[SCHEMA_N_SECTIONS] = {
-		"jack", "osc", "state", "master", "aux", "groups", "channels", "send",
-		"groups.dca", "groups.mute",
+		"jack", "osc", "state", "master", "aux", "groups", "safe", "channels", "send",
+		"groups.dca", "groups.mute", "groups.link",
 	};
 	return names[section];
 }

@@ -24,11 +24,13 @@ enum schema_section {
 	SCHEMA_STATE,
 	SCHEMA_MASTER,
 	SCHEMA_AUX,          /* per bus: aux.[k] */
-	SCHEMA_GROUPS,       /* groups: the DCA list */
+	SCHEMA_GROUPS,       /* groups: the DCA, mute group and link lists */
+	SCHEMA_SAFE,         /* safe: the section safes (values only) */
 	SCHEMA_CHANNELS,     /* per channel: channels.[i]; the last top-level section */
 	SCHEMA_SEND,         /* per send in a channel's list: channels.[i].send.[k] */
 	SCHEMA_DCA,          /* per DCA: groups.dca.[k] */
 	SCHEMA_MGRP,         /* per mute group: groups.mute.[k] (values only) */
+	SCHEMA_LINK,         /* per link group: groups.link.[k] (values only) */
 	SCHEMA_N_SECTIONS,
 };
 

@@ -138,14 +138,16 @@ static int add_value(config_setting_t *group, const struct param_desc *d, float 
 	}
 }
 
+/* A scene leaves out what only the state keeps (the safes). */
 static int add_instance(config_setting_t *g, const struct control *c, enum param_scope scope,
-			int index)
+			int index, bool is_scene)
 {
 	if (!g)
 		return -1;
 	int first = control_value_index(c, (struct param_ref){ params_at(scope, 0), index });
 	for (int i = first; i < first + params_scope_count(scope); i++)
-		if (c->inst[i].is_present && add_value(g, c->inst[i].desc, c->values[i]) < 0)
+		if (c->inst[i].is_present && !(is_scene && c->inst[i].desc->is_state_only) &&
+		    add_value(g, c->inst[i].desc, c->values[i]) < 0)
 			return -1;
 	return 0;
 }
@@ -163,36 +165,45 @@ static config_setting_t *add_named(config_setting_t *list, const char *name)
  *   send = ( { name = "2nd"; level = -10.0; on = true; pre = false; } );
  * (earlier state files wrote send = { <bus> = { ... } }, which is still read).
  */
-static int build_tree(config_t *cfg, const struct control *c)
+static int build_tree(config_t *cfg, const struct control *c, bool is_scene)
 {
 	const struct setup *setup = c->setup;
 	config_setting_t *root = config_root_setting(cfg);
-	if (add_instance(add(root, "master", CONFIG_TYPE_GROUP), c, PARAM_MASTER, 0) < 0)
+	if (add_instance(add(root, "master", CONFIG_TYPE_GROUP), c, PARAM_MASTER, 0, is_scene) < 0)
 		return -1;
 	config_setting_t *aux = setup->n_buses ? add(root, "aux", CONFIG_TYPE_LIST) : NULL;
 	for (int b = 0; b < setup->n_buses; b++)
-		if (add_instance(add_named(aux, setup->buses[b].name), c, PARAM_AUX, b) < 0)
+		if (add_instance(add_named(aux, setup->buses[b].name), c, PARAM_AUX, b, is_scene) < 0)
 			return -1;
 	/* DCAs by position, named for the reader (a name is setup: loading ignores it). */
 	config_setting_t *dca = add(add(root, "groups", CONFIG_TYPE_GROUP), "dca", CONFIG_TYPE_LIST);
 	for (int k = 0; k < setup->vals.n_instances[PARAM_DCA]; k++)
-		if (add_instance(add_named(dca, setup->dca_name[k]), c, PARAM_DCA, k) < 0)
+		if (add_instance(add_named(dca, setup->dca_name[k]), c, PARAM_DCA, k, is_scene) < 0)
 			return -1;
 	/* Mute groups by position: nothing but their switch. */
 	config_setting_t *mute = add(config_setting_get_member(root, "groups"), "mute",
 				     CONFIG_TYPE_LIST);
 	for (int k = 0; k < setup->vals.n_instances[PARAM_MGRP]; k++)
-		if (add_instance(add(mute, NULL, CONFIG_TYPE_GROUP), c, PARAM_MGRP, k) < 0)
+		if (add_instance(add(mute, NULL, CONFIG_TYPE_GROUP), c, PARAM_MGRP, k, is_scene) < 0)
 			return -1;
+	/* Link groups by position: what each carries. */
+	config_setting_t *link = add(config_setting_get_member(root, "groups"), "link",
+				     CONFIG_TYPE_LIST);
+	for (int k = 0; k < setup->vals.n_instances[PARAM_LINK]; k++)
+		if (add_instance(add(link, NULL, CONFIG_TYPE_GROUP), c, PARAM_LINK, k, is_scene) < 0)
+			return -1;
+	if (!is_scene && add_instance(add(root, "safe", CONFIG_TYPE_GROUP), c, PARAM_SAFE, 0,
+				      false) < 0)
+		return -1;
 	config_setting_t *list = add(root, "channels", CONFIG_TYPE_LIST);
 	for (int ch = 0; ch < c->n_channels; ch++) {
 		config_setting_t *g = add_named(list, setup->channels[ch].name);
-		if (add_instance(g, c, PARAM_CHANNEL, ch) < 0)
+		if (add_instance(g, c, PARAM_CHANNEL, ch, is_scene) < 0)
 			return -1;
 		config_setting_t *send = setup->n_buses ? add(g, "send", CONFIG_TYPE_LIST) : NULL;
 		for (int b = 0; b < setup->n_buses; b++)
 			if (add_instance(add_named(send, setup->buses[b].name), c, PARAM_SEND,
-					 setup_send_instance(setup, ch, b)) < 0)
+					 setup_send_instance(setup, ch, b), is_scene) < 0)
 				return -1;
 	}
 	return 0;
@@ -202,7 +213,8 @@ static int build_tree(config_t *cfg, const struct control *c)
  * The values as the text of a state file, in memory (the control thread owns the values; the
  * disk work may then happen elsewhere). 0 with *buf malloc'd, or -errno with err filled.
  */
-static int serialise(const struct control *c, char **buf, size_t *len, char *err, int size)
+static int serialise(const struct control *c, bool is_scene, char **buf, size_t *len, char *err,
+		     int size)
 {
 	*buf = NULL;
 	*len = 0;
@@ -213,7 +225,7 @@ static int serialise(const struct control *c, char **buf, size_t *len, char *err
 	}
 	config_t cfg;
 	config_init(&cfg);
-	int rc = build_tree(&cfg, c) < 0 ? -EINVAL : 0;
+	int rc = build_tree(&cfg, c, is_scene) < 0 ? -EINVAL : 0;
 	if (rc == 0) {
 		fputs("# jmixd: mixer values (matched by name, then by position); topology comes "
 		      "from the config\n", f);
@@ -241,7 +253,7 @@ int state_write_at(int dir_fd, const char *file, const struct control *c, bool k
 {
 	char *buf;
 	size_t len;
-	int rc = serialise(c, &buf, &len, err, size);
+	int rc = serialise(c, false, &buf, &len, err, size);
 	if (rc == 0)
 		rc = state_write_file(dir_fd, file, buf, len, keep_backup, err, size);
 	free(buf);
@@ -455,7 +467,7 @@ static int post_save(struct state *st, const struct control *c, int64_t *ticket,
 	size_t len;
 	bool keep_backup = !st->is_rotation_held;
 	*ticket = 0;
-	int rc = serialise(c, &buf, &len, err, size);
+	int rc = serialise(c, false, &buf, &len, err, size);
 	if (rc == 0 && st->writer) {
 		int64_t t = state_writer_post(st->writer, buf, len, keep_backup, c->n_changes);
 		if (t > 0) {
@@ -624,7 +636,7 @@ int scene_save(struct state *st, const struct control *c, const char *name, char
 	off_t room = st->max_scene_bytes - u.others_bytes;
 	char *buf;
 	size_t len;
-	int rc = serialise(c, &buf, &len, err, size);
+	int rc = serialise(c, true, &buf, &len, err, size);
 	if (rc == 0 && (off_t)len > room) {
 		snprintf(err, (size_t)size, "the scenes would pass %lld MB (state.max_scenes_mb): "
 			 "delete some first", (long long)(st->max_scene_bytes >> 20));

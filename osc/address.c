@@ -10,7 +10,7 @@
 
 void osc_address_prefix(enum param_scope scope, int owner, char *buf, size_t size)
 {
-	if (scope == PARAM_MASTER)
+	if (scope == PARAM_MASTER || scope == PARAM_SAFE)
 		snprintf(buf, size, "/%s/", param_scope_name(scope));
 	else
 		snprintf(buf, size, "/%s/%d/", param_scope_name(scope == PARAM_SEND ? PARAM_CHANNEL
@@ -72,6 +72,10 @@ static const struct segment dca_segment = {
 static const struct segment mgrp_segment = {
 	control_find_mute_group, "incomplete mute group address (/mgrp/<n>/on)",
 	"no such mute group (use 1..6)"
+};
+static const struct segment link_segment = {
+	control_find_link, "incomplete link address (/link/<n>/<parameter>)",
+	"no such link group (use 1..8)"
 };
 static const struct segment bus_segment = {
 	control_find_bus, "incomplete bus address (/aux/<n|name>/<parameter>)",
@@ -187,6 +191,13 @@ int osc_address_parse(const struct control *c, const char *path, struct osc_addr
 		a->ref.index = group;
 		return group < 0 ? -1 : parse_leaf(c, PARAM_MGRP, group, rest, a, reason);
 	}
+	if ((rest = after(buf, "/link/"))) {
+		int group = take_segment(c, &rest, &link_segment, reason);
+		a->ref.index = group;
+		return group < 0 ? -1 : parse_leaf(c, PARAM_LINK, group, rest, a, reason);
+	}
+	if ((rest = after(buf, "/safe/")))
+		return parse_leaf(c, PARAM_SAFE, 0, rest, a, reason);
 	if ((rest = after(buf, "/master/")))
 		return parse_leaf(c, PARAM_MASTER, 0, rest, a, reason);
 	*reason = "unknown address";

@@ -285,7 +285,7 @@ struct hx_param_row {
 };
 
 struct hx_param_table {
-	struct hx_param_row rows[96];
+	struct hx_param_row rows[128];
 	int n_rows;
 };
 

@@ -323,7 +323,7 @@ static const struct bad_case bad_cases[] = {
 	{ "bad-groups-dca-range.cfg", 3, "groups.dca.[0].fader",
 	  "above maximum (20; range -90 .. 10 dB)" },
 	{ "bad-groups-too-many.cfg", 3, "groups.mute", "7 entries, at most 6" },
-	{ "bad-groups-unknown.cfg", 3, "groups", "unknown key 'vca' (known: dca, mute)" },
+	{ "bad-groups-unknown.cfg", 3, "groups", "unknown key 'vca' (known: dca, mute, link)" },
 	{ "bad-master-mgrp.cfg", 3, "master.mgrp1", "unknown key" },
 	{ "bad-pan-range.cfg", 4, "channels.[0].pan", "above maximum (2; range -1 .. 1)" },
 	{ "bad-fader-string.cfg", 4, "channels.[0].fader", "must be a number" },

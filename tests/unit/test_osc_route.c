@@ -574,6 +574,8 @@ static void test_every_param_queryable(void **state)
 		snprintf(path, sizeof path, "%s",
 			 d->scope == PARAM_CHANNEL ? "/ch/2/" : d->scope == PARAM_DCA  ? "/dca/1/"
 			 : d->scope == PARAM_MGRP ? "/mgrp/1/"
+			 : d->scope == PARAM_LINK ? "/link/1/"
+			 : d->scope == PARAM_SAFE ? "/safe/"
 						  : "/master/");
 		strncat(path, d->path, sizeof path - strlen(path) - 1);
 		float v = get(f, d->scope, d->scope == PARAM_CHANNEL ? 1 : 0, d->path);

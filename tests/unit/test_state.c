@@ -591,7 +591,7 @@ static void test_schema_and_table_disjoint(void **state)
 	static const enum param_scope scope_of[SCHEMA_N_SECTIONS] = {
 		[SCHEMA_MASTER] = PARAM_MASTER, [SCHEMA_AUX] = PARAM_AUX,
 		[SCHEMA_CHANNELS] = PARAM_CHANNEL, [SCHEMA_SEND] = PARAM_SEND, [SCHEMA_DCA] = PARAM_DCA,
-		[SCHEMA_MGRP] = PARAM_MGRP,
+		[SCHEMA_MGRP] = PARAM_MGRP, [SCHEMA_LINK] = PARAM_LINK, [SCHEMA_SAFE] = PARAM_SAFE,
 	};
 	for (int i = 0; i < schema_n_keys; i++) {
 		const struct schema_key *k = &schema_keys[i];
