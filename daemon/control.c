@@ -188,13 +188,14 @@ int control_init(struct control *c, const struct setup *setup)
 	c->is_dirty = calloc(n, sizeof *c->is_dirty);
 	c->origin = calloc(n, sizeof *c->origin);
 	c->link_excess = calloc(n, sizeof *c->link_excess);
+	c->is_fading = calloc(n, sizeof *c->is_fading);
 	c->channel_by_name = calloc((size_t)(n_ch ? n_ch : 1), sizeof(int));
 	c->meter_peak_db = calloc((size_t)n_ch, sizeof(float));
 	c->meter_rms_db = calloc((size_t)n_ch, sizeof(float));
 	c->meter_gr_db = calloc((size_t)n_ch, sizeof(float));
 	c->publish_mem = malloc(publish_mem_size(n_blocks, n_slots));
 	if (!c->values || !c->inst || !c->channel_by_name || !c->is_dirty || !c->origin ||
-	    !c->link_excess || !c->publish_mem ||
+	    !c->link_excess || !c->is_fading || !c->publish_mem ||
 	    !c->meter_peak_db || !c->meter_rms_db || !c->meter_gr_db)
 		goto fail;
 	publish_init(&c->publish, c->publish_mem, n_blocks, n_slots);
@@ -223,7 +224,9 @@ void control_free(struct control *c)
 	free(c->is_dirty);
 	free(c->origin);
 	free(c->link_excess);
+	free(c->is_fading);
 	c->link_excess = NULL;
+	c->is_fading = NULL;
 	free(c->publish_mem);
 	free(c->meter_peak_db);
 	free(c->meter_rms_db);
@@ -293,8 +296,11 @@ int control_set_values(struct control *c, const struct setup_values *v, int orig
 			const float *from = setup_values_at(v, sc, index);
 			bool is_touched = false;
 			for (int slot = 0; slot < n_rows; slot++)
-				if (param_check(c->inst[first + slot].desc, from[slot], &reason))
-					is_touched |= control_store(c, first + slot, from[slot], origin);
+				if (param_check(c->inst[first + slot].desc, from[slot], &reason) &&
+				    control_store(c, first + slot, from[slot], origin)) {
+					c->is_fading[first + slot] = 0;
+					is_touched = true;
+				}
 			if (is_touched)
 				publish_write_block(&c->publish, c->first_block[sc] + index,
 						    c->values + first);
@@ -323,7 +329,8 @@ int control_set(struct control *c, struct param_ref ref, float value, int origin
 		return -1;
 	int i = control_value_index(c, ref);
 	float old = c->values[i];
-	c->link_excess[i] = 0.0f;   /* put here by hand: no hidden offset */
+	c->link_excess[i] = 0.0f;   /* put here by hand: no hidden offset ... */
+	c->is_fading[i] = 0;        /* ... and out of any recall fade */
 	if (!control_store(c, i, value, origin))
 		return 0;
 	if (!link_is_carried(c, i)) {

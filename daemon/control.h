@@ -57,6 +57,7 @@ struct control {
 	uint8_t *is_dirty;           /* changed since the last feedback flush */
 	int16_t *origin;             /* who made that change (ORIGIN_NONE: tell everyone) */
 	float *link_excess;          /* dB a linked fader or send is past its end (link.h) */
+	uint8_t *is_fading;          /* gliding in a recall fade; a set by hand clears it (recall.h) */
 	int n_dirty;
 	uint64_t n_changes;          /* accepted changes since start */
 	struct publish publish;

@@ -72,6 +72,7 @@ int link_follow(struct control *c, int i, float old, float new_value)
 		if (is_relative)
 			v = link_relative(c->values[j], &c->link_excess[j], new_value - old, d->min,
 					  d->max);
+		c->is_fading[j] = 0;   /* moved with its partner, it leaves any recall fade */
 		if (control_store(c, j, v, ORIGIN_NONE)) {
 			publish_write(&c->publish, c->inst[j].block, c->inst[j].slot, v);
 			n++;

@@ -85,6 +85,7 @@ int state_open(struct state *st, const struct setup *setup)
 
 void state_close(struct state *st)
 {
+	recall_fade_free(&st->fade);
 	state_writer_free(st->writer);   /* after the last post is on disk */
 	st->writer = NULL;
 	if (st->scenes_fd >= 0)
@@ -518,6 +519,7 @@ void state_tick(struct state *st, struct control *c, int64_t now)
 {
 	char err[512];
 	int64_t ticket;
+	recall_fade_tick(&st->fade, c, now);
 	if (st->dir_fd < 0)
 		return;
 	take_results(st, err, sizeof err);
@@ -655,9 +657,22 @@ int scene_save(struct state *st, const struct control *c, const char *name, char
 
 int scene_load(struct state *st, struct control *c, const char *name, char *err, int size)
 {
+	return scene_recall(st, c, name, NULL, 0.0f, err, size);
+}
+
+int scene_recall(struct state *st, struct control *c, const char *name, const char *scope,
+		 float fade_s, char *err, int size)
+{
 	char file[SCENE_NAME_MAX + 8], shown[SCENE_NAME_MAX + 16];
 	struct setup_values now, v;
+	struct recall_scope parsed;
 	int n_dropped;
+	if (!(fade_s >= 0.0f && fade_s <= RECALL_FADE_MAX_S)) {
+		snprintf(err, (size_t)size, "fade time must be 0 .. %g s", (double)RECALL_FADE_MAX_S);
+		return -1;
+	}
+	if (scope && recall_scope_parse(c, scope, &parsed, err, size) < 0)
+		return -1;
 	if (scene_file(st, name, file, sizeof file, err, size) < 0)
 		return -1;
 	snprintf(shown, sizeof shown, "scene %s", name);
@@ -678,9 +693,13 @@ int scene_load(struct state *st, struct control *c, const char *name, char *err,
 	if (n_dropped)
 		log_warn("state: %s: %d entries or values had no place on this console", shown,
 			 n_dropped);
-	/* Everything validated: apply as ordinary, smoothed changes. */
-	control_set_values(c, &v, ORIGIN_NONE);
+	/* Everything validated: apply as ordinary, smoothed changes (or a fade). */
+	rc = recall_apply(c, &st->fade, scope ? &parsed : NULL, &v, fade_s, now_ms());
 	setup_values_free(&v);
+	if (rc < 0) {
+		snprintf(err, (size_t)size, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 

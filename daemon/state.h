@@ -25,6 +25,7 @@
 
 #include "daemon/config.h"
 #include "daemon/control.h"
+#include "daemon/recall.h"
 
 struct state_writer;
 
@@ -58,6 +59,7 @@ struct state {
 	off_t max_scene_bytes;       /* state.max_scenes_mb */
 	double save_tokens;          /* scene saves allowed now (a token bucket) */
 	int64_t save_tokens_ms;
+	struct recall_fade fade;     /* a scene recall gliding (recall.h), stepped by state_tick */
 };
 
 /* Open (creating) the folder. A folder that cannot be used turns autosave off, loudly. */
@@ -73,7 +75,7 @@ void state_close(struct state *st);
  */
 const char *state_restore(struct state *st, struct setup *setup);
 
-/* Each tick: take the writer's results; hand a save over when changes have paused or waited long enough (or, after a failure,
+/* Each tick: step a recall fade; take the writer's results; hand a save over when changes have paused or waited long enough (or, after a failure,
  * STATE_RETRY_MS later; failures are counted and logged at most every STATE_FAIL_LOG_MS). */
 void state_tick(struct state *st, struct control *c, int64_t now_ms);
 
@@ -90,6 +92,13 @@ int scene_save(struct state *st, const struct control *c, const char *name, char
 /* Validate the whole scene first (matching names as state_restore does), then apply every
  * value as a smoothed change. */
 int scene_load(struct state *st, struct control *c, const char *name, char *err, int size);
+/*
+ * The same, recalling only what scope names (NULL: everything; recall.h) and, with fade_s > 0,
+ * gliding the levels there over fade_s seconds (at most RECALL_FADE_MAX_S). Safes are kept
+ * either way. A scope that does not parse or a bad time changes nothing (-1, err filled).
+ */
+int scene_recall(struct state *st, struct control *c, const char *name, const char *scope,
+		 float fade_s, char *err, int size);
 int scene_delete(struct state *st, const char *name, char *err, int size);
 /* Names of the saved scenes, sorted; returns the count (at most max). */
 int scene_list(struct state *st, char (*names)[SCENE_NAME_MAX + 1], int max);

@@ -300,13 +300,43 @@ static void scene_list_reply(struct osc_router *r, const struct osc_peer *to)
 	} while (first < n);
 }
 
-/* save, load, delete: one string argument, the scene name; the answer echoes it. */
+/*
+ * What follows a recall's scene name: a scope (a string) and a fade time (a number), in
+ * either order, at most one of each. 0, or -1 when there is anything else.
+ */
+static int recall_args(const char *types, lo_arg **argv, int argc, const char **scope,
+		       float *fade_s)
+{
+	const char *reason;
+	bool has_time = false;
+	for (int k = 0; k < argc; k++) {
+		if (types[k] == 's' && !*scope)
+			*scope = (const char *)argv[k];
+		else if (types[k] != 's' && !has_time &&
+			 arg_number(types[k], argv[k], false, fade_s, &reason) == 0)
+			has_time = true;
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* save, load, delete: one string argument, the scene name; the answer echoes it. A load may
+ * add a scope and a fade time (recall.h). */
 static void scene_command(struct osc_router *r, const struct osc_peer *from,
 			  const struct osc_peer *to, const char *path, enum target_kind kind,
 			  const char *types, lo_arg **argv, int argc)
 {
 	char err[512];
-	if (argc != 1 || types[0] != 's') {
+	const char *scope = NULL;
+	float fade_s = 0.0f;
+	if (kind == TARGET_SCENE_LOAD && argc >= 1 && types[0] == 's' &&
+	    recall_args(types + 1, argv + 1, argc - 1, &scope, &fade_s) < 0) {
+		osc_route_reject(r, from, path, "expects the scene name, then optionally a scope "
+				 "(a string) and a fade time in seconds (a number), once each");
+		return;
+	}
+	if ((argc != 1 && kind != TARGET_SCENE_LOAD) || argc < 1 || types[0] != 's') {
 		osc_route_reject(r, from, path, "expects one string: the scene name");
 		return;
 	}
@@ -315,7 +345,7 @@ static void scene_command(struct osc_router *r, const struct osc_peer *from,
 	if (kind == TARGET_SCENE_SAVE)
 		rc = scene_save(r->state, r->control, name, err, sizeof err);
 	else if (kind == TARGET_SCENE_LOAD)
-		rc = scene_load(r->state, r->control, name, err, sizeof err);
+		rc = scene_recall(r->state, r->control, name, scope, fade_s, err, sizeof err);
 	else
 		rc = scene_delete(r->state, name, err, sizeof err);
 	if (rc < 0) {

@@ -6,6 +6,12 @@
  * 10 dB down on the master (+-0.1 dB) and leaves c alone; b's own fader follows with its
  * offset kept, also through -inf and back; a second subscribed client is told of both; pan
  * stays each member's own.
+ *
+ * Safes and scopes: a safed channel keeps its level across a recall (and the safe is in the
+ * state file, never in a scene); a recall scoped to "mutes" brings back a mute and leaves a
+ * fader. Fade: halfway through a 2 s recall fade from 0 to -20 dB the level is -10 dB
+ * (+-1 dB), it falls without a step bigger than a late control tick would make, and it lands
+ * exactly on the scene's value. Bad recall arguments get /error and change nothing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -197,12 +203,216 @@ static void test_bad_link_values(void **state)
 	assert_true(query("/link/1/fader") == 1.0);
 }
 
+static void scene(const char *cmd, const char *name)
+{
+	struct hx_osc_msg m;
+	hx_osc_flush(g.osc);
+	assert_int_equal(hx_osc_send(g.osc, cmd, "s", name), 0);
+	if (hx_osc_wait(g.osc, cmd, 5.0, &m) < 0)
+		fail_msg("%s \"%s\": no answer", cmd, name);
+}
+
+/* Does the file under the state folder contain text? -1 when it cannot be read. */
+static int file_has(const char *file, const char *text)
+{
+	char path[HX_PATH_MAX + 64], buf[65536];
+	snprintf(path, sizeof path, "%s/links/%s", hx_tmpdir(), file);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, text) != NULL;
+}
+
+static void test_safe_channel_keeps_its_values(void **state)
+{
+	(void)state;
+	hx_osc_send(g.osc, "/ch/c/fader", "f", -6.0);
+	sync_daemon();
+	scene("/snapshot/save", "safes");
+	assert_int_equal(file_has("scenes/safes.cfg", "safe"), 0);   /* safes are not scenes' */
+	hx_osc_send(g.osc, "/ch/c/safe", "T");
+	hx_osc_send(g.osc, "/ch/c/fader", "f", -20.0);
+	hx_osc_send(g.osc, "/ch/a/fader", "f", -3.0);   /* b follows: -9 */
+	sync_daemon();
+	scene("/snapshot/load", "safes");
+	sync_daemon();
+	assert_true(query("/ch/c/fader") == -20.0);
+	assert_true(query("/ch/a/fader") == 0.0);
+	assert_true(query("/ch/b/fader") == -6.0);
+	expect_db(tone_db(freq[2]), ref_db[2] - 20.0, TOL_DB, "c, safe, kept across the recall");
+	expect_db(tone_db(freq[0]), ref_db[0], TOL_DB, "a, recalled");
+	/* The state file has the safe (written within a second of a change). */
+	int has = 0;
+	for (double t0 = hx_now(); has != 1 && hx_now() - t0 < 10.0; hx_osc_pump(g.osc, 0.1))
+		has = file_has("state.cfg", "safe = true");
+	assert_int_equal(has, 1);
+	hx_osc_send(g.osc, "/ch/c/safe", "F");
+	sync_daemon();
+	scene("/snapshot/load", "safes");
+	sync_daemon();
+	expect_db(tone_db(freq[2]), ref_db[2] - 6.0, TOL_DB, "c, no longer safe, recalled");
+}
+
+/* A scope of "mutes" brings back a mute and leaves a fader; so does a section safe. */
+static void test_recall_scope(void **state)
+{
+	(void)state;
+	hx_osc_send(g.osc, "/ch/c/fader", "f", 0.0);
+	sync_daemon();
+	scene("/snapshot/save", "scoped");
+	hx_osc_send(g.osc, "/ch/c/mute", "T");
+	hx_osc_send(g.osc, "/ch/c/fader", "f", -12.0);
+	sync_daemon();
+	struct hx_osc_msg m;
+	hx_osc_send(g.osc, "/snapshot/load", "ss", "scoped", "mutes");
+	assert_int_equal(hx_osc_wait(g.osc, "/snapshot/load", 5.0, &m), 0);
+	sync_daemon();
+	assert_true(query("/ch/c/mute") == 0.0);
+	assert_true(query("/ch/c/fader") == -12.0);
+	expect_db(tone_db(freq[2]), ref_db[2] - 12.0, TOL_DB, "c, mute recalled, fader kept");
+	hx_osc_send(g.osc, "/safe/faders", "T");
+	hx_osc_send(g.osc, "/ch/c/mute", "T");
+	sync_daemon();
+	scene("/snapshot/load", "scoped");
+	sync_daemon();
+	assert_true(query("/ch/c/mute") == 0.0);
+	assert_true(query("/ch/c/fader") == -12.0);
+	hx_osc_send(g.osc, "/safe/faders", "F");
+	hx_osc_send(g.osc, "/ch/c/fader", "f", 0.0);
+	sync_daemon();
+}
+
+#define FADE_S 2.0
+#define FADE_BLOCK 960          /* 20 ms: 20, 30, 45 whole cycles of the three tones */
+#define FADE_FRAMES (3 * RATE)
+
+/*
+ * One 2 s fade of c from 0 to -20 dB, recorded from just before the recall; env[] gets c's
+ * level per 20 ms block (NAN for a block a timing disturbance touched: an xrun on a busy
+ * machine says nothing about the fade) and *anchor the block where the daemon took the recall
+ * (between the send and the answer). false when the answer took over 100 ms or a block the
+ * checks need is disturbed: the caller runs it again.
+ */
+static bool record_fade(double *env, int *n_blocks, double *anchor)
+{
+	static float x[FADE_FRAMES];
+	struct hx_osc_msg m;
+	hx_osc_send(g.osc, "/ch/c/fader", "f", 0.0);
+	sync_daemon();
+	assert_int_equal(hx_probe_settle(g.probe, 0.1), 0);
+	hx_osc_flush(g.osc);
+	uint64_t start = hx_probe_now(g.probe);
+	assert_int_equal(hx_osc_send(g.osc, "/snapshot/load", "sf", "quiet", FADE_S), 0);
+	assert_int_equal(hx_osc_wait(g.osc, "/snapshot/load", 5.0, &m), 0);
+	uint64_t answered = hx_probe_now(g.probe);
+	assert_int_equal(hx_probe_read(g.probe, IN_MASTER_L, start, FADE_FRAMES, x), 0);
+	if (answered - start > RATE / 10)
+		return false;
+	*n_blocks = FADE_FRAMES / FADE_BLOCK;
+	for (int k = 0; k < *n_blocks; k++) {
+		uint64_t b = start + (uint64_t)k * FADE_BLOCK;
+		env[k] = hx_probe_disturbances(g.probe, b, b + FADE_BLOCK)
+				 ? NAN : hx_tone_db(x + k * FADE_BLOCK, FADE_BLOCK, freq[2], RATE);
+	}
+	*anchor = (double)(answered - start) / 2.0 / FADE_BLOCK;
+	int mid = (int)(*anchor + FADE_S / 2.0 * RATE / FADE_BLOCK);
+	return !isnan(env[0]) && !isnan(env[mid]) && !isnan(env[*n_blocks - 1]);
+}
+
+static void test_recall_fade(void **state)
+{
+	(void)state;
+	/* c alone on the master: nothing else can leak into its measurement. */
+	hx_osc_send(g.osc, "/ch/a/mute", "T");   /* b follows */
+	hx_osc_send(g.osc, "/ch/c/fader", "f", -20.0);
+	sync_daemon();
+	scene("/snapshot/save", "quiet");
+	static double env[FADE_FRAMES / FADE_BLOCK];
+	int n = 0;
+	double anchor = 0.0;
+	bool is_clean = false;
+	for (int k = 0; k < 8 && !is_clean; k++)
+		is_clean = record_fade(env, &n, &anchor);
+	assert_true(is_clean);
+	double top = env[0], half_s = FADE_S / 2.0 * RATE / FADE_BLOCK;
+	expect_db(top, ref_db[2], TOL_DB, "c before the fade");
+	/* Halfway in time, halfway in dB. */
+	expect_db(env[(int)(anchor + half_s)], top - 10.0, 1.0, "c halfway through the 2 s fade");
+	/* Falling all the way, never by more than a control tick three times late would make
+	 * (10 dB/s x 60 ms = 0.6 dB) between two undisturbed blocks: no step, no zipper. */
+	double max_step = 0.0;
+	int n_compared = 0;
+	for (int k = 1; k < n; k++) {
+		if (isnan(env[k - 1]) || isnan(env[k]))
+			continue;
+		double step = env[k - 1] - env[k];
+		if (step < -0.05)
+			fail_msg("block %d rises by %.2f dB during the fade (%.3f, %.3f, %.3f)", k,
+				 -step, env[k - 1], env[k], k + 1 < n ? env[k + 1] : 0.0);
+		if (step > max_step)
+			max_step = step;
+		n_compared++;
+	}
+	hx_log("largest fall per 20 ms block: %.3f dB (%d pairs of blocks)", max_step, n_compared);
+	assert_true(max_step < 0.7);
+	assert_true(n_compared > n / 2);
+	expect_db(env[n - 1], top - 20.0, TOL_DB, "c at the end of the fade");
+	assert_true(query("/ch/c/fader") == -20.0);
+	hx_osc_send(g.osc, "/ch/c/fader", "f", 0.0);
+	hx_osc_send(g.osc, "/ch/a/mute", "F");
+	sync_daemon();
+}
+
+/* Bad recall arguments: an /error each, and nothing changes. */
+static void test_bad_recall_arguments(void **state)
+{
+	(void)state;
+	hx_osc_send(g.osc, "/ch/c/fader", "f", -3.0);
+	sync_daemon();
+	static const struct {
+		const char *types;
+		const char *scope;
+		double time;
+	} bad[] = {
+		{ "ss", "bogus", 0.0 }, { "ss", "", 0.0 }, { "sf", NULL, -1.0 },
+		{ "sf", NULL, 1e9 },    { "sf", NULL, NAN }, { "ssf", "1-99", 1.0 },
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		if (bad[k].scope && bad[k].types[2])
+			hx_osc_send(g.osc, "/snapshot/load", bad[k].types, "quiet", bad[k].scope,
+				    bad[k].time);
+		else if (bad[k].scope)
+			hx_osc_send(g.osc, "/snapshot/load", bad[k].types, "quiet", bad[k].scope);
+		else
+			hx_osc_send(g.osc, "/snapshot/load", bad[k].types, "quiet", bad[k].time);
+		if (hx_osc_wait_error(g.osc, "/snapshot/load", 2.0, NULL) != 0)
+			fail_msg("/snapshot/load %s (case %zu): no /error", bad[k].types, k);
+	}
+	hx_osc_send(g.osc, "/snapshot/load", "sff", "quiet", 1.0, 2.0);
+	assert_int_equal(hx_osc_wait_error(g.osc, "/snapshot/load", 2.0, NULL), 0);
+	hx_osc_send(g.osc, "/snapshot/load", "sss", "quiet", "eq", "faders");
+	assert_int_equal(hx_osc_wait_error(g.osc, "/snapshot/load", 2.0, NULL), 0);
+	hx_osc_send(g.osc, "/safe/bogus", "T");
+	assert_int_equal(hx_osc_wait_error(g.osc, "/safe/bogus", 2.0, NULL), 0);
+	hx_osc_send(g.osc, "/ch/1/safe", "s", "maybe");
+	assert_int_equal(hx_osc_wait_error(g.osc, "/ch/1/safe", 2.0, NULL), 0);
+	assert_true(query("/ch/c/fader") == -3.0);
+	assert_true(query("/ch/1/safe") == 0.0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_link_moves_partner_by_the_same_db),
 		cmocka_unit_test(test_link_pan_mute_and_leaving),
 		cmocka_unit_test(test_bad_link_values),
+		cmocka_unit_test(test_safe_channel_keeps_its_values),
+		cmocka_unit_test(test_recall_scope),
+		cmocka_unit_test(test_recall_fade),
+		cmocka_unit_test(test_bad_recall_arguments),
 	};
 	int failed = cmocka_run_group_tests(tests, links_setup, links_teardown);
 	return hx_finish(failed);
