@@ -7,6 +7,10 @@
 #include <string.h>
 
 #include "osc/meter_field.h"
+#include "daemon/config.h"
+
+#define DCA_MASK_BITS SETUP_DCA_COUNT
+#define MGRP_MASK_BITS SETUP_MUTE_GROUPS
 
 void osc_address_prefix(enum param_scope scope, int owner, char *buf, size_t size)
 {
@@ -138,6 +142,20 @@ static int parse_leaf(const struct control *c, enum param_scope scope, int owner
 		rest[len - strlen("/norm")] = '\0';
 		a->is_norm = true;
 	}
+	/* "dca" and "mgrp" alone: a membership mask over the numbered rows below them. */
+	static const struct {
+		const char *family;
+		int n;
+	} masks[] = { { "dca", DCA_MASK_BITS }, { "mgrp", MGRP_MASK_BITS } };
+	for (int k = 0; k < 2 && !a->is_norm; k++) {
+		char first[16];
+		snprintf(first, sizeof first, "%s/1", masks[k].family);
+		if (strcmp(rest, masks[k].family) == 0 && (a->ref.desc = params_find_path(scope, first))) {
+			a->n_mask_bits = masks[k].n;
+			a->mask_family = masks[k].family;
+			return 0;
+		}
+	}
 	a->ref.desc = params_find_path(scope, rest);
 	if (!a->ref.desc) {
 		*reason = "unknown parameter";
@@ -148,6 +166,13 @@ static int parse_leaf(const struct control *c, enum param_scope scope, int owner
 		return -1;
 	}
 	return 0;
+}
+
+const struct param_desc *osc_address_mask_row(const struct osc_address *a, int k)
+{
+	char path[16];
+	snprintf(path, sizeof path, "%s/%d", a->mask_family, k + 1);
+	return params_find_path(a->ref.desc->scope, path);
 }
 
 int osc_address_parse(const struct control *c, const char *path, struct osc_address *a,

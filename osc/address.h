@@ -8,6 +8,7 @@
  *   /ch/<N>/meter, /aux/<K>/meter, /master/meter, /master/loudness, /master/truepeak
  *   the single-float meter fields of meter_field.h (/ch/<N>/meter/peak/norm, ...)
  *   /ch/<N>/name, /aux/<K>/name, /dca/<K>/name, /master/name   the configured name (a string)
+ *   /ch/<N|name>/dca, /ch/<N|name>/mgrp, /aux/<K|name>/mgrp   membership masks (below)
  *
  * <row> is the row's path in the parameter table ("fader", "eq/2/gain"); /norm is its 0..1
  * twin through the row's taper. Parsing accepts numbers and names; printing (feedback, the
@@ -42,7 +43,14 @@ struct osc_address {
 	int meter_index;             /* its channel or bus, or a METER_* of the master */
 	int meter_field;             /* a single-float meter field (meter_field.h), else 0 */
 	bool is_name;                /* a name: of meter_scope's instance meter_index */
+	/* A membership mask: the switches <family>/1 .. <family>/n_mask_bits of ref.index (its
+	 * DCAs or mute groups) as one int, bit k-1 for group k, as the X32's /ch/NN/grp/dca. */
+	int n_mask_bits;
+	const char *mask_family;     /* "dca" or "mgrp" */
 };
+
+/* The row of bit k (0-based) of a membership mask address. */
+const struct param_desc *osc_address_mask_row(const struct osc_address *a, int k);
 
 /*
  * Parse a parameter or meter address. Returns 0, or -1 with *reason set to a static sentence

@@ -357,9 +357,56 @@ static void scene_command(struct osc_router *r, const struct osc_peer *from,
 	r->n_accepted++;
 }
 
+/* A membership mask as one int: bit k-1 set when the owner is in group k. */
+static int mask_value(const struct control *c, const struct osc_address *a)
+{
+	int mask = 0;
+	for (int k = 0; k < a->n_mask_bits; k++) {
+		struct param_ref ref = { osc_address_mask_row(a, k), a->ref.index };
+		if (control_get(c, ref) >= 0.5f)
+			mask |= 1 << k;
+	}
+	return mask;
+}
+
+/*
+ * Set every membership of a mask (a whole number 0 .. 2^bits - 1) in one publish batch; each
+ * switch is stored and fed back as itself (the mask is a view, never fed back). Batches do
+ * not nest: memberships are never carried by a link, so control_set opens none of its own.
+ */
+static void set_mask(struct osc_router *r, const struct osc_peer *from, const char *path,
+		     const struct osc_address *a, char type, const lo_arg *arg)
+{
+	const char *reason;
+	float v;
+	int max = (1 << a->n_mask_bits) - 1;
+	if (arg_number(type, arg, false, &v, &reason) < 0) {
+		osc_route_reject(r, from, path, reason);
+		return;
+	}
+	if (!(v >= 0.0f && v <= (float)max) || v != floorf(v)) {
+		char why[96];
+		snprintf(why, sizeof why, "a mask is a whole number 0 .. %d (bit k-1: group k)", max);
+		osc_route_reject(r, from, path, why);
+		return;
+	}
+	int origin = osc_clients_find(&r->clients, from);
+	publish_batch_begin(&r->control->publish);
+	for (int k = 0; k < a->n_mask_bits; k++) {
+		struct param_ref ref = { osc_address_mask_row(a, k), a->ref.index };
+		control_set(r->control, ref, ((int)v >> k) & 1 ? 1.0f : 0.0f, origin, &reason);
+	}
+	publish_batch_end(&r->control->publish);
+	r->n_accepted++;
+}
+
 static void reply_value(struct osc_router *r, const struct osc_peer *from, const char *path,
 			const struct osc_address *a)
 {
+	if (a->n_mask_bits) {
+		osc_send_int(&r->out, from, path, mask_value(r->control, a));
+		return;
+	}
 	float v = control_get(r->control, a->ref);
 	if (a->is_norm)
 		osc_send_float(&r->out, from, path, param_to_norm(a->ref.desc, v));
@@ -566,7 +613,10 @@ void osc_route_message(struct osc_router *r, const struct osc_peer *from, enum a
 	}
 	switch (t.kind) {
 	case TARGET_PARAM:
-		set_param(r, from, path, &t.addr, types, argv);
+		if (t.addr.n_mask_bits)
+			set_mask(r, from, path, &t.addr, types[0], argv[0]);
+		else
+			set_param(r, from, path, &t.addr, types, argv);
 		return;
 	case TARGET_METER:
 		if (argc != 0) {

@@ -659,6 +659,41 @@ static void test_meter_fields(void **state)
 	reply_free(&r);
 }
 
+/* /ch/N/dca and /ch/N/mgrp: every membership at once as bits, queried as one int. */
+static void test_membership_masks(void **state)
+{
+	struct fx *f = *state;
+	route(f, "/ch/2/dca", msg_i(0x85));   /* DCAs 1, 3 and 8 */
+	expect_no_reply(f);
+	assert_true(CH(f, 1, "dca/1") == 1.0f && CH(f, 1, "dca/3") == 1.0f &&
+		    CH(f, 1, "dca/8") == 1.0f && CH(f, 1, "dca/2") == 0.0f);
+	assert_true(CH(f, 0, "dca/1") == 0.0f);
+	route(f, "/ch/2/dca", msg_none());
+	expect_int_reply(f, "/ch/2/dca", 0x85);
+	route(f, "/ch/snare/mgrp", msg_f(33.0f));   /* mute groups 1 and 6 */
+	expect_no_reply(f);
+	assert_true(CH(f, 1, "mgrp/1") == 1.0f && CH(f, 1, "mgrp/6") == 1.0f);
+	route(f, "/ch/2/mgrp", msg_none());
+	expect_int_reply(f, "/ch/2/mgrp", 33);
+	uint64_t changes = f->control.n_changes;
+	route(f, "/ch/2/dca", msg_i(256));
+	expect_error(f, "/ch/2/dca", "0 .. 255");
+	route(f, "/ch/2/mgrp", msg_i(64));
+	expect_error(f, "/ch/2/mgrp", "0 .. 63");
+	route(f, "/ch/2/dca", msg_f(1.5f));
+	expect_error(f, "/ch/2/dca", "whole number");
+	route(f, "/ch/2/dca", msg_i(-1));
+	expect_error(f, "/ch/2/dca", "whole number");
+	route(f, "/ch/2/dca/norm", msg_f(0.5f));
+	expect_error(f, "/ch/2/dca/norm", "unknown parameter");
+	route(f, "/master/dca", msg_i(1));
+	expect_error(f, "/master/dca", "unknown parameter");
+	assert_int_equal(f->control.n_changes, changes);
+	route(f, "/ch/2/dca", msg_i(0));
+	expect_no_reply(f);
+	assert_true(CH(f, 1, "dca/1") == 0.0f && CH(f, 1, "dca/8") == 0.0f);
+}
+
 static void test_info(void **state)
 {
 	static const char *const names[] = { "kick", "snare", "vox" };
@@ -1119,6 +1154,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_norm_pan_and_mute, setup_fx, teardown_fx),
 		cmocka_unit_test_setup_teardown(test_query_types, setup_fx, teardown_fx),
 		cmocka_unit_test_setup_teardown(test_every_param_queryable, setup_fx, teardown_fx),
+		cmocka_unit_test_setup_teardown(test_membership_masks, setup_fx, teardown_fx),
 		cmocka_unit_test_setup_teardown(test_info, setup_fx, teardown_fx),
 		cmocka_unit_test_setup_teardown(test_names, setup_fx, teardown_fx),
 		cmocka_unit_test_setup_teardown(test_meter_fields, setup_fx, teardown_fx),
