@@ -39,6 +39,7 @@ int publish_init(struct publish *p, void *mem, int n_blocks, const int *n_slots)
 	p->rt_pending = (uint32_t *)(void *)(p->changed + p->n_words);
 	p->rt_ready = (int *)(void *)(p->rt_pending + p->n_words);
 	atomic_init(&p->batch_gen, 0);
+	p->batch_depth = 0;
 	_Atomic uint32_t *slot = (_Atomic uint32_t *)(void *)(p->rt_ready + n_blocks);
 	int first = 0;
 	for (int b = 0; b < n_blocks; b++) {
@@ -90,6 +91,8 @@ static void write_end(struct publish *p, int block)
 
 void publish_batch_begin(struct publish *p)
 {
+	if (p->batch_depth++ > 0)
+		return;
 	atomic_fetch_add_explicit(&p->batch_gen, 1, memory_order_relaxed);
 	/* The odd batch generation must be visible before any block of the batch changes. */
 	atomic_thread_fence(memory_order_release);
@@ -97,6 +100,8 @@ void publish_batch_begin(struct publish *p)
 
 void publish_batch_end(struct publish *p)
 {
+	if (--p->batch_depth > 0)
+		return;
 	atomic_fetch_add_explicit(&p->batch_gen, 1, memory_order_release);
 }
 

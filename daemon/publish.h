@@ -43,6 +43,7 @@ struct publish {
 	int n_blocks;
 	struct publish_block *blocks;
 	_Atomic uint32_t batch_gen;  /* odd while a batch is being written */
+	int batch_depth;             /* control thread only: batches open (they nest) */
 	int n_words;                 /* 32 blocks per word */
 	_Atomic uint32_t *changed;   /* written blocks the audio thread has not taken yet */
 	uint32_t *rt_pending;        /* audio thread: taken, but not yet read whole */
@@ -59,7 +60,10 @@ void publish_write_block(struct publish *p, int block, const float *values);
 /* Control thread: write one slot as one consistent update. */
 void publish_write(struct publish *p, int block, int slot, float value);
 
-/* Control thread: the writes between these two reach the audio thread in the same period. */
+/*
+ * Control thread: the writes between these two reach the audio thread in the same period.
+ * Batches nest (a linked set inside a mask, say): only the outermost pair opens and closes.
+ */
 void publish_batch_begin(struct publish *p);
 void publish_batch_end(struct publish *p);
 

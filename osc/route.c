@@ -371,8 +371,7 @@ static int mask_value(const struct control *c, const struct osc_address *a)
 
 /*
  * Set every membership of a mask (a whole number 0 .. 2^bits - 1) in one publish batch; each
- * switch is stored and fed back as itself (the mask is a view, never fed back). Batches do
- * not nest: memberships are never carried by a link, so control_set opens none of its own.
+ * switch is stored and fed back as itself (the mask is a view, never fed back).
  */
 static void set_mask(struct osc_router *r, const struct osc_peer *from, const char *path,
 		     const struct osc_address *a, char type, const lo_arg *arg)

@@ -108,7 +108,15 @@ static void build_expected(int n_ch)
 	/* The eight DCA groups' fader and mute: the master's rows in kind, range and taper. */
 	static const char *const dca_paths[] = { "fader", "mute" };
 	enum { N_DCA = 8, N_MUTE_GROUPS = 6 };
-	size_t cap = (size_t)(n_ch + 1) * (size_t)g_table.n_rows * 2 + N_DCA * 2 * 2 + N_MUTE_GROUPS,
+	/* The link groups' switches (what each carries) and the section safes: switches too. */
+	static const char *const link_paths[] = { "fader", "mute", "solo", "input", "hpf",
+						  "gate", "eq", "dyn", "sends" };
+	static const char *const safe_paths[] = { "faders", "mutes", "solo", "pan", "input",
+						  "hpf", "gate", "eq", "dyn", "sends", "fx",
+						  "assign", "channels", "aux", "groups", "master" };
+	enum { N_LINKS = 8, N_LINK_PATHS = 9, N_SAFE_PATHS = 16 };
+	size_t cap = (size_t)(n_ch + 1) * (size_t)g_table.n_rows * 2 + N_DCA * 2 * 2 +
+		     N_MUTE_GROUPS + N_LINKS * N_LINK_PATHS + N_SAFE_PATHS,
 	       n = 0;
 
 	g_exp.path = calloc(cap, sizeof(*g_exp.path));
@@ -145,6 +153,17 @@ static void build_expected(int n_ch)
 	/* The six mute groups' switch: a switch row like the master's mute. */
 	for (int k = 1; k <= N_MUTE_GROUPS; k++) {
 		snprintf(g_exp.path[n], 80, "/mgrp/%d/on", k);
+		g_exp.row[n] = hx_param_find(&g_table, "mute", true);
+		assert_non_null(g_exp.row[n++]);
+	}
+	for (int k = 1; k <= N_LINKS; k++)
+		for (int p = 0; p < N_LINK_PATHS; p++) {
+			snprintf(g_exp.path[n], 80, "/link/%d/%s", k, link_paths[p]);
+			g_exp.row[n] = hx_param_find(&g_table, "mute", true);
+			assert_non_null(g_exp.row[n++]);
+		}
+	for (int p = 0; p < N_SAFE_PATHS; p++) {
+		snprintf(g_exp.path[n], 80, "/safe/%s", safe_paths[p]);
 		g_exp.row[n] = hx_param_find(&g_table, "mute", true);
 		assert_non_null(g_exp.row[n++]);
 	}

@@ -9,14 +9,19 @@
 
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon/config.h"
 #include "daemon/control.h"
 #include "daemon/link.h"
 #include "daemon/log.h"
 #include "daemon/paramclass.h"
+#include "daemon/state.h"
 #include "tests/unit/unit_util.h"
 
 #define FIXTURE "tests/fixtures/good-links.cfg"   /* ohl, ohr (link 1), snare; bus wedge */
@@ -170,6 +175,45 @@ static void test_other_group_and_leaving(void **state)
 	assert_true(get(f, "trim", OHR) == -5.0f);
 }
 
+/* The state file keeps links, what they carry and the safes, and reads them back. */
+static void test_state_round_trip(void **state)
+{
+	struct fx *f = *state;
+	char dir[] = "/tmp/jmixd-test-links-XXXXXX", err[512];
+	assert_non_null(mkdtemp(dir));
+	int dir_fd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_true(dir_fd >= 0);
+	set(f, "link", SNARE, 2.0f);
+	const char *reason;
+	const struct param_desc *carry_eq = params_find_path(PARAM_LINK, "eq");
+	const struct param_desc *safe_master = params_find_path(PARAM_SAFE, "master");
+	assert_int_equal(control_set(&f->control, (struct param_ref){ carry_eq, 1 }, 0.0f, 7,
+				     &reason), 0);
+	assert_int_equal(control_set(&f->control, (struct param_ref){ safe_master, 0 }, 1.0f, 7,
+				     &reason), 0);
+	assert_int_equal(state_write_at(dir_fd, "state.cfg", &f->control, false, err, sizeof err), 0);
+
+	struct setup_values back;
+	assert_int_equal(setup_values_copy(&f->setup.vals, &back), 0);
+	int n_dropped;
+	FILE *file = fdopen(openat(dir_fd, "state.cfg", O_RDONLY), "r");
+	assert_non_null(file);
+	if (config_load_values(file, "state.cfg", &f->setup, &back, &n_dropped, err, sizeof err) < 0)
+		fail_msg("%s", err);
+	fclose(file);
+	assert_int_equal(n_dropped, 0);
+	for (int sc = 0; sc < PARAM_N_SCOPES; sc++)
+		for (int k = 0; k < back.n_instances[sc] * params_scope_count(sc); k++)
+			if (back.values[sc][k] != f->control.values[f->control.first_value[sc] + k])
+				fail_msg("%s value %d: %g read back, %g saved", param_scope_name(sc), k,
+					 (double)back.values[sc][k],
+					 (double)f->control.values[f->control.first_value[sc] + k]);
+	setup_values_free(&back);
+	unlinkat(dir_fd, "state.cfg", 0);
+	close(dir_fd);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	log_set_level(LOG_ERROR);
@@ -180,6 +224,7 @@ int main(void)
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_what_follows, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_other_group_and_leaving, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_state_round_trip, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

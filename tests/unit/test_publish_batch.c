@@ -83,6 +83,16 @@ static void test_reports_what_was_written(void **state)
 	assert_int_equal(got[0], 10);
 	assert_int_equal(got[2], 12);
 
+	/* Batches nest: the inner end hands over nothing, the outer one everything. */
+	publish_batch_begin(&r.p);
+	publish_write_block(&r.p, 20, v);
+	publish_batch_begin(&r.p);
+	publish_write_block(&r.p, 21, v);
+	publish_batch_end(&r.p);
+	assert_int_equal(read_changed(&r, got), 0);
+	publish_batch_end(&r.p);
+	assert_int_equal(read_changed(&r, got), 2);
+
 	publish_invalidate(&r.p);
 	assert_int_equal(read_changed(&r, got), N_BLOCKS);
 	free(r.mem);
