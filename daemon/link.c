@@ -15,8 +15,14 @@ static const char *const carry_path[PCLASS_N] = {
 static const struct param_desc *carry_row[PCLASS_N];
 static const struct param_desc *link_row;   /* the channel's /ch/N/link */
 
-__attribute__((constructor)) static void find_rows(void)
+/*
+ * Found on first use, not in a constructor: the table's index (params.c) is built by one, and
+ * constructors of different files run in no promised order (UBSan caught the NULL).
+ */
+static void find_rows(void)
 {
+	if (link_row)
+		return;
 	for (int k = 0; k < PCLASS_N; k++)
 		carry_row[k] = carry_path[k] ? params_find_path(PARAM_LINK, carry_path[k]) : NULL;
 	link_row = params_find_path(PARAM_CHANNEL, "link");
@@ -25,6 +31,7 @@ __attribute__((constructor)) static void find_rows(void)
 /* The link group (0-based) of channel ch, -1 when it is in none. */
 static int group_of(const struct control *c, int ch)
 {
+	find_rows();
 	return (int)control_get(c, (struct param_ref){ link_row, ch }) - 1;
 }
 
@@ -40,7 +47,7 @@ bool link_is_carried(const struct control *c, int i)
 	int ch = channel_of(c, i);
 	if (ch < 0)
 		return false;
-	int group = group_of(c, ch);
+	int group = group_of(c, ch);   /* finds the rows */
 	const struct param_desc *carry = carry_row[param_class_of(c->inst[i].desc)];
 	return group >= 0 && carry && control_get(c, (struct param_ref){ carry, group }) >= 0.5f;
 }

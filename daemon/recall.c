@@ -105,12 +105,14 @@ int recall_scope_parse(const struct control *c, const char *text, struct recall_
 	return 0;
 }
 
-/* The safe rows, found once when the program loads. */
+/* The safe rows, found on first use (link.c says why not in a constructor). */
 static const struct param_desc *class_safe[PCLASS_N], *section_safe[RECALL_N_SECTIONS];
 static const struct param_desc *channel_safe, *bus_safe;
 
-__attribute__((constructor)) static void find_safes(void)
+static void find_safes(void)
 {
+	if (channel_safe)
+		return;
 	for (int k = 0; k < PCLASS_N; k++)
 		class_safe[k] = param_class_word(k) ? params_find_path(PARAM_SAFE, param_class_word(k))
 						    : NULL;
@@ -138,6 +140,7 @@ static bool owner_safe(const struct control *c, enum param_scope scope, int owne
 bool recall_touches(const struct control *c, const struct recall_scope *s, int i)
 {
 	const struct param_inst *pi = &c->inst[i];
+	find_safes();
 	enum param_class cls = param_class_of(pi->desc);
 	int section = section_of(pi->desc->scope);
 	if (cls == PCLASS_SAFE || section < 0)
