@@ -16,6 +16,7 @@
 #include "daemon/control.h"
 #include "daemon/log.h"
 #include "daemon/recall.h"
+#include "dsp/fader.h"
 #include "tests/unit/unit_util.h"
 
 #define FIXTURE "tests/fixtures/good-links.cfg"
@@ -192,6 +193,46 @@ static void test_fade_interrupted(void **state)
 	assert_true(get(f, PARAM_CHANNEL, "fader", SNARE) == 0.0f);
 }
 
+/*
+ * The fade as the fader hears it: 0 to -20 dB over 2 s at 48 kHz, stepped on control ticks
+ * every 20 ms, some late (60 ms) and some early (5 ms), each step on the fader's 20 ms ramp.
+ * The gain never steps (the largest change between two samples stays that of a gliding
+ * ramp, far from a click's), is halfway in dB at 1 s and lands exactly on -20 dB.
+ */
+static void test_fade_on_the_fader_has_no_steps(void **state)
+{
+	(void)state;
+	enum { RATE = 48000, N = 5 * RATE / 2 };
+	static const int tick_ms[] = { 20, 20, 60, 5, 20, 35 };   /* a busy control thread */
+	struct fader fd;
+	fader_init(&fd, (float)RATE, false);
+	v4f buf[DSP_BLOCK];
+	float prev = 1.0f, max_step = 0.0f, at_half = 0.0f;
+	long next_tick = 0;
+	int k_tick = 0;
+	for (long n = 0; n < N; n += DSP_BLOCK) {
+		if (n >= next_tick) {   /* a control tick: the fade's value at this time */
+			fader_set_db(&fd, recall_fade_at(0.0f, -20.0f, (double)n / (2.0 * RATE)));
+			next_tick += (long)tick_ms[k_tick++ % UT_ARRAY_SIZE(tick_ms)] * RATE / 1000;
+		}
+		ramp_block_begin(&fd.gain);
+		for (int i = 0; i < DSP_BLOCK; i++)
+			buf[i] = v4f_splat(1.0f);
+		ramp_apply(&fd.gain, buf, DSP_BLOCK);
+		for (int i = 0; i < DSP_BLOCK; i++) {
+			float step = fabsf(buf[i][0] - prev);
+			max_step = step > max_step ? step : max_step;
+			prev = buf[i][0];
+			if (n + i == RATE)
+				at_half = buf[i][0];
+		}
+	}
+	/* A 60 ms late tick moves 0.6 dB (0.07 in gain) over a 20 ms ramp: 7e-5 a sample. */
+	assert_true(max_step < 1e-4f);
+	ut_assert_close(20.0 * log10(at_half), -10.0, 0.3);
+	assert_true(prev == dsp_db_to_lin(-20.0f));
+}
+
 int main(void)
 {
 	log_set_level(LOG_ERROR);
@@ -201,6 +242,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_safes_keep_values, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_fade, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_fade_interrupted, fx_setup, fx_teardown),
+		cmocka_unit_test(test_fade_on_the_fader_has_no_steps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
