@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,24 @@ static void test_fader_moves_partner_by_the_same_db(void **state)
 	int j = control_value_index(&f->control, ch_ref("fader", OHR));
 	assert_true(f->control.is_dirty[j]);
 	assert_int_equal(f->control.origin[j], ORIGIN_NONE);
+	/* The mover and its partner are published in one batch (the same audio period); an
+	 * unlinked channel's move needs none. */
+	uint32_t gen = atomic_load(&f->control.publish.batch_gen);
+	set(f, "fader", OHL, -14.0f);
+	assert_int_equal(atomic_load(&f->control.publish.batch_gen), gen + 2);
+	set(f, "fader", SNARE, -1.0f);
+	assert_int_equal(atomic_load(&f->control.publish.batch_gen), gen + 2);
+	int ready_n = 0;
+	const int *ready;
+	static float seen[1 << 16];
+	assert_true(f->control.n_values <= (int)(sizeof seen / sizeof seen[0]));
+	while (publish_read_changed(&f->control.publish, seen, &ready) > 0)
+		;   /* take everything so far */
+	set(f, "fader", OHL, -16.0f);
+	ready_n = publish_read_changed(&f->control.publish, seen, &ready);
+	assert_int_equal(ready_n, 2);
+	assert_true(seen[control_value_index(&f->control, ch_ref("fader", OHR))] == -10.0f);
+
 	/* Down to -inf and back: the 6 dB offset survives. */
 	set(f, "fader", OHR, -90.0f);
 	assert_true(get(f, "fader", OHL) == -90.0f);
