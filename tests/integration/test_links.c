@@ -48,17 +48,29 @@ static struct hx_rig g;
 
 enum { IN_MASTER_L, N_IN };
 
-/* Level of tone f on master L after the last change settled (0.25 s >> 20 ms glide). */
-static double tone_db(double f)
+/*
+ * Levels of the three tones (a, b, c) on master L from one window, after the last change
+ * settled (0.1 s of audio: five times the 20 ms glide); db[k] for freq[k].
+ */
+static void levels(double db[3])
 {
 	static float x[WINDOW];
 	float *dst[1] = { x };
 	unsigned ins[1] = { IN_MASTER_L };
 	int rc = -EAGAIN;
 	for (int k = 0; k < 5 && rc == -EAGAIN; k++)
-		rc = hx_probe_capture(g.probe, ins, 1, 0.25, WINDOW, dst, NULL);
+		rc = hx_probe_capture(g.probe, ins, 1, 0.1, WINDOW, dst, NULL);
 	assert_int_equal(rc, 0);
-	return hx_tone_db(x, WINDOW, f, RATE);
+	for (int k = 0; k < 3; k++)
+		db[k] = hx_tone_db(x, WINDOW, freq[k], RATE);
+}
+
+/* One tone's level (see levels). */
+static double tone_db(int k)
+{
+	double db[3];
+	levels(db);
+	return db[k];
 }
 
 static double query(const char *path)
@@ -125,8 +137,7 @@ static bool tap_feedback(const struct hx_osc_msg *m, void *user)
 static void test_link_moves_partner_by_the_same_db(void **state)
 {
 	(void)state;
-	for (int k = 0; k < 3; k++)
-		ref_db[k] = tone_db(freq[k]);
+	levels(ref_db);
 	expect_db(ref_db[1], ref_db[0] - 6.0, TOL_DB, "b, 6 dB under a (config)");
 
 	struct fed f = { 0 };
@@ -138,9 +149,11 @@ static void test_link_moves_partner_by_the_same_db(void **state)
 
 	hx_osc_send(g.osc, "/ch/a/fader", "f", -10.0);
 	sync_daemon();
-	expect_db(tone_db(freq[0]), ref_db[0] - 10.0, TOL_DB, "a moved to -10");
-	expect_db(tone_db(freq[1]), ref_db[1] - 10.0, TOL_DB, "b, linked, 10 dB down too");
-	expect_db(tone_db(freq[2]), ref_db[2], TOL_DB, "c, not linked");
+	double db[3];
+	levels(db);
+	expect_db(db[0], ref_db[0] - 10.0, TOL_DB, "a moved to -10");
+	expect_db(db[1], ref_db[1] - 10.0, TOL_DB, "b, linked, 10 dB down too");
+	expect_db(db[2], ref_db[2], TOL_DB, "c, not linked");
 	assert_true(query("/ch/b/fader") == -16.0);
 	for (double t0 = hx_now(); !(f.has_a && f.has_b) && hx_now() - t0 < 10.0;)
 		hx_osc_pump(other, 0.1);
@@ -152,10 +165,10 @@ static void test_link_moves_partner_by_the_same_db(void **state)
 	/* To -inf and back: b keeps its 6 dB. */
 	hx_osc_send(g.osc, "/ch/a/fader", "f", -90.0);
 	sync_daemon();
-	expect_silent(tone_db(freq[1]), "b with a at -inf");
+	expect_silent(tone_db(1), "b with a at -inf");
 	hx_osc_send(g.osc, "/ch/a/fader", "f", 0.0);
 	sync_daemon();
-	expect_db(tone_db(freq[1]), ref_db[1], TOL_DB, "b, a back at 0");
+	expect_db(tone_db(1), ref_db[1], TOL_DB, "b, a back at 0");
 	assert_true(query("/ch/b/fader") == -6.0);
 }
 
@@ -168,7 +181,7 @@ static void test_link_pan_mute_and_leaving(void **state)
 	sync_daemon();
 	assert_true(query("/ch/b/pan") == 0.0);
 	assert_true(query("/ch/a/mute") == 1.0);
-	expect_silent(tone_db(freq[0]), "a, muted through b");
+	expect_silent(tone_db(0), "a, muted through b");
 	hx_osc_send(g.osc, "/ch/b/link", "s", "off");
 	hx_osc_send(g.osc, "/ch/b/mute", "F");
 	sync_daemon();
@@ -226,6 +239,16 @@ static int file_has(const char *file, const char *text)
 	return strstr(buf, text) != NULL;
 }
 
+/* A second client is told of a safe switched on, at the channel's and the section's address. */
+static bool tap_safe(const struct hx_osc_msg *m, void *user)
+{
+	int *n_seen = user;
+	if ((strcmp(m->path, "/ch/3/safe") == 0 || strcmp(m->path, "/safe/fx") == 0) &&
+	    m->argc == 1 && m->argv[0].d == 1.0)
+		(*n_seen)++;
+	return true;
+}
+
 static void test_safe_channel_keeps_its_values(void **state)
 {
 	(void)state;
@@ -233,7 +256,22 @@ static void test_safe_channel_keeps_its_values(void **state)
 	sync_daemon();
 	scene("/snapshot/save", "safes");
 	assert_int_equal(file_has("scenes/safes.cfg", "safe"), 0);   /* safes are not scenes' */
+	int n_seen = 0;
+	struct hx_osc *other = hx_osc_open(g.daemon.osc_port);
+	assert_non_null(other);
+	hx_osc_set_tap(other, tap_safe, &n_seen);
+	assert_int_equal(hx_osc_send(other, "/subscribe", ""), 0);
+	hx_osc_pump(other, 0.5);   /* the whole state first (the tap swallows it) */
+	n_seen = 0;
+	hx_osc_send(g.osc, "/safe/fx", "T");
 	hx_osc_send(g.osc, "/ch/c/safe", "T");
+	sync_daemon();
+	for (double t0 = hx_now(); n_seen < 2 && hx_now() - t0 < 10.0;)
+		hx_osc_pump(other, 0.1);
+	assert_int_equal(hx_osc_send(other, "/unsubscribe", ""), 0);
+	hx_osc_close(other);
+	assert_int_equal(n_seen, 2);
+	hx_osc_send(g.osc, "/safe/fx", "F");
 	hx_osc_send(g.osc, "/ch/c/fader", "f", -20.0);
 	hx_osc_send(g.osc, "/ch/a/fader", "f", -3.0);   /* b follows: -9 */
 	sync_daemon();
@@ -242,8 +280,10 @@ static void test_safe_channel_keeps_its_values(void **state)
 	assert_true(query("/ch/c/fader") == -20.0);
 	assert_true(query("/ch/a/fader") == 0.0);
 	assert_true(query("/ch/b/fader") == -6.0);
-	expect_db(tone_db(freq[2]), ref_db[2] - 20.0, TOL_DB, "c, safe, kept across the recall");
-	expect_db(tone_db(freq[0]), ref_db[0], TOL_DB, "a, recalled");
+	double db[3];
+	levels(db);
+	expect_db(db[2], ref_db[2] - 20.0, TOL_DB, "c, safe, kept across the recall");
+	expect_db(db[0], ref_db[0], TOL_DB, "a, recalled");
 	/* The state file has the safe (written within a second of a change). */
 	int has = 0;
 	for (double t0 = hx_now(); has != 1 && hx_now() - t0 < 10.0; hx_osc_pump(g.osc, 0.1))
@@ -253,7 +293,7 @@ static void test_safe_channel_keeps_its_values(void **state)
 	sync_daemon();
 	scene("/snapshot/load", "safes");
 	sync_daemon();
-	expect_db(tone_db(freq[2]), ref_db[2] - 6.0, TOL_DB, "c, no longer safe, recalled");
+	expect_db(tone_db(2), ref_db[2] - 6.0, TOL_DB, "c, no longer safe, recalled");
 }
 
 /* A scope of "mutes" brings back a mute and leaves a fader; so does a section safe. */
@@ -272,7 +312,7 @@ static void test_recall_scope(void **state)
 	sync_daemon();
 	assert_true(query("/ch/c/mute") == 0.0);
 	assert_true(query("/ch/c/fader") == -12.0);
-	expect_db(tone_db(freq[2]), ref_db[2] - 12.0, TOL_DB, "c, mute recalled, fader kept");
+	expect_db(tone_db(2), ref_db[2] - 12.0, TOL_DB, "c, mute recalled, fader kept");
 	hx_osc_send(g.osc, "/safe/faders", "T");
 	hx_osc_send(g.osc, "/ch/c/mute", "T");
 	sync_daemon();
@@ -287,7 +327,7 @@ static void test_recall_scope(void **state)
 
 #define FADE_S 2.0
 #define FADE_BLOCK 960          /* 20 ms: 20, 30, 45 whole cycles of the three tones */
-#define FADE_FRAMES (3 * RATE)
+#define FADE_FRAMES (5 * RATE / 2)  /* the 2 s fade, the answer's delay and the 20 ms ramp */
 
 /*
  * One 2 s fade of c from 0 to -20 dB, recorded from just before the recall; env[] gets c's
