@@ -5,8 +5,9 @@
  *   - a full scene recall on 64 channels and 8 buses (6 monitor, a reverb, a delay) where
  *     every value of every channel, send, bus and the master changes, and
  *   - one fader change.
- * and the same recall with every apply a no-op: the hand-over alone (reading the blocks,
- * finding what changed and what it is), without the DSP setters' own cost.
+ * and the same recall with every apply (and every run's apply) a no-op: the hand-over alone
+ * (reading the blocks, finding what changed and what it is), without the DSP setters' own
+ * cost.
  * The control side (control_set_values, control_set) runs before the clock starts. Prints the
  * median and the best of many runs in microseconds (a monotonic clock: the thread CPU clock
  * is a system call that costs more than a fader move). Asserts nothing.
@@ -72,9 +73,14 @@ static void make_other_scene(struct setup_values *v)
 	}
 }
 
-static void apply_nothing(struct mixer *m, const struct param_inst *pi, float v)
+static void apply_nothing(const struct param_target *t, const struct param_desc *d, float v)
 {
-	(void)m, (void)pi, (void)v;
+	(void)t, (void)d, (void)v;
+}
+
+static void apply_run_nothing(const struct param_target *t, const float *v)
+{
+	(void)t, (void)v;
 }
 
 static double median(double *t, int n)
@@ -153,7 +159,10 @@ int main(void)
 	struct param_inst *inst = calloc((size_t)control.n_values, sizeof *inst);
 	for (int i = 0; i < params_count; i++) {
 		rows[i] = params_table[i];
-		rows[i].apply = apply_nothing;
+		if (rows[i].apply)
+			rows[i].apply = apply_nothing;
+		if (rows[i].apply_run)
+			rows[i].apply_run = apply_run_nothing;
 	}
 	for (int i = 0; i < control.n_values; i++) {
 		inst[i] = control.inst[i];

@@ -12,9 +12,17 @@
 /*
  * ---- apply: natural units into the DSP; RT-safe (called by the process callback) ----
  *
- * Every apply takes the parameter instance, so one function serves every owner of its row:
- * the fader of a channel, a bus and the master is one apply_fader, and an EQ or compressor
- * row is one function for the channel strips and the master's left and right lanes.
+ * Every apply takes the block's target (its owner, and the strip lanes it acts on, resolved
+ * once per block by params_apply_block), so one function serves every owner of its row: the
+ * fader of a bus, a DCA and the master is one apply_fader, and an EQ or compressor row is one
+ * function for the channel strips and the master's left and right lanes.
+ *
+ * Rows whose DSP shares one recompute come as runs (param_desc.apply_run): a channel's fader,
+ * pan and mute (its output gains and every send follow all three), a send's level, on and
+ * pre, and a channel's DCA and mute-group memberships (its group gain). A recall hands each
+ * run over in one call, which leaves bit for bit what the rows one by one would (the DSP's
+ * batched setters follow the same path of targets; tests/unit/test_strip_gains.c), for a
+ * third of the work on a channel and a send.
  */
 
 static bool is_on(float v)
@@ -22,125 +30,77 @@ static bool is_on(float v)
 	return v >= 0.5f;
 }
 
-static void apply_fader(struct mixer *m, const struct param_inst *pi, float v)
+/* The fader and mute of a bus, a DCA and the master; a channel's are in its output run. */
+static void apply_fader(const struct param_target *t, const struct param_desc *d, float v)
 {
-	switch (pi->desc->scope) {
-	case PARAM_CHANNEL:
-		mixer_set_fader_db(m, pi->owner, v);
-		break;
+	switch (d->scope) {
 	case PARAM_AUX:
-		bus_set_fader_db(&m->buses[pi->owner], v);
+		bus_set_fader_db(&t->m->buses[t->owner], v);
 		break;
 	case PARAM_DCA:
-		mixer_set_dca_fader_db(m, pi->owner, v);
+		mixer_set_dca_fader_db(t->m, t->owner, v);
 		break;
 	default:
-		master_set_fader_db(&m->master, v);
+		master_set_fader_db(&t->m->master, v);
 		break;
 	}
 }
 
-static void apply_mute(struct mixer *m, const struct param_inst *pi, float v)
+static void apply_mute(const struct param_target *t, const struct param_desc *d, float v)
 {
-	switch (pi->desc->scope) {
-	case PARAM_CHANNEL:
-		mixer_set_mute(m, pi->owner, is_on(v));
-		break;
+	switch (d->scope) {
 	case PARAM_AUX:
-		bus_set_mute(&m->buses[pi->owner], is_on(v));
+		bus_set_mute(&t->m->buses[t->owner], is_on(v));
 		break;
 	case PARAM_DCA:
-		mixer_set_dca_mute(m, pi->owner, is_on(v));
+		mixer_set_dca_mute(t->m, t->owner, is_on(v));
 		break;
 	default:
-		master_set_mute(&m->master, is_on(v));
+		master_set_mute(&t->m->master, is_on(v));
 		break;
 	}
 }
 
-static void apply_pan(struct mixer *m, const struct param_inst *pi, float v)
+
+static void apply_solo(const struct param_target *t, const struct param_desc *d, float v)
 {
-	mixer_set_pan(m, pi->owner, v);
+	(void)d;
+	mixer_set_solo(t->m, t->owner, is_on(v));
 }
 
-static void apply_solo(struct mixer *m, const struct param_inst *pi, float v)
+/* The row's sub is the mute group (0-based) an /aux/N/mgrp/K row names. */
+static void apply_bus_mgrp_member(const struct param_target *t, const struct param_desc *d,
+				  float v)
 {
-	mixer_set_solo(m, pi->owner, is_on(v));
+	mixer_set_mute_group_bus(t->m, t->owner, d->sub, is_on(v));
 }
 
-/* The row's sub is the DCA (0-based) a /ch/N/dca/K row names. */
-static void apply_dca_member(struct mixer *m, const struct param_inst *pi, float v)
+static void apply_mgrp_on(const struct param_target *t, const struct param_desc *d, float v)
 {
-	mixer_set_dca_member(m, pi->owner, pi->desc->sub, is_on(v));
-}
-
-/* The row's sub is the mute group (0-based) a /ch/N/mgrp/K or /aux/N/mgrp/K row names. */
-static void apply_mgrp_member(struct mixer *m, const struct param_inst *pi, float v)
-{
-	if (pi->desc->scope == PARAM_AUX)
-		mixer_set_mute_group_bus(m, pi->owner, pi->desc->sub, is_on(v));
-	else
-		mixer_set_mute_group_channel(m, pi->owner, pi->desc->sub, is_on(v));
-}
-
-static void apply_mgrp_on(struct mixer *m, const struct param_inst *pi, float v)
-{
-	mixer_set_mute_group_on(m, pi->owner, is_on(v));
+	(void)d;
+	mixer_set_mute_group_on(t->m, t->owner, is_on(v));
 }
 
 /*
  * Links and safes act on the control thread alone (daemon/link.c, daemon/recall.c): the DSP
  * never sees them, but their rows still sit in the publish blocks like every other.
  */
-static void apply_none(struct mixer *m, const struct param_inst *pi, float v)
+static void apply_none(const struct param_target *t, const struct param_desc *d, float v)
 {
-	(void)m;
-	(void)pi;
+	(void)t;
+	(void)d;
 	(void)v;
-}
-
-static void apply_send_level(struct mixer *m, const struct param_inst *pi, float v)
-{
-	mixer_set_send_level_db(m, pi->owner, pi->bus, v);
-}
-
-static void apply_send_on(struct mixer *m, const struct param_inst *pi, float v)
-{
-	mixer_set_send_on(m, pi->owner, pi->bus, is_on(v));
-}
-
-static void apply_send_pre(struct mixer *m, const struct param_inst *pi, float v)
-{
-	mixer_set_send_pre(m, pi->owner, pi->bus, is_on(v));
-}
-
-/*
- * The lanes a module row acts on: the one or two strip lanes of a channel (both sides of a
- * stereo channel alike), or the master's left (0) and right (1) for its EQ and compressor.
- * strip[k] is NULL on the master.
- */
-struct lanes {
-	int n;
-	struct strip *strip[2];
-	int lane[2];
-};
-
-static struct lanes lanes_of(struct mixer *m, const struct param_inst *pi)
-{
-	struct lanes l = { .n = 2, .lane = { 0, 1 } };
-	if (pi->desc->scope != PARAM_MASTER)
-		l.n = mixer_channel_lanes(m, pi->owner, l.strip, l.lane);
-	return l;
 }
 
 /* One apply per row of a channel-only module: stmt sees the strip s, its lane and v. */
 #define STRIP_APPLY(name, stmt)                                                                   \
-	static void apply_##name(struct mixer *m, const struct param_inst *pi, float v)          \
+	static void apply_##name(const struct param_target *t, const struct param_desc *d,        \
+				 float v)                                                         \
 	{                                                                                        \
-		struct lanes l_ = lanes_of(m, pi);                                               \
-		for (int k_ = 0; k_ < l_.n; k_++) {                                              \
-			struct strip *s = l_.strip[k_];                                          \
-			int lane = l_.lane[k_];                                                  \
+		(void)d;                                                                         \
+		for (int k_ = 0; k_ < t->n_lanes; k_++) {                                        \
+			struct strip *s = t->strip[k_];                                          \
+			int lane = t->lane[k_];                                                  \
 			stmt;                                                                    \
 		}                                                                                \
 	}
@@ -151,19 +111,33 @@ static struct lanes lanes_of(struct mixer *m, const struct param_inst *pi)
  * row's sub (an EQ band) and v.
  */
 #define SHARED_APPLY(name, type, member, stmt)                                                    \
-	static void apply_##name(struct mixer *m, const struct param_inst *pi, float v)          \
+	static void apply_##name(const struct param_target *t, const struct param_desc *d,        \
+				 float v)                                                         \
 	{                                                                                        \
-		struct lanes l_ = lanes_of(m, pi);                                               \
-		int sub = pi->desc->sub;                                                         \
-		for (int k_ = 0; k_ < l_.n; k_++) {                                              \
-			type *mod = l_.strip[k_] ? &l_.strip[k_]->member : &m->master.member;     \
-			int lane = l_.lane[k_];                                                  \
+		int sub = d->sub;                                                                \
+		for (int k_ = 0; k_ < t->n_lanes; k_++) {                                        \
+			type *mod = t->strip[k_] ? &t->strip[k_]->member : &t->m->master.member;  \
+			int lane = t->lane[k_];                                                  \
 			(void)sub;                                                               \
 			stmt;                                                                    \
 		}                                                                                \
 	}
 #define EQ_APPLY(name, stmt) SHARED_APPLY(name, struct eq, eq, stmt)
 #define COMP_APPLY(name, stmt) SHARED_APPLY(name, struct dynamics, comp, stmt)
+
+/*
+ * A channel's DCA and mute-group memberships, rows dca1 .. dca8 then mgrp1 .. mgrp6: one
+ * pass over its gains, however many of them a recall moves.
+ */
+static void apply_channel_groups(const struct param_target *t, const float *v)
+{
+	unsigned dca_mask = 0, mgrp_mask = 0;
+	for (int k = 0; k < DCA_MAX; k++)
+		dca_mask |= (unsigned)is_on(v[k]) << k;
+	for (int k = 0; k < MUTE_GROUP_MAX; k++)
+		mgrp_mask |= (unsigned)is_on(v[DCA_MAX + k]) << k;
+	mixer_set_channel_groups(t->m, t->owner, dca_mask, mgrp_mask);
+}
 
 STRIP_APPLY(trim, strip_set_trim_db(s, lane, v))
 STRIP_APPLY(input_delay_on, indelay_set_on(&s->delay, lane, is_on(v)))
@@ -179,6 +153,20 @@ STRIP_APPLY(gate_range, gate_set_range_db(&s->gate, lane, v))
 STRIP_APPLY(gate_attack, gate_set_attack_ms(&s->gate, lane, v))
 STRIP_APPLY(gate_hold, gate_set_hold_ms(&s->gate, lane, v))
 STRIP_APPLY(gate_release, gate_set_release_ms(&s->gate, lane, v))
+
+/* A channel's first three rows, fader, pan and mute: one recompute of its output gains. */
+static void apply_channel_output(const struct param_target *t, const float *v)
+{
+	for (int k = 0; k < t->n_lanes; k++)
+		strip_set_output(t->strip[k], t->lane[k], v[0], v[1], is_on(v[2]));
+}
+
+/* A send's rows, level, on and pre (its block: one channel's send to bus t->bus). */
+static void apply_send(const struct param_target *t, const float *v)
+{
+	for (int k = 0; k < t->n_lanes; k++)
+		strip_set_send(t->strip[k], t->bus, t->lane[k], v[0], is_on(v[1]), is_on(v[2]));
+}
 
 /*
  * Band types by choice index: every band offers the shelves and the peak; band 1 adds the
@@ -220,9 +208,11 @@ COMP_APPLY(comp_detect, dynamics_set_rms(mod, lane, is_on(v)))
  * delay bus: the module pointer is NULL there and the row does nothing.
  */
 #define BUS_APPLY(name, stmt)                                                                     \
-	static void apply_##name(struct mixer *m, const struct param_inst *pi, float v)          \
+	static void apply_##name(const struct param_target *t, const struct param_desc *d,        \
+				 float v)                                                         \
 	{                                                                                        \
-		struct bus *bus = &m->buses[pi->owner];                                          \
+		struct bus *bus = &t->m->buses[t->owner];                                        \
+		(void)d;                                                                         \
 		stmt;                                                                            \
 	}
 BUS_APPLY(reverb_predelay, if (bus->reverb) reverb_set_predelay_ms(bus->reverb, v))
@@ -243,9 +233,11 @@ BUS_APPLY(delay_lowcut, if (bus->delay) delay_set_low_cut_hz(bus->delay, v))
 BUS_APPLY(delay_pingpong, if (bus->delay) delay_set_pingpong(bus->delay, is_on(v)))
 
 #define MASTER_APPLY(name, stmt)                                                                  \
-	static void apply_##name(struct mixer *m, const struct param_inst *pi, float v)          \
+	static void apply_##name(const struct param_target *t, const struct param_desc *d,        \
+				 float v)                                                         \
 	{                                                                                        \
-		(void)pi;                                                                        \
+		struct mixer *m = t->m;                                                          \
+		(void)d;                                                                         \
 		stmt;                                                                            \
 	}
 MASTER_APPLY(limiter_on, limiter_set_on(&m->master.limiter, is_on(v)))
@@ -348,19 +340,24 @@ static const char *const band4_types[] = { "lowshelf", "peak", "highshelf", "hig
 
 /*
  * Membership of DCA k (1-based): a switch per DCA, as /ch/N/dca/K; the config key is dcaK
- * (libconfig names cannot start with a digit, so no nested "dca.1").
+ * (libconfig names cannot start with a digit, so no nested "dca.1"). The first heads the
+ * channel's groups run: the DCA rows, then its mute-group rows (apply_channel_groups).
  */
 #define DCA_MEMBER(k)                                                                             \
 	{ .scope = PARAM_CHANNEL, .path = "dca/" #k, .key = "dca" #k, .type = PARAM_BOOL,         \
 	  .unit = "", .min = 0.0f, .max = 1.0f, .def = 0.0f, .taper = TAPER_LINEAR,               \
-	  .sub = (k) - 1, .apply = apply_dca_member,                                              \
+	  .sub = (k) - 1, .apply_run = (k) == 1 ? apply_channel_groups : NULL,                    \
+	  .n_run = (k) == 1 ? DCA_MAX + MUTE_GROUP_MAX : 0,                                       \
 	  .doc = "Member of DCA group " #k " (its fader and mute then act on this channel)." }
 
-/* Membership of mute group k (1-based), on a channel or an aux bus: /ch/N/mgrp/K, mgrpK. */
-#define MGRP_MEMBER(scope_, k)                                                                    \
+/*
+ * Membership of mute group k (1-based), on a channel or an aux bus: /ch/N/mgrp/K, mgrpK. A
+ * channel's are in its groups run (no apply of their own), a bus's are applied one by one.
+ */
+#define MGRP_MEMBER(scope_, k, apply_)                                                            \
 	{ .scope = scope_, .path = "mgrp/" #k, .key = "mgrp" #k, .type = PARAM_BOOL,              \
 	  .unit = "", .min = 0.0f, .max = 1.0f, .def = 0.0f, .taper = TAPER_LINEAR,               \
-	  .sub = (k) - 1, .apply = apply_mgrp_member,                                             \
+	  .sub = (k) - 1, .apply = apply_,                                                        \
 	  .doc = "Member of mute group " #k " (/mgrp/" #k "/on then silences it)." }
 
 /* Link group k (1-based) carries this class of parameters between its members. */
@@ -379,12 +376,15 @@ static const char *const link_choices[] = { "off", "1", "2", "3", "4", "5", "6",
 	SAFE(PARAM_SAFE, word_, "Recalls leave " what_ " alone.")
 
 const struct param_desc params_table[] = {
-	FADER(PARAM_CHANNEL, "fader", apply_fader,
-	      "Channel fader; -90 is -inf (off). Glides over 20 ms."),
+	/* The output run: fader, pan, mute, in this order (apply_channel_output). */
+	{ .scope = PARAM_CHANNEL, .path = "fader", .key = "fader", .type = PARAM_FLOAT, .unit = "dB",
+	  .min = -90.0f, .max = 10.0f, .def = 0.0f, .taper = TAPER_FADER,
+	  .apply_run = apply_channel_output, .n_run = 3,
+	  .doc = "Channel fader; -90 is -inf (off). Glides over 20 ms." },
 	{ .scope = PARAM_CHANNEL, .path = "pan", .key = "pan", .type = PARAM_FLOAT, .unit = "",
-	  .min = -1.0f, .max = 1.0f, .def = 0.0f, .taper = TAPER_LINEAR, .apply = apply_pan,
+	  .min = -1.0f, .max = 1.0f, .def = 0.0f, .taper = TAPER_LINEAR,
 	  .doc = "Pan, -1 left .. +1 right, by the configured pan law (balance on stereo channels)." },
-	SWITCH(PARAM_CHANNEL, "mute", 0.0f, apply_mute, "Channel mute (click-free)."),
+	SWITCH(PARAM_CHANNEL, "mute", 0.0f, NULL, "Channel mute (click-free)."),
 	SWITCH(PARAM_CHANNEL, "solo", 0.0f, apply_solo,
 	       "Solo: to the solo bus pre-fader (PFL), or silencing every other channel (SIP)."),
 	ROW("trim", PARAM_FLOAT, "dB", -20.0f, 20.0f, 0.0f, TAPER_LINEAR, apply_trim,
@@ -422,26 +422,29 @@ const struct param_desc params_table[] = {
 	COMP_ROWS(PARAM_CHANNEL, apply),
 	DCA_MEMBER(1), DCA_MEMBER(2), DCA_MEMBER(3), DCA_MEMBER(4),
 	DCA_MEMBER(5), DCA_MEMBER(6), DCA_MEMBER(7), DCA_MEMBER(8),
-	MGRP_MEMBER(PARAM_CHANNEL, 1), MGRP_MEMBER(PARAM_CHANNEL, 2), MGRP_MEMBER(PARAM_CHANNEL, 3),
-	MGRP_MEMBER(PARAM_CHANNEL, 4), MGRP_MEMBER(PARAM_CHANNEL, 5), MGRP_MEMBER(PARAM_CHANNEL, 6),
+	MGRP_MEMBER(PARAM_CHANNEL, 1, NULL), MGRP_MEMBER(PARAM_CHANNEL, 2, NULL),
+	MGRP_MEMBER(PARAM_CHANNEL, 3, NULL), MGRP_MEMBER(PARAM_CHANNEL, 4, NULL),
+	MGRP_MEMBER(PARAM_CHANNEL, 5, NULL), MGRP_MEMBER(PARAM_CHANNEL, 6, NULL),
 	CHOICE("link", "link", link_choices, 0.0f, apply_none,
 	       "Link group (1..8, off): what /link/K carries follows this channel's partners."),
 	SAFE(PARAM_CHANNEL, "safe", "Recall safe: scenes leave this channel and its sends alone."),
 
+	/* The send run: level, on, pre, in this order (apply_send). */
 	{ .scope = PARAM_SEND, .path = "level", .key = "level", .type = PARAM_FLOAT, .unit = "dB",
 	  .min = -90.0f, .max = 10.0f, .def = -90.0f, .taper = TAPER_FADER,
-	  .apply = apply_send_level,
+	  .apply_run = apply_send, .n_run = 3,
 	  .doc = "Send level to the bus; -90 is -inf (off, the default)." },
-	SWITCH(PARAM_SEND, "on", 1.0f, apply_send_on, "Send on (click-free)."),
-	SWITCH(PARAM_SEND, "pre", 0.0f, apply_send_pre,
+	SWITCH(PARAM_SEND, "on", 1.0f, NULL, "Send on (click-free)."),
+	SWITCH(PARAM_SEND, "pre", 0.0f, NULL,
 	       "Pre-fader (1: ignores the channel fader and mute, for monitor mixes) or post-fader "
 	       "(0). Default: pre for monitor buses, post for effects."),
 
 	FADER(PARAM_AUX, "fader", apply_fader,
 	      "Bus fader: a monitor mix's output level, an effect's return level."),
 	SWITCH(PARAM_AUX, "mute", 0.0f, apply_mute, "Bus mute (click-free)."),
-	MGRP_MEMBER(PARAM_AUX, 1), MGRP_MEMBER(PARAM_AUX, 2), MGRP_MEMBER(PARAM_AUX, 3),
-	MGRP_MEMBER(PARAM_AUX, 4), MGRP_MEMBER(PARAM_AUX, 5), MGRP_MEMBER(PARAM_AUX, 6),
+	MGRP_MEMBER(PARAM_AUX, 1, apply_bus_mgrp_member), MGRP_MEMBER(PARAM_AUX, 2, apply_bus_mgrp_member),
+	MGRP_MEMBER(PARAM_AUX, 3, apply_bus_mgrp_member), MGRP_MEMBER(PARAM_AUX, 4, apply_bus_mgrp_member),
+	MGRP_MEMBER(PARAM_AUX, 5, apply_bus_mgrp_member), MGRP_MEMBER(PARAM_AUX, 6, apply_bus_mgrp_member),
 	SAFE(PARAM_AUX, "safe", "Recall safe: scenes leave this bus (fader, mute, effect) alone."),
 
 	FX(BUS_REVERB, "reverb/predelay", "reverb.predelay", "ms", 0.0f, 200.0f, 20.0f,
@@ -546,6 +549,49 @@ const struct param_desc params_table[] = {
 const int params_count = (int)(sizeof params_table / sizeof params_table[0]);
 _Static_assert(DCA_MAX == 8, "one DCA_MEMBER row per DCA in params_table");
 _Static_assert(MUTE_GROUP_MAX == 6, "one MGRP_MEMBER row per mute group in params_table");
+
+/* The owner and lanes a block's rows act on: one lookup per block, not per row. */
+static struct param_target target_of(struct mixer *m, const struct param_inst *inst)
+{
+	struct param_target t = { .m = m, .owner = inst->owner, .bus = inst->bus,
+				  .n_lanes = 2, .lane = { 0, 1 } };
+	if (inst->desc->scope == PARAM_MASTER)
+		return t;
+	t.n_lanes = 0;
+	if (inst->desc->scope == PARAM_CHANNEL || inst->desc->scope == PARAM_SEND)
+		t.n_lanes = mixer_channel_lanes(m, inst->owner, t.strip, t.lane);
+	return t;
+}
+
+/*
+ * Changed slots are found first (a tight loop over two float rows), so a fader move reads one
+ * row; a changed slot inside a run walks back to the run's head and hands the run over.
+ */
+void params_apply_block(struct mixer *m, const struct param_inst *inst, const float *values,
+			float *applied, int n_slots)
+{
+	struct param_target t = target_of(m, inst);
+	for (int slot = 0; slot < n_slots; slot++) {
+		if (values[slot] == applied[slot])
+			continue;
+		const struct param_desc *d = inst[slot].desc;
+		if (d->apply) {
+			applied[slot] = values[slot];
+			d->apply(&t, d, values[slot]);
+			continue;
+		}
+		/* A row of a run: back to its head (at most n_run rows), and the run at once. */
+		int head = slot;
+		while (head > 0 && !inst[head].desc->apply_run)
+			head--;
+		d = inst[head].desc;
+		int end = head + d->n_run < n_slots ? head + d->n_run : n_slots;
+		for (int k = head; k < end; k++)
+			applied[k] = values[k];
+		d->apply_run(&t, &values[head]);
+		slot = end - 1;
+	}
+}
 
 const char *param_scope_name(enum param_scope scope)
 {

@@ -23,7 +23,24 @@
 #include <stdint.h>
 
 struct mixer;
+struct param_desc;
 struct param_inst;
+struct strip;
+
+/*
+ * What the rows of one publish block act on, resolved once per block by params_apply_block:
+ * the owner and bus of its instances (as struct param_inst has them) and, on a channel, its
+ * one or two strip lanes (both sides of a stereo channel alike), on the master its left (0)
+ * and right (1) lanes (strip[k] NULL there).
+ */
+struct param_target {
+	struct mixer *m;
+	int owner;
+	int bus;
+	int n_lanes;
+	struct strip *strip[2];
+	int lane[2];
+};
 
 enum param_scope {
 	PARAM_CHANNEL,
@@ -61,8 +78,19 @@ struct param_desc {
 	int sub;                      /* passed to apply: band or section number */
 	unsigned bus_types;           /* PARAM_AUX: mask of 1 << enum bus_type; 0 = every bus */
 	bool is_state_only;           /* a safe: saved with the state, never in or from a scene */
-	/* RT-safe: hand a value in natural units to the DSP of one instance of this row. */
-	void (*apply)(struct mixer *m, const struct param_inst *inst, float value);
+	/*
+	 * RT-safe: hand a value in natural units to the DSP of one owner of this row. NULL on
+	 * the rows a run takes (below).
+	 */
+	void (*apply)(const struct param_target *t, const struct param_desc *d, float value);
+	/*
+	 * Rows the DSP takes in one call, RT-safe: a row with apply_run heads a run of n_run
+	 * consecutive rows of its scope, and when any of them changes, a block hands all their
+	 * values (values[0 .. n_run), in row order) to apply_run, instead of each row's apply:
+	 * a channel's fader, pan and mute are one recompute of its output gains, not three.
+	 */
+	void (*apply_run)(const struct param_target *t, const float *values);
+	int n_run;
 	const char *doc;
 };
 
@@ -74,7 +102,7 @@ extern const int params_count;
  * bus 2, on bus 2, or on the master. control_init expands the table into one flat array of
  * these, indexed like the control's values (scope by scope, owner by owner, row by row), and
  * every consumer reads that array instead of re-deriving coordinates:
- *   - the audio thread calls inst->desc->apply(mixer, inst, value);
+ *   - the audio thread hands a block's values to params_apply_block;
  *   - OSC prints and parses addresses from (desc, owner, bus) (osc/address.h);
  *   - state files, scenes and feedback walk it in order.
  * Its address is (desc->scope, owner, bus, desc->path); the text form is printed by
@@ -92,6 +120,14 @@ struct param_inst {
 	uint16_t slot;                   /* position inside the block: param_slot(desc) */
 	bool is_present;                 /* false for bus rows of another bus type */
 };
+
+/*
+ * Hand the values of one publish block to the DSP: every slot whose value differs from
+ * applied[slot] goes to its row's apply, and applied[] takes it. inst are the block's
+ * instances (inst[slot]), values and applied its n_slots slots. RT-safe, bounded by n_slots.
+ */
+void params_apply_block(struct mixer *m, const struct param_inst *inst, const float *values,
+			float *applied, int n_slots);
 
 /* Prefix of a scope in OSC paths and the name of its config group. */
 const char *param_scope_name(enum param_scope scope);

@@ -18,8 +18,9 @@
 
 /*
  * Every block written since the last period (a whole scene at once, never half of one):
- * hand its values that differ from what the DSP has to the row's apply. Bounded by the
- * number of parameters; a period with no change costs one atomic exchange per 32 blocks.
+ * hand its values that differ from what the DSP has to params_apply_block, one call per
+ * block. Bounded by the number of parameters; a period with no change costs one atomic
+ * exchange per 32 blocks.
  */
 static void apply_changed_blocks(struct engine *e) RT_NONBLOCKING
 {
@@ -27,12 +28,8 @@ static void apply_changed_blocks(struct engine *e) RT_NONBLOCKING
 	int n = publish_read_changed(e->publish, e->shadow, &ready);
 	for (int k = 0; k < n; k++) {
 		const struct publish_block *blk = &e->publish->blocks[ready[k]];
-		for (int i = blk->first; i < blk->first + blk->n_slots; i++) {
-			if (e->shadow[i] == e->applied[i])
-				continue;
-			e->applied[i] = e->shadow[i];
-			e->params[i].desc->apply(&e->mixer, &e->params[i], e->shadow[i]);
-		}
+		params_apply_block(&e->mixer, &e->params[blk->first], &e->shadow[blk->first],
+				   &e->applied[blk->first], blk->n_slots);
 	}
 }
 

@@ -241,10 +241,15 @@ void mixer_set_send_pre(struct mixer *m, int ch, int bus, bool is_pre)
  * Hand channel ch what its groups make of it: the product of its DCAs' gains, or 0 while a
  * mute group silences it (the strip skips a repeat of the same gain).
  */
-static void update_group_gain(struct mixer *m, int ch)
+static float group_gain(const struct mixer *m, int ch)
 {
 	bool is_silenced = mute_groups_silence(&m->mute_groups, m->mute_groups.channel_mask[ch]);
-	float gain = is_silenced ? 0.0f : dca_channel_gain(&m->dca, ch);
+	return is_silenced ? 0.0f : dca_channel_gain(&m->dca, ch);
+}
+
+static void update_group_gain(struct mixer *m, int ch)
+{
+	float gain = group_gain(m, ch);
 	for (int k = 0, lane = m->channel_lane[ch]; k < channel_width(m, ch); k++, lane++)
 		strip_set_group_gain(lane_strip(m, lane), lane % DSP_LANES, gain);
 }
@@ -273,6 +278,24 @@ void mixer_set_dca_member(struct mixer *m, int ch, int dca, bool is_member)
 {
 	if (dca_set_member(&m->dca, ch, dca, is_member))
 		update_group_gain(m, ch);
+}
+
+/*
+ * Every membership bit in turn, DCAs first, noting the group gain after each one that
+ * changed; the strip then follows that path in one pass (what a scene recall hands over).
+ */
+void mixer_set_channel_groups(struct mixer *m, int ch, unsigned dca_mask, unsigned mgrp_mask)
+{
+	float gains[DCA_MAX + MUTE_GROUP_MAX];
+	int n = 0;
+	for (int k = 0; k < DCA_MAX; k++)
+		if (dca_set_member(&m->dca, ch, k, (dca_mask >> k) & 1u))
+			gains[n++] = group_gain(m, ch);
+	for (int k = 0; k < MUTE_GROUP_MAX; k++)
+		if (mute_group_set_bit(&m->mute_groups.channel_mask[ch], k, (mgrp_mask >> k) & 1u))
+			gains[n++] = group_gain(m, ch);
+	for (int k = 0, lane = m->channel_lane[ch]; n > 0 && k < channel_width(m, ch); k++, lane++)
+		strip_set_group_gains(lane_strip(m, lane), lane % DSP_LANES, gains, n);
 }
 
 static void update_bus_group_mute(struct mixer *m, int bus)

@@ -115,6 +115,13 @@ void mixer_set_dca_member(struct mixer *m, int ch, int dca, bool is_member);
 void mixer_set_mute_group_on(struct mixer *m, int group, bool is_on);
 void mixer_set_mute_group_channel(struct mixer *m, int ch, int group, bool is_member);
 void mixer_set_mute_group_bus(struct mixer *m, int bus, int group, bool is_member);
+/*
+ * Every DCA and mute-group membership of channel ch at once (bit k of dca_mask: DCA k, of
+ * mgrp_mask: mute group k): bit for bit what mixer_set_dca_member for each DCA in turn and
+ * then mixer_set_mute_group_channel for each group leave, with one pass over its gains.
+ * RT-safe.
+ */
+void mixer_set_channel_groups(struct mixer *m, int ch, unsigned dca_mask, unsigned mgrp_mask);
 
 /*
  * The strip group and lane of each side of channel ch (1 for mono, 2 for stereo): per-lane

@@ -56,12 +56,10 @@ static inline void ramp_settle(struct ramp *r)
 
 /*
  * Head lane towards target, arriving after n_samples (rounded up to whole blocks, at
- * least one). The ramp starts at the next block boundary.
+ * least one), from where it will stand at the next block boundary, where the ramp starts.
  */
-static inline void ramp_set(struct ramp *r, int lane, float target, int n_samples)
+static inline void ramp_plan(struct ramp *r, int lane, float target, int n_samples)
 {
-	if (r->target[lane] == target)
-		return;
 	int n_blocks = (n_samples + DSP_BLOCK - 1) / DSP_BLOCK;
 	if (n_blocks < 1)
 		n_blocks = 1;
@@ -69,6 +67,35 @@ static inline void ramp_set(struct ramp *r, int lane, float target, int n_sample
 	r->target[lane] = target;
 	r->step_max[lane] = distance / (float)n_blocks;
 	r->is_settled = false;
+}
+
+/* ramp_plan, unless the lane already heads for target. */
+static inline void ramp_set(struct ramp *r, int lane, float target, int n_samples)
+{
+	if (r->target[lane] != target)
+		ramp_plan(r, lane, target, n_samples);
+}
+
+/*
+ * ramp_set to targets[0], targets[stride], ... targets[(n - 1) * stride] in turn, in one go:
+ * the state those calls leave. Until the next block boundary end stands still, so only the
+ * last target that differed from the one before it counts, planned from end; a path that
+ * wandered off and came back still re-plans, as the calls would.
+ */
+static inline void ramp_set_path(struct ramp *r, int lane, const float *targets, int stride,
+				 int n, int n_samples)
+{
+	float target = r->target[lane];
+	bool has_moved = false;
+	for (int i = 0; i < n; i++) {
+		float next = targets[i * stride];
+		if (next != target) {
+			target = next;
+			has_moved = true;
+		}
+	}
+	if (has_moved)
+		ramp_plan(r, lane, target, n_samples);
 }
 
 /* At each DSP_BLOCK boundary: finish the last block exactly, plan the next one. */

@@ -17,22 +17,51 @@
  * change when the front-of-house engineer pulls a fader), post-fader sends follow both; a
  * stereo bus takes the channel's pan (balance for stereo lanes), a mono bus the signal.
  */
-static void strip_update_send(struct strip *s, int bus, int lane)
+static void send_targets(const struct strip *s, int bus, int lane, float target[2])
 {
 	float follow = s->is_send_pre[bus][lane] ? 1.0f : s->post_gain[lane];
 	float gain = s->send_level[bus][lane] * follow;
 	bool is_stereo = s->is_bus_stereo[bus];
-	ramp_set(&s->send_l[bus], lane, gain * (is_stereo ? s->pan_l[lane] : 1.0f), s->ramp_samples);
-	ramp_set(&s->send_r[bus], lane, gain * (is_stereo ? s->pan_r[lane] : 0.0f), s->ramp_samples);
+	target[0] = gain * (is_stereo ? s->pan_l[lane] : 1.0f);
+	target[1] = gain * (is_stereo ? s->pan_r[lane] : 0.0f);
 }
 
-/* What follows fader, mute and pan: the master feed and every send (multiplies only). */
+/* Where everything that follows fader, mute and pan heads: the master feed and every send. */
+struct output_targets {
+	float out[2];
+	float send[BUS_MAX][2];
+};
+
+static void output_targets(const struct strip *s, int lane, struct output_targets *t)
+{
+	t->out[0] = s->post_gain[lane] * s->pan_l[lane];
+	t->out[1] = s->post_gain[lane] * s->pan_r[lane];
+	for (int b = 0; b < s->n_buses; b++)
+		send_targets(s, b, lane, t->send[b]);
+}
+
+/*
+ * Set the output ramps along the targets of n settings made in turn (multiplies only): the
+ * state n rounds of ramp_set would leave, for one pass over the ramps.
+ */
+static void strip_follow_outputs(struct strip *s, int lane, const struct output_targets *path,
+				 int n)
+{
+	const int stride = (int)(sizeof path[0] / sizeof(float));
+	ramp_set_path(&s->out_l, lane, &path[0].out[0], stride, n, s->ramp_samples);
+	ramp_set_path(&s->out_r, lane, &path[0].out[1], stride, n, s->ramp_samples);
+	for (int b = 0; b < s->n_buses; b++) {
+		ramp_set_path(&s->send_l[b], lane, &path[0].send[b][0], stride, n, s->ramp_samples);
+		ramp_set_path(&s->send_r[b], lane, &path[0].send[b][1], stride, n, s->ramp_samples);
+	}
+}
+
+/* What follows fader, mute and pan, after one of them (or the groups, or solo) moved. */
 static void strip_update_outputs(struct strip *s, int lane)
 {
-	ramp_set(&s->out_l, lane, s->post_gain[lane] * s->pan_l[lane], s->ramp_samples);
-	ramp_set(&s->out_r, lane, s->post_gain[lane] * s->pan_r[lane], s->ramp_samples);
-	for (int b = 0; b < s->n_buses; b++)
-		strip_update_send(s, b, lane);
+	struct output_targets t;
+	output_targets(s, lane, &t);
+	strip_follow_outputs(s, lane, &t, 1);
 }
 
 /* fader * mute * solo-in-place * the groups (DCAs, mute groups): the one place a gain joins. */
@@ -63,11 +92,10 @@ static void strip_compute_pan(struct strip *s, int lane)
 	}
 }
 
-static void strip_update_send_level(struct strip *s, int bus, int lane)
+static void strip_compute_send_level(struct strip *s, int bus, int lane)
 {
 	bool is_on = s->is_send_on[bus][lane];
 	s->send_level[bus][lane] = is_on ? dsp_db_to_lin(s->send_db[bus][lane]) : 0.0f;
-	strip_update_send(s, bus, lane);
 }
 
 /* PFL: pre-fader and pre-pan; a mono channel sits in the middle at the law's centre. */
@@ -136,31 +164,46 @@ void strip_set_role(struct strip *s, int lane, enum strip_role role)
 	gate_set_link(&s->gate, lane / 2, is_linked);
 }
 
+/*
+ * Fader, pan and mute in that order, each only if it differs: the targets after each of
+ * them, then one pass over the ramps (a scene recall changes all three: one pass, not three).
+ */
+void strip_set_output(struct strip *s, int lane, float fader_db, float pan, bool is_muted)
+{
+	struct output_targets path[3];
+	int n = 0;
+	if (s->fader_db[lane] != fader_db) {
+		s->fader_db[lane] = fader_db;
+		strip_compute_post_gain(s, lane);
+		output_targets(s, lane, &path[n++]);
+	}
+	if (s->pan[lane] != pan) {
+		s->pan[lane] = pan;
+		strip_compute_pan(s, lane);
+		output_targets(s, lane, &path[n++]);
+	}
+	if (s->is_muted[lane] != is_muted) {
+		s->is_muted[lane] = is_muted;
+		strip_compute_post_gain(s, lane);
+		output_targets(s, lane, &path[n++]);
+	}
+	if (n > 0)
+		strip_follow_outputs(s, lane, path, n);
+}
+
 void strip_set_fader_db(struct strip *s, int lane, float db)
 {
-	if (s->fader_db[lane] == db)
-		return;
-	s->fader_db[lane] = db;
-	strip_compute_post_gain(s, lane);
-	strip_update_outputs(s, lane);
+	strip_set_output(s, lane, db, s->pan[lane], s->is_muted[lane]);
 }
 
 void strip_set_pan(struct strip *s, int lane, float pan)
 {
-	if (s->pan[lane] == pan)
-		return;
-	s->pan[lane] = pan;
-	strip_compute_pan(s, lane);
-	strip_update_outputs(s, lane);
+	strip_set_output(s, lane, s->fader_db[lane], pan, s->is_muted[lane]);
 }
 
 void strip_set_mute(struct strip *s, int lane, bool is_muted)
 {
-	if (s->is_muted[lane] == is_muted)
-		return;
-	s->is_muted[lane] = is_muted;
-	strip_compute_post_gain(s, lane);
-	strip_update_outputs(s, lane);
+	strip_set_output(s, lane, s->fader_db[lane], s->pan[lane], is_muted);
 }
 
 void strip_set_trim_db(struct strip *s, int lane, float db)
@@ -196,13 +239,31 @@ void strip_set_solo_mute(struct strip *s, int lane, bool is_solo_muted)
 	strip_update_outputs(s, lane);
 }
 
+/* Moves of the groups one pass over the ramps takes; more are taken in passes of this many. */
+#define STRIP_PATH_MAX 16
+
+void strip_set_group_gains(struct strip *s, int lane, const float *gains_lin, int n)
+{
+	struct output_targets path[STRIP_PATH_MAX];
+	int n_path = 0;
+	for (int i = 0; i < n; i++) {
+		if (s->group_gain[lane] == gains_lin[i])
+			continue;
+		s->group_gain[lane] = gains_lin[i];
+		strip_compute_post_gain(s, lane);
+		output_targets(s, lane, &path[n_path++]);
+		if (n_path == STRIP_PATH_MAX) {
+			strip_follow_outputs(s, lane, path, n_path);
+			n_path = 0;
+		}
+	}
+	if (n_path > 0)
+		strip_follow_outputs(s, lane, path, n_path);
+}
+
 void strip_set_group_gain(struct strip *s, int lane, float gain_lin)
 {
-	if (s->group_gain[lane] == gain_lin)
-		return;
-	s->group_gain[lane] = gain_lin;
-	strip_compute_post_gain(s, lane);
-	strip_update_outputs(s, lane);
+	strip_set_group_gains(s, lane, &gain_lin, 1);
 }
 
 void strip_set_delay_memory(struct strip *s, void *mem, float rate_hz)
@@ -225,28 +286,42 @@ void strip_set_buses(struct strip *s, int n_buses, const bool *is_stereo)
 	}
 }
 
+/* Level, on and pre in that order, each only if it differs; then one pass over the ramps. */
+void strip_set_send(struct strip *s, int bus, int lane, float db, bool is_on, bool is_pre)
+{
+	float path[3][2];
+	int n = 0;
+	if (s->send_db[bus][lane] != db) {
+		s->send_db[bus][lane] = db;
+		strip_compute_send_level(s, bus, lane);
+		send_targets(s, bus, lane, path[n++]);
+	}
+	if (s->is_send_on[bus][lane] != is_on) {
+		s->is_send_on[bus][lane] = is_on;
+		strip_compute_send_level(s, bus, lane);
+		send_targets(s, bus, lane, path[n++]);
+	}
+	if (s->is_send_pre[bus][lane] != is_pre) {
+		s->is_send_pre[bus][lane] = is_pre;
+		send_targets(s, bus, lane, path[n++]);
+	}
+	ramp_set_path(&s->send_l[bus], lane, &path[0][0], 2, n, s->ramp_samples);
+	ramp_set_path(&s->send_r[bus], lane, &path[0][1], 2, n, s->ramp_samples);
+}
+
 void strip_set_send_level_db(struct strip *s, int bus, int lane, float db)
 {
-	if (s->send_db[bus][lane] == db)
-		return;
-	s->send_db[bus][lane] = db;
-	strip_update_send_level(s, bus, lane);
+	strip_set_send(s, bus, lane, db, s->is_send_on[bus][lane], s->is_send_pre[bus][lane]);
 }
 
 void strip_set_send_on(struct strip *s, int bus, int lane, bool is_on)
 {
-	if (s->is_send_on[bus][lane] == is_on)
-		return;
-	s->is_send_on[bus][lane] = is_on;
-	strip_update_send_level(s, bus, lane);
+	strip_set_send(s, bus, lane, s->send_db[bus][lane], is_on, s->is_send_pre[bus][lane]);
 }
 
 void strip_set_send_pre(struct strip *s, int bus, int lane, bool is_pre)
 {
-	if (s->is_send_pre[bus][lane] == is_pre)
-		return;
-	s->is_send_pre[bus][lane] = is_pre;
-	strip_update_send(s, bus, lane);
+	strip_set_send(s, bus, lane, s->send_db[bus][lane], s->is_send_on[bus][lane], is_pre);
 }
 
 void strip_settle(struct strip *s)

@@ -100,6 +100,11 @@ struct strip {
 void strip_init(struct strip *s, float rate_hz, enum pan_law law);
 void strip_set_role(struct strip *s, int lane, enum strip_role role);
 
+/*
+ * Fader, pan and mute at once, as strip_set_fader_db, strip_set_pan and strip_set_mute in
+ * that order would set them (bit for bit), for one recompute of what follows them.
+ */
+void strip_set_output(struct strip *s, int lane, float fader_db, float pan, bool is_muted);
 void strip_set_fader_db(struct strip *s, int lane, float db);
 void strip_set_pan(struct strip *s, int lane, float pan);
 void strip_set_mute(struct strip *s, int lane, bool is_muted);
@@ -114,12 +119,16 @@ void strip_set_solo_mute(struct strip *s, int lane, bool is_solo_muted);
  * so post-fader sends follow and pre-fader sends do not; it rides the fader's ramp.
  */
 void strip_set_group_gain(struct strip *s, int lane, float gain_lin);
+/* strip_set_group_gain to gains_lin[0 .. n) in turn, bit for bit, with one pass per 16. */
+void strip_set_group_gains(struct strip *s, int lane, const float *gains_lin, int n);
 
 /* Control thread, before audio: the input delay's ring (indelay_mem_size bytes). */
 void strip_set_delay_memory(struct strip *s, void *mem, float rate_hz);
 
 /* Control thread, before audio: the buses this strip sends to. */
 void strip_set_buses(struct strip *s, int n_buses, const bool *is_stereo);
+/* Level, on and pre of a send at once, as the three setters below in that order would. */
+void strip_set_send(struct strip *s, int bus, int lane, float db, bool is_on, bool is_pre);
 void strip_set_send_level_db(struct strip *s, int bus, int lane, float db);
 void strip_set_send_on(struct strip *s, int bus, int lane, bool is_on);
 void strip_set_send_pre(struct strip *s, int bus, int lane, bool is_pre);

@@ -85,7 +85,23 @@ static void test_table_is_consistent(void **state)
 		const char *reason;
 		assert_true(d->min < d->max);
 		assert_true(param_check(d, d->def, &reason));
-		assert_non_null(d->apply);
+		/* Every row reaches the DSP: by its own apply, or as part of the run ahead of it. */
+		if (d->apply_run) {
+			assert_null(d->apply);
+			assert_true(d->n_run >= 2 && param_slot(d) + d->n_run <= params_scope_count(d->scope));
+			for (int k = 1; k < d->n_run; k++) {
+				const struct param_desc *in_run = params_at(d->scope, param_slot(d) + k);
+				assert_null(in_run->apply);
+				assert_null(in_run->apply_run);
+			}
+		} else if (!d->apply) {
+			int head = param_slot(d);
+			while (head > 0 && !params_at(d->scope, head)->apply_run)
+				head--;
+			const struct param_desc *h = params_at(d->scope, head);
+			assert_non_null(h->apply_run);
+			assert_true(param_slot(d) < head + h->n_run);
+		}
 		assert_true(d->doc && *d->doc);
 		assert_ptr_equal(params_find_path(d->scope, d->path), d);
 		assert_ptr_equal(params_find_key(d->scope, d->key), d);
