@@ -19,7 +19,8 @@
  *
  * Rows whose DSP shares one recompute come as runs (param_desc.apply_run): a channel's fader,
  * pan and mute (its output gains and every send follow all three), a send's level, on and
- * pre, and a channel's DCA and mute-group memberships (its group gain). A recall hands each
+ * pre, a channel's DCA and mute-group memberships (its group gain), and a DCA's fader and
+ * mute (its members' group gains). A recall hands each
  * run over in one call, which leaves bit for bit what the rows one by one would (the DSP's
  * batched setters follow the same path of targets; tests/unit/test_strip_gains.c), for a
  * third of the work on a channel and a send.
@@ -30,15 +31,12 @@ static bool is_on(float v)
 	return v >= 0.5f;
 }
 
-/* The fader and mute of a bus, a DCA and the master; a channel's are in its output run. */
+/* The fader and mute of a bus and the master; a channel's and a DCA's are runs. */
 static void apply_fader(const struct param_target *t, const struct param_desc *d, float v)
 {
 	switch (d->scope) {
 	case PARAM_AUX:
 		bus_set_fader_db(&t->m->buses[t->owner], v);
-		break;
-	case PARAM_DCA:
-		mixer_set_dca_fader_db(t->m, t->owner, v);
 		break;
 	default:
 		master_set_fader_db(&t->m->master, v);
@@ -51,9 +49,6 @@ static void apply_mute(const struct param_target *t, const struct param_desc *d,
 	switch (d->scope) {
 	case PARAM_AUX:
 		bus_set_mute(&t->m->buses[t->owner], is_on(v));
-		break;
-	case PARAM_DCA:
-		mixer_set_dca_mute(t->m, t->owner, is_on(v));
 		break;
 	default:
 		master_set_mute(&t->m->master, is_on(v));
@@ -159,6 +154,12 @@ static void apply_channel_output(const struct param_target *t, const float *v)
 {
 	for (int k = 0; k < t->n_lanes; k++)
 		strip_set_output(t->strip[k], t->lane[k], v[0], v[1], is_on(v[2]));
+}
+
+/* A DCA's fader and mute: one pass over its members' gains. */
+static void apply_dca(const struct param_target *t, const float *v)
+{
+	mixer_set_dca(t->m, t->owner, v[0], is_on(v[1]));
 }
 
 /* A send's rows, level, on and pre (its block: one channel's send to bus t->bus). */
@@ -489,10 +490,13 @@ const struct param_desc params_table[] = {
 	FX(BUS_DELAY, "delay/lowcut", "delay.lowcut", "Hz", 20.0f, 2000.0f, 20.0f, TAPER_LOG,
 	   apply_delay_lowcut, "Delay buses: high-pass inside the feedback loop (20: off)."),
 
-	FADER(PARAM_DCA, "fader", apply_fader,
-	      "DCA fader: adds its dB to every member's post-fader gain without moving their "
-	      "faders; post-fader sends follow, pre-fader sends do not; -90 (-inf) silences them."),
-	SWITCH(PARAM_DCA, "mute", 0.0f, apply_mute,
+	/* The DCA run: fader, mute, in this order (apply_dca). */
+	{ .scope = PARAM_DCA, .path = "fader", .key = "fader", .type = PARAM_FLOAT, .unit = "dB",
+	  .min = -90.0f, .max = 10.0f, .def = 0.0f, .taper = TAPER_FADER,
+	  .apply_run = apply_dca, .n_run = 2,
+	  .doc = "DCA fader: adds its dB to every member's post-fader gain without moving their "
+		 "faders; post-fader sends follow, pre-fader sends do not; -90 (-inf) silences them." },
+	SWITCH(PARAM_DCA, "mute", 0.0f, NULL,
 	       "DCA mute: silences every member (and its post-fader sends), leaving their own mute."),
 
 	SWITCH(PARAM_MGRP, "on", 0.0f, apply_mgrp_on,
@@ -551,16 +555,21 @@ _Static_assert(DCA_MAX == 8, "one DCA_MEMBER row per DCA in params_table");
 _Static_assert(MUTE_GROUP_MAX == 6, "one MGRP_MEMBER row per mute group in params_table");
 
 /* The owner and lanes a block's rows act on: one lookup per block, not per row. */
-static struct param_target target_of(struct mixer *m, const struct param_inst *inst)
+static void target_of(struct param_target *t, struct mixer *m, const struct param_inst *inst)
 {
-	struct param_target t = { .m = m, .owner = inst->owner, .bus = inst->bus,
-				  .n_lanes = 2, .lane = { 0, 1 } };
-	if (inst->desc->scope == PARAM_MASTER)
-		return t;
-	t.n_lanes = 0;
-	if (inst->desc->scope == PARAM_CHANNEL || inst->desc->scope == PARAM_SEND)
-		t.n_lanes = mixer_channel_lanes(m, inst->owner, t.strip, t.lane);
-	return t;
+	enum param_scope scope = inst->desc->scope;
+	t->m = m;
+	t->owner = inst->owner;
+	t->bus = inst->bus;
+	t->n_lanes = 0;
+	if (scope == PARAM_CHANNEL || scope == PARAM_SEND) {
+		t->n_lanes = mixer_channel_lanes(m, inst->owner, t->strip, t->lane);
+	} else if (scope == PARAM_MASTER) {
+		t->n_lanes = 2;
+		t->strip[0] = t->strip[1] = NULL;
+		t->lane[0] = 0;
+		t->lane[1] = 1;
+	}
 }
 
 /*
@@ -570,7 +579,8 @@ static struct param_target target_of(struct mixer *m, const struct param_inst *i
 void params_apply_block(struct mixer *m, const struct param_inst *inst, const float *values,
 			float *applied, int n_slots)
 {
-	struct param_target t = target_of(m, inst);
+	struct param_target t;
+	target_of(&t, m, inst);
 	for (int slot = 0; slot < n_slots; slot++) {
 		if (values[slot] == applied[slot])
 			continue;

@@ -107,6 +107,8 @@ void mixer_set_solo_mode(struct mixer *m, enum solo_mode mode);
 void mixer_set_dca_fader_db(struct mixer *m, int dca, float db);
 void mixer_set_dca_mute(struct mixer *m, int dca, bool is_muted);
 void mixer_set_dca_member(struct mixer *m, int ch, int dca, bool is_member);
+/* Fader and mute of a DCA at once: bit for bit the two setters above in that order. */
+void mixer_set_dca(struct mixer *m, int dca, float db, bool is_muted);
 
 /*
  * Mute groups (dsp/mutegroup.h): group is 0 .. MUTE_GROUP_MAX-1; members are channels and

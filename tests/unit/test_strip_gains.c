@@ -10,9 +10,9 @@
  * (commit dc2926f, gcc 12 -O2, glibc libm): a later change to how the gains are computed must
  * keep them, and a deliberate change of the arithmetic must re-record them and say why.
  *
- * A scene recall hands a channel's fader, pan and mute, a send's level, on and pre, and a
- * channel's DCA and mute-group memberships over in one call each (strip_set_output,
- * strip_set_send, mixer_set_channel_groups). Those must leave exactly what the single setters
+ * A scene recall hands a channel's fader, pan and mute, a send's level, on and pre, a
+ * channel's DCA and mute-group memberships, and a DCA's fader and mute over in one call each
+ * (strip_set_output, strip_set_send, mixer_set_channel_groups, mixer_set_dca). Those must leave exactly what the single setters
  * called in row order leave, including a gain that moves and comes back inside one period
  * while a ramp is under way: two mixers, one driven each way, give the same output bits.
  */
@@ -259,9 +259,8 @@ static void change_both(struct twin_rig *t)
 		float db = pick(r, dbs, 3);
 		bool is_muted = next_random(r) % 4 == 0;
 		mixer_set_dca_fader_db(a, dca, db);
-		mixer_set_dca_fader_db(b, dca, db);
 		mixer_set_dca_mute(a, dca, is_muted);
-		mixer_set_dca_mute(b, dca, is_muted);
+		mixer_set_dca(b, dca, db, is_muted);
 		break;
 	}
 	default: {
@@ -303,10 +302,10 @@ static void test_batched_setters_match_single(void **state)
 	/*
 	 * First the paths that come back: a gain gliding down to 0 is sent up and back to 0 in
 	 * one recall (fader up and mute on; send level up and off; a DCA joined, then a mute
-	 * group that silences the channel). The setters one by one re-plan the glide from
-	 * where it stands; so must the batch.
+	 * group that silences the channel; a DCA's fader up and its mute on). The setters one
+	 * by one re-plan the glide from where it stands; so must the batch.
 	 */
-	for (int step = 0; step < 3; step++) {
+	for (int step = 0; step < 4; step++) {
 		mixer_set_fader_db(a, 0, -20.0f);
 		mixer_set_fader_db(b, 0, -20.0f);
 		mixer_set_send_level_db(a, 0, 0, -20.0f);
@@ -328,9 +327,15 @@ static void test_batched_setters_match_single(void **state)
 			mixer_set_send_level_db(a, 0, 0, DSP_SILENCE_DB);
 			mixer_set_send_level_db(b, 0, 0, DSP_SILENCE_DB);
 			break;
-		default:
+		case 2:
 			mixer_set_mute_group_channel(a, 0, 0, true);
 			mixer_set_mute_group_channel(b, 0, 0, true);
+			break;
+		default:
+			mixer_set_dca_member(a, 0, 1, true);
+			mixer_set_dca_member(b, 0, 1, true);
+			mixer_set_dca_fader_db(a, 1, DSP_SILENCE_DB);
+			mixer_set_dca_fader_db(b, 1, DSP_SILENCE_DB);
 			break;
 		}
 		run_period(&t.one, done, DSP_BLOCK);
@@ -347,10 +352,15 @@ static void test_batched_setters_match_single(void **state)
 			mixer_set_send_on(a, 0, 0, false);
 			strip_set_send(s, 0, 0, -10.0f, false, s->is_send_pre[0][0]);
 			break;
-		default:
+		case 2:
 			mixer_set_dca_member(a, 0, 1, true);
 			mixer_set_mute_group_channel(a, 0, 0, true);
 			mixer_set_channel_groups(b, 0, 1u << 1, 1u << 0);
+			break;
+		default:
+			mixer_set_dca_fader_db(a, 1, -10.0f);
+			mixer_set_dca_mute(a, 1, true);
+			mixer_set_dca(b, 1, -10.0f, true);
 			break;
 		}
 		run_period(&t.one, done, MAX_PERIOD);
@@ -365,6 +375,8 @@ static void test_batched_setters_match_single(void **state)
 		mixer_set_send_on(b, 0, 0, true);
 		mixer_set_channel_groups(a, 0, 0, 0);
 		mixer_set_channel_groups(b, 0, 0, 0);
+		mixer_set_dca(a, 1, -6.0f, false);
+		mixer_set_dca(b, 1, -6.0f, false);
 	}
 	for (int period = 0; done < FRAMES; period++) {
 		int n = 1 + (int)(next_random(&t.one) % MAX_PERIOD);
