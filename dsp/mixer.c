@@ -166,17 +166,6 @@ void mixer_set_mute(struct mixer *m, int ch, bool is_muted)
 		strip_set_mute(lane_strip(m, lane), lane % DSP_LANES, is_muted);
 }
 
-int mixer_channel_lanes(struct mixer *m, int ch, struct strip **strips, int *lanes)
-{
-	int n = channel_width(m, ch);
-	for (int k = 0; k < n; k++) {
-		int lane = m->channel_lane[ch] + k;
-		strips[k] = lane_strip(m, lane);
-		lanes[k] = lane % DSP_LANES;
-	}
-	return n;
-}
-
 /*
  * Solo in place: every lane not soloed goes quiet while any channel is soloed. Invariant:
  * a lane's is_solo_muted == is_solo_in_place_active(m) && !is_soloed.

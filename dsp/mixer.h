@@ -127,9 +127,19 @@ void mixer_set_channel_groups(struct mixer *m, int ch, unsigned dca_mask, unsign
 
 /*
  * The strip group and lane of each side of channel ch (1 for mono, 2 for stereo): per-lane
- * module setters reach a channel through this. Returns the count. RT-safe.
+ * module setters reach a channel through this. Returns the count. RT-safe; inline, as the
+ * audio thread asks it once per changed channel and send.
  */
-int mixer_channel_lanes(struct mixer *m, int ch, struct strip **strips, int *lanes);
+static inline int mixer_channel_lanes(struct mixer *m, int ch, struct strip **strips, int *lanes)
+{
+	int n = m->channel_is_stereo[ch] ? 2 : 1;
+	for (int k = 0; k < n; k++) {
+		int lane = m->channel_lane[ch] + k;
+		strips[k] = &m->strips[lane / DSP_LANES];
+		lanes[k] = lane % DSP_LANES;
+	}
+	return n;
+}
 
 /* Lanes reset by a module after a non-finite value, all strips together. */
 uint64_t mixer_n_resets(const struct mixer *m);

@@ -48,6 +48,15 @@ static void strip_follow_outputs(struct strip *s, int lane, const struct output_
 				 int n)
 {
 	const int stride = (int)(sizeof path[0] / sizeof(float));
+	if (n == 1) {   /* one setter (a fader move): the plain ramp_set, no path to walk */
+		ramp_set(&s->out_l, lane, path->out[0], s->ramp_samples);
+		ramp_set(&s->out_r, lane, path->out[1], s->ramp_samples);
+		for (int b = 0; b < s->n_buses; b++) {
+			ramp_set(&s->send_l[b], lane, path->send[b][0], s->ramp_samples);
+			ramp_set(&s->send_r[b], lane, path->send[b][1], s->ramp_samples);
+		}
+		return;
+	}
 	ramp_set_path(&s->out_l, lane, &path[0].out[0], stride, n, s->ramp_samples);
 	ramp_set_path(&s->out_r, lane, &path[0].out[1], stride, n, s->ramp_samples);
 	for (int b = 0; b < s->n_buses; b++) {
