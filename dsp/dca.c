@@ -8,6 +8,8 @@
 static void update_gain(struct dca_groups *g, int dca)
 {
 	g->gain_lin[dca] = g->is_muted[dca] ? 0.0f : dsp_db_to_lin(g->fader_db[dca]);
+	for (int w = 0; w < (1 << DCA_MAX) / 32; w++)
+		g->is_mask_known[w] = 0;
 }
 
 void dca_init(struct dca_groups *g)
@@ -46,11 +48,17 @@ bool dca_set_member(struct dca_groups *g, int ch, int dca, bool is_member)
 	return true;
 }
 
-float dca_channel_gain(const struct dca_groups *g, int ch)
+float dca_channel_gain(struct dca_groups *g, int ch)
 {
+	unsigned mask = g->member_mask[ch];
+	uint32_t known = 1u << (mask % 32);
+	if (g->is_mask_known[mask / 32] & known)
+		return g->mask_gain[mask];
 	float gain = 1.0f;
-	for (unsigned mask = g->member_mask[ch], k = 0; mask; mask >>= 1, k++)
-		if (mask & 1u)
+	for (unsigned k = 0, left = mask; left; left >>= 1, k++)
+		if (left & 1u)
 			gain *= g->gain_lin[k];
+	g->mask_gain[mask] = gain;
+	g->is_mask_known[mask / 32] |= known;
 	return gain;
 }

@@ -13,6 +13,9 @@
  *   is_muted     the DCA's mute
  *   gain_lin     fader and mute as one linear factor (0 when muted or at -inf)
  *   member_mask  per channel, bit k set when the channel belongs to DCA k
+ *   mask_gain    the product for each membership mask, computed when first asked for since
+ *                a DCA last moved (is_mask_known): channels share a few masks, and a scene
+ *                recall asks for them thousands of times
  */
 #ifndef JMIXD_DSP_DCA_H
 #define JMIXD_DSP_DCA_H
@@ -29,6 +32,8 @@ struct dca_groups {
 	bool is_muted[DCA_MAX];
 	float gain_lin[DCA_MAX];
 	uint8_t member_mask[DCA_MAX_CHANNELS];
+	float mask_gain[1 << DCA_MAX];
+	uint32_t is_mask_known[(1 << DCA_MAX) / 32];
 };
 
 /* Every DCA at 0 dB, unmuted, with no members. Control thread or RT. */
@@ -40,7 +45,10 @@ bool dca_set_mute(struct dca_groups *g, int dca, bool is_muted);
 /* RT-safe; returns true when the membership changed. */
 bool dca_set_member(struct dca_groups *g, int ch, int dca, bool is_member);
 
-/* The linear gain the DCAs give channel ch: the product over its DCAs (1 with none). RT-safe. */
-float dca_channel_gain(const struct dca_groups *g, int ch);
+/*
+ * The linear gain the DCAs give channel ch: the product over its DCAs, lowest first (1 with
+ * none). RT-safe; remembers the product of the channel's mask until a DCA moves.
+ */
+float dca_channel_gain(struct dca_groups *g, int ch);
 
 #endif

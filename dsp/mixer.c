@@ -230,7 +230,7 @@ void mixer_set_send_pre(struct mixer *m, int ch, int bus, bool is_pre)
  * Hand channel ch what its groups make of it: the product of its DCAs' gains, or 0 while a
  * mute group silences it (the strip skips a repeat of the same gain).
  */
-static float group_gain(const struct mixer *m, int ch)
+static float group_gain(struct mixer *m, int ch)
 {
 	bool is_silenced = mute_groups_silence(&m->mute_groups, m->mute_groups.channel_mask[ch]);
 	return is_silenced ? 0.0f : dca_channel_gain(&m->dca, ch);
