@@ -78,9 +78,10 @@ static void apply_nothing(const struct param_target *t, const struct param_desc 
 	(void)t, (void)d, (void)v;
 }
 
-static void apply_run_nothing(const struct param_target *t, const float *v)
+static void apply_run_nothing(const struct param_target *t, const struct param_desc *d,
+			      const float *v, unsigned changed)
 {
-	(void)t, (void)v;
+	(void)t, (void)d, (void)v, (void)changed;
 }
 
 static double median(double *t, int n)

@@ -124,8 +124,10 @@ static void apply_none(const struct param_target *t, const struct param_desc *d,
  * A channel's DCA and mute-group memberships, rows dca1 .. dca8 then mgrp1 .. mgrp6: one
  * pass over its gains, however many of them a recall moves.
  */
-static void apply_channel_groups(const struct param_target *t, const float *v)
+static void apply_channel_groups(const struct param_target *t, const struct param_desc *d,
+				 const float *v, unsigned changed)
 {
+	(void)d, (void)changed;
 	unsigned dca_mask = 0, mgrp_mask = 0;
 	for (int k = 0; k < DCA_MAX; k++)
 		dca_mask |= (unsigned)is_on(v[k]) << k;
@@ -150,21 +152,27 @@ STRIP_APPLY(gate_hold, gate_set_hold_ms(&s->gate, lane, v))
 STRIP_APPLY(gate_release, gate_set_release_ms(&s->gate, lane, v))
 
 /* A channel's first three rows, fader, pan and mute: one recompute of its output gains. */
-static void apply_channel_output(const struct param_target *t, const float *v)
+static void apply_channel_output(const struct param_target *t, const struct param_desc *d,
+				 const float *v, unsigned changed)
 {
+	(void)d, (void)changed;
 	for (int k = 0; k < t->n_lanes; k++)
 		strip_set_output(t->strip[k], t->lane[k], v[0], v[1], is_on(v[2]));
 }
 
 /* A DCA's fader and mute: one pass over its members' gains. */
-static void apply_dca(const struct param_target *t, const float *v)
+static void apply_dca(const struct param_target *t, const struct param_desc *d,
+		      const float *v, unsigned changed)
 {
+	(void)d, (void)changed;
 	mixer_set_dca(t->m, t->owner, v[0], is_on(v[1]));
 }
 
 /* A send's rows, level, on and pre (its block: one channel's send to bus t->bus). */
-static void apply_send(const struct param_target *t, const float *v)
+static void apply_send(const struct param_target *t, const struct param_desc *d,
+		       const float *v, unsigned changed)
 {
+	(void)d, (void)changed;
 	for (int k = 0; k < t->n_lanes; k++)
 		strip_set_send(t->strip[k], t->bus, t->lane[k], v[0], is_on(v[1]), is_on(v[2]));
 }
@@ -181,11 +189,30 @@ static enum eq_band_type band_type(int band, int choice)
 }
 
 EQ_APPLY(eq_on, eq_set_on(mod, lane, is_on(v)))
-EQ_APPLY(band_on, eq_set_band_on(mod, lane, sub, is_on(v)))
-EQ_APPLY(band_type, eq_set_band_type(mod, lane, sub, band_type(sub, (int)v)))
-EQ_APPLY(band_freq, eq_set_band_freq_hz(mod, lane, sub, v))
-EQ_APPLY(band_gain, eq_set_band_gain_db(mod, lane, sub, v))
-EQ_APPLY(band_q, eq_set_band_q(mod, lane, sub, v))
+
+/*
+ * An EQ band's rows, on, type, freq, gain and q (the run's sub is the band), on a channel's
+ * lanes or the master's: one pass over the lanes, the changed rows' setters in row order.
+ */
+static void apply_band(const struct param_target *t, const struct param_desc *d,
+		       const float *v, unsigned changed)
+{
+	int band = d->sub;
+	for (int k = 0; k < t->n_lanes; k++) {
+		struct eq *eq = t->strip[k] ? &t->strip[k]->eq : &t->m->master.eq;
+		int lane = t->lane[k];
+		if (changed & 1u)
+			eq_set_band_on(eq, lane, band, is_on(v[0]));
+		if (changed & 2u)
+			eq_set_band_type(eq, lane, band, band_type(band, (int)v[1]));
+		if (changed & 4u)
+			eq_set_band_freq_hz(eq, lane, band, v[2]);
+		if (changed & 8u)
+			eq_set_band_gain_db(eq, lane, band, v[3]);
+		if (changed & 16u)
+			eq_set_band_q(eq, lane, band, v[4]);
+	}
+}
 
 /* The top of the ratio range means infinity: a limiter. */
 #define RATIO_LIMIT 100.0f
@@ -281,28 +308,28 @@ static const char *const band1_types[] = { "lowshelf", "peak", "highshelf", "low
 static const char *const band_types[] = { "lowshelf", "peak", "highshelf", NULL };
 static const char *const band4_types[] = { "lowshelf", "peak", "highshelf", "highcut", NULL };
 
-/* One EQ band's five rows, for the channel strip or the master (the same applies). */
+/* One EQ band's five rows, for the channel strip or the master: one run (apply_band). */
 #define BAND(sc, ap, n, types_, def_type_, def_hz_)                                               \
 	{ .scope = sc, .path = "eq/" #n "/on", .key = "eq.band" #n ".on",                         \
 	  .type = PARAM_BOOL, .unit = "", .min = 0.0f, .max = 1.0f, .def = 1.0f,                 \
-	  .taper = TAPER_LINEAR, .sub = n - 1, .apply = ap##_band_on,                             \
+	  .taper = TAPER_LINEAR, .sub = n - 1, .apply_run = ap##_band, .n_run = 5,               \
 	  .doc = "EQ band " #n " on (a 20 ms crossfade)." },                                      \
 	{ .scope = sc, .path = "eq/" #n "/type", .key = "eq.band" #n ".type",                     \
 	  .type = PARAM_ENUM, .unit = "", .min = 0.0f,                                            \
 	  .max = (float)(sizeof types_ / sizeof types_[0] - 2), .def = def_type_,                 \
-	  .taper = TAPER_LINEAR, .choices = types_, .sub = n - 1, .apply = ap##_band_type,        \
+	  .taper = TAPER_LINEAR, .choices = types_, .sub = n - 1,                                 \
 	  .doc = "EQ band " #n " type; changing it fades the band out and back in." },            \
 	{ .scope = sc, .path = "eq/" #n "/freq", .key = "eq.band" #n ".freq",                     \
 	  .type = PARAM_FLOAT, .unit = "Hz", .min = 20.0f, .max = 20000.0f, .def = def_hz_,       \
-	  .taper = TAPER_LOG, .sub = n - 1, .apply = ap##_band_freq,                              \
+	  .taper = TAPER_LOG, .sub = n - 1,                                                       \
 	  .doc = "EQ band " #n " frequency (centre, or corner of a shelf or cut)." },             \
 	{ .scope = sc, .path = "eq/" #n "/gain", .key = "eq.band" #n ".gain",                     \
 	  .type = PARAM_FLOAT, .unit = "dB", .min = -15.0f, .max = 15.0f, .def = 0.0f,            \
-	  .taper = TAPER_LINEAR, .sub = n - 1, .apply = ap##_band_gain,                           \
+	  .taper = TAPER_LINEAR, .sub = n - 1,                                                    \
 	  .doc = "EQ band " #n " gain (no effect on a cut)." },                                   \
 	{ .scope = sc, .path = "eq/" #n "/q", .key = "eq.band" #n ".q",                           \
 	  .type = PARAM_FLOAT, .unit = "", .min = 0.3f, .max = 10.0f, .def = 0.7f,                \
-	  .taper = TAPER_LOG, .sub = n - 1, .apply = ap##_band_q,                                 \
+	  .taper = TAPER_LOG, .sub = n - 1,                                                       \
 	  .doc = "EQ band " #n " Q (bandwidth of a peak, slope of a shelf, resonance of a cut)." }
 
 #define EQ_ROWS(sc, ap)                                                                           \
@@ -596,9 +623,12 @@ void params_apply_block(struct mixer *m, const struct param_inst *inst, const fl
 			head--;
 		d = inst[head].desc;
 		int end = head + d->n_run < n_slots ? head + d->n_run : n_slots;
-		for (int k = head; k < end; k++)
+		unsigned changed = 0;
+		for (int k = head; k < end; k++) {
+			changed |= (unsigned)(values[k] != applied[k]) << (k - head);
 			applied[k] = values[k];
-		d->apply_run(&t, &values[head]);
+		}
+		d->apply_run(&t, d, &values[head], changed);
 		slot = end - 1;
 	}
 }

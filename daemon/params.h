@@ -85,11 +85,13 @@ struct param_desc {
 	void (*apply)(const struct param_target *t, const struct param_desc *d, float value);
 	/*
 	 * Rows the DSP takes in one call, RT-safe: a row with apply_run heads a run of n_run
-	 * consecutive rows of its scope, and when any of them changes, a block hands all their
-	 * values (values[0 .. n_run), in row order) to apply_run, instead of each row's apply:
-	 * a channel's fader, pan and mute are one recompute of its output gains, not three.
+	 * (2 .. 32) consecutive rows of its scope, and when any of them changes, a block hands
+	 * all their values (values[0 .. n_run), in row order; bit k of changed set when row k
+	 * changed) to apply_run, instead of each row's apply: a channel's fader, pan and mute
+	 * are one recompute of its output gains, not three.
 	 */
-	void (*apply_run)(const struct param_target *t, const float *values);
+	void (*apply_run)(const struct param_target *t, const struct param_desc *d,
+			  const float *values, unsigned changed);
 	int n_run;
 	const char *doc;
 };
