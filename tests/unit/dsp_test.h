@@ -1,8 +1,8 @@
 /*
  * dsp_test.h - shared helpers for the dsp/ unit tests: signal generators into lane-frame
- * buffers, level measurements in dB, a tolerance assert, and a driver that plays the
- * mixer's role (block_begin at every DSP_BLOCK boundary of the timeline, process in
- * JACK-period-sized chunks split at block boundaries).
+ * buffers, level measurements in dB, a tolerance assert, a driver that plays the mixer's
+ * role (block_begin at every DSP_BLOCK boundary of the timeline, process in
+ * JACK-period-sized chunks split at block boundaries), and the chunking test built on it.
  *
  * Include after <setjmp.h>, <stdarg.h>, <stddef.h> and <cmocka.h>. Test code only: it
  * allocates, uses double freely and prints.
@@ -212,6 +212,49 @@ static inline unsigned dt_run(void *m, dt_begin_fn begin, dt_process_fn process,
 		clk->pos += k;
 	}
 	return resets;
+}
+
+/*
+ * A module's scripted session: set up the module in ctx, then play buf[0..n) through it in
+ * JACK periods of `period` frames (dt_run) with parameter moves between stretches, the same
+ * moves whatever the period.
+ */
+typedef void (*dt_session_fn)(void *ctx, v4f *buf, long n, long period);
+
+/*
+ * The chunking test every DSP module passes (STYLE.md idiom 4): the session over the same
+ * input gives the same bits in periods of 1, 7, 64 and 253 frames as in periods of 32.
+ * Returns the output of the period-32 run (n frames; free() it), for the caller's check that
+ * the session did something.
+ */
+static inline v4f *dt_expect_chunking_identical(dt_session_fn session, void *ctx, const v4f *in,
+						long n)
+{
+	static const long periods[] = { 1, 7, 64, 253 };
+	v4f *ref = dt_alloc(n), *buf = dt_alloc(n);
+
+	memcpy(ref, in, (size_t)n * sizeof(v4f));
+	session(ctx, ref, n, 32);
+	for (size_t k = 0; k < sizeof(periods) / sizeof(periods[0]); k++) {
+		memcpy(buf, in, (size_t)n * sizeof(v4f));
+		session(ctx, buf, n, periods[k]);
+		assert_memory_equal(ref, buf, (size_t)n * sizeof(v4f));
+	}
+	free(buf);
+	return ref;
+}
+
+/* The same on n frames of noise (seed, amplitude), and the session changed it. */
+static inline void dt_expect_chunking_identical_on_noise(dt_session_fn session, void *ctx,
+							 long n, uint32_t seed, float amp)
+{
+	v4f *in = dt_alloc(n);
+
+	dt_noise_fill(in, n, seed, amp);
+	v4f *ref = dt_expect_chunking_identical(session, ctx, in, n);
+	assert_memory_not_equal(in, ref, (size_t)n * sizeof(v4f));
+	free(in);
+	free(ref);
 }
 
 #endif

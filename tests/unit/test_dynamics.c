@@ -332,8 +332,9 @@ static void test_comp_click_free(void **state)
 	free(buf);
 }
 
-static void comp_session(struct dynamics *d, v4f *buf, long n, long period)
+static void comp_session(void *ctx, v4f *buf, long n, long period)
 {
+	struct dynamics *d = ctx;
 	struct dt_clock clk = { 0 };
 	long t = 0;
 
@@ -357,24 +358,10 @@ static void comp_session(struct dynamics *d, v4f *buf, long n, long period)
 
 static void test_comp_chunking_bit_identical(void **state)
 {
-	static const long periods[] = { 1, 7, 64, 253 };
-	const long n = 30000;
 	struct dynamics d;
-	v4f *in = dt_alloc(n), *ref = dt_alloc(n), *buf = dt_alloc(n);
 
 	(void)state;
-	dt_noise_fill(in, n, 21, 0.9f);
-	memcpy(ref, in, (size_t)n * sizeof(v4f));
-	comp_session(&d, ref, n, 32);
-	for (size_t k = 0; k < sizeof(periods) / sizeof(periods[0]); k++) {
-		memcpy(buf, in, (size_t)n * sizeof(v4f));
-		comp_session(&d, buf, n, periods[k]);
-		assert_memory_equal(ref, buf, (size_t)n * sizeof(v4f));
-	}
-	assert_memory_not_equal(in, ref, (size_t)n * sizeof(v4f));
-	free(in);
-	free(ref);
-	free(buf);
+	dt_expect_chunking_identical_on_noise(comp_session, &d, 30000, 21, 0.9f);
 }
 
 static void test_comp_nan_resets_lane(void **state)
@@ -625,8 +612,9 @@ static void test_gate_click_free_and_nan(void **state)
 	free(buf);
 }
 
-static void gate_session(struct gate *g, v4f *buf, long n, long period)
+static void gate_session(void *ctx, v4f *buf, long n, long period)
 {
+	struct gate *g = ctx;
 	struct dt_clock clk = { 0 };
 	long t = 0;
 
@@ -647,24 +635,10 @@ static void gate_session(struct gate *g, v4f *buf, long n, long period)
 
 static void test_gate_chunking_bit_identical(void **state)
 {
-	static const long periods[] = { 1, 7, 64, 253 };
-	const long n = 30000;
 	struct gate g;
-	v4f *in = dt_alloc(n), *ref = dt_alloc(n), *buf = dt_alloc(n);
 
 	(void)state;
-	dt_noise_fill(in, n, 31, 0.1f);
-	memcpy(ref, in, (size_t)n * sizeof(v4f));
-	gate_session(&g, ref, n, 32);
-	for (size_t k = 0; k < sizeof(periods) / sizeof(periods[0]); k++) {
-		memcpy(buf, in, (size_t)n * sizeof(v4f));
-		gate_session(&g, buf, n, periods[k]);
-		assert_memory_equal(ref, buf, (size_t)n * sizeof(v4f));
-	}
-	assert_memory_not_equal(in, ref, (size_t)n * sizeof(v4f));
-	free(in);
-	free(ref);
-	free(buf);
+	dt_expect_chunking_identical_on_noise(gate_session, &g, 30000, 31, 0.1f);
 }
 
 int main(void)
