@@ -41,22 +41,13 @@ static void output_targets(const struct strip *s, int lane, struct output_target
 }
 
 /*
- * Set the output ramps along the targets of n settings made in turn (multiplies only): the
- * state n rounds of ramp_set would leave, for one pass over the ramps.
+ * Set the output ramps along the targets of n >= 2 settings made in turn (multiplies only):
+ * the state n rounds of ramp_set would leave, for one pass over the ramps.
  */
 static void strip_follow_outputs(struct strip *s, int lane, const struct output_targets *path,
 				 int n)
 {
 	const int stride = (int)(sizeof path[0] / sizeof(float));
-	if (n == 1) {   /* one setter (a fader move): the plain ramp_set, no path to walk */
-		ramp_set(&s->out_l, lane, path->out[0], s->ramp_samples);
-		ramp_set(&s->out_r, lane, path->out[1], s->ramp_samples);
-		for (int b = 0; b < s->n_buses; b++) {
-			ramp_set(&s->send_l[b], lane, path->send[b][0], s->ramp_samples);
-			ramp_set(&s->send_r[b], lane, path->send[b][1], s->ramp_samples);
-		}
-		return;
-	}
 	ramp_set_path(&s->out_l, lane, &path[0].out[0], stride, n, s->ramp_samples);
 	ramp_set_path(&s->out_r, lane, &path[0].out[1], stride, n, s->ramp_samples);
 	for (int b = 0; b < s->n_buses; b++) {
@@ -68,9 +59,38 @@ static void strip_follow_outputs(struct strip *s, int lane, const struct output_
 /* What follows fader, mute and pan, after one of them (or the groups, or solo) moved. */
 static void strip_update_outputs(struct strip *s, int lane)
 {
-	struct output_targets t;
-	output_targets(s, lane, &t);
-	strip_follow_outputs(s, lane, &t, 1);
+	ramp_set(&s->out_l, lane, s->post_gain[lane] * s->pan_l[lane], s->ramp_samples);
+	ramp_set(&s->out_r, lane, s->post_gain[lane] * s->pan_r[lane], s->ramp_samples);
+	for (int b = 0; b < s->n_buses; b++) {
+		float target[2];
+		send_targets(s, b, lane, target);
+		ramp_set(&s->send_l[b], lane, target[0], s->ramp_samples);
+		ramp_set(&s->send_r[b], lane, target[1], s->ramp_samples);
+	}
+}
+
+/*
+ * Settings made in turn, each moving what follows fader, mute and pan: before a setting
+ * changes the lane, strip_output_step notes where the outputs head after the one before it
+ * (path[n - 1]), and strip_finish_outputs sets the ramps once at the end: the plain way
+ * after one setting (a fader move), along the path after several.
+ */
+static int strip_output_step(const struct strip *s, int lane, struct output_targets *path,
+			     int n)
+{
+	if (n > 0)
+		output_targets(s, lane, &path[n - 1]);
+	return n + 1;
+}
+
+static void strip_finish_outputs(struct strip *s, int lane, struct output_targets *path, int n)
+{
+	if (n == 1) {
+		strip_update_outputs(s, lane);
+	} else if (n > 1) {
+		output_targets(s, lane, &path[n - 1]);
+		strip_follow_outputs(s, lane, path, n);
+	}
 }
 
 /* fader * mute * solo-in-place * the groups (DCAs, mute groups): the one place a gain joins. */
@@ -182,22 +202,21 @@ void strip_set_output(struct strip *s, int lane, float fader_db, float pan, bool
 	struct output_targets path[3];
 	int n = 0;
 	if (s->fader_db[lane] != fader_db) {
+		n = strip_output_step(s, lane, path, n);
 		s->fader_db[lane] = fader_db;
 		strip_compute_post_gain(s, lane);
-		output_targets(s, lane, &path[n++]);
 	}
 	if (s->pan[lane] != pan) {
+		n = strip_output_step(s, lane, path, n);
 		s->pan[lane] = pan;
 		strip_compute_pan(s, lane);
-		output_targets(s, lane, &path[n++]);
 	}
 	if (s->is_muted[lane] != is_muted) {
+		n = strip_output_step(s, lane, path, n);
 		s->is_muted[lane] = is_muted;
 		strip_compute_post_gain(s, lane);
-		output_targets(s, lane, &path[n++]);
 	}
-	if (n > 0)
-		strip_follow_outputs(s, lane, path, n);
+	strip_finish_outputs(s, lane, path, n);
 }
 
 void strip_set_fader_db(struct strip *s, int lane, float db)
@@ -258,16 +277,15 @@ void strip_set_group_gains(struct strip *s, int lane, const float *gains_lin, in
 	for (int i = 0; i < n; i++) {
 		if (s->group_gain[lane] == gains_lin[i])
 			continue;
-		s->group_gain[lane] = gains_lin[i];
-		strip_compute_post_gain(s, lane);
-		output_targets(s, lane, &path[n_path++]);
 		if (n_path == STRIP_PATH_MAX) {
-			strip_follow_outputs(s, lane, path, n_path);
+			strip_finish_outputs(s, lane, path, n_path);
 			n_path = 0;
 		}
+		n_path = strip_output_step(s, lane, path, n_path);
+		s->group_gain[lane] = gains_lin[i];
+		strip_compute_post_gain(s, lane);
 	}
-	if (n_path > 0)
-		strip_follow_outputs(s, lane, path, n_path);
+	strip_finish_outputs(s, lane, path, n_path);
 }
 
 void strip_set_group_gain(struct strip *s, int lane, float gain_lin)
