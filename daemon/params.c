@@ -19,11 +19,11 @@
  *
  * Rows whose DSP shares one recompute come as runs (param_desc.apply_run): a channel's fader,
  * pan and mute (its output gains and every send follow all three), a send's level, on and
- * pre, a channel's DCA and mute-group memberships (its group gain), and a DCA's fader and
- * mute (its members' group gains). A recall hands each
- * run over in one call, which leaves bit for bit what the rows one by one would (the DSP's
- * batched setters follow the same path of targets; tests/unit/test_strip_gains.c), for a
- * third of the work on a channel and a send.
+ * pre, an EQ band's five rows, a channel's DCA and mute-group memberships (its group gain),
+ * and a DCA's fader and mute (its members' group gains). A block hands each run over in one
+ * call, which leaves bit for bit what the rows one by one would (the DSP's batched setters
+ * follow the same path of targets; tests/unit/test_strip_gains.c), with one recompute where
+ * the rows made one each.
  */
 
 static bool is_on(float v)
@@ -64,8 +64,7 @@ static void apply_solo(const struct param_target *t, const struct param_desc *d,
 }
 
 /* The row's sub is the mute group (0-based) an /aux/N/mgrp/K row names. */
-static void apply_bus_mgrp_member(const struct param_target *t, const struct param_desc *d,
-				  float v)
+static void apply_bus_mgrp(const struct param_target *t, const struct param_desc *d, float v)
 {
 	mixer_set_mute_group_bus(t->m, t->owner, d->sub, is_on(v));
 }
@@ -405,8 +404,8 @@ static const char *const link_choices[] = { "off", "1", "2", "3", "4", "5", "6",
 
 const struct param_desc params_table[] = {
 	/* The output run: fader, pan, mute, in this order (apply_channel_output). */
-	{ .scope = PARAM_CHANNEL, .path = "fader", .key = "fader", .type = PARAM_FLOAT, .unit = "dB",
-	  .min = -90.0f, .max = 10.0f, .def = 0.0f, .taper = TAPER_FADER,
+	{ .scope = PARAM_CHANNEL, .path = "fader", .key = "fader", .type = PARAM_FLOAT,
+	  .unit = "dB", .min = -90.0f, .max = 10.0f, .def = 0.0f, .taper = TAPER_FADER,
 	  .apply_run = apply_channel_output, .n_run = 3,
 	  .doc = "Channel fader; -90 is -inf (off). Glides over 20 ms." },
 	{ .scope = PARAM_CHANNEL, .path = "pan", .key = "pan", .type = PARAM_FLOAT, .unit = "",
@@ -470,9 +469,9 @@ const struct param_desc params_table[] = {
 	FADER(PARAM_AUX, "fader", apply_fader,
 	      "Bus fader: a monitor mix's output level, an effect's return level."),
 	SWITCH(PARAM_AUX, "mute", 0.0f, apply_mute, "Bus mute (click-free)."),
-	MGRP_MEMBER(PARAM_AUX, 1, apply_bus_mgrp_member), MGRP_MEMBER(PARAM_AUX, 2, apply_bus_mgrp_member),
-	MGRP_MEMBER(PARAM_AUX, 3, apply_bus_mgrp_member), MGRP_MEMBER(PARAM_AUX, 4, apply_bus_mgrp_member),
-	MGRP_MEMBER(PARAM_AUX, 5, apply_bus_mgrp_member), MGRP_MEMBER(PARAM_AUX, 6, apply_bus_mgrp_member),
+	MGRP_MEMBER(PARAM_AUX, 1, apply_bus_mgrp), MGRP_MEMBER(PARAM_AUX, 2, apply_bus_mgrp),
+	MGRP_MEMBER(PARAM_AUX, 3, apply_bus_mgrp), MGRP_MEMBER(PARAM_AUX, 4, apply_bus_mgrp),
+	MGRP_MEMBER(PARAM_AUX, 5, apply_bus_mgrp), MGRP_MEMBER(PARAM_AUX, 6, apply_bus_mgrp),
 	SAFE(PARAM_AUX, "safe", "Recall safe: scenes leave this bus (fader, mute, effect) alone."),
 
 	FX(BUS_REVERB, "reverb/predelay", "reverb.predelay", "ms", 0.0f, 200.0f, 20.0f,
@@ -518,11 +517,12 @@ const struct param_desc params_table[] = {
 	   apply_delay_lowcut, "Delay buses: high-pass inside the feedback loop (20: off)."),
 
 	/* The DCA run: fader, mute, in this order (apply_dca). */
-	{ .scope = PARAM_DCA, .path = "fader", .key = "fader", .type = PARAM_FLOAT, .unit = "dB",
-	  .min = -90.0f, .max = 10.0f, .def = 0.0f, .taper = TAPER_FADER,
+	{ .scope = PARAM_DCA, .path = "fader", .key = "fader", .type = PARAM_FLOAT,
+	  .unit = "dB", .min = -90.0f, .max = 10.0f, .def = 0.0f, .taper = TAPER_FADER,
 	  .apply_run = apply_dca, .n_run = 2,
-	  .doc = "DCA fader: adds its dB to every member's post-fader gain without moving their "
-		 "faders; post-fader sends follow, pre-fader sends do not; -90 (-inf) silences them." },
+	  .doc = "DCA fader: adds its dB to every member's post-fader gain without moving "
+		 "their faders; post-fader sends follow, pre-fader sends do not; -90 (-inf) "
+		 "silences them." },
 	SWITCH(PARAM_DCA, "mute", 0.0f, NULL,
 	       "DCA mute: silences every member (and its post-fader sends), leaving their own mute."),
 

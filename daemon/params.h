@@ -125,8 +125,9 @@ struct param_inst {
 
 /*
  * Hand the values of one publish block to the DSP: every slot whose value differs from
- * applied[slot] goes to its row's apply, and applied[] takes it. inst are the block's
- * instances (inst[slot]), values and applied its n_slots slots. RT-safe, bounded by n_slots.
+ * applied[slot] goes to its row's apply, or with the rest of its run to the run's apply_run,
+ * and applied[] takes it. inst are the block's instances (inst[slot]), values and applied its
+ * n_slots slots. RT-safe, bounded by n_slots.
  */
 void params_apply_block(struct mixer *m, const struct param_inst *inst, const float *values,
 			float *applied, int n_slots);
