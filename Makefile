@@ -59,7 +59,7 @@ LDFLAGS    += -fsanitize=undefined
 endif
 
 DSP_SRC    := $(wildcard dsp/*.c)
-DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
+DAEMON_SRC := $(filter-out daemon/main.c daemon/dispatch.c,$(wildcard daemon/*.c))
 OSC_SRC    := $(wildcard osc/*.c)
 MIDI_SRC   := $(wildcard midi/*.c)
 LIB_SRC    := $(DSP_SRC) $(DAEMON_SRC) $(OSC_SRC) $(MIDI_SRC)
@@ -90,8 +90,44 @@ $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
-$(BUILD)/jmixd: $(BUILD)/daemon/main.o $(LIB)
+# Vector paths (daemon/simd.h). On x86-64 jmixd holds the whole daemon three times: compiled
+# at 4 lanes (SSE2, the objects above), 8 (AVX2) and 16 (AVX-512). Each copy is linked into
+# one relocatable object whose only global is its entry, jmixd_main_<path>; daemon/dispatch.c
+# picks one at start. Per lane every copy does the same float operations (ISO C mode keeps FMA
+# contraction off), so all three give the same output. Elsewhere (aarch64) one copy, 4 lanes.
+SIMD_ARCH         := $(shell $(CC) -dumpmachine 2>/dev/null | cut -d- -f1)
+SIMD_FLAGS_avx2   := -DDSP_LANES=8 -mavx2 -mfma
+SIMD_FLAGS_avx512 := -DDSP_LANES=16 -mavx512f -mavx2 -mfma
+SIMD_SRC          := $(LIB_SRC) daemon/main.c
+ifeq ($(SIMD_ARCH),x86_64)
+SIMD_PATHS        := sse2 avx2 avx512
+$(BUILD)/daemon/dispatch.o: CPPFLAGS += -DJMIXD_DISPATCH
+$(BUILD)/jmixd: $(BUILD)/daemon/dispatch.o $(SIMD_PATHS:%=$(BUILD)/simd/jmixd-%.o)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+define simd_path_rules
+$(BUILD)/$(1)/%.o: %.c
+	@mkdir -p $$(@D)
+	$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(SIMD_FLAGS_$(1)) -c $$< -o $$@
+$(BUILD)/$(1)/dsp/%.o: CFLAGS += -Wdouble-promotion
+$(BUILD)/simd/jmixd-$(1).o: $(SIMD_SRC:%.c=$(BUILD)/$(1)/%.o)
+	@mkdir -p $$(@D)
+	$$(CC) -r -nostdlib -o $$@.tmp $$^
+	objcopy --redefine-sym jmixd_main=jmixd_main_$(1) $$@.tmp
+	objcopy --keep-global-symbol=jmixd_main_$(1) $$@.tmp $$@
+	@rm -f $$@.tmp
+endef
+$(eval $(call simd_path_rules,avx2))
+$(eval $(call simd_path_rules,avx512))
+$(BUILD)/simd/jmixd-sse2.o: $(SIMD_SRC:%.c=$(BUILD)/%.o)
+	@mkdir -p $(@D)
+	$(CC) -r -nostdlib -o $@.tmp $^
+	objcopy --redefine-sym jmixd_main=jmixd_main_sse2 $@.tmp
+	objcopy --keep-global-symbol=jmixd_main_sse2 $@.tmp $@
+	@rm -f $@.tmp
+else
+$(BUILD)/jmixd: $(BUILD)/daemon/dispatch.o $(BUILD)/daemon/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+endif
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)
 	@mkdir -p $(@D)

@@ -35,6 +35,7 @@ struct engine_status {
 	uint32_t n_xruns;
 	uint32_t n_reconnects;
 	uint32_t n_loudness_dropped; /* 100 ms loudness blocks lost while the control loop stalled */
+	const char *vector_path;     /* the strips' vector path: sse2, avx2, avx512, neon (simd.h) */
 };
 
 /* Who made a change, for feedback: an OSC client's id, or nobody in particular. */

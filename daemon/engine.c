@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "daemon/log.h"
+#include "daemon/simd.h"
 #include "dsp/fpu.h"
 
 #define EVENT_RING_SLOTS 64
@@ -376,6 +377,7 @@ int engine_open(struct engine *e, char *err, size_t err_size)
 		goto fail;
 	}
 	e->control->engine.sample_rate = (uint32_t)rate;
+	e->control->engine.vector_path = SIMD_PATH_NAME;
 	e->control->engine.period = jack_get_buffer_size(e->client);
 	e->control->engine.is_running = true;
 	connect_ports(e);

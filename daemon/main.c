@@ -27,6 +27,7 @@
 #include "daemon/paramdoc.h"
 #include "daemon/render.h"
 #include "daemon/session.h"
+#include "daemon/simd.h"
 #include "daemon/schema.h"
 #include "daemon/state.h"
 #include "daemon/zeroconf.h"
@@ -95,6 +96,8 @@ static void usage(FILE *f)
 		"  -v, --verbose       log debug messages\n"
 		"      --check         validate the configuration and exit\n"
 		"      --no-nsm        ignore NSM_URL (do not join a session manager)\n"
+		"      --simd PATH     vector path: auto (the widest the CPU runs), sse2, avx2 or\n"
+		"                      avx512 on x86-64 (also JMIXD_SIMD=PATH; render takes it too)\n"
 		"      --print-layout osc-session|touchosc|touchosc-mk1|touchosc-monitor BUS\n"
 		"                      write a control surface for the configured console (an Open\n"
 		"                      Stage Control session, a TouchOSC .tosc or Mk1 .touchosc\n"
@@ -299,9 +302,14 @@ static bool is_past(struct timespec t)
 	return now.tv_sec > t.tv_sec || (now.tv_sec == t.tv_sec && now.tv_nsec >= t.tv_nsec);
 }
 
+/* How dispatch.c chose this copy's vector path, for the log. */
+static const char *simd_why = "";
+
 static void log_ready(struct daemon *d)
 {
 	const struct engine *e = &d->engine;
+	log_info("vector path: %s, %d lanes per strip group (%s)", SIMD_PATH_NAME, DSP_LANES,
+		 simd_why);
 	log_info("ready: JACK client '%s' at %u Hz, %u frames; OSC on udp %s:%d", e->client_name,
 		 d->control.engine.sample_rate, d->control.engine.period, d->setup.osc_bind,
 		 osc_server_port(d->osc));
@@ -731,7 +739,8 @@ static int run_under_nsm(struct options opts, const char *url, const char *argv0
 	return status;
 }
 
-int main(int argc, char **argv)
+/* main() is daemon/dispatch.c's: it picks this copy's vector path (daemon/simd.h). */
+int jmixd_main(int argc, char **argv, const char *why)
 {
 	struct options opts = { 0 };
 	if (argc > 1 && strcmp(argv[1], "render") == 0)
@@ -740,6 +749,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (opts.is_verbose)
 		log_set_level(LOG_DEBUG);
+	simd_why = why;
 	const char *url = getenv("NSM_URL");
 	if (url && *url && !opts.is_nsm_off && !opts.is_check_only && !opts.layout_name)
 		return run_under_nsm(opts, url, argv[0]);

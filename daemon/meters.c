@@ -68,7 +68,7 @@ void meters_rt_post(struct meters *mt, struct mixer *m, uint32_t n_frames)
 	float *gr_db = sum_sq + mt->n_lanes;
 	float *master = gr_db + mt->n_lanes;
 	for (int g = 0; g < m->n_groups; g++) {
-		v4f gr;
+		vf gr;
 		dynamics_take_gr_db(&m->strips[g].comp, &gr);
 		for (int lane = 0; lane < DSP_LANES; lane++) {
 			float *held = &mt->rt_gr_db[g * DSP_LANES + lane];

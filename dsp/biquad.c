@@ -65,7 +65,7 @@
  * for content far below fc, and at DC it adds nothing, like the y = x history the DF-I
  * restart used.
  *
- * Glossary (struct bq_section, v4f = 4 lanes):
+ * Glossary (struct bq_section, vf = DSP_LANES lanes):
  *	c	coefficients of a STATIC section (from end, in double)
  *	p, dp	parameters of the next sample while MOVING and their per-sample increment
  *	end	design at the end of the current block; the next block starts from it
@@ -234,8 +234,8 @@ static void bq_param_copy_lane(struct bq_param *dst, const struct bq_param *src,
 
 static bool bq_param_equal(const struct bq_param *x, const struct bq_param *y)
 {
-	return v4f_equal(x->g, y->g) && v4f_equal(x->k, y->k) && v4f_equal(x->m0, y->m0) &&
-	       v4f_equal(x->m1, y->m1) && v4f_equal(x->m2, y->m2);
+	return vf_equal(x->g, y->g) && vf_equal(x->k, y->k) && vf_equal(x->m0, y->m0) &&
+	       vf_equal(x->m1, y->m1) && vf_equal(x->m2, y->m2);
 }
 
 /* Static coefficients of lane l from its parameters, in double (equations at the top). */
@@ -271,18 +271,18 @@ void bq_section_init(struct bq_section *s)
 	memset(s, 0, sizeof(*s));
 	for (int l = 0; l < DSP_LANES; l++)
 		bq_section_set_lane(s, l, &bq_identity);
-	s->m = v4f_splat(1.0f);
+	s->m = vf_splat(1.0f);
 	s->mode = BQ_MODE_SKIP;
 }
 
 /* One sample of one static section (the equations at the top); returns the output. */
 __attribute__((always_inline))
-static inline v4f bq_tick(const struct bq_coef *c, v4f *s1, v4f *s2, v4f x)
+static inline vf bq_tick(const struct bq_coef *c, vf *s1, vf *s2, vf x)
 {
-	v4f w = x - *s2;
-	v4f y = c->cx * x + c->c1 * *s1 + c->cw * w;
+	vf w = x - *s2;
+	vf y = c->cx * x + c->c1 * *s1 + c->cw * w;
 	/* Small increments added to the states last: no precision lost to a ~1 factor. */
-	v4f s1n = (*s1 + c->b * *s1) + c->a * w;
+	vf s1n = (*s1 + c->b * *s1) + c->a * w;
 
 	*s2 = (*s2 + c->a * *s1) + c->e * w;
 	*s1 = s1n;
@@ -296,10 +296,10 @@ static inline v4f bq_tick(const struct bq_coef *c, v4f *s1, v4f *s2, v4f x)
  * the same whatever k, so the output is bit-identical to k separate passes.
  */
 __attribute__((always_inline))
-static inline void bq_run_static_k(struct bq_section *const *sec, int k, v4f *buf, int n)
+static inline void bq_run_static_k(struct bq_section *const *sec, int k, vf *buf, int n)
 {
 	struct bq_coef c[4];
-	v4f s1[4], s2[4], x1[4];
+	vf s1[4], s2[4], x1[4];
 
 #pragma GCC unroll 4
 	for (int j = 0; j < k; j++) {
@@ -309,7 +309,7 @@ static inline void bq_run_static_k(struct bq_section *const *sec, int k, v4f *bu
 		x1[j] = sec[j]->s.x1;
 	}
 	for (int i = 0; i < n; i++) {
-		v4f v = buf[i];
+		vf v = buf[i];
 
 		/* Unrolled, so that the states live in registers, not in the arrays. */
 #pragma GCC unroll 4
@@ -327,37 +327,37 @@ static inline void bq_run_static_k(struct bq_section *const *sec, int k, v4f *bu
 	}
 }
 
-static void bq_run_static(struct bq_section *s, v4f *buf, int n)
+static void bq_run_static(struct bq_section *s, vf *buf, int n)
 {
 	bq_run_static_k(&s, 1, buf, n);
 }
 
-static void bq_run_static2(struct bq_section *const *sec, v4f *buf, int n)
+static void bq_run_static2(struct bq_section *const *sec, vf *buf, int n)
 {
 	bq_run_static_k(sec, 2, buf, n);
 }
 
-static void bq_run_static4(struct bq_section *const *sec, v4f *buf, int n)
+static void bq_run_static4(struct bq_section *const *sec, vf *buf, int n)
 {
 	bq_run_static_k(sec, 4, buf, n);
 }
 
-static void bq_run_moving(struct bq_section *s, v4f *buf, int n)
+static void bq_run_moving(struct bq_section *s, vf *buf, int n)
 {
-	v4f g = s->p.g, k = s->p.k, m0 = s->p.m0, m1 = s->p.m1, m2 = s->p.m2, m = s->m;
-	const v4f dg = s->dp.g, dk = s->dp.k, dm0 = s->dp.m0, dm1 = s->dp.m1, dm2 = s->dp.m2;
-	const v4f dm = s->dm, one = v4f_splat(1.0f);
-	v4f s1 = s->s.s1, s2 = s->s.s2, x = s->s.x1;
+	vf g = s->p.g, k = s->p.k, m0 = s->p.m0, m1 = s->p.m1, m2 = s->p.m2, m = s->m;
+	const vf dg = s->dp.g, dk = s->dp.k, dm0 = s->dp.m0, dm1 = s->dp.m1, dm2 = s->dp.m2;
+	const vf dm = s->dm, one = vf_splat(1.0f);
+	vf s1 = s->s.s1, s2 = s->s.s2, x = s->s.x1;
 
 	for (int i = 0; i < n; i++) {
 		/* The coefficients of this sample's parameters (the equations at the top). */
-		v4f k1 = g + k, d = one / (one + g * k1), gd = g * d, a = gd + gd;
-		v4f pm = m1 + m2 * g, w, y;
+		vf k1 = g + k, d = one / (one + g * k1), gd = g * d, a = gd + gd;
+		vf pm = m1 + m2 * g, w, y;
 
 		x = buf[i];
 		w = x - s2;
 		y = (m0 + m2) * x + (d * pm) * s1 + (gd * pm - m2) * w;
-		v4f s1n = (s1 - (a * k1) * s1) + a * w;
+		vf s1n = (s1 - (a * k1) * s1) + a * w;
 
 		s2 = (s2 + a * s1) + (g * a) * w;
 		s1 = s1n;
@@ -381,7 +381,7 @@ static void bq_run_moving(struct bq_section *s, v4f *buf, int n)
 	s->s.x1 = x;
 }
 
-void bq_section_process(struct bq_section *s, v4f *buf, int n)
+void bq_section_process(struct bq_section *s, vf *buf, int n)
 {
 	if (s->mode == BQ_MODE_STATIC) {
 		bq_run_static(s, buf, n);
@@ -389,27 +389,27 @@ void bq_section_process(struct bq_section *s, v4f *buf, int n)
 		bq_run_moving(s, buf, n);
 	} else {
 		/* Skipped: remember the input (finite only) for a clean restart. */
-		s->s.x1 = v4f_keep(v4f_finite_mask(buf[n - 1]), buf[n - 1]);
+		s->s.x1 = vf_keep(vf_finite_mask(buf[n - 1]), buf[n - 1]);
 	}
 }
 
-void bq_section_reset_lanes(struct bq_section *s, v4i keep)
+void bq_section_reset_lanes(struct bq_section *s, vi keep)
 {
-	s->s.s1 = v4f_keep(keep, s->s.s1);
-	s->s.s2 = v4f_keep(keep, s->s.s2);
-	s->s.x1 = v4f_keep(keep, s->s.x1);
+	s->s.s1 = vf_keep(keep, s->s.s1);
+	s->s.s2 = vf_keep(keep, s->s.s2);
+	s->s.x1 = vf_keep(keep, s->s.x1);
 }
 
-v4i bq_section_finite_lanes(const struct bq_section *s)
+vi bq_section_finite_lanes(const struct bq_section *s)
 {
-	return v4f_finite_mask(s->s.s1 + s->s.s2);
+	return vf_finite_mask(s->s.s1 + s->s.s2);
 }
 
 void bq_section_flush(struct bq_section *s)
 {
-	s->s.s1 = v4f_flush(s->s.s1);
-	s->s.s2 = v4f_flush(s->s.s2);
-	s->s.x1 = v4f_flush(s->s.x1);
+	s->s.s1 = vf_flush(s->s.s1);
+	s->s.s2 = vf_flush(s->s.s2);
+	s->s.x1 = vf_flush(s->s.x1);
 }
 
 /* ---- parameter glide ---- */
@@ -476,8 +476,8 @@ static void bq_section_hold(struct bq_section *s)
 	s->p = s->end;
 	memset(&s->dp, 0, sizeof(s->dp));
 	bq_coef_from_param(&s->c, &s->end);
-	s->m = v4f_splat(1.0f);
-	s->dm = v4f_splat(0.0f);
+	s->m = vf_splat(1.0f);
+	s->dm = vf_splat(0.0f);
 	s->mode = BQ_MODE_STATIC;
 }
 
@@ -621,7 +621,7 @@ void bq_band_block_begin(struct bq_band *b, const struct bq_steps *st)
 {
 	struct bq_section *s = &b->sec;
 	struct bq_param start;
-	v4f m0 = v4f_splat(1.0f), m1 = v4f_splat(1.0f);
+	vf m0 = vf_splat(1.0f), m1 = vf_splat(1.0f);
 	bool is_settled = true, was_skipped = s->mode == BQ_MODE_SKIP;
 
 	if (b->is_settled) {
@@ -677,8 +677,8 @@ void bq_band_block_begin(struct bq_band *b, const struct bq_steps *st)
 		}
 		is_settled = is_settled && bq_band_lane_settled(b, l);
 	}
-	if (bq_param_equal(&start, &s->end) && v4f_equal(m0, m1) &&
-	    v4f_equal(m0, v4f_splat(1.0f))) {
+	if (bq_param_equal(&start, &s->end) && vf_equal(m0, m1) &&
+	    vf_equal(m0, vf_splat(1.0f))) {
 		bq_section_hold(s);
 	} else {
 		const float inv_block = 1.0f / (float)DSP_BLOCK;
@@ -697,9 +697,9 @@ void bq_band_block_begin(struct bq_band *b, const struct bq_steps *st)
 	bq_section_flush(s);
 }
 
-unsigned bq_bands_process(struct bq_band *bands, int n_bands, v4f *buf, int n)
+unsigned bq_bands_process(struct bq_band *bands, int n_bands, vf *buf, int n)
 {
-	v4i ok = { -1, -1, -1, -1 };
+	vi ok = ~(vi){ 0 };   /* every lane */
 	bool has_run = false;
 
 	for (int b = 0; b < n_bands; b++) {
@@ -730,11 +730,11 @@ unsigned bq_bands_process(struct bq_band *bands, int n_bands, v4f *buf, int n)
 	if (!has_run)
 		return 0;
 	/* The states alone miss a NaN that passed through an identity lane mid-chunk. */
-	ok &= v4f_finite_mask(v4f_poison_scan(buf, n));
-	if (v4i_bits(ok) == 0xf)
+	ok &= vf_finite_mask(vf_poison_scan(buf, n));
+	if (vi_bits(ok) == DSP_ALL_LANES)
 		return 0;
 	for (int b = 0; b < n_bands; b++)
 		bq_section_reset_lanes(&bands[b].sec, ok);
-	v4f_buf_keep(buf, n, ok);
-	return ~v4i_bits(ok) & 0xfu;
+	vf_buf_keep(buf, n, ok);
+	return ~vi_bits(ok) & DSP_ALL_LANES;
 }

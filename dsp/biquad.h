@@ -61,7 +61,7 @@ double bq_design_mag_db(const struct bq_design *d, double rate_hz, double f_hz);
  * interpolates, because any g >= 0, k >= 0 is a stable filter.
  */
 struct bq_param {
-	v4f g, k, m0, m1, m2;
+	vf g, k, m0, m1, m2;
 };
 
 /*
@@ -70,13 +70,13 @@ struct bq_param {
  * at low fc/rate and carries its full float precision there.
  */
 struct bq_coef {
-	v4f a, b, e;		/* state update */
-	v4f cx, c1, cw;		/* output */
+	vf a, b, e;		/* state update */
+	vf cx, c1, cw;		/* output */
 };
 
 /* Integrator states of the two trapezoidal integrators, and the last input seen. */
 struct bq_state {
-	v4f s1, s2, x1;
+	vf s1, s2, x1;
 };
 
 enum bq_mode {
@@ -91,7 +91,7 @@ struct bq_section {
 	struct bq_param p;	/* parameters of the next sample while moving */
 	struct bq_param dp;	/* per-sample increment while moving */
 	struct bq_param end;	/* parameters at the end of the current block */
-	v4f m, dm;		/* wet amount of the output crossfade and its per-sample step */
+	vf m, dm;		/* wet amount of the output crossfade and its per-sample step */
 	struct bq_state s;
 	int mode;		/* enum bq_mode */
 };
@@ -109,13 +109,13 @@ void bq_section_init(struct bq_section *s);
  * state. No sanitizing here: the owning module checks its output once for all its
  * sections (bq_section_reset_lanes). RT-safe.
  */
-void bq_section_process(struct bq_section *s, v4f *buf, int n);
+void bq_section_process(struct bq_section *s, vf *buf, int n);
 
 /* Zero the state of the lanes not set in keep. RT-safe. */
-void bq_section_reset_lanes(struct bq_section *s, v4i keep);
+void bq_section_reset_lanes(struct bq_section *s, vi keep);
 
 /* Lanes whose state is all finite. RT-safe. */
-v4i bq_section_finite_lanes(const struct bq_section *s);
+vi bq_section_finite_lanes(const struct bq_section *s);
 
 /* Flush tiny states to 0 (block boundaries only, so chunking cannot change the output). */
 void bq_section_flush(struct bq_section *s);
@@ -180,6 +180,6 @@ void bq_band_block_begin(struct bq_band *b, const struct bq_steps *st);
  * Returns the lanes that went non-finite: those lanes' states are reset in every band and
  * their output for this call is 0. RT-safe.
  */
-unsigned bq_bands_process(struct bq_band *bands, int n_bands, v4f *buf, int n);
+unsigned bq_bands_process(struct bq_band *bands, int n_bands, vf *buf, int n);
 
 #endif

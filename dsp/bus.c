@@ -105,6 +105,6 @@ void bus_process(struct bus *b, v4f *buf, int n)
 	if (b->delay)
 		reset |= delay_process(b->delay, buf, n);
 	b->n_resets += reset ? 1 : 0;
-	ramp_apply(&b->fader.gain, buf, n);
-	meter_acc_run(&b->meter, buf, n);
+	ramp_apply4(&b->fader.gain, buf, n);
+	meter_acc_run4(&b->meter, buf, n);
 }

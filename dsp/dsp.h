@@ -3,10 +3,17 @@
  * block length, unit conversions and the finite-value guard.
  *
  * Lanes. A *lane* is one mono signal path (a mono channel, or one side of a stereo
- * channel). Four lanes travel together in one v4f, so one instruction filters four
- * channels. A *lane frame* buffer (v4f buf[DSP_BLOCK]) holds one v4f per sample. The same
- * source compiles to SSE on x86-64 and to NEON on aarch64 through GCC vector extensions.
- * Per-lane differences are coefficients, never branches: a bypassed stage is an identity.
+ * channel). DSP_LANES lanes travel together in one vf, so one instruction filters that many
+ * channels. A *lane frame* buffer (vf buf[DSP_BLOCK]) holds one vf per sample. The same
+ * source compiles to SSE2 and AVX on x86-64 and to NEON on aarch64 through GCC vector
+ * extensions. Per-lane differences are coefficients, never branches: a bypassed stage is an
+ * identity.
+ *
+ * Width. DSP_LANES is 4 unless the build says otherwise: on x86-64 the daemon is built three
+ * times, at 4 (SSE2), 8 (AVX2) and 16 (AVX-512) lanes, and daemon/simd.c picks one at start
+ * (README "Vector width"). The channel strips run at that width (vf); the master, buses and
+ * effects carry a stereo signal in a four-lane v4f at every width, and their accumulators
+ * too, so the mix is summed in the same order, and to the same bits, at every width.
  *
  * Blocks. Every module recomputes smoothing slopes and coefficients only at DSP_BLOCK
  * boundaries of the *audio* timeline, in x_block_begin(), and x_process() may then be
@@ -22,11 +29,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#ifndef DSP_LANES
 #define DSP_LANES 4
+#endif
+#if DSP_LANES != 4 && DSP_LANES != 8 && DSP_LANES != 16
+#error "DSP_LANES must be 4, 8 or 16"
+#endif
 #define DSP_BLOCK 32
+/* Bit k set for each lane k: the full mask of the lane bit sets process() returns. */
+#define DSP_ALL_LANES ((unsigned)((1ul << DSP_LANES) - 1))
 
 typedef float v4f __attribute__((vector_size(16)));
 typedef int32_t v4i __attribute__((vector_size(16)));
+/* The strip's lane vector: DSP_LANES floats (the same type as v4f in a 4-lane build). */
+typedef float vf __attribute__((vector_size(4 * DSP_LANES)));
+typedef int32_t vi __attribute__((vector_size(4 * DSP_LANES)));
 
 /* Lane shuffle of two vectors (indices 0-3 pick from a, 4-7 from b), GCC and clang alike. */
 #if defined(__clang__)
@@ -124,6 +141,76 @@ static inline bool v4f_all_finite(v4f x)
 	v4f z = x - x;
 	v4i ok = z == v4f_splat(0.0f);
 	return (ok[0] & ok[1] & ok[2] & ok[3]) != 0;
+}
+
+/*
+ * The same helpers for the strip's vf. Reductions are loops over DSP_LANES, which the
+ * compiler unrolls; per-lane arithmetic is identical at every width.
+ */
+static inline vf vf_splat(float x)
+{
+	return (vf){ 0 } + x;
+}
+
+static inline vf vf_select(vi mask, vf a, vf b)
+{
+	return (vf)((mask & (vi)a) | (~mask & (vi)b));
+}
+
+static inline vf vf_min(vf a, vf b)
+{
+	return vf_select(a < b, a, b);
+}
+
+static inline vf vf_max(vf a, vf b)
+{
+	return vf_select(a > b, a, b);
+}
+
+static inline vf vf_abs(vf a)
+{
+	return vf_max(a, -a);
+}
+
+/* True when every lane of the mask is set. */
+static inline bool vi_all(vi m)
+{
+	int32_t all = -1;
+	for (int l = 0; l < DSP_LANES; l++)
+		all &= m[l];
+	return all != 0;
+}
+
+static inline bool vf_equal(vf a, vf b)
+{
+	return vi_all(a == b);
+}
+
+/* Like v4f_all_finite(), for every lane of a vf. */
+static inline bool vf_all_finite(vf x)
+{
+	return vi_all((x - x) == vf_splat(0.0f));
+}
+
+/* Lanes 4q .. 4q+3 of x (q < DSP_LANES / 4) as a v4f: a strip's four-lane quarter. */
+static inline v4f vf_quarter(vf x, int q)
+{
+	v4f r;
+	__builtin_memcpy(&r, (const float *)&x + 4 * q, sizeof r);
+	return r;
+}
+
+/* Lanes 0-3 of x as a v4f (the master's stereo pair lives there), and back. */
+static inline v4f vf_low4(vf x)
+{
+	return vf_quarter(x, 0);
+}
+
+static inline vf vf_from4(v4f x)
+{
+	vf r = vf_splat(0.0f);
+	__builtin_memcpy(&r, &x, sizeof x);
+	return r;
 }
 
 #endif

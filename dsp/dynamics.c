@@ -30,7 +30,7 @@
  * release). That is inherent to the per-sample peak detector of the paper; use RMS for
  * smooth low-frequency material. The static curve is exact for signals of constant |x|.
  *
- * Glossary (v4f = per lane):
+ * Glossary (vf = per lane):
  *	c_thr_db, c_knee_db, c_half_knee_db, c_inv_2knee, c_slope
  *			gain computer: T, W, W/2, 1/(2W) (0 for W = 0), s = 1 - 1/R
  *	c_att, c_rel	detector coefficients a for attack and release
@@ -150,7 +150,7 @@ void dynamics_set_rms(struct dynamics *d, int lane, bool is_rms)
 
 void dynamics_set_link(struct dynamics *d, int pair, bool is_linked)
 {
-	if ((unsigned)pair >= 2 || d->is_linked[pair] == is_linked)
+	if ((unsigned)pair >= DSP_LANES / 2 || d->is_linked[pair] == is_linked)
 		return;
 	d->is_linked[pair] = is_linked;
 	d->is_dirty = true;
@@ -177,7 +177,7 @@ static void dyn_derive(struct dynamics *d)
 		d->has_rms = d->has_rms || d->is_rms[l];
 	}
 	/* A newly linked pair starts from one detector state, so both sides match at once. */
-	for (int p = 0; p < 2; p++) {
+	for (int p = 0; p < DSP_LANES / 2; p++) {
 		if (d->is_linked[p]) {
 			float e = fmaxf(d->env_db[2 * p], d->env_db[2 * p + 1]);
 
@@ -198,15 +198,15 @@ void dynamics_settle(struct dynamics *d)
 	}
 	d->mix = d->mix_end;
 	d->makeup_db_now = d->makeup_db_end;
-	d->dmix = d->dmakeup_db = v4f_splat(0.0f);
-	d->is_running = !v4f_equal(d->mix_end, v4f_splat(0.0f));
+	d->dmix = d->dmakeup_db = vf_splat(0.0f);
+	d->is_running = !vf_equal(d->mix_end, vf_splat(0.0f));
 }
 
 void dynamics_block_begin(struct dynamics *d)
 {
 	const float inv_block = 1.0f / (float)DSP_BLOCK;
 	bool was_running = d->is_running;
-	v4f mix0 = d->mix_end, makeup0 = d->makeup_db_end;
+	vf mix0 = d->mix_end, makeup0 = d->makeup_db_end;
 
 	if (d->is_dirty)
 		dyn_derive(d);
@@ -220,53 +220,53 @@ void dynamics_block_begin(struct dynamics *d)
 	d->makeup_db_now = makeup0;
 	d->dmix = (d->mix_end - mix0) * inv_block;
 	d->dmakeup_db = (d->makeup_db_end - makeup0) * inv_block;
-	d->is_running = !(v4f_equal(mix0, v4f_splat(0.0f)) &&
-			  v4f_equal(d->mix_end, v4f_splat(0.0f)));
+	d->is_running = !(vf_equal(mix0, vf_splat(0.0f)) &&
+			  vf_equal(d->mix_end, vf_splat(0.0f)));
 	if (d->is_running && !was_running) {
-		d->env_db = v4f_splat(0.0f);
-		d->ms = v4f_splat(0.0f);
+		d->env_db = vf_splat(0.0f);
+		d->ms = vf_splat(0.0f);
 	}
-	d->env_db = v4f_flush(d->env_db);
-	d->ms = v4f_flush(d->ms);
+	d->env_db = vf_flush(d->env_db);
+	d->ms = vf_flush(d->ms);
 }
 
 /*
  * The sample loop, inlined twice: with and without the RMS one-pole, which most channels
  * do not use.
  */
-static inline __attribute__((always_inline)) void dyn_run(struct dynamics *d, v4f *buf, int n,
+static inline __attribute__((always_inline)) void dyn_run(struct dynamics *d, vf *buf, int n,
 							   const bool has_rms)
 {
-	const v4f thr = d->c_thr_db, knee = d->c_knee_db, half_knee = d->c_half_knee_db;
-	const v4f inv_2knee = d->c_inv_2knee, slope = d->c_slope;
-	const v4f att = d->c_att, rel = d->c_rel, link_off = d->c_link_off;
-	const v4i rms_mask = d->c_rms_mask;
-	const v4f rms_coef = v4f_splat(d->rms_coef), dmix = d->dmix, dmakeup = d->dmakeup_db;
-	const v4f zero = v4f_splat(0.0f), floor_pow = v4f_splat(DYN_POWER_FLOOR);
-	v4f env = d->env_db, ms = d->ms, mix = d->mix, makeup = d->makeup_db_now;
-	v4f gr_max = d->gr_max_db;
+	const vf thr = d->c_thr_db, knee = d->c_knee_db, half_knee = d->c_half_knee_db;
+	const vf inv_2knee = d->c_inv_2knee, slope = d->c_slope;
+	const vf att = d->c_att, rel = d->c_rel, link_off = d->c_link_off;
+	const vi rms_mask = d->c_rms_mask;
+	const vf rms_coef = vf_splat(d->rms_coef), dmix = d->dmix, dmakeup = d->dmakeup_db;
+	const vf zero = vf_splat(0.0f), floor_pow = vf_splat(DYN_POWER_FLOOR);
+	vf env = d->env_db, ms = d->ms, mix = d->mix, makeup = d->makeup_db_now;
+	vf gr_max = d->gr_max_db;
 
 	for (int i = 0; i < n; i++) {
-		v4f x = buf[i];
-		v4f p = x * x;
+		vf x = buf[i];
+		vf p = x * x;
 
 		if (has_rms) {
 			ms += rms_coef * (p - ms);
-			p = v4f_select(rms_mask, ms, p);
+			p = vf_select(rms_mask, ms, p);
 		}
-		v4f level = fast_log2(v4f_max(p, floor_pow)) * DSP_DB_PER_LOG2_POW;
-		v4f partner = V4F_SHUFFLE(level, level, 1, 0, 3, 2);
+		vf level = fast_log2(vf_max(p, floor_pow)) * DSP_DB_PER_LOG2_POW;
+		vf partner = vf_swap_pairs(level);
 
-		level = v4f_max(level, partner + link_off);
-		v4f u = v4f_max(level - thr + half_knee, zero);
-		v4f v = v4f_min(u, knee);
-		v4f gr = slope * (v * v * inv_2knee + (u - v));
-		v4f a = v4f_select(gr > env, att, rel);
+		level = vf_max(level, partner + link_off);
+		vf u = vf_max(level - thr + half_knee, zero);
+		vf v = vf_min(u, knee);
+		vf gr = slope * (v * v * inv_2knee + (u - v));
+		vf a = vf_select(gr > env, att, rel);
 
 		env = gr + a * (env - gr);
-		v4f applied_gr = mix * env;
+		vf applied_gr = mix * env;
 
-		gr_max = v4f_max(gr_max, applied_gr);
+		gr_max = vf_max(gr_max, applied_gr);
 		buf[i] = x * fast_exp2((mix * makeup - applied_gr) * (1.0f / DSP_DB_PER_LOG2_AMP));
 		mix += dmix;
 		makeup += dmakeup;
@@ -278,9 +278,9 @@ static inline __attribute__((always_inline)) void dyn_run(struct dynamics *d, v4
 	d->gr_max_db = gr_max;
 }
 
-unsigned dynamics_process(struct dynamics *d, v4f *buf, int n)
+unsigned dynamics_process(struct dynamics *d, vf *buf, int n)
 {
-	v4i ok;
+	vi ok;
 
 	if (!d->is_running)
 		return 0;
@@ -288,18 +288,18 @@ unsigned dynamics_process(struct dynamics *d, v4f *buf, int n)
 		dyn_run(d, buf, n, true);
 	else
 		dyn_run(d, buf, n, false);
-	ok = v4f_finite_mask(d->env_db + d->ms) & v4f_finite_mask(v4f_poison_scan(buf, n));
-	if (v4i_bits(ok) == 0xf)
+	ok = vf_finite_mask(d->env_db + d->ms) & vf_finite_mask(vf_poison_scan(buf, n));
+	if (vi_bits(ok) == DSP_ALL_LANES)
 		return 0;
-	d->env_db = v4f_keep(ok, d->env_db);
-	d->ms = v4f_keep(ok, d->ms);
-	d->gr_max_db = v4f_select(ok, d->gr_max_db, v4f_splat(0.0f));
-	v4f_buf_keep(buf, n, ok);
-	return ~v4i_bits(ok) & 0xfu;
+	d->env_db = vf_keep(ok, d->env_db);
+	d->ms = vf_keep(ok, d->ms);
+	d->gr_max_db = vf_select(ok, d->gr_max_db, vf_splat(0.0f));
+	vf_buf_keep(buf, n, ok);
+	return ~vi_bits(ok) & DSP_ALL_LANES;
 }
 
-void dynamics_take_gr_db(struct dynamics *d, v4f *out)
+void dynamics_take_gr_db(struct dynamics *d, vf *out)
 {
 	*out = d->gr_max_db;
-	d->gr_max_db = v4f_splat(0.0f);
+	d->gr_max_db = vf_splat(0.0f);
 }

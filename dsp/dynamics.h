@@ -32,19 +32,19 @@ struct dynamics {
 	/* the user's settings per lane, clamped */
 	float threshold_db[DSP_LANES], ratio[DSP_LANES], attack_ms[DSP_LANES];
 	float release_ms[DSP_LANES], knee_db[DSP_LANES], makeup_db[DSP_LANES];
-	bool is_on[DSP_LANES], is_rms[DSP_LANES], is_linked[2];
+	bool is_on[DSP_LANES], is_rms[DSP_LANES], is_linked[DSP_LANES / 2];
 	bool is_dirty;		/* settings changed since the last block_begin */
 	bool is_running;	/* some lane on or fading: process runs */
 	bool has_rms;		/* some lane detects RMS */
 	/* derived per lane at block_begin (c_ = coefficient for the sample loop) */
-	v4f c_thr_db, c_knee_db, c_half_knee_db, c_inv_2knee, c_slope, c_att, c_rel, c_link_off;
-	v4i c_rms_mask;
+	vf c_thr_db, c_knee_db, c_half_knee_db, c_inv_2knee, c_slope, c_att, c_rel, c_link_off;
+	vi c_rms_mask;
 	float rms_coef, mix_step, makeup_step;
 	float fade_pos[DSP_LANES];	/* on/off fade position 0..1, linear in time */
 	/* per-sample glides: value now, increment, value at the block end */
-	v4f mix, dmix, mix_end, makeup_db_now, dmakeup_db, makeup_db_end;
+	vf mix, dmix, mix_end, makeup_db_now, dmakeup_db, makeup_db_end;
 	/* state */
-	v4f env_db, ms, gr_max_db;
+	vf env_db, ms, gr_max_db;
 };
 
 /* Defaults as above; rate_hz 8000..384000. Control thread only. */
@@ -94,12 +94,12 @@ void dynamics_block_begin(struct dynamics *d);
  * lanes reset because state or output went non-finite (their output for this call is 0).
  * With every lane off and settled, nothing runs. RT-safe.
  */
-unsigned dynamics_process(struct dynamics *d, v4f *buf, int n);
+unsigned dynamics_process(struct dynamics *d, vf *buf, int n);
 
 /*
  * Meter: the largest gain reduction per lane since the previous call, in dB >= 0 (6.0 means
  * 6 dB of reduction; makeup not included), then restart. RT-safe (audio thread).
  */
-void dynamics_take_gr_db(struct dynamics *d, v4f *out);
+void dynamics_take_gr_db(struct dynamics *d, vf *out);
 
 #endif

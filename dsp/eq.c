@@ -136,7 +136,7 @@ void eq_block_begin(struct eq *eq)
 		bq_band_block_begin(&eq->band[b], &eq->st);
 }
 
-unsigned eq_process(struct eq *eq, v4f *buf, int n)
+unsigned eq_process(struct eq *eq, vf *buf, int n)
 {
 	return bq_bands_process(eq->band, EQ_N_BANDS, buf, n);
 }

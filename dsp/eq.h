@@ -80,6 +80,6 @@ void eq_block_begin(struct eq *eq);
  * so non-finite input passes through: the strip should sanitise its input once, at trim.
  * RT-safe.
  */
-unsigned eq_process(struct eq *eq, v4f *buf, int n);
+unsigned eq_process(struct eq *eq, vf *buf, int n);
 
 #endif

@@ -20,7 +20,7 @@
 #include "dsp/dsp.h"
 
 /* Unsigned lanes for the bit work: shifts of negative signed values are undefined in C. */
-typedef uint32_t v4u __attribute__((vector_size(16)));
+typedef uint32_t vu __attribute__((vector_size(4 * DSP_LANES)));
 
 /* 20*log10(2) and 10*log10(2): dB per octave of amplitude and of power. */
 #define DSP_DB_PER_LOG2_AMP 6.0205999f
@@ -30,27 +30,27 @@ typedef uint32_t v4u __attribute__((vector_size(16)));
  * log2(x) for normal x > 0. Zero, denormals and negatives give garbage (about -127 for
  * zero), so callers floor their input first (a power floor of 1e-12, -120 dB).
  */
-static inline v4f fast_log2(v4f x)
+static inline vf fast_log2(vf x)
 {
-	v4u bits = (v4u)x;
-	v4i e = (v4i)((bits >> 23) & 0xffu) - 127;
-	v4f t = (v4f)((bits & 0x007fffffu) | 0x3f800000u) - 1.0f;
-	v4f q = ((-0.0442437418f * t + 0.147018775f) * t - 0.266536266f) * t + 0.44183588f;
+	vu bits = (vu)x;
+	vi e = (vi)((bits >> 23) & 0xffu) - 127;
+	vf t = (vf)((bits & 0x007fffffu) | 0x3f800000u) - 1.0f;
+	vf q = ((-0.0442437418f * t + 0.147018775f) * t - 0.266536266f) * t + 0.44183588f;
 
-	return __builtin_convertvector(e, v4f) + t + t * (1.0f - t) * q;
+	return __builtin_convertvector(e, vf) + t + t * (1.0f - t) * q;
 }
 
 /* 2^x, clamped to [-126, 126] so the result is always a normal float. */
-static inline v4f fast_exp2(v4f x)
+static inline vf fast_exp2(vf x)
 {
-	x = v4f_min(v4f_max(x, v4f_splat(-126.0f)), v4f_splat(126.0f));
-	v4i i = __builtin_convertvector(x, v4i);		/* truncates towards zero */
-	i += (v4i)(x < __builtin_convertvector(i, v4f));	/* -1 where that rounded up */
-	v4f t = x - __builtin_convertvector(i, v4f);		/* [0, 1) */
-	v4f q = (0.0136894556f * t + 0.0654555112f) * t + 0.306995124f;
-	v4f p = 1.0f + t + t * (t - 1.0f) * q;
+	x = vf_min(vf_max(x, vf_splat(-126.0f)), vf_splat(126.0f));
+	vi i = __builtin_convertvector(x, vi);		/* truncates towards zero */
+	i += (vi)(x < __builtin_convertvector(i, vf));	/* -1 where that rounded up */
+	vf t = x - __builtin_convertvector(i, vf);		/* [0, 1) */
+	vf q = (0.0136894556f * t + 0.0654555112f) * t + 0.306995124f;
+	vf p = 1.0f + t + t * (t - 1.0f) * q;
 
-	return (v4f)((v4u)p + ((v4u)i << 23));
+	return (vf)((vu)p + ((vu)i << 23));
 }
 
 #endif

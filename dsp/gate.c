@@ -14,7 +14,7 @@
  * Applied gain = 2^(mix * gain_db / 6.02), mix the 20 ms on/off fade; an applied
  * attenuation at or beyond 89.9 dB (range 90 = full gate) is exact silence.
  *
- * Glossary (v4f = per lane):
+ * Glossary (vf = per lane):
  *	thr_pow		threshold as a linear power (10^(dB/10))
  *	closed_db	target when closed: -range
  *	hold_n		hold in samples; hold_left counts down from it, < 0 means closed
@@ -98,7 +98,7 @@ void gate_set_release_ms(struct gate *g, int lane, float ms)
 
 void gate_set_link(struct gate *g, int pair, bool is_linked)
 {
-	if ((unsigned)pair >= 2 || g->is_linked[pair] == is_linked)
+	if ((unsigned)pair >= DSP_LANES / 2 || g->is_linked[pair] == is_linked)
 		return;
 	g->is_linked[pair] = is_linked;
 	g->is_dirty = true;
@@ -116,7 +116,7 @@ static void gate_derive(struct gate *g)
 		g->rel_coef[l] = expf(-1.0f / (g->release_ms[l] * fs_ms));
 		g->link_mul[l] = g->is_linked[l >> 1] ? 1.0f : 0.0f;
 	}
-	for (int p = 0; p < 2; p++) {
+	for (int p = 0; p < DSP_LANES / 2; p++) {
 		if (g->is_linked[p]) {
 			float gd = fmaxf(g->gain_db[2 * p], g->gain_db[2 * p + 1]);
 			float h = fmaxf(g->hold_left[2 * p], g->hold_left[2 * p + 1]);
@@ -132,7 +132,7 @@ static void gate_derive(struct gate *g)
 static void gate_reset_state(struct gate *g)
 {
 	g->gain_db = g->closed_db;
-	g->hold_left = v4f_splat(-1.0f);
+	g->hold_left = vf_splat(-1.0f);
 }
 
 void gate_settle(struct gate *g)
@@ -142,15 +142,15 @@ void gate_settle(struct gate *g)
 	for (int l = 0; l < DSP_LANES; l++)
 		g->mix_end[l] = g->fade_pos[l] = g->is_on[l] ? 1.0f : 0.0f;
 	g->mix = g->mix_end;
-	g->dmix = v4f_splat(0.0f);
-	g->is_running = !v4f_equal(g->mix_end, v4f_splat(0.0f));
+	g->dmix = vf_splat(0.0f);
+	g->is_running = !vf_equal(g->mix_end, vf_splat(0.0f));
 	gate_reset_state(g);
 }
 
 void gate_block_begin(struct gate *g)
 {
 	bool was_running = g->is_running;
-	v4f mix0 = g->mix_end;
+	vf mix0 = g->mix_end;
 
 	if (g->is_dirty)
 		gate_derive(g);
@@ -165,62 +165,62 @@ void gate_block_begin(struct gate *g)
 	}
 	g->mix = mix0;
 	g->dmix = (g->mix_end - mix0) * (1.0f / (float)DSP_BLOCK);
-	g->is_running = !(v4f_equal(mix0, v4f_splat(0.0f)) &&
-			  v4f_equal(g->mix_end, v4f_splat(0.0f)));
+	g->is_running = !(vf_equal(mix0, vf_splat(0.0f)) &&
+			  vf_equal(g->mix_end, vf_splat(0.0f)));
 	/*
 	 * Switched on: start closed, as a gate that has been listening would be in silence; if
 	 * the signal is above threshold it opens within the attack while the mix fades in.
 	 */
 	if (g->is_running && !was_running)
 		gate_reset_state(g);
-	g->gain_db = v4f_flush(g->gain_db);
+	g->gain_db = vf_flush(g->gain_db);
 }
 
-unsigned gate_process(struct gate *g, v4f *buf, int n)
+unsigned gate_process(struct gate *g, vf *buf, int n)
 {
-	const v4f thr = g->thr_pow, closed = g->closed_db, hold_n = g->hold_n;
-	const v4f att = g->att_coef, rel = g->rel_coef, link_mul = g->link_mul, dmix = g->dmix;
-	const v4f zero = v4f_splat(0.0f), one = v4f_splat(1.0f), minus_one = v4f_splat(-1.0f);
-	const v4f silent = v4f_splat(GATE_SILENT_DB);
-	v4f gain = g->gain_db, hold = g->hold_left, mix = g->mix, gr_max = g->gr_max_db;
-	v4i ok;
+	const vf thr = g->thr_pow, closed = g->closed_db, hold_n = g->hold_n;
+	const vf att = g->att_coef, rel = g->rel_coef, link_mul = g->link_mul, dmix = g->dmix;
+	const vf zero = vf_splat(0.0f), one = vf_splat(1.0f), minus_one = vf_splat(-1.0f);
+	const vf silent = vf_splat(GATE_SILENT_DB);
+	vf gain = g->gain_db, hold = g->hold_left, mix = g->mix, gr_max = g->gr_max_db;
+	vi ok;
 
 	if (!g->is_running)
 		return 0;
 	for (int i = 0; i < n; i++) {
-		v4f x = buf[i];
-		v4f p = x * x;
+		vf x = buf[i];
+		vf p = x * x;
 
-		p = v4f_max(p, link_mul * V4F_SHUFFLE(p, p, 1, 0, 3, 2));
-		hold = v4f_select(p >= thr, hold_n, v4f_max(hold - one, minus_one));
-		v4f target = v4f_select(hold >= zero, zero, closed);
-		v4f a = v4f_select(target > gain, att, rel);
+		p = vf_max(p, link_mul * vf_swap_pairs(p));
+		hold = vf_select(p >= thr, hold_n, vf_max(hold - one, minus_one));
+		vf target = vf_select(hold >= zero, zero, closed);
+		vf a = vf_select(target > gain, att, rel);
 
 		gain = target + a * (gain - target);
-		v4f applied = mix * gain;
+		vf applied = mix * gain;
 
-		gr_max = v4f_max(gr_max, -applied);
-		v4f lin = fast_exp2(applied * (1.0f / DSP_DB_PER_LOG2_AMP));
+		gr_max = vf_max(gr_max, -applied);
+		vf lin = fast_exp2(applied * (1.0f / DSP_DB_PER_LOG2_AMP));
 
-		buf[i] = x * v4f_keep(applied > silent, lin);
+		buf[i] = x * vf_keep(applied > silent, lin);
 		mix += dmix;
 	}
 	g->gain_db = gain;
 	g->hold_left = hold;
 	g->mix = mix;
 	g->gr_max_db = gr_max;
-	ok = v4f_finite_mask(gain) & v4f_finite_mask(v4f_poison_scan(buf, n));
-	if (v4i_bits(ok) == 0xf)
+	ok = vf_finite_mask(gain) & vf_finite_mask(vf_poison_scan(buf, n));
+	if (vi_bits(ok) == DSP_ALL_LANES)
 		return 0;
-	g->gain_db = v4f_select(ok, g->gain_db, closed);
-	g->hold_left = v4f_select(ok, g->hold_left, minus_one);
-	g->gr_max_db = v4f_select(ok, g->gr_max_db, zero);
-	v4f_buf_keep(buf, n, ok);
-	return ~v4i_bits(ok) & 0xfu;
+	g->gain_db = vf_select(ok, g->gain_db, closed);
+	g->hold_left = vf_select(ok, g->hold_left, minus_one);
+	g->gr_max_db = vf_select(ok, g->gr_max_db, zero);
+	vf_buf_keep(buf, n, ok);
+	return ~vi_bits(ok) & DSP_ALL_LANES;
 }
 
-void gate_take_gr_db(struct gate *g, v4f *out)
+void gate_take_gr_db(struct gate *g, vf *out)
 {
 	*out = g->gr_max_db;
-	g->gr_max_db = v4f_splat(0.0f);
+	g->gr_max_db = vf_splat(0.0f);
 }

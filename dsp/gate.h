@@ -25,16 +25,16 @@ struct gate {
 	float rate_hz;
 	float threshold_db[DSP_LANES], range_db[DSP_LANES], attack_ms[DSP_LANES];
 	float hold_ms[DSP_LANES], release_ms[DSP_LANES];
-	bool is_on[DSP_LANES], is_linked[2];
+	bool is_on[DSP_LANES], is_linked[DSP_LANES / 2];
 	bool is_dirty, is_running;
 	float mix_step;
 	/* derived per lane at block_begin */
-	v4f thr_pow, closed_db, hold_n, att_coef, rel_coef, link_mul;
+	vf thr_pow, closed_db, hold_n, att_coef, rel_coef, link_mul;
 	float fade_pos[DSP_LANES];	/* on/off fade position 0..1, linear in time */
 	/* glide of the on/off mix: now, per-sample increment, block end */
-	v4f mix, dmix, mix_end;
+	vf mix, dmix, mix_end;
 	/* state */
-	v4f gain_db, hold_left, gr_max_db;
+	vf gain_db, hold_left, gr_max_db;
 };
 
 /* Defaults as above; rate_hz 8000..384000. Control thread only. */
@@ -68,9 +68,9 @@ void gate_settle(struct gate *g);
 void gate_block_begin(struct gate *g);
 
 /* In place, n 1..DSP_BLOCK within the block; returns reset lanes like dynamics_process(). */
-unsigned gate_process(struct gate *g, v4f *buf, int n);
+unsigned gate_process(struct gate *g, vf *buf, int n);
 
 /* Meter: largest attenuation per lane since the last call, dB >= 0; then restart. RT-safe. */
-void gate_take_gr_db(struct gate *g, v4f *out);
+void gate_take_gr_db(struct gate *g, vf *out);
 
 #endif

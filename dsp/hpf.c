@@ -110,7 +110,7 @@ void hpf_block_begin(struct hpf *h)
 	bq_band_block_begin(&h->sec[1], &h->st);
 }
 
-unsigned hpf_process(struct hpf *h, v4f *buf, int n)
+unsigned hpf_process(struct hpf *h, vf *buf, int n)
 {
 	return bq_bands_process(h->sec, 2, buf, n);
 }

@@ -41,6 +41,6 @@ void hpf_settle(struct hpf *h);
 void hpf_block_begin(struct hpf *h);
 
 /* In place; n 1..DSP_BLOCK within the block. Returns reset lanes as eq_process(). RT-safe. */
-unsigned hpf_process(struct hpf *h, v4f *buf, int n);
+unsigned hpf_process(struct hpf *h, vf *buf, int n);
 
 #endif

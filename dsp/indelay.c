@@ -16,7 +16,7 @@ static uint32_t ring_frames(float rate_hz)
 
 size_t indelay_mem_size(float rate_hz)
 {
-	return sizeof(v4f) * ring_frames(rate_hz);
+	return sizeof(vf) * ring_frames(rate_hz);
 }
 
 static void update_want(struct indelay *d, int lane)
@@ -33,7 +33,7 @@ void indelay_init(struct indelay *d, void *mem, float rate_hz)
 		xfade_settle(&d->tap[lane]);
 	}
 	for (uint32_t i = 0; i <= d->mask; i++)
-		d->line[i] = v4f_splat(0.0f);
+		d->line[i] = vf_splat(0.0f);
 }
 
 void indelay_set_on(struct indelay *d, int lane, bool is_on)
@@ -74,21 +74,24 @@ void indelay_block_begin(struct indelay *d)
 }
 
 /* No fade under way: one tap per lane, held in locals (the common, settled case). */
-static void process_settled(struct indelay *d, v4f *buf, int n)
+static void process_settled(struct indelay *d, vf *buf, int n)
 {
-	v4f *line = d->line;
+	vf *line = d->line;
 	uint32_t mask = d->mask, w = d->w;
-	uint32_t t0 = (uint32_t)d->tap[0].cur, t1 = (uint32_t)d->tap[1].cur;
-	uint32_t t2 = (uint32_t)d->tap[2].cur, t3 = (uint32_t)d->tap[3].cur;
+	uint32_t tap[DSP_LANES];
+	for (int lane = 0; lane < DSP_LANES; lane++)
+		tap[lane] = (uint32_t)d->tap[lane].cur;
 	for (int i = 0; i < n; i++, w++) {
 		line[w & mask] = buf[i];
-		buf[i] = (v4f){ line[(w - t0) & mask][0], line[(w - t1) & mask][1],
-				line[(w - t2) & mask][2], line[(w - t3) & mask][3] };
+		vf out;
+		for (int lane = 0; lane < DSP_LANES; lane++)
+			out[lane] = line[(w - tap[lane]) & mask][lane];
+		buf[i] = out;
 	}
 	d->w = w;
 }
 
-void indelay_process(struct indelay *d, v4f *buf, int n)
+void indelay_process(struct indelay *d, vf *buf, int n)
 {
 	if (!d->is_active)
 		return;
@@ -101,7 +104,7 @@ void indelay_process(struct indelay *d, v4f *buf, int n)
 		process_settled(d, buf, n);
 		return;
 	}
-	v4f *line = d->line;
+	vf *line = d->line;
 	uint32_t mask = d->mask, w = d->w;
 	for (int i = 0; i < n; i++, w++) {
 		line[w & mask] = buf[i];

@@ -30,7 +30,7 @@
 #define INDELAY_FADE_MS 20.0f
 
 struct indelay {
-	v4f *line;
+	vf *line;
 	uint32_t mask;
 	uint32_t w;
 	float rate_hz;
@@ -52,6 +52,6 @@ void indelay_set_time_ms(struct indelay *d, int lane, float ms);   /* 0 .. INDEL
 void indelay_settle(struct indelay *d);
 void indelay_block_begin(struct indelay *d);
 /* Delay n (<= DSP_BLOCK, inside the current block) lane frames of buf in place. */
-void indelay_process(struct indelay *d, v4f *buf, int n);
+void indelay_process(struct indelay *d, vf *buf, int n);
 
 #endif

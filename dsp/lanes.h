@@ -2,7 +2,7 @@
  * lanes.h - lane-mask helpers the strip modules share (select, finite masks, denormal flush).
  *
  * These belong next to v4f in dsp.h; they live here until the lead folds them in. A lane
- * mask (v4i) is all ones (-1) in a lane where a condition holds and 0 elsewhere, which is
+ * mask (v4i, vi) is all ones (-1) in a lane where a condition holds and 0 elsewhere, which is
  * what a GCC vector comparison returns, so masks combine with & | ~ and select with no
  * branch. Every function here is RT-safe.
  */
@@ -77,5 +77,70 @@ static inline void v4f_buf_keep(v4f *buf, int n, v4i keep)
 	for (int i = 0; i < n; i++)
 		buf[i] = v4f_keep(keep, buf[i]);
 }
+
+/* The same for the strip's vf (identical to the v4f ones in a 4-lane build). */
+static inline vf vf_keep(vi m, vf x)
+{
+	return (vf)((vi)x & m);
+}
+
+static inline vi vf_finite_mask(vf x)
+{
+	return (x - x) == vf_splat(0.0f);
+}
+
+static inline unsigned vi_bits(vi m)
+{
+	unsigned bits = 0;
+	for (int l = 0; l < DSP_LANES; l++)
+		bits |= (unsigned)(m[l] & 1) << l;
+	return bits;
+}
+
+static inline vf vf_flush(vf x)
+{
+	return vf_keep(vf_abs(x) >= vf_splat(DSP_FLUSH_LEVEL), x);
+}
+
+static inline vf vf_poison_scan(const vf *buf, int n)
+{
+	vf a0 = vf_splat(0.0f), a1 = vf_splat(0.0f);
+	int i = 0;
+
+	for (; i + 1 < n; i += 2) {
+		a0 += buf[i] * 0.0f;
+		a1 += buf[i + 1] * 0.0f;
+	}
+	if (i < n)
+		a0 += buf[i] * 0.0f;
+	return a0 + a1;
+}
+
+static inline void vf_buf_keep(vf *buf, int n, vi keep)
+{
+	for (int i = 0; i < n; i++)
+		buf[i] = vf_keep(keep, buf[i]);
+}
+
+/*
+ * Lanes 0 1 2 3 ... as 1 0 3 2 ...: each lane meets its stereo partner (stereo channels sit
+ * on even/odd lane pairs at every width).
+ */
+#if defined(__clang__)
+#define VF_PAIR_SWAP_MASK(...) __builtin_shufflevector(x, x, __VA_ARGS__)
+#else
+#define VF_PAIR_SWAP_MASK(...) __builtin_shuffle(x, (vi){ __VA_ARGS__ })
+#endif
+static inline vf vf_swap_pairs(vf x)
+{
+#if DSP_LANES == 4
+	return VF_PAIR_SWAP_MASK(1, 0, 3, 2);
+#elif DSP_LANES == 8
+	return VF_PAIR_SWAP_MASK(1, 0, 3, 2, 5, 4, 7, 6);
+#else
+	return VF_PAIR_SWAP_MASK(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
+#endif
+}
+#undef VF_PAIR_SWAP_MASK
 
 #endif

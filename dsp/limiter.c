@@ -404,11 +404,11 @@ static inline float lim_gain(struct limiter *lim, float r, uint32_t t)
 
 	/* Release follower in log2 of the gain: exponential in dB. */
 	float lg = lim->rel_log2 * lim->rel_coef;
-	float e = fast_exp2(v4f_splat(lg))[0];
+	float e = fast_exp2(vf_splat(lg))[0];
 
 	if (m < e) {
 		e = m;
-		lg = fast_log2(v4f_splat(m > 1e-30f ? m : 1e-30f))[0];
+		lg = fast_log2(vf_splat(m > 1e-30f ? m : 1e-30f))[0];
 	}
 	lim->rel_log2 = lg;
 	e = e < 1.0f ? e : 1.0f;

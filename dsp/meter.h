@@ -18,25 +18,41 @@
 #define METER_RMS_TAU_S 0.3f
 
 struct meter_acc {
-	v4f peak;
-	v4f sum_sq;
+	vf peak;
+	vf sum_sq;
 };
 
 static inline void meter_acc_reset(struct meter_acc *m)
 {
-	m->peak = m->sum_sq = v4f_splat(0.0f);
+	m->peak = m->sum_sq = vf_splat(0.0f);
 }
 
 /* RT-safe: fold n lane frames into the accumulator. */
-static inline void meter_acc_run(struct meter_acc *m, const v4f *buf, int n)
+static inline void meter_acc_run(struct meter_acc *m, const vf *buf, int n)
 {
-	v4f peak = m->peak, sum_sq = m->sum_sq;
+	vf peak = m->peak, sum_sq = m->sum_sq;
 	for (int i = 0; i < n; i++) {
-		peak = v4f_max(peak, v4f_abs(buf[i]));
+		peak = vf_max(peak, vf_abs(buf[i]));
 		sum_sq += buf[i] * buf[i];
 	}
 	m->peak = peak;
 	m->sum_sq = sum_sq;
+}
+
+/* The same over a four-lane stereo buffer (a bus, the master): lanes 0-3. RT-safe. */
+static inline void meter_acc_run4(struct meter_acc *m, const v4f *buf, int n)
+{
+#if DSP_LANES == 4
+	meter_acc_run(m, buf, n);
+#else
+	v4f peak = vf_low4(m->peak), sum_sq = vf_low4(m->sum_sq);
+	for (int i = 0; i < n; i++) {
+		peak = v4f_max(peak, v4f_abs(buf[i]));
+		sum_sq += buf[i] * buf[i];
+	}
+	__builtin_memcpy(&m->peak, &peak, sizeof peak);
+	__builtin_memcpy(&m->sum_sq, &sum_sq, sizeof sum_sq);
+#endif
 }
 
 struct meter_ballistics {

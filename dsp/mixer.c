@@ -383,27 +383,33 @@ static inline void transpose4(v4f *a, v4f *b, v4f *c, v4f *d)
 }
 
 /*
- * Gather n samples of four lanes (NULL source = silent lane) into lane frames. Cleaning them
- * (NaN, Inf, absurd values) is strip_process's job, at the strip's input.
+ * Gather n samples of four lanes (NULL source = silent lane) into lanes 4q .. 4q+3 of the
+ * lane frames. Cleaning them (NaN, Inf, absurd values) is strip_process's job, at the strip's
+ * input.
  */
-static void gather_lanes(const float *const src[DSP_LANES], int offset, v4f *buf, int n)
+static void gather_quarter(const float *const src[4], int q, int offset, vf *buf, int n)
 {
 	bool is_full = src[0] && src[1] && src[2] && src[3];
 	int i = 0;
 	if (is_full) {
 		for (; i + 4 <= n; i += 4) {
-			v4f a = load4(src[0] + offset + i), b = load4(src[1] + offset + i);
-			v4f c = load4(src[2] + offset + i), d = load4(src[3] + offset + i);
-			transpose4(&a, &b, &c, &d);
-			buf[i] = a;
-			buf[i + 1] = b;
-			buf[i + 2] = c;
-			buf[i + 3] = d;
+			v4f rows[4] = { load4(src[0] + offset + i), load4(src[1] + offset + i),
+					load4(src[2] + offset + i), load4(src[3] + offset + i) };
+			transpose4(&rows[0], &rows[1], &rows[2], &rows[3]);
+			for (int k = 0; k < 4; k++)
+				memcpy((float *)&buf[i + k] + 4 * q, &rows[k], sizeof rows[k]);
 		}
 	}
 	for (; i < n; i++)
-		for (int lane = 0; lane < DSP_LANES; lane++)
-			buf[i][lane] = src[lane] ? src[lane][offset + i] : 0.0f;
+		for (int k = 0; k < 4; k++)
+			buf[i][4 * q + k] = src[k] ? src[k][offset + i] : 0.0f;
+}
+
+/* A group's DSP_LANES sources, four at a time (a 4x4 transpose each). */
+static void gather_lanes(const float *const src[DSP_LANES], int offset, vf *buf, int n)
+{
+	for (int q = 0; q < DSP_LANES / 4; q++)
+		gather_quarter(src + 4 * q, q, offset, buf, n);
 }
 
 void mixer_settle(struct mixer *m)
@@ -427,8 +433,10 @@ static void mixer_block_begin(struct mixer *m)
 void mixer_process(struct mixer *m, const float *const *in, const struct mixer_outputs *out,
 		   int n)
 {
-	v4f buf[DSP_BLOCK], acc_l[DSP_BLOCK], acc_r[DSP_BLOCK], pfl_l[DSP_BLOCK], pfl_r[DSP_BLOCK];
-	v4f bus_acc[BUS_MAX][2][DSP_BLOCK], bus_buf[DSP_BLOCK];
+	/* Strip lane frames are DSP_LANES wide; the sums and everything after them four. */
+	vf buf[DSP_BLOCK];
+	v4f acc_l[DSP_BLOCK], acc_r[DSP_BLOCK], pfl_l[DSP_BLOCK], pfl_r[DSP_BLOCK];
+	v4f bus_acc[BUS_MAX][2][DSP_BLOCK], bus_buf[DSP_BLOCK], mix[DSP_BLOCK];
 	int done = 0;
 
 	while (done < n) {
@@ -459,7 +467,7 @@ void mixer_process(struct mixer *m, const float *const *in, const struct mixer_o
 		}
 
 		for (int i = 0; i < chunk; i++)
-			buf[i] = (v4f){ v4f_hsum(acc_l[i]), v4f_hsum(acc_r[i]), 0.0f, 0.0f };
+			mix[i] = (v4f){ v4f_hsum(acc_l[i]), v4f_hsum(acc_r[i]), 0.0f, 0.0f };
 		/* Buses: monitor mixes leave on their own ports, effect returns join the master. */
 		for (int b = 0; b < m->n_buses; b++) {
 			struct bus *bus = &m->buses[b];
@@ -469,7 +477,7 @@ void mixer_process(struct mixer *m, const float *const *in, const struct mixer_o
 			bus_process(bus, bus_buf, chunk);
 			if (bus->type != BUS_MONITOR) {
 				for (int i = 0; i < chunk; i++)
-					buf[i] += bus_buf[i];
+					mix[i] += bus_buf[i];
 			} else if (out->bus_l[b]) {
 				for (int i = 0; i < chunk; i++)
 					out->bus_l[b][done + i] = bus_buf[i][0];
@@ -477,10 +485,10 @@ void mixer_process(struct mixer *m, const float *const *in, const struct mixer_o
 					out->bus_r[b][done + i] = bus_buf[i][1];
 			}
 		}
-		master_process(&m->master, buf, chunk);
+		master_process(&m->master, mix, chunk);
 		for (int i = 0; i < chunk; i++) {
-			out->master_l[done + i] = buf[i][0];
-			out->master_r[done + i] = buf[i][1];
+			out->master_l[done + i] = mix[i][0];
+			out->master_r[done + i] = mix[i][1];
 		}
 		if (out->solo_l && out->solo_r)
 			for (int i = 0; i < chunk; i++) {

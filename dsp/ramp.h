@@ -1,5 +1,5 @@
 /*
- * ramp.h - click-free gain changes for four lanes at once.
+ * ramp.h - click-free gain changes for a group of lanes (DSP_LANES) at once.
  *
  * A new target is reached by a straight line of fixed duration (RAMP time, set by the
  * caller, 20 ms for faders): the audible "fader move" of an analog desk, and the reason a
@@ -23,19 +23,19 @@
 #include "dsp/dsp.h"
 
 struct ramp {
-	v4f cur;
-	v4f end;
-	v4f target;
-	v4f step_max;
-	v4f slope;
+	vf cur;
+	vf end;
+	vf target;
+	vf step_max;
+	vf slope;
 	bool is_settled;
 };
 
 /* Control thread or RT: start every lane at value, settled. */
 static inline void ramp_init(struct ramp *r, float value)
 {
-	r->cur = r->end = r->target = v4f_splat(value);
-	r->step_max = r->slope = v4f_splat(0.0f);
+	r->cur = r->end = r->target = vf_splat(value);
+	r->step_max = r->slope = vf_splat(0.0f);
 	r->is_settled = true;
 }
 
@@ -50,7 +50,7 @@ static inline void ramp_jump(struct ramp *r, int lane, float value)
 static inline void ramp_settle(struct ramp *r)
 {
 	r->cur = r->end = r->target;
-	r->slope = v4f_splat(0.0f);
+	r->slope = vf_splat(0.0f);
 	r->is_settled = true;
 }
 
@@ -104,32 +104,58 @@ static inline void ramp_block_begin(struct ramp *r)
 	r->cur = r->end;
 	if (r->is_settled)
 		return;
-	v4f delta = v4f_min(v4f_max(r->target - r->cur, -r->step_max), r->step_max);
+	vf delta = vf_min(vf_max(r->target - r->cur, -r->step_max), r->step_max);
 	r->end = r->cur + delta;
 	/* Snap the final block onto the target so rounding can never leave a residue. */
-	v4i arrives = v4f_abs(r->target - r->end) <= v4f_splat(1e-9f);
-	r->end = v4f_select(arrives, r->target, r->end);
-	r->slope = delta * v4f_splat(1.0f / (float)DSP_BLOCK);
-	r->is_settled = v4f_equal(r->end, r->target) && v4f_equal(r->cur, r->target);
+	vi arrives = vf_abs(r->target - r->end) <= vf_splat(1e-9f);
+	r->end = vf_select(arrives, r->target, r->end);
+	r->slope = delta * vf_splat(1.0f / (float)DSP_BLOCK);
+	r->is_settled = vf_equal(r->end, r->target) && vf_equal(r->cur, r->target);
 }
 
 /* buf *= ramp, gliding while it moves: the one loop every gain stage shares. RT-safe. */
-static inline void ramp_apply(struct ramp *r, v4f *buf, int n)
+static inline void ramp_apply(struct ramp *r, vf *buf, int n)
 {
 	if (r->is_settled) {
-		v4f g = r->cur;
+		vf g = r->cur;
+		if (vf_equal(g, vf_splat(1.0f)))
+			return;
+		for (int i = 0; i < n; i++)
+			buf[i] *= g;
+		return;
+	}
+	vf g = r->cur, slope = r->slope;
+	for (int i = 0; i < n; i++) {
+		g += slope;
+		buf[i] *= g;
+	}
+	r->cur = g;
+}
+
+/*
+ * ramp_apply for a four-lane stereo buffer (a bus's or the master's fader): lanes 0-3 of the
+ * ramp, the only ones a fader sets. The same arithmetic as ramp_apply. RT-safe.
+ */
+static inline void ramp_apply4(struct ramp *r, v4f *buf, int n)
+{
+#if DSP_LANES == 4
+	ramp_apply(r, buf, n);
+#else
+	v4f g = vf_low4(r->cur);
+	if (r->is_settled) {
 		if (v4f_equal(g, v4f_splat(1.0f)))
 			return;
 		for (int i = 0; i < n; i++)
 			buf[i] *= g;
 		return;
 	}
-	v4f g = r->cur, slope = r->slope;
+	v4f slope = vf_low4(r->slope);
 	for (int i = 0; i < n; i++) {
 		g += slope;
 		buf[i] *= g;
 	}
-	r->cur = g;
+	__builtin_memcpy(&r->cur, &g, sizeof g);
+#endif
 }
 
 #endif

@@ -387,35 +387,43 @@ void strip_block_begin(struct strip *s)
 	dynamics_block_begin(&s->comp);
 }
 
-/* acc += buf * ramp (two outputs at once). */
-static void mix_into(struct ramp *rl, struct ramp *rr, const v4f *buf, v4f *acc_l, v4f *acc_r,
+/*
+ * acc += buf * ramp (two outputs at once). The accumulators are four lanes wide at every
+ * width: a wider strip adds its products one quarter at a time, in lane order, which is
+ * exactly the order in which the four-lane build adds its strips one after the other. The mix
+ * is then the same sum in the same order, so every width gives the same bits.
+ */
+static inline void acc_add(v4f *acc, vf x)
+{
+	v4f a = *acc;
+	for (int q = 0; q < DSP_LANES / 4; q++)
+		a += vf_quarter(x, q);
+	*acc = a;
+}
+
+static void mix_into(struct ramp *rl, struct ramp *rr, const vf *buf, v4f *acc_l, v4f *acc_r,
 		     int n)
 {
 	if (rl->is_settled && rr->is_settled) {
-		v4f gl = rl->cur, gr = rr->cur;
-		v4f zero = v4f_splat(0.0f);
-		if (v4f_equal(gl, zero) && v4f_equal(gr, zero))
+		vf gl = rl->cur, gr = rr->cur;
+		vf zero = vf_splat(0.0f);
+		if (vf_equal(gl, zero) && vf_equal(gr, zero))
 			return;
 		for (int i = 0; i < n; i++) {
-			acc_l[i] += buf[i] * gl;
-			acc_r[i] += buf[i] * gr;
+			acc_add(&acc_l[i], buf[i] * gl);
+			acc_add(&acc_r[i], buf[i] * gr);
 		}
 		return;
 	}
-	v4f gl = rl->cur, sl = rl->slope, gr = rr->cur, sr = rr->slope;
+	vf gl = rl->cur, sl = rl->slope, gr = rr->cur, sr = rr->slope;
 	for (int i = 0; i < n; i++) {
 		gl += sl;
 		gr += sr;
-		acc_l[i] += buf[i] * gl;
-		acc_r[i] += buf[i] * gr;
+		acc_add(&acc_l[i], buf[i] * gl);
+		acc_add(&acc_r[i], buf[i] * gr);
 	}
 	rl->cur = gl;
 	rr->cur = gr;
-}
-
-static int popcount4(unsigned mask)
-{
-	return (int)(mask & 1) + (int)((mask >> 1) & 1) + (int)((mask >> 2) & 1) + (int)(mask >> 3 & 1);
 }
 
 /*
@@ -423,19 +431,20 @@ static int popcount4(unsigned mask)
  * 0; return how many. The finite mask (x - x == 0) keeps NaN out even if a build ever assumes
  * finite maths; the magnitude compare then catches the absurd finite values.
  */
-static int scrub_input(v4f *buf, int n)
+static int scrub_input(vf *buf, int n)
 {
 	int n_bad = 0;
 	for (int i = 0; i < n; i++) {
-		v4i is_ok = v4f_finite_mask(buf[i]) &
-			    (v4f_abs(buf[i]) <= v4f_splat(STRIP_INPUT_MAX));   /* -1 true, 0 false */
-		buf[i] = v4f_keep(is_ok, buf[i]);
-		n_bad += DSP_LANES + is_ok[0] + is_ok[1] + is_ok[2] + is_ok[3];
+		vi is_ok = vf_finite_mask(buf[i]) &
+			    (vf_abs(buf[i]) <= vf_splat(STRIP_INPUT_MAX));   /* -1 true, 0 false */
+		buf[i] = vf_keep(is_ok, buf[i]);
+		for (int l = 0; l < DSP_LANES; l++)
+			n_bad += 1 + is_ok[l];
 	}
 	return n_bad;
 }
 
-int strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l, v4f *pfl_r,
+int strip_process(struct strip *s, vf *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l, v4f *pfl_r,
 		  v4f (*bus_acc)[2][DSP_BLOCK], int n)
 {
 	int n_bad = scrub_input(buf, n);
@@ -445,7 +454,7 @@ int strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l,
 	reset |= gate_process(&s->gate, buf, n);
 	reset |= eq_process(&s->eq, buf, n);
 	reset |= dynamics_process(&s->comp, buf, n);
-	s->n_resets += (uint64_t)popcount4(reset);
+	s->n_resets += (uint64_t)__builtin_popcount(reset);
 
 	meter_acc_run(&s->meter, buf, n);
 	mix_into(&s->pfl_l, &s->pfl_r, buf, pfl_l, pfl_r, n);

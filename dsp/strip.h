@@ -156,7 +156,7 @@ void strip_block_begin(struct strip *s);
  * sanitised first, at trim (see STRIP_INPUT_MAX): the modules after it may rely on finite,
  * bounded samples. Returns how many input samples were replaced by silence. RT-safe.
  */
-int strip_process(struct strip *s, v4f *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l, v4f *pfl_r,
+int strip_process(struct strip *s, vf *buf, v4f *acc_l, v4f *acc_r, v4f *pfl_l, v4f *pfl_r,
 		   v4f (*bus_acc)[2][DSP_BLOCK], int n);
 
 #endif

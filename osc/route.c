@@ -175,6 +175,8 @@ static void reply_info(struct osc_router *r, const struct osc_peer *from)
 	lo_message_add_int32(m, (int32_t)c->engine.period);
 	for (int ch = 0; ch < c->n_channels; ch++)
 		lo_message_add_string(m, c->setup->channels[ch].name);
+	/* After the names, so a client that reads n_channels names is undisturbed. */
+	lo_message_add_string(m, c->engine.vector_path ? c->engine.vector_path : "none");
 	if (osc_send_message(&r->out, from, "/info", m) < 0)
 		osc_send_error(&r->out, from, "/info", "reply could not be sent");
 	lo_message_free(m);
