@@ -128,6 +128,25 @@ else
 $(BUILD)/jmixd: $(BUILD)/daemon/dispatch.o $(BUILD)/daemon/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 endif
+# Programs built once per path over that path's objects: test_simd's scripted mixer run, and
+# the benchmarks whose figures depend on the width (make bench runs each path the CPU has).
+SIMD_WIDE_PATHS := $(filter-out sse2,$(SIMD_PATHS))
+SIMD_OBJ_sse2   := $(LIB_OBJ)
+$(foreach p,$(SIMD_WIDE_PATHS),$(eval SIMD_OBJ_$(p) := $(LIB_SRC:%.c=$(BUILD)/$(p)/%.o)))
+SIMD_RUN_BIN    := $(SIMD_PATHS:%=$(BUILD)/simd/mixer_run-%)
+SIMD_BENCHES    := bench_mixer bench_strip_modules
+SIMD_BENCH_BIN  := $(foreach p,$(SIMD_WIDE_PATHS),$(SIMD_BENCHES:%=$(BUILD)/bench/$(p)/%))
+define simd_path_programs
+$(BUILD)/simd/mixer_run-$(1): tests/simd/mixer_run.c $$(SIMD_OBJ_$(1))
+	@mkdir -p $$(@D)
+	$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(SIMD_FLAGS_$(1)) $$(LDFLAGS) $$< -o $$@ $$(SIMD_OBJ_$(1)) \
+		$$(LDLIBS)
+$(BUILD)/bench/$(1)/%: bench/%.c $$(SIMD_OBJ_$(1))
+	@mkdir -p $$(@D)
+	$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(SIMD_FLAGS_$(1)) $$(LDFLAGS) -Wno-missing-prototypes $$< \
+		-o $$@ $$(SIMD_OBJ_$(1)) $$(LDLIBS)
+endef
+$(foreach p,$(SIMD_PATHS),$(eval $(call simd_path_programs,$(p))))
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)
 	@mkdir -p $(@D)
@@ -172,7 +191,7 @@ golden-layouts: $(BUILD)/jmixd
 		-c tests/fixtures/good-aux.cfg -o tests/golden/good-aux-wedge.tosc
 
 unit: $(UNIT_BIN)
-itests: $(ITEST_BIN) $(BUILD)/jmixd $(BUILD)/libslowfsync.so
+itests: $(ITEST_BIN) $(BUILD)/jmixd $(BUILD)/libslowfsync.so $(SIMD_RUN_BIN)
 
 # Benchmarks print figures and assert nothing (see bench/README).
 BENCH_SRC := $(wildcard bench/bench_*.c)
@@ -180,8 +199,14 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $< -o $@ $(LIB) $(LDLIBS)
-bench: $(BENCH_BIN) $(BUILD)/jmixd
+bench: $(BENCH_BIN) $(BUILD)/jmixd $(SIMD_BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo; echo "== $$b"; $$b; done
+	@# The wider vector paths (above: the 4-lane baseline), each the CPU runs.
+	@for p in $(SIMD_WIDE_PATHS); do for b in $(SIMD_BENCHES); do \
+		echo; echo "== $(BUILD)/bench/$$p/$$b ($$p)"; \
+		if why=$$($(BUILD)/jmixd --simd=$$p --version 2>&1 >/dev/null); then \
+			$(BUILD)/bench/$$p/$$b; else echo "skipped: $$why"; fi; \
+	done; done
 	@echo; echo "== live: jackd (dummy) + jmixd, 64 channels of noise"; bench/live.sh
 
 # A stage box and two desks over netjack2 in network namespaces (root only; README "Stage box

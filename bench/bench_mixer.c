@@ -186,6 +186,7 @@ int main(void)
 	double us_at[2][N_SIZES];
 
 	fpu_flush_denormals();
+	printf("strips at %d lanes per vector\n", DSP_LANES);
 	for (int r = 0; r < 2; r++) {
 		rate_hz = r ? 96000.0f : 48000.0f;
 		double period_us = PERIOD / rate_hz * 1e6;

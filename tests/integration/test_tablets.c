@@ -1086,9 +1086,13 @@ static void test_info_status(void **state)
 	free(text);
 
 	m = query(&g.a, "/info");
-	if (m.argc != 5 + N_CH || strncmp(m.types, "ssiii", 5))
-		fail_msg("/info replied %s (%d arguments), expected ,ssiii and %d channel names",
-			 hx_osc_msg_str(&m), m.argc, N_CH);
+	if (m.argc != 6 + N_CH || strncmp(m.types, "ssiii", 5) || m.types[5 + N_CH] != 's')
+		fail_msg("/info replied %s (%d arguments), expected ,ssiii, %d channel names and "
+			 "the vector path", hx_osc_msg_str(&m), m.argc, N_CH);
+	if (strcmp(m.argv[5 + N_CH].s, "sse2") && strcmp(m.argv[5 + N_CH].s, "avx2") &&
+	    strcmp(m.argv[5 + N_CH].s, "avx512") && strcmp(m.argv[5 + N_CH].s, "neon"))
+		fail_msg("/info vector path \"%s\", expected sse2, avx2, avx512 or neon",
+			 m.argv[5 + N_CH].s);
 	if (strcmp(m.argv[0].s, g.daemon.client_name))
 		fail_msg("/info name \"%s\", expected the JACK client name \"%s\"", m.argv[0].s,
 			 g.daemon.client_name);
