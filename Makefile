@@ -359,6 +359,9 @@ RT_OBJ := $(DSP_SRC:%.c=$(BUILD)/%.o) $(BUILD)/daemon/process.o $(BUILD)/daemon/
 RT_FORBIDDEN := malloc|calloc|realloc|free|printf|fprintf|puts|fopen|fwrite|syslog|\
 		pthread_mutex_lock|pthread_cond_wait|usleep|nanosleep|sleep|lo_.*|\
 		jack_client_open|jack_connect|write|read|sendto|recvfrom|poll
+# The wider vector paths' copies of the same files (Vector paths, above).
+RT_OBJ += $(foreach p,$(SIMD_WIDE_PATHS),$(DSP_SRC:%.c=$(BUILD)/$(p)/%.o) \
+	  $(addprefix $(BUILD)/$(p)/daemon/,process.o publish.o spsc.o params.o))
 check: $(RT_OBJ)
 	@! grep -nE '#include *[<"](jack/|lo/|libconfig|stdio|stdlib|pthread)' dsp/*.[ch] || \
 		{ echo "check: dsp/ must stay pure (no JACK, liblo, libconfig, stdio, malloc, threads)"; exit 1; }

@@ -83,7 +83,7 @@ static void process_settled(struct indelay *d, vf *buf, int n)
 		tap[lane] = (uint32_t)d->tap[lane].cur;
 	for (int i = 0; i < n; i++, w++) {
 		line[w & mask] = buf[i];
-		vf out;
+		vf out = vf_splat(0.0f);   /* every lane is written below */
 		for (int lane = 0; lane < DSP_LANES; lane++)
 			out[lane] = line[(w - tap[lane]) & mask][lane];
 		buf[i] = out;
