@@ -8,6 +8,8 @@
 # Optional peers on the same server and signal, when installed: PEERS="jack_mix_box ecasound"
 # (jack_mix_box from Debian jack-mixer: volume, balance and meters per channel; ecasound:
 # one chain per channel with volume and pan, summed, as research/perf-anchors.md ran it).
+# JMIXD_SIMD=sse2|avx2|avx512 picks jmixd's vector path (default: the widest the CPU runs).
+# With perf installed, a second window profiles jmixd by thread and stage (PROFILE=0: not).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 N=${N:-64}
@@ -100,7 +102,19 @@ jack_wait_port() { i=0; while ! jack_lsp 2>/dev/null | grep -qx "$1"; do i=$((i 
 jack_wait_port "jmixd:ch$N" || { echo "live: jmixd did not start"; cat "$tmp/jmixd.log"; exit 1; }
 "$BUILD/bench/noise_feeder" "$N" "jmixd:ch" &
 pids="$! $pids"
+grep -o 'vector path: [a-z0-9]*, [0-9]* lanes' "$tmp/jmixd.log" | sed 's/^/live: jmixd /'
 measure jmixd "$jm"
+# Where that CPU goes (bench/profile.awk): a second window under perf, with DWARF call chains
+# (the build keeps no frame pointers). PROFILE=0 skips it; so does a machine without perf.
+if [ "${PROFILE:-1}" != 0 ] && command -v perf > /dev/null; then
+	if perf record -q -F 2999 --call-graph dwarf,16384 -p "$jm" -o "$tmp/perf.data" \
+		-- sleep "$WINDOW" > "$tmp/perf.log" 2>&1; then
+		perf script -i "$tmp/perf.data" -F tid,ip,sym,dso 2> /dev/null |
+			awk -v pid="$jm" -v us="$(cat "$tmp/us.jmixd")" -f bench/profile.awk
+	else
+		echo "live: perf record failed (perf_event_paranoid?): $(tail -n 1 "$tmp/perf.log")"
+	fi
+fi
 
 for peer in ${PEERS:-}; do
 	case $peer in
