@@ -200,20 +200,30 @@ void dynamics_settle(struct dynamics *d)
 	d->makeup_db_now = d->makeup_db_end;
 	d->dmix = d->dmakeup_db = vf_splat(0.0f);
 	d->is_running = !vf_equal(d->mix_end, vf_splat(0.0f));
+	d->is_fade_settled = false;   /* the next block_begin checks once */
 }
 
 void dynamics_block_begin(struct dynamics *d)
 {
 	const float inv_block = 1.0f / (float)DSP_BLOCK;
-	bool was_running = d->is_running;
+	bool was_running = d->is_running, was_dirty = d->is_dirty;
 	vf mix0 = d->mix_end, makeup0 = d->makeup_db_end;
 
 	if (d->is_dirty)
 		dyn_derive(d);
-	for (int l = 0; l < DSP_LANES; l++) {
-		d->fade_pos[l] = dsp_step_towards(d->fade_pos[l], d->is_on[l] ? 1.0f : 0.0f, d->mix_step);
-		d->mix_end[l] = dsp_smoothstep(d->fade_pos[l]);
-		d->makeup_db_end[l] = dsp_step_towards(makeup0[l], d->makeup_db[l], d->makeup_step);
+	/* Fades and makeup that have arrived stay put: the per-lane pass would change nothing. */
+	if (was_dirty || !d->is_fade_settled) {
+		bool is_settled = true;
+		for (int l = 0; l < DSP_LANES; l++) {
+			float target = d->is_on[l] ? 1.0f : 0.0f;
+			d->fade_pos[l] = dsp_step_towards(d->fade_pos[l], target, d->mix_step);
+			d->mix_end[l] = dsp_smoothstep(d->fade_pos[l]);
+			d->makeup_db_end[l] = dsp_step_towards(makeup0[l], d->makeup_db[l],
+							       d->makeup_step);
+			is_settled = is_settled && d->fade_pos[l] == target &&
+				     d->makeup_db_end[l] == d->makeup_db[l];
+		}
+		d->is_fade_settled = is_settled;
 	}
 	/* Start each block exactly where the last one was meant to end. */
 	d->mix = mix0;

@@ -35,6 +35,7 @@ struct dynamics {
 	bool is_on[DSP_LANES], is_rms[DSP_LANES], is_linked[DSP_LANES / 2];
 	bool is_dirty;		/* settings changed since the last block_begin */
 	bool is_running;	/* some lane on or fading: process runs */
+	bool is_fade_settled;	/* every on/off fade and makeup glide has arrived */
 	bool has_rms;		/* some lane detects RMS */
 	/* derived per lane at block_begin (c_ = coefficient for the sample loop) */
 	vf c_thr_db, c_knee_db, c_half_knee_db, c_inv_2knee, c_slope, c_att, c_rel, c_link_off;

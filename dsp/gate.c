@@ -144,24 +144,31 @@ void gate_settle(struct gate *g)
 	g->mix = g->mix_end;
 	g->dmix = vf_splat(0.0f);
 	g->is_running = !vf_equal(g->mix_end, vf_splat(0.0f));
+	g->is_fade_settled = false;   /* the next block_begin checks once */
 	gate_reset_state(g);
 }
 
 void gate_block_begin(struct gate *g)
 {
-	bool was_running = g->is_running;
+	bool was_running = g->is_running, was_dirty = g->is_dirty;
 	vf mix0 = g->mix_end;
 
 	if (g->is_dirty)
 		gate_derive(g);
-	for (int l = 0; l < DSP_LANES; l++) {
-		float pos = g->fade_pos[l], target = g->is_on[l] ? 1.0f : 0.0f;
-		float diff = target - pos;
+	/* Fades that have arrived stay put: the per-lane pass would change nothing. */
+	if (was_dirty || !g->is_fade_settled) {
+		bool is_settled = true;
+		for (int l = 0; l < DSP_LANES; l++) {
+			float pos = g->fade_pos[l], target = g->is_on[l] ? 1.0f : 0.0f;
+			float diff = target - pos;
 
-		pos = diff > g->mix_step ? pos + g->mix_step :
-		      diff < -g->mix_step ? pos - g->mix_step : target;
-		g->fade_pos[l] = pos;
-		g->mix_end[l] = dsp_smoothstep(pos);
+			pos = diff > g->mix_step ? pos + g->mix_step :
+			      diff < -g->mix_step ? pos - g->mix_step : target;
+			g->fade_pos[l] = pos;
+			g->mix_end[l] = dsp_smoothstep(pos);
+			is_settled = is_settled && pos == target;
+		}
+		g->is_fade_settled = is_settled;
 	}
 	g->mix = mix0;
 	g->dmix = (g->mix_end - mix0) * (1.0f / (float)DSP_BLOCK);

@@ -27,6 +27,7 @@ struct gate {
 	float hold_ms[DSP_LANES], release_ms[DSP_LANES];
 	bool is_on[DSP_LANES], is_linked[DSP_LANES / 2];
 	bool is_dirty, is_running;
+	bool is_fade_settled;	/* every on/off fade has arrived */
 	float mix_step;
 	/* derived per lane at block_begin */
 	vf thr_pow, closed_db, hold_n, att_coef, rel_coef, link_mul;

@@ -39,18 +39,21 @@ void indelay_init(struct indelay *d, void *mem, float rate_hz)
 void indelay_set_on(struct indelay *d, int lane, bool is_on)
 {
 	d->is_on[lane] = is_on;
+	d->is_idle = false;
 	update_want(d, lane);
 }
 
 void indelay_set_time_ms(struct indelay *d, int lane, float ms)
 {
 	d->time_ms[lane] = ms;
+	d->is_idle = false;
 	update_want(d, lane);
 }
 
 void indelay_settle(struct indelay *d)
 {
 	d->recorded = (int32_t)d->mask + 1;   /* before audio: the ring's silence is the past */
+	d->is_idle = false;
 	for (int lane = 0; lane < DSP_LANES; lane++) {
 		d->tap[lane].target = d->want[lane];
 		xfade_settle(&d->tap[lane]);
@@ -60,17 +63,23 @@ void indelay_settle(struct indelay *d)
 
 void indelay_block_begin(struct indelay *d)
 {
-	bool is_active = false;
+	/* Idle and untouched since: every tap at 0, settled; the per-lane pass would change nothing. */
+	if (d->is_idle)
+		return;
+	bool is_active = false, is_settled = true;
 	for (int lane = 0; lane < DSP_LANES; lane++) {
 		struct xfade *x = &d->tap[lane];
 		if (d->want[lane] <= d->recorded)
 			x->target = d->want[lane];
 		xfade_block_begin(x);
 		is_active |= d->want[lane] != 0 || x->cur != 0 || x->next != 0;
+		is_settled = is_settled && x->target == 0 && x->pos == 0.0f && x->xf == 0.0f &&
+			     x->dxf == 0.0f;
 	}
 	if (!is_active)
 		d->recorded = 0;   /* idle: the ring stops, its contents become stale */
 	d->is_active = is_active && d->line;   /* a strip built without a ring never delays */
+	d->is_idle = !is_active && is_settled;
 }
 
 /* No fade under way: one tap per lane, held in locals (the common, settled case). */

@@ -36,6 +36,7 @@ struct indelay {
 	float rate_hz;
 	int32_t recorded;
 	bool is_active;
+	bool is_idle;           /* no lane delays and every tap is settled at 0: block_begin skips */
 	bool is_on[DSP_LANES];
 	float time_ms[DSP_LANES];
 	int32_t want[DSP_LANES];
