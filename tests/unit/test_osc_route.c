@@ -702,10 +702,11 @@ static void test_info(void **state)
 
 	f->control.engine.sample_rate = 48000;
 	f->control.engine.period = 128;
+	f->control.engine.vector_path = "avx2";
 	route(f, "/info", msg_none());
 	recv_reply(f, &r);
 	assert_string_equal(r.path, "/info");
-	assert_string_equal(r.types, "ssiiisss");
+	assert_string_equal(r.types, "ssiiissss");
 	assert_string_equal(arg_s(&r, 0), "jmixd-test");
 	assert_string_equal(arg_s(&r, 1), JMIXD_VERSION);
 	assert_int_equal(arg_i(&r, 2), 3);
@@ -713,6 +714,7 @@ static void test_info(void **state)
 	assert_int_equal(arg_i(&r, 4), 128);
 	for (int i = 0; i < 3; i++)
 		assert_string_equal(arg_s(&r, 5 + i), names[i]);
+	assert_string_equal(arg_s(&r, 8), "avx2");   /* the vector path, after the names */
 	reply_free(&r);
 	expect_no_reply(f);
 	assert_int_equal(f->router.n_accepted, 1);
