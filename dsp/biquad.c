@@ -1,5 +1,5 @@
 /*
- * biquad.c - RBJ biquads for four lanes at once, with click-free parameter glides.
+ * biquad.c - RBJ biquads for a group of lanes (DSP_LANES) at once, with click-free parameter glides.
  *
  * Algorithm. Coefficients come from Robert Bristow-Johnson's "Cookbook formulae for audio
  * EQ biquad filter coefficients" (bilinear transform, prewarped at f0), computed in double

@@ -1,5 +1,5 @@
 /*
- * biquad.h - RBJ biquad design (double) and a four-lane float second-order section in
+ * biquad.h - RBJ biquad design (double) and a DSP_LANES-lane float second-order section in
  * trapezoidal state-variable form (Simper / Zavalishin), with per-sample parameter
  * interpolation, plus the parameter glide shared by eq and hpf.
  *
@@ -8,9 +8,9 @@
  *                      coefficients (the reference; bq_design_mag_db() gives its analytic
  *                      magnitude for tests and UIs) and the same response as state-variable
  *                      parameters, which is what the section runs.
- *   struct bq_section  four lanes of state-variable filter; runs a lane-frame buffer in
+ *   struct bq_section  a group of lanes of state-variable filter; runs a lane-frame buffer in
  *                      place, either static or with parameters and a dry/wet crossfade
- *                      ramping linearly across the block, or not at all when all four lanes
+ *                      ramping linearly across the block, or not at all when all lanes of the group
  *                      are flat.
  *   struct bq_band     a bq_section plus per-lane targets (type, frequency, gain, Q, on/off
  *                      mix) that glide in bounded steps at each block boundary; eq.c and
@@ -80,7 +80,7 @@ struct bq_state {
 };
 
 enum bq_mode {
-	BQ_MODE_SKIP = 0,	/* all four lanes flat and settled: not run (inputs noted) */
+	BQ_MODE_SKIP = 0,	/* all lanes of the group flat and settled: not run (inputs noted) */
 	BQ_MODE_STATIC,		/* constant coefficients, no crossfade */
 	BQ_MODE_MOVING,		/* p += dp, m += dm every sample, reaching end at the block
 				   boundary; output = m * filtered + (1 - m) * input */
@@ -96,7 +96,7 @@ struct bq_section {
 	int mode;		/* enum bq_mode */
 };
 
-/* Store one lane's design as the section's static filter (p, end and c). lane 0..3. Any
+/* Store one lane's design as the section's static filter (p, end and c). lane 0 .. DSP_LANES-1. Any
  * thread. */
 void bq_section_set_lane(struct bq_section *s, int lane, const struct bq_design *d);
 
@@ -138,7 +138,7 @@ struct bq_steps {
 void bq_steps_init(struct bq_steps *st, float rate_hz);
 
 /*
- * One smoothed section of four lanes. Targets are per lane; the current values step towards
+ * One smoothed section of a group of lanes. Targets are per lane; the current values step towards
  * them at each block boundary. On/off is a dry/wet crossfade of the section's output. A
  * type change fades the lane out (mix 0: output == input exactly), swaps the type and
  * snaps frequency, gain and Q while silent, then fades back in. A lane faded out settles as

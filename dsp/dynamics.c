@@ -1,5 +1,5 @@
 /*
- * dynamics.c - feed-forward compressor, four lanes at a time.
+ * dynamics.c - feed-forward compressor, DSP_LANES lanes at a time.
  *
  * Reference: D. Giannoulis, M. Massberg, J. D. Reiss, "Digital Dynamic Range Compressor
  * Design - A Tutorial and Analysis", JAES 60(6), 2012: their feed-forward, log-domain

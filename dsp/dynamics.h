@@ -1,5 +1,5 @@
 /*
- * dynamics.h - feed-forward compressor for one group of four lanes.
+ * dynamics.h - feed-forward compressor for one group of DSP_LANES lanes.
  *
  * Log-domain gain computer with a quadratic soft knee and a smooth branching peak detector
  * after it (Giannoulis, Massberg & Reiss, JAES 2012). Detection per lane: peak (|x|) or
@@ -51,7 +51,7 @@ struct dynamics {
 /* Defaults as above; rate_hz 8000..384000. Control thread only. */
 void dynamics_init(struct dynamics *d, float rate_hz);
 
-/* On/off per lane (0..3): a 20 ms fade of the applied gain in dB. RT-safe. */
+/* On/off per lane (0 .. DSP_LANES-1): a 20 ms fade of the applied gain in dB. RT-safe. */
 void dynamics_set_on(struct dynamics *d, int lane, bool is_on);
 
 /* dB, -60..0. RT-safe. */

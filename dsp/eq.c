@@ -1,16 +1,16 @@
 /*
  * eq.c - four-band parametric EQ (low shelf / peak / high shelf, low cut on band 0, high cut
- * on band 3) for a group of four lanes.
+ * on band 3) for a group of DSP_LANES lanes.
  *
  * Reference: RBJ Audio EQ Cookbook (design), fil4 and zita Pareq (sub-block glide); see
  * biquad.c for the structure (a trapezoidal state-variable filter) and why.
  *
- * Each band is one bq_band: four lanes of one biquad whose parameters glide in bounded steps
+ * Each band is one bq_band: a group of lanes of one biquad whose parameters glide in bounded steps
  * at block boundaries (a full frequency, gain or Q sweep takes about 30 ms) with per-sample
  * coefficient interpolation inside the block. Click-free switching: band on/off and EQ
  * on/off set the band's mix target (a dry/wet crossfade of the section's output, 20 ms,
  * smoothstep-shaped), and a type change fades the band out to an exact identity, swaps the
- * type, and fades it back in. A band whose four lanes are flat (0 dB peak/shelf) or off
+ * type, and fades it back in. A band whose lanes are flat (0 dB peak/shelf) or off
  * is skipped as soon as it settles: then it costs one branch per block.
  *
  * Glossary:

@@ -1,5 +1,5 @@
 /*
- * eq.h - four-band parametric EQ for one group of four lanes.
+ * eq.h - four-band parametric EQ for one group of DSP_LANES lanes.
  *
  * Bands are numbered 0..3 here (OSC's /eq/1../eq/4). Each band of each lane has its own
  * type, frequency, gain, Q and on/off; the whole EQ of a lane has an on/off too. All setters
@@ -36,7 +36,7 @@ struct eq {
 /* Defaults as above, settled. rate_hz 8000..384000. Control thread only. */
 void eq_init(struct eq *eq, float rate_hz);
 
-/* Whole EQ of a lane on/off: a 20 ms crossfade of every band to flat. lane 0..3. RT-safe. */
+/* Whole EQ of a lane on/off: a 20 ms crossfade of every band to flat. lane 0 .. DSP_LANES-1. RT-safe. */
 void eq_set_on(struct eq *eq, int lane, bool is_on);
 
 /* One band on/off, the same crossfade. band 0..3. RT-safe. */
@@ -75,7 +75,7 @@ void eq_block_begin(struct eq *eq);
 /*
  * Filter n (1..DSP_BLOCK, within the current block) lane frames in place. Returns a bit mask
  * of lanes (bit k = lane k) whose state or output went non-finite: those lanes were reset
- * and their output for this call is 0. When every band of all four lanes is flat or off and
+ * and their output for this call is 0. When every band of all lanes of the group is flat or off and
  * settled, no filter runs (each band only notes its last two inputs) and buf is untouched,
  * so non-finite input passes through: the strip should sanitise its input once, at trim.
  * RT-safe.

@@ -1,5 +1,5 @@
 /*
- * gate.c - noise gate with range, hold and attack/release in the log domain, four lanes.
+ * gate.c - noise gate with range, hold and attack/release in the log domain, DSP_LANES lanes.
  *
  * Same construction as the compressor (dynamics.c; Giannoulis, Massberg & Reiss, JAES
  * 2012), with a two-state gain computer: the key is open while the instantaneous power

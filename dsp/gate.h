@@ -1,6 +1,6 @@
 /*
  * gate.h - noise gate with range (a range-limited downward expander with an infinite
- * ratio) for one group of four lanes. It sits before the EQ: trim -> polarity -> HPF ->
+ * ratio) for one group of DSP_LANES lanes. It sits before the EQ: trim -> polarity -> HPF ->
  * gate -> EQ -> compressor.
  *
  * Defaults: off, threshold -50 dB, range 60 dB, attack 1 ms, hold 50 ms, release 200 ms,
@@ -41,7 +41,7 @@ struct gate {
 /* Defaults as above; rate_hz 8000..384000. Control thread only. */
 void gate_init(struct gate *g, float rate_hz);
 
-/* On/off per lane (0..3): a 20 ms fade of the applied gain in dB. RT-safe. */
+/* On/off per lane (0 .. DSP_LANES-1): a 20 ms fade of the applied gain in dB. RT-safe. */
 void gate_set_on(struct gate *g, int lane, bool is_on);
 
 /* Opens when the instantaneous peak level reaches this, dB -90..0. RT-safe. */

@@ -10,7 +10,7 @@
  * so |H(f)|^2 = 1 / (1 + (tan(pi fc/fs) / tan(pi f/fs))^(2N)) exactly (tests check it).
  *
  * Both sections always exist; an unused or switched-off section is an identity and, when all
- * four lanes agree, is skipped. Switching on/off is a 20 ms mix crossfade (see biquad.c);
+ * lanes of the group agree, is skipped. Switching on/off is a 20 ms mix crossfade (see biquad.c);
  * a slope change glides Q where the section keeps its order, and fades through identity
  * where it changes order (first <-> second order on section 0, used <-> unused on
  * section 1), so the filter is briefly gentler than either end point but never jumps.

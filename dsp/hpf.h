@@ -1,5 +1,5 @@
 /*
- * hpf.h - the strip's high-pass filter for one group of four lanes: Butterworth, 20..400 Hz,
+ * hpf.h - the strip's high-pass filter for one group of DSP_LANES lanes: Butterworth, 20..400 Hz,
  * 12, 18 or 24 dB/octave, on/off per lane. Default 80 Hz, 12 dB/oct, off (output == input).
  */
 #ifndef JMIXD_HPF_H
@@ -21,7 +21,7 @@ struct hpf {
 /* Defaults, settled. rate_hz 8000..384000. Control thread only. */
 void hpf_init(struct hpf *h, float rate_hz);
 
-/* On/off per lane, lane 0..3: a 20 ms crossfade. RT-safe. */
+/* On/off per lane, lane 0 .. DSP_LANES-1: a 20 ms crossfade. RT-safe. */
 void hpf_set_on(struct hpf *h, int lane, bool is_on);
 
 /* Cutoff (-3 dB point) in Hz, clamped to 20..400; glides. RT-safe. */

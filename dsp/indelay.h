@@ -2,7 +2,7 @@
  * indelay.h - input delay per lane, 0 .. INDELAY_MAX_MS with sample resolution, for aligning
  * a close mic with an overhead or the PA with the back line.
  *
- * One ring of four-lane frames per strip group, a power of two sized at init for the maximum
+ * One ring of lane frames (DSP_LANES wide) per strip group, a power of two sized at init for the maximum
  * (STYLE idiom 7): 32768 frames at 48 kHz (512 KiB per group, 128 KiB per mono channel),
  * 65536 at 96 kHz (256 KiB per channel). Each lane reads its own tap; a time change, and
  * switching on or off (a time of 0), crossfades the old tap to the new one over

@@ -1,8 +1,8 @@
 /*
  * mixer.c - see mixer.h.
  *
- * Per piece of a period (at most one DSP_BLOCK): for each group of four lanes, gather the
- * four input ports into lane frames (a 4x4 transpose), run the strip, and add its left and
+ * Per piece of a period (at most one DSP_BLOCK): for each group of DSP_LANES lanes, gather
+ * its input ports into lane frames (4x4 transposes), run the strip, and add its left and
  * right contributions into two lane-wise accumulators; then fold the accumulators across
  * lanes once per sample (two horizontal sums for the whole mix, not per channel) into the
  * master's L/R lanes, run the master, and scatter to the output ports.

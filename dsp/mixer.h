@@ -1,5 +1,5 @@
 /*
- * mixer.h - the whole signal graph, built once: N channel strips in groups of four lanes,
+ * mixer.h - the whole signal graph, built once: N channel strips in groups of DSP_LANES lanes,
  * summed into the stereo master.
  *
  * Topology (channel count, which channels are stereo) is fixed at init; everything lives in

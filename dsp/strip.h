@@ -1,5 +1,5 @@
 /*
- * strip.h - the channel strip for one group of four lanes.
+ * strip.h - the channel strip for one group of DSP_LANES lanes.
  *
  * Signal order (DESIGN.md): input -> trim + polarity -> high-pass -> gate -> EQ ->
  * compressor -> (pre-fader tap: meter, PFL) -> fader + mute + solo -> pan -> master.
