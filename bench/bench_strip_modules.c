@@ -3,15 +3,14 @@
  * DSP_LANES lanes and per channel. Prints figures, asserts nothing. Built once per vector
  * path (make bench runs each the CPU has: 4, 8 and 16 lanes on x86-64).
  *
- * 64 channels in groups of DSP_LANES, each with its own state and a 32-frame buffer, 2 s of audio at
- * 48 and at 96 kHz in DSP_BLOCK chunks, FTZ/DAZ on as on the audio thread. Input: pre-generated white
- * noise scaled so its level swings between -36 and -6 dBFS at 0.7 Hz (so the compressor
- * and gate work); the cost of that scaled copy is measured alone and subtracted. Cases: each
- * module settled, the chain HPF -> gate -> EQ -> compressor settled, and the EQ while
- * all four bands sweep (coefficients redesigned every block).
+ * 64 channels in groups of DSP_LANES, each group with its own state and a 32-frame buffer,
+ * 2 s of audio at 48 and at 96 kHz in DSP_BLOCK chunks, FTZ/DAZ on as on the audio thread.
+ * Input: pre-generated white noise scaled so its level swings between -36 and -6 dBFS at
+ * 0.7 Hz (so the compressor and gate work); the cost of that scaled copy is measured alone
+ * and subtracted. Cases: each module settled, the chain HPF -> gate -> EQ -> compressor
+ * settled, and the EQ while all four bands sweep (coefficients redesigned every block).
  *
- * Build: gcc -std=c11 -O2 -D_GNU_SOURCE -I. bench/bench_strip_modules.c dsp/biquad.c
- *        dsp/eq.c dsp/hpf.c dsp/dynamics.c dsp/gate.c -lm -o bench_strip_modules
+ * Build: make build/bench/bench_strip_modules (and build/bench/avx2/..., .../avx512/...).
  */
 #include <math.h>
 #include <stdint.h>
