@@ -2,6 +2,7 @@
  * x32.c - see x32.h.
  */
 #include "osc/x32.h"
+#include "osc/x32_priv.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,60 +25,13 @@
 #include "osc/packet.h"
 
 #define DATAGRAMS_PER_RECEIVE 512
-#define SHADOW_SLOTS 4096          /* a power of two; the full X32 M-tree is about 2,500 leaves */
-#define SHADOW_PATH_MAX 48
-#define SHADOW_STRING_MAX 32       /* console names are at most 12 characters */
-#define MAX_SELVES 3
 
-struct shadow_value {
-	char path[SHADOW_PATH_MAX];  /* "" = free slot */
-	char tag;
-	float f;                     /* 'f' and 'i' */
-	char s[SHADOW_STRING_MAX];
-};
-
-struct x32_client {
-	bool is_used;
-	bool is_nfb;                 /* /xremotenfb: never its own changes back */
-	struct osc_peer peer;
-	int64_t expires_ms;
-};
-
-/* An X Air /meters request: one bank, pushed every interval until the lease runs out. */
-#define METER_SUBS 8
-#define XAIR_BANK1_VALUES 40
-struct meter_sub {
-	bool is_used;
-	struct osc_peer peer;
-	int interval_ms;
-	int64_t next_ms;
-	int64_t expires_ms;
-};
-
-struct x32_listener {
-	enum x32_profile profile;
-	int fd;
-	int port;
-	struct setup_dialect cfg;
-	struct control *control;
-	struct osc_access *access;
-	struct osc_pace *pace;
-	struct osc_peer selves[MAX_SELVES];   /* jmixd's own sockets: never subscribers */
-	int n_selves;
-	struct x32_client client[X32_CLIENTS];
-	struct meter_sub meter[METER_SUBS];
-	struct shadow_value *shadow;          /* SHADOW_SLOTS, open addressing */
-	int n_shadow;
-	int64_t last_log_ms;
-	uint64_t n_dropped;
-};
-
-static const char *const profile_name[X32_N_PROFILES] = { "osc.x32", "osc.xair" };
+const char *const x32_profile_key[X32_N_PROFILES] = { "osc.x32", "osc.xair" };
 
 /* ---- sending what a console sends: plain messages ---- */
 
-static int send_plain(struct x32_listener *l, const struct osc_peer *to, const char *path,
-		      lo_message m, enum pace_kind kind)
+int x32_send_plain(struct x32_listener *l, const struct osc_peer *to, const char *path,
+		   lo_message m, enum pace_kind kind)
 {
 	static char buf[OSC_MAX_PACKET];
 	size_t size = lo_message_length(m, path);
@@ -103,7 +57,7 @@ static void send_value(struct x32_listener *l, const struct osc_peer *to, const 
 		lo_message_add_int32(m, (int32_t)lrintf(f));
 	else
 		lo_message_add_float(m, f);
-	send_plain(l, to, path, m, kind);
+	x32_send_plain(l, to, path, m, kind);
 	lo_message_free(m);
 }
 
@@ -164,7 +118,7 @@ static int client_of(const struct x32_listener *l, const struct osc_peer *from)
 	return -1;
 }
 
-static int origin_of(const struct x32_listener *l, const struct osc_peer *from)
+int x32_origin_of(const struct x32_listener *l, const struct osc_peer *from)
 {
 	int id = client_of(l, from);
 	return X32_ORIGIN_BASE + (int)l->profile * 100 + (id >= 0 ? id : 99);
@@ -183,7 +137,7 @@ static void lease(struct x32_listener *l, const struct osc_peer *from, bool is_n
 	char text[80];
 	if (is_own_socket(l, from)) {
 		log_warn("%s: /xremote from %s, one of jmixd's own sockets (a loop): refused",
-			 profile_name[l->profile], osc_peer_str(from, text, sizeof text));
+			 x32_profile_key[l->profile], osc_peer_str(from, text, sizeof text));
 		return;
 	}
 	int id = client_of(l, from);
@@ -194,7 +148,7 @@ static void lease(struct x32_listener *l, const struct osc_peer *from, bool is_n
 		return;   /* full, as a console is: silently, until a lease runs out */
 	struct x32_client *c = &l->client[id];
 	if (!c->is_used)
-		log_info("%s: %s subscribed (%s)", profile_name[l->profile],
+		log_info("%s: %s subscribed (%s)", x32_profile_key[l->profile],
 			 osc_peer_str(from, text, sizeof text), is_nfb ? "/xremotenfb" : "/xremote");
 	c->is_used = true;
 	c->is_nfb = is_nfb;
@@ -238,44 +192,57 @@ static const char *name_of(const struct x32_listener *l, const struct x32_leaf *
 	return "LR";
 }
 
-static void answer_get(struct x32_listener *l, const struct osc_peer *from, const char *path,
-		       const struct x32_leaf *leaf)
+void x32_leaf_value(struct x32_listener *l, const char *path, const struct x32_leaf *leaf,
+		    char *tag, float *f, char *s, size_t s_size)
 {
-	const struct shadow_value *v;
+	const struct shadow_value *v = NULL;
+	*tag = leaf->tag;
+	*f = 0.0f;
+	s[0] = '\0';
 	switch (leaf->kind) {
 	case X32_LEAF_PARAM:
-		send_value(l, from, path, leaf->tag,
-			   param_wire(leaf, control_get(l->control, leaf->ref)), NULL, PACE_REPLY);
+		*f = param_wire(leaf, control_get(l->control, leaf->ref));
 		return;
 	case X32_LEAF_NAME:
-		send_value(l, from, path, 's', 0, name_of(l, leaf), PACE_REPLY);
+		snprintf(s, s_size, "%s", name_of(l, leaf));
 		return;
 	case X32_LEAF_STANDIN:
 	case X32_LEAF_SHADOW:
 		v = shadow_find(l, path);
-		if (v)
-			send_value(l, from, path, v->tag, v->f, v->s, PACE_REPLY);
-		else if (leaf->kind == X32_LEAF_STANDIN)
-			send_value(l, from, path, leaf->tag, param_wire(leaf, leaf->ref.desc->def),
-				   NULL, PACE_REPLY);
-		else
-			send_value(l, from, path, leaf->tag, leaf->def, "", PACE_REPLY);
+		if (v) {
+			*tag = v->tag;
+			*f = v->f;
+			snprintf(s, s_size, "%s", v->s);
+		} else if (leaf->kind == X32_LEAF_STANDIN) {
+			*f = param_wire(leaf, leaf->ref.desc->def);
+		} else {
+			*f = leaf->def;
+		}
 		return;
 	case X32_LEAF_NONE:
 		return;
 	}
 }
 
+static void answer_get(struct x32_listener *l, const struct osc_peer *from, const char *path,
+		       const struct x32_leaf *leaf)
+{
+	char tag, s[SHADOW_STRING_MAX];
+	float f;
+	x32_leaf_value(l, path, leaf, &tag, &f, s, sizeof s);
+	send_value(l, from, path, tag, f, s, PACE_REPLY);
+}
+
 /* liblo leaves arguments only 4-byte aligned in its copy of a message: read them as bytes,
  * never through union lo_arg (8-byte aligned), which is undefined and UBSan refuses. */
-static int32_t arg_i32(const lo_arg *a)
+int32_t x32_arg_i32(const lo_arg *a)
 {
 	int32_t v;
 	memcpy(&v, a, sizeof v);
 	return v;
 }
 
-static float arg_f32(const lo_arg *a)
+float x32_arg_f32(const lo_arg *a)
 {
 	float v;
 	memcpy(&v, a, sizeof v);
@@ -286,9 +253,9 @@ static float arg_f32(const lo_arg *a)
 static bool arg_number(char type, const lo_arg *a, float *out)
 {
 	if (type == 'f')
-		*out = arg_f32(a);
+		*out = x32_arg_f32(a);
 	else if (type == 'i')
-		*out = (float)arg_i32(a);
+		*out = (float)x32_arg_i32(a);
 	else
 		return false;
 	return isfinite(*out);
@@ -307,24 +274,25 @@ static void set_param(struct x32_listener *l, const struct x32_leaf *leaf, float
 	v = v < d->min ? d->min : v > d->max ? d->max : v;
 	const char *reason;
 	if (control_set(l->control, leaf->ref, v, origin, &reason) < 0)
-		log_warn("%s: set refused: %s", profile_name[l->profile], reason);
+		log_warn("%s: set refused: %s", x32_profile_key[l->profile], reason);
 }
 
-static void handle_set(struct x32_listener *l, const struct osc_peer *from, const char *path,
-		       const struct x32_leaf *leaf, char type, const lo_arg *a)
+void x32_set_value(struct x32_listener *l, int origin, const char *path,
+		   const struct x32_leaf *leaf, char type, float f, const char *s)
 {
-	float f = 0;
-	int origin = origin_of(l, from);
 	if (leaf->tag == 's') {
 		if (type != 's' || leaf->kind != X32_LEAF_SHADOW)
 			return;   /* channel names are the config's (topology), not settable here */
-		char s[SHADOW_STRING_MAX];
-		snprintf(s, sizeof s, "%s", (const char *)a);
-		if (shadow_store(l, path, 's', 0, s))
-			push(l, path, 's', 0, s, origin);
+		char text[SHADOW_STRING_MAX];
+		snprintf(text, sizeof text, "%s", s);
+		const struct shadow_value *old = shadow_find(l, path);
+		if (old && strcmp(old->s, text) == 0)
+			return;
+		if (shadow_store(l, path, 's', 0, text))
+			push(l, path, 's', 0, text, origin);
 		return;
 	}
-	if (!arg_number(type, a, &f))
+	if (type == 's' || !isfinite(f))
 		return;
 	if (leaf->tag == 'i') {
 		/* Out-of-range ints are ignored, as the console does; floats snap (0.5 and up is 1). */
@@ -349,99 +317,14 @@ static void handle_set(struct x32_listener *l, const struct osc_peer *from, cons
 		push(l, path, leaf->tag, f, NULL, origin);
 }
 
-/* ---- meters (X Air bank 1: research/x32.md 5.4) ---- */
-
-/*
- * "/meters ,s[i] /meters/1 [tf]": bank 1 every 50 ms x tf (tf 0 or out of 1..99: 50 ms) for
- * 10 s, renewed by asking again. Only the X Air's bank 1 (what Companion's X-Air module
- * shows) is served; other banks and the X32's are not answered.
- */
-static void meters_request(struct x32_listener *l, const struct osc_peer *from, const char *bank,
-			   const char *types, lo_arg **argv, int argc)
+static void handle_set(struct x32_listener *l, const struct osc_peer *from, const char *path,
+		       const struct x32_leaf *leaf, char type, const lo_arg *a)
 {
-	if (l->profile != X32_PROFILE_XAIR || strcmp(bank, "/meters/1") != 0)
-		return;
-	int tf = argc >= 2 && types[argc - 1] == 'i' ? arg_i32(argv[argc - 1]) : 0;
-	if (tf < 1 || tf > 99)
-		tf = 1;
-	struct meter_sub *sub = NULL;
-	int64_t now = osc_now_ms();
-	for (int i = 0; i < METER_SUBS && !sub; i++)
-		if (l->meter[i].is_used && osc_peer_same(&l->meter[i].peer, from))
-			sub = &l->meter[i];
-	for (int i = 0; i < METER_SUBS && !sub; i++)
-		if (!l->meter[i].is_used)
-			sub = &l->meter[i];
-	if (!sub)
-		return;
-	if (!sub->is_used)
-		sub->next_ms = now;
-	sub->is_used = true;
-	sub->peer = *from;
-	sub->interval_ms = 50 * tf;
-	sub->expires_ms = now + X32_LEASE_MS;
-}
-
-/* dB as the X Air sends meters: int16 of dB x 256, -32768 for silence (or nothing there). */
-static int16_t xair_db(float db)
-{
-	if (!(db > -128.0f))
-		return INT16_MIN;
-	return (int16_t)lrintf((db > 127.0f ? 127.0f : db) * 256.0f);
-}
-
-static void meters_send(struct x32_listener *l, struct meter_sub *sub)
-{
-	/* 16 channels (peak), aux L/R, FX 1-4 L/R, buses 1-6, FX sends 1-4, main L/R, monitor
-	 * L/R; what jmixd has no meter for is silence. */
-	const struct control *c = l->control;
-	uint8_t blob[4 + 2 * XAIR_BANK1_VALUES];
-	int16_t v[XAIR_BANK1_VALUES];
-	for (int i = 0; i < XAIR_BANK1_VALUES; i++)
-		v[i] = INT16_MIN;
-	for (int ch = 0; ch < 16 && ch < c->n_channels; ch++)
-		v[ch] = xair_db(c->meter_peak_db[ch]);
-	for (int b = 0; b < 6 && b < c->n_buses; b++)
-		v[26 + b] = xair_db(c->bus_peak_db[b]);
-	v[36] = xair_db(c->master_peak_db[0]);
-	v[37] = xair_db(c->master_peak_db[1]);
-	uint32_t n = XAIR_BANK1_VALUES;   /* little-endian inside the blob, as the console */
-	for (int k = 0; k < 4; k++)
-		blob[k] = (uint8_t)(n >> (8 * k));
-	for (int i = 0; i < XAIR_BANK1_VALUES; i++) {
-		blob[4 + 2 * i] = (uint8_t)((uint16_t)v[i] & 0xff);
-		blob[5 + 2 * i] = (uint8_t)((uint16_t)v[i] >> 8);
-	}
-	lo_blob b = lo_blob_new((int32_t)sizeof blob, blob);
-	lo_message m = lo_message_new();
-	if (b && m) {
-		lo_message_add_blob(m, b);
-		send_plain(l, &sub->peer, "/meters/1", m, PACE_STREAM);
-	}
-	if (m)
-		lo_message_free(m);
-	if (b)
-		lo_blob_free(b);
-}
-
-static void meters_tick(struct x32_listener *l, int64_t now)
-{
-	for (int i = 0; i < METER_SUBS; i++) {
-		struct meter_sub *sub = &l->meter[i];
-		if (!sub->is_used)
-			continue;
-		if (now >= sub->expires_ms) {
-			sub->is_used = false;
-			continue;
-		}
-		if (now < sub->next_ms)
-			continue;
-		meters_send(l, sub);
-		/* A late tick sends once and catches up, never bursts. */
-		sub->next_ms += sub->interval_ms;
-		if (sub->next_ms < now)
-			sub->next_ms = now + sub->interval_ms;
-	}
+	float f = 0.0f;
+	if (type == 's')
+		x32_set_value(l, x32_origin_of(l, from), path, leaf, 's', 0.0f, (const char *)a);
+	else if (arg_number(type, a, &f))
+		x32_set_value(l, x32_origin_of(l, from), path, leaf, type, f, NULL);
 }
 
 /* ---- the handshake ---- */
@@ -481,7 +364,7 @@ static void answer_handshake(struct x32_listener *l, const struct osc_peer *from
 		lo_message_add_string(m, l->cfg.model);
 		lo_message_add_string(m, fw);
 	}
-	send_plain(l, from, path, m, PACE_REPLY);
+	x32_send_plain(l, from, path, m, PACE_REPLY);
 	lo_message_free(m);
 }
 
@@ -500,9 +383,16 @@ static void dispatch(struct x32_listener *l, const struct osc_peer *from, enum a
 			lease(l, from, path[8] == 'n');
 		return;
 	}
-	if (strcmp(path, "/meters") == 0) {
-		if (argc >= 1 && types[0] == 's')
-			meters_request(l, from, (const char *)argv[0], types, argv, argc);
+	if (x32_sub_request(l, from, path, types, argv, argc))
+		return;
+	if (strcmp(path, "/node") == 0) {
+		if (argc == 1 && types[0] == 's')
+			x32_node_get(l, from, (const char *)argv[0]);
+		return;
+	}
+	if (strcmp(path, "/") == 0) {
+		if (argc == 1 && types[0] == 's' && role == ROLE_CONTROL)
+			x32_node_set(l, from, (const char *)argv[0]);
 		return;
 	}
 	if (strcmp(path, "/-local/updrate") == 0)
@@ -532,7 +422,7 @@ static void log_drop(struct x32_listener *l, const struct osc_peer *from, const 
 	if (now - l->last_log_ms < 1000)
 		return;
 	l->last_log_ms = now;
-	log_warn("%s: dropping packets from %s: %s (%llu dropped so far)", profile_name[l->profile],
+	log_warn("%s: dropping packets from %s: %s (%llu dropped so far)", x32_profile_key[l->profile],
 		 osc_peer_str(from, text, sizeof text), why, (unsigned long long)l->n_dropped);
 }
 
@@ -633,12 +523,12 @@ void x32_listener_tick(struct x32_listener *l)
 			char text[80];
 			c->is_used = false;
 			log_info("%s: %s's lease ran out (not renewed within %d s)",
-				 profile_name[l->profile], osc_peer_str(&c->peer, text, sizeof text),
+				 x32_profile_key[l->profile], osc_peer_str(&c->peer, text, sizeof text),
 				 X32_LEASE_MS / 1000);
 		}
 		is_any |= c->is_used;
 	}
-	meters_tick(l, now);
+	x32_sub_tick(l, now);
 	struct control *ctl = l->control;
 	if (!is_any || ctl->n_dirty == 0)
 		return;
@@ -665,7 +555,7 @@ static int open_socket(struct x32_listener *l, char *err, size_t err_size)
 				  .ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV };
 	struct addrinfo *ai;
 	char service[16];
-	const char *key = profile_name[l->profile];
+	const char *key = x32_profile_key[l->profile];
 	snprintf(service, sizeof service, "%d", l->cfg.port);
 	int rc = getaddrinfo(l->cfg.bind, service, &hints, &ai);
 	if (rc != 0) {
@@ -698,7 +588,7 @@ struct x32_listener *x32_listener_new(enum x32_profile profile, const struct set
 {
 	struct x32_listener *l = calloc(1, sizeof *l);
 	if (!l || !(l->shadow = calloc(SHADOW_SLOTS, sizeof *l->shadow))) {
-		snprintf(err, err_size, "%s: out of memory", profile_name[profile]);
+		snprintf(err, err_size, "%s: out of memory", x32_profile_key[profile]);
 		free(l);
 		return NULL;
 	}
@@ -710,7 +600,7 @@ struct x32_listener *x32_listener_new(enum x32_profile profile, const struct set
 		x32_listener_free(l);
 		return NULL;
 	}
-	log_info("%s: %s dialect on UDP %s:%d as %s \"%s\"", profile_name[profile],
+	log_info("%s: %s dialect on UDP %s:%d as %s \"%s\"", x32_profile_key[profile],
 		 profile == X32_PROFILE_X32 ? "X32" : "X Air", cfg->bind, l->port, cfg->model,
 		 cfg->name);
 	return l;

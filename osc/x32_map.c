@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "osc/x32_tree.h"
+
 #define LEVEL(n_) { .kind = X32_LEVEL, .n = n_ }
 #define LINF(lo_, hi_, n_) { .kind = X32_LINF, .lo = lo_, .hi = hi_, .n = n_ }
 #define LOGF(lo_, hi_, n_) { .kind = X32_LOGF, .lo = lo_, .hi = hi_, .n = n_ }
@@ -334,6 +336,12 @@ struct x32_leaf x32_map_resolve(const struct control *c, enum x32_profile p, con
 			out.def = shadows[i].def;
 			return out;
 		}
+	}
+	/* Any other leaf of the X32 node tree: held here, with the tree's default. */
+	const struct x32_ftype *type;
+	if (p == X32_PROFILE_X32 && x32_tree_leaf(path, &type, &out.def)) {
+		out.kind = X32_LEAF_SHADOW;
+		out.tag = x32_ftype_tag(type);
 	}
 	return out;
 }

@@ -665,6 +665,57 @@ static void test_hostile_packets(void **state)
 	hx_osc_close(o);
 }
 
+/* "/node" answers a node's fields as one line of the console's text, on the address "node";
+ * "/" sets a leaf or a node's first fields from the same text (research/x32.md 5.1, 5.2). */
+static void test_node_text(void **state)
+{
+	(void)state;
+	struct hx_osc *o = open_x32();
+	struct hx_osc_msg m;
+
+	native_set("/ch/1/fader", -10.0);
+	native_set("/ch/1/mute", 0.0);
+	native_set("/ch/1/pan", 0.0);
+	hx_osc_send(o, "/node", "s", "ch/01/mix");
+	m = expect(o, "node", "s");
+	assert_string_equal(m.argv[0].s, "/ch/01/mix ON -10.0 ON +0 OFF -oo\n");
+	hx_osc_send(o, "/node", "s", "/ch/01/mix/01");   /* the leading slash is optional */
+	m = expect(o, "node", "s");
+	assert_true(strncmp(m.argv[0].s, "/ch/01/mix/01 ", 14) == 0);
+
+	/* One leaf in user units, snapped to the console's grid: -20.5 dB is 377/1023. */
+	hx_osc_send(o, "/", "s", "ch/01/mix/fader -20.5");
+	x32_sync(o);
+	assert_float_equal(native_get("/ch/1/fader"), 80.0 * 377.0 / 1023.0 - 50.0, 0.01);   /* the fader law */
+	/* A node's first fields, in order; a leaf jmixd lacks is held and read back. */
+	hx_osc_send(o, "/", "s", "/ch/01/mix OFF -oo");
+	x32_sync(o);
+	assert_float_equal(native_get("/ch/1/mute"), 1.0, 0);
+	assert_true(native_get("/ch/1/fader") <= -89.9);
+	hx_osc_send(o, "/", "s", "/dca/3/config \"Drums\" 5 BL");
+	hx_osc_send(o, "/node", "s", "dca/3/config");
+	m = expect(o, "node", "s");
+	assert_string_equal(m.argv[0].s, "/dca/3/config \"Drums\" 5 BL\n");
+	hx_osc_send(o, "/dca/3/config/color", "");
+	m = expect(o, "/dca/3/config/color", "i");
+	assert_int_equal(m.argv[0].i, 4);
+	/* Any leaf of the tree answers with its canonical tag, even one nobody set. */
+	hx_osc_send(o, "/ch/07/gate/filter/f", "");
+	expect(o, "/ch/07/gate/filter/f", "f");
+	hx_osc_send(o, "/config/routing/AES50A/41-48", "");
+	expect(o, "/config/routing/AES50A/41-48", "i");
+
+	/* A text that is no value of the field changes nothing; unknown nodes are silent. */
+	hx_osc_send(o, "/", "s", "ch/01/mix/fader loud");
+	hx_osc_send(o, "/node", "s", "ch/33/mix");
+	hx_osc_send(o, "/status", "");
+	expect_none_before(o, "node", "/status");
+	assert_true(native_get("/ch/1/fader") <= -89.9);
+	native_set("/ch/1/mute", 0.0);
+	native_set("/ch/1/fader", 0.0);
+	hx_osc_close(o);
+}
+
 static int group_setup(void **state)
 {
 	static const char *const ports[] = { "kick", "snare", NULL };
@@ -699,6 +750,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handshake),
 		cmocka_unit_test(test_get_set_laws),
+		cmocka_unit_test(test_node_text),
 		cmocka_unit_test(test_companion_x32_sequence),
 		cmocka_unit_test(test_companion_xair_sequence),
 		cmocka_unit_test(test_feedback_x32),
