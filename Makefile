@@ -316,14 +316,16 @@ run: deps
 # Debian packages, in two sets. `make deps`: what building and running needs (a Pi running
 # `make run` gets no cross compiler, qemu or test libraries). `make deps-test`: that, plus
 # what only the suite needs (cmocka, cppcheck, valgrind, clang for libFuzzer and RTSan,
-# libebur128 as a loudness reference, the aarch64 cross compiler and qemu for the Pi build).
+# libebur128 as a loudness reference, the aarch64 cross compiler and qemu for the Pi build,
+# node.js and npm for the x32-osc client that test_x32_osc installs from npm).
 # Each installs only what is missing; sudo when not root.
 DEB_RUN      := gcc make libc6-dev pkg-config libjack-jackd2-dev liblo-dev libconfig-dev \
 		jackd2 liblo-tools util-linux procps \
 		libavahi-client-dev avahi-daemon avahi-utils dbus-daemon iproute2 libsndfile1-dev
 DEB_TEST     := libcmocka-dev cppcheck valgrind clang libclang-rt-dev libebur128-dev \
 		zlib1g-dev libxml2-dev \
-		gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
+		gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static \
+		nodejs npm
 DEB_PACKAGES := $(DEB_RUN) $(DEB_TEST)
 # RealtimeSanitizer needs clang 20 or later: Debian 12 has clang-22 in bookworm-security.
 # Installed by deps-test when the archive offers it; the suite says so and skips RTSan when not.

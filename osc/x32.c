@@ -23,6 +23,7 @@
 #include "osc/clients.h"
 #include "osc/pace.h"
 #include "osc/packet.h"
+#include "osc/x32_tree.h"
 
 #define DATAGRAMS_PER_RECEIVE 512
 
@@ -321,9 +322,16 @@ static void handle_set(struct x32_listener *l, const struct osc_peer *from, cons
 		       const struct x32_leaf *leaf, char type, const lo_arg *a)
 {
 	float f = 0.0f;
-	if (type == 's')
+	const struct x32_ftype *t;
+	char s[SHADOW_STRING_MAX];
+	if (type == 's' && leaf->tag != 's') {
+		/* A number leaf set with text in the console's units ("-5", "GATE", "1k02"), as
+		 * the console takes it (Maillot p.12; the x32-osc client sets every leaf so). */
+		if (x32_tree_leaf(path, &t, &f) && x32_ftype_parse(t, (const char *)a, &f, s, sizeof s))
+			x32_set_value(l, x32_origin_of(l, from), path, leaf, x32_ftype_tag(t), f, NULL);
+	} else if (type == 's') {
 		x32_set_value(l, x32_origin_of(l, from), path, leaf, 's', 0.0f, (const char *)a);
-	else if (arg_number(type, a, &f))
+	} else if (arg_number(type, a, &f))
 		x32_set_value(l, x32_origin_of(l, from), path, leaf, type, f, NULL);
 }
 

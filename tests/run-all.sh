@@ -113,7 +113,8 @@ phase_time() {   # phase_time NAME START: how long a phase took, for the 25-minu
 # it is named here).
 # test_layouts runs plain only too: it adds no audio-thread code, only OSC round trips.
 # test_links (links, safes, recall fades) adds no audio-thread code: plain only.
-LONG_ITESTS=${LONG_ITESTS:-test_survival test_tablets test_midi test_mcu test_layouts test_links}
+# test_x32_osc runs once too: no audio-thread code of its own, and a node.js client.
+LONG_ITESTS=${LONG_ITESTS:-test_survival test_tablets test_midi test_mcu test_layouts test_links test_x32_osc}
 quick_list() {   # quick_list DIR: DIR/itests/test_* minus the long ones
 	for t in "$1"/itests/test_*; do
 		case " $LONG_ITESTS " in *" ${t##*/} "*) continue ;; esac

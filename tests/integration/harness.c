@@ -1951,6 +1951,23 @@ int hx_osc_port(const struct hx_osc *o)
 /* liblo 0.31 cannot bind a UDP server to one address: open a normal client, then put a socket
  * bound to bind_ip in place of its own with dup2 (same descriptor number, so liblo polls,
  * receives and sends on it without knowing). */
+struct hx_osc *hx_osc_open_to(const char *daemon_ip, int daemon_port)
+{
+	struct hx_osc *o = hx_osc_open(daemon_port);
+	char port_s[16];
+
+	if (!o)
+		return NULL;
+	snprintf(port_s, sizeof(port_s), "%d", daemon_port);
+	lo_address_free(o->dst);
+	o->dst = lo_address_new(daemon_ip, port_s);
+	if (!o->dst) {
+		hx_osc_close(o);
+		return NULL;
+	}
+	return o;
+}
+
 struct hx_osc *hx_osc_open_from(int daemon_port, const char *bind_ip)
 {
 	struct hx_osc *o = hx_osc_open(daemon_port);

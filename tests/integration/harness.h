@@ -381,6 +381,9 @@ void hx_osc_close(struct hx_osc *o);
 /* The client's own UDP port. */
 int hx_osc_port(const struct hx_osc *o);
 
+/* Like hx_osc_open, but talking to daemon_ip (a listener bound to another loopback address). */
+struct hx_osc *hx_osc_open_to(const char *daemon_ip, int daemon_port);
+
 /* Like hx_osc_open, but the client's socket is bound to bind_ip (e.g. "127.0.0.2", to play a
  * source address other than 127.0.0.1 on loopback) on a random port. NULL on failure. */
 struct hx_osc *hx_osc_open_from(int daemon_port, const char *bind_ip);
