@@ -391,6 +391,11 @@ static void dispatch(struct x32_listener *l, const struct osc_peer *from, enum a
 			lease(l, from, path[8] == 'n');
 		return;
 	}
+	if (strcmp(path, "/unsubscribe") == 0 && argc == 0) {
+		int id = client_of(l, from);   /* and, below, every subscription of the sender */
+		if (id >= 0)
+			l->client[id].is_used = false;
+	}
 	if (x32_sub_request(l, from, path, types, argv, argc))
 		return;
 	if (strcmp(path, "/node") == 0) {
@@ -405,12 +410,6 @@ static void dispatch(struct x32_listener *l, const struct osc_peer *from, enum a
 	}
 	if (strcmp(path, "/-local/updrate") == 0)
 		return;   /* Companion X-Air sends it with every renewal; undocumented, ignored */
-	if (strcmp(path, "/unsubscribe") == 0) {
-		int id = client_of(l, from);
-		if (argc == 0 && id >= 0)
-			l->client[id].is_used = false;
-		return;
-	}
 	struct x32_leaf leaf = x32_map_resolve(l->control, l->profile, path);
 	if (leaf.kind == X32_LEAF_NONE)
 		return;   /* unknown: silence, as the console (clients time out and go on) */

@@ -1874,9 +1874,13 @@ static void osc_fill_msg(struct hx_osc_msg *m, const char *path, const char *typ
 		case 'S':
 			snprintf(a->s, sizeof(a->s), "%s", (const char *)raw);
 			break;
-		case 'b':
-			a->i = (int32_t)lo_blob_datasize((lo_blob)argv[i]);
+		case 'b': {
+			uint32_t size = lo_blob_datasize((lo_blob)argv[i]);
+			a->i = (int32_t)size;
+			memcpy(a->s, lo_blob_dataptr((lo_blob)argv[i]),
+			       size < sizeof(a->s) ? size : sizeof(a->s));
 			break;
+		}
 		case 'T':
 			a->i = 1;
 			a->d = 1;

@@ -361,7 +361,7 @@ struct hx_osc_arg {
 	int32_t i;                      /* i, c, m; T -> 1, F -> 0 */
 	int64_t h;                      /* h, t */
 	double d;                       /* f and d (also i/h converted) */
-	char s[HX_OSC_STR_MAX];         /* s, S */
+	char s[HX_OSC_STR_MAX];         /* s, S; b: the blob's first HX_OSC_STR_MAX bytes */
 };
 
 struct hx_osc_msg {

@@ -536,18 +536,79 @@ static void test_xair_meters_bank1(void **state)
 		m = expect(x, "/meters/1", "b");
 	hx_log("x32: 6 X Air meter frames in %.3f s", m.t_recv - t0);
 	assert_true(m.t_recv - t0 >= 0.2);   /* paced at 50 ms, not a burst */
-	/* The X32 port is not served. The tick that sends a due meter frame sends the pushes
-	 * after it, so a pushed marker proves no frame was sent before it. */
-	struct hx_osc *o = open_x32();
-	hx_osc_send(o, "/meters", "si", "/meters/1", 0);
-	hx_osc_send(o, "/xremote", "");
-	hx_osc_send(o, "/status", "");
-	expect(o, "/status", "sss");
-	native_set("/ch/2/fader", -7.0);
-	expect_none_before(o, "/meters/1", "/ch/02/mix/fader");
-	native_set("/ch/2/fader", 0.0);
-	hx_osc_close(o);
+	hx_osc_send(x, "/unsubscribe", "s", "meters/1");
 	hx_osc_close(x);
+}
+
+static uint32_t le32(const char *blob, int offset)
+{
+	const uint8_t *b = (const uint8_t *)blob + offset;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static float le_float(const char *blob, int offset)
+{
+	uint32_t bits = le32(blob, offset);
+	float f;
+	memcpy(&f, &bits, sizeof f);
+	return f;
+}
+
+/* The polling subscriptions (research/x32.md 3.2 - 3.6) and the X32 meter banks (5.3). */
+static void test_subscriptions(void **state)
+{
+	(void)state;
+	struct hx_osc *o = open_x32();
+	struct hx_osc_msg m;
+
+	/* Maillot p.78: "/formatsubscribe /testme /ch/NN/mix/on 6 9 80" is a 20-byte blob,
+	 * 14000000 then four little-endian ints (channels 6 to 9 are not muted). */
+	hx_osc_send(o, "/formatsubscribe", "ssiii", "/testme", "/ch/**/mix/on", 6, 9, 80);
+	m = expect(o, "/testme", "b");
+	assert_int_equal(m.argv[0].i, 20);
+	assert_int_equal(le32(m.argv[0].s, 0), 20);
+	for (int k = 1; k <= 4; k++)
+		assert_int_equal(le32(m.argv[0].s, 4 * k), 1);
+	native_set("/ch/1/fader", 0.0);
+	hx_osc_send(o, "/formatsubscribe", "sssiii", "faders", "/ch/**/mix/fader",
+		    "/ch/**/config/name", 1, 2, 80);
+	m = expect(o, "faders", "b");   /* the alias as given, slash or not */
+	assert_int_equal(m.argv[0].i, 4 + 2 * 4 + 2 * 32);
+	assert_float_equal(le_float(m.argv[0].s, 4), 767.0 / 1023.0, 1e-7);
+	assert_string_equal(m.argv[0].s + 12, "kick");
+
+	/* /subscribe: the leaf's value every 50 ms x tf, until /unsubscribe names it. */
+	native_set("/ch/1/fader", -20.5);
+	hx_osc_send(o, "/subscribe", "si", "/ch/01/mix/fader", 1);
+	for (int k = 0; k < 3; k++) {
+		m = expect(o, "/ch/01/mix/fader", "f");
+		assert_float_equal(m.argv[0].d, 377.0 / 1023.0, 1e-6);
+	}
+	hx_osc_send(o, "/unsubscribe", "s", "/ch/01/mix/fader");
+	x32_sync(o);
+	hx_osc_flush(o);
+	/* Evidence that it stopped: three frames of another leaf (two intervals and more)
+	 * arrive and none of the first. */
+	hx_osc_send(o, "/subscribe", "si", "/ch/02/mix/fader", 1);
+	for (int k = 0; k < 3; k++)
+		expect(o, "/ch/02/mix/fader", "f");
+	for (size_t k = 0; k < hx_osc_pending(o); k++)
+		assert_string_not_equal(hx_osc_peek(o, k)->path, "/ch/01/mix/fader");
+	hx_osc_send(o, "/unsubscribe", "");   /* all of them */
+	native_set("/ch/1/fader", 0.0);
+
+	/* X32 meters: bank 1 is 96 little-endian floats (32 ch, 32 gate GR, 32 dyn GR); no
+	 * gain reduction is 1.0. Bank 5 through /batchsubscribe answers on its alias. */
+	hx_osc_send(o, "/meters", "si", "/meters/1", 1);
+	m = expect(o, "/meters/1", "b");
+	assert_int_equal(m.argv[0].i, 4 + 4 * 96);
+	assert_int_equal(le32(m.argv[0].s, 0), 96);
+	assert_float_equal(le_float(m.argv[0].s, 4 + 4 * 32), 1.0, 0);
+	hx_osc_send(o, "/batchsubscribe", "ssiii", "meters/5", "/meters/5", 0, 0, 1);
+	m = expect(o, "meters/5", "b");
+	assert_int_equal(m.argv[0].i, 4 + 4 * 27);
+	hx_osc_send(o, "/unsubscribe", "");
+	hx_osc_close(o);
 }
 
 /* ---- the lease ---- */
@@ -757,6 +818,7 @@ int main(void)
 		cmocka_unit_test(test_feedback_xair_echo),
 		cmocka_unit_test(test_scene_recall_reaches_x32),
 		cmocka_unit_test(test_xair_meters_bank1),
+		cmocka_unit_test(test_subscriptions),
 		cmocka_unit_test(test_audio_fader_half_is_minus_10),
 		cmocka_unit_test(test_hostile_packets),
 		cmocka_unit_test(test_lease_expires),
