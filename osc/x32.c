@@ -193,6 +193,44 @@ static const char *name_of(const struct x32_listener *l, const struct x32_leaf *
 	return "LR";
 }
 
+/* The instance of one bit row of a bitmap leaf. */
+static struct param_ref bit_ref(const struct x32_leaf *leaf, const struct x32_row *r)
+{
+	return (struct param_ref){ .desc = params_find_path(leaf->scope, r->row),
+				   .index = leaf->owner };
+}
+
+/* A bitmap leaf's value: bit k is its k-th row's switch. */
+static int bitmap_value(struct x32_listener *l, const struct x32_leaf *leaf)
+{
+	const struct x32_row *rows[16];
+	int n = x32_map_bits(l->profile, leaf->row, rows, 16), bits = 0;
+	for (int k = 0; k < n; k++) {
+		struct param_ref ref = bit_ref(leaf, rows[k]);
+		if (ref.desc && control_has(l->control, ref) && control_get(l->control, ref) >= 0.5f)
+			bits |= 1 << (int)rows[k]->law.lo;
+	}
+	return bits;
+}
+
+/* Set a bitmap leaf: each bit that differs is one change of jmixd's switch. */
+static void set_bitmap(struct x32_listener *l, const struct x32_leaf *leaf, int bits, int origin)
+{
+	const struct x32_row *rows[16];
+	int n = x32_map_bits(l->profile, leaf->row, rows, 16);
+	if (bits < 0 || bits >= 1 << n)
+		return;   /* out of range: ignored, as the console does */
+	for (int k = 0; k < n; k++) {
+		struct param_ref ref = bit_ref(leaf, rows[k]);
+		float want = (float)((bits >> (int)rows[k]->law.lo) & 1);
+		const char *reason;
+		if (!ref.desc || !control_has(l->control, ref) || control_get(l->control, ref) == want)
+			continue;
+		if (control_set(l->control, ref, want, origin, &reason) < 0)
+			log_warn("%s: set refused: %s", x32_profile_key[l->profile], reason);
+	}
+}
+
 void x32_leaf_value(struct x32_listener *l, const char *path, const struct x32_leaf *leaf,
 		    char *tag, float *f, char *s, size_t s_size)
 {
@@ -206,6 +244,9 @@ void x32_leaf_value(struct x32_listener *l, const char *path, const struct x32_l
 		return;
 	case X32_LEAF_NAME:
 		snprintf(s, s_size, "%s", name_of(l, leaf));
+		return;
+	case X32_LEAF_BITMAP:
+		*f = (float)bitmap_value(l, leaf);
 		return;
 	case X32_LEAF_STANDIN:
 	case X32_LEAF_SHADOW:
@@ -297,9 +338,10 @@ void x32_set_value(struct x32_listener *l, int origin, const char *path,
 		return;
 	if (leaf->tag == 'i') {
 		/* Out-of-range ints are ignored, as the console does; floats snap (0.5 and up is 1). */
-		if (type == 'i' && leaf->kind != X32_LEAF_SHADOW && f != 0.0f && f != 1.0f)
+		bool is_switch = leaf->kind == X32_LEAF_PARAM || leaf->kind == X32_LEAF_STANDIN;
+		if (type == 'i' && is_switch && f != 0.0f && f != 1.0f)
 			return;
-		if (type == 'f' && leaf->kind != X32_LEAF_SHADOW)
+		if (type == 'f' && is_switch)
 			f = f >= 0.5f ? 1.0f : 0.0f;
 		f = roundf(f);
 	} else {
@@ -307,6 +349,10 @@ void x32_set_value(struct x32_listener *l, int origin, const char *path,
 	}
 	if (leaf->kind == X32_LEAF_PARAM) {
 		set_param(l, leaf, f, origin);
+		return;
+	}
+	if (leaf->kind == X32_LEAF_BITMAP) {
+		set_bitmap(l, leaf, (int)f, origin);
 		return;
 	}
 	if (leaf->kind == X32_LEAF_STANDIN)
@@ -547,6 +593,13 @@ void x32_listener_tick(struct x32_listener *l)
 		if (!x32_map_print(l->profile, &ctl->inst[i], path, sizeof path, &row))
 			continue;
 		const struct x32_law *law = &row->law;
+		if (law->kind == X32_BIT) {
+			/* One switch of a bitmap: the whole bitmap, as the console sends it. */
+			struct x32_leaf leaf = x32_map_resolve(ctl, l->profile, path);
+			if (leaf.kind == X32_LEAF_BITMAP)
+				push(l, path, 'i', (float)bitmap_value(l, &leaf), NULL, ctl->origin[i]);
+			continue;
+		}
 		bool is_int = law->kind == X32_BOOL || law->kind == X32_BOOL_NOT;
 		push(l, path, is_int ? 'i' : 'f',
 		     x32_law_wire(law, x32_law_index_of_native(law, ctl->values[i])), NULL,

@@ -10,11 +10,14 @@ static const char *const prefix[PARAM_N_SCOPES][X32_N_PROFILES] = {
 	[PARAM_MASTER] = { "/main/st/", "/lr/" },
 	[PARAM_SEND] = { "/ch/NN/mix/MM/", "/ch/NN/mix/MM/" },
 	[PARAM_AUX] = { "/bus/NN/", "/bus/N/" },
+	[PARAM_DCA] = { "/dca/N/", "/dca/N/" },
+	[PARAM_MGRP] = { "/config/", "/config/" },   /* then mute/N */
 };
 
 static const char *const native_prefix[PARAM_N_SCOPES] = {
 	[PARAM_CHANNEL] = "/ch/N/", [PARAM_MASTER] = "/master/",
 	[PARAM_SEND] = "/ch/N/send/M/", [PARAM_AUX] = "/aux/N/",
+	[PARAM_DCA] = "/dca/N/", [PARAM_MGRP] = "/mgrp/N/",
 };
 
 static void write_law(FILE *f, const struct x32_law *l)
@@ -35,6 +38,9 @@ static void write_law(FILE *f, const struct x32_law *l)
 	case X32_BOOL_NOT:
 		fprintf(f, "int 1 = on (not muted)");
 		break;
+	case X32_BIT:
+		fprintf(f, "bit %d of the int bitmap", (int)l->lo);
+		break;
 	}
 }
 
@@ -42,6 +48,8 @@ static void write_leaf(FILE *f, const struct x32_row *r, enum x32_profile p)
 {
 	if (r->leaf[p] && x32_row_is_stat(r))
 		fprintf(f, "/%s/NN", r->leaf[p]);
+	else if (r->leaf[p] && r->scope == PARAM_MGRP)
+		fprintf(f, "%s%s/N", prefix[r->scope][p], r->leaf[p]);
 	else if (r->leaf[p])
 		fprintf(f, "%s%s", prefix[r->scope][p], r->leaf[p]);
 	else

@@ -38,7 +38,7 @@ float x32_level_f(float db)
 
 int x32_law_index(const struct x32_law *l, float f)
 {
-	if (l->kind == X32_BOOL || l->kind == X32_BOOL_NOT)
+	if (l->kind == X32_BOOL || l->kind == X32_BOOL_NOT || l->kind == X32_BIT)
 		return f >= 0.5f;
 	if (!(f > 0.0f))   /* also NaN */
 		return 0;
@@ -52,7 +52,7 @@ int x32_law_index(const struct x32_law *l, float f)
 
 float x32_law_wire(const struct x32_law *l, int k)
 {
-	if (l->kind == X32_BOOL || l->kind == X32_BOOL_NOT)
+	if (l->kind == X32_BOOL || l->kind == X32_BOOL_NOT || l->kind == X32_BIT)
 		return (float)k;
 	return (float)k / (float)(l->n - 1);
 }
@@ -73,6 +73,7 @@ float x32_law_native(const struct x32_law *l, int k)
 	case X32_LOGF:
 		return l->lo * powf(l->hi / l->lo, f) / scale_of(l);
 	case X32_BOOL:
+	case X32_BIT:
 		return (float)k;
 	case X32_BOOL_NOT:
 		return (float)(1 - k);
@@ -93,6 +94,7 @@ int x32_law_index_of_native(const struct x32_law *l, float v)
 			return l->hi > l->lo ? 0 : l->n - 1;
 		return x32_law_index(l, logf(w / l->lo) / logf(l->hi / l->lo));
 	case X32_BOOL:
+	case X32_BIT:
 		return v >= 0.5f;
 	case X32_BOOL_NOT:
 		return v < 0.5f;

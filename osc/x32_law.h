@@ -23,6 +23,7 @@ enum x32_law_kind {
 	X32_LOGF,      /* lo..hi logarithmic, n grid points */
 	X32_BOOL,      /* int 0/1 */
 	X32_BOOL_NOT,  /* int 0/1, inverted (mix/on = not muted) */
+	X32_BIT,       /* bit lo of an int bitmap (grp/dca, grp/mute): a switch per bit */
 };
 
 struct x32_law {

@@ -16,6 +16,9 @@
 #define BOOL_ { .kind = X32_BOOL, .n = 2 }
 #define BOOL_NOT_ { .kind = X32_BOOL_NOT, .n = 2 }
 #define BOTH(leaf_) { leaf_, leaf_ }
+#define X32(leaf_) { leaf_, NULL }
+#define BIT_ROW(scope_, row_, k_, leaf_, which_)                                                  \
+	{ scope_, row_ "/" #k_, which_(leaf_), { .kind = X32_BIT, .lo = (k_) - 1, .n = 2 } }
 
 #define EQ_BAND(b)                                                                                \
 	{ PARAM_CHANNEL, "eq/" #b "/freq", BOTH("eq/" #b "/f"), LOGF(20.0f, 20000.0f, 201) },     \
@@ -55,6 +58,26 @@ const struct x32_row x32_rows[] = {
 
 	{ PARAM_AUX, "fader", BOTH("mix/fader"), LEVEL(1024) },
 	{ PARAM_AUX, "mute", BOTH("mix/on"), BOOL_NOT_ },
+
+	/* Group membership as the console's bitmaps: bit k-1 of grp/dca is jmixd's dca/k, of
+	 * grp/mute its mgrp/k. X Air has 4 DCAs and 4 mute groups; the X32 8 and 6. The bits
+	 * of one bitmap are consecutive rows, X Air's first. */
+	BIT_ROW(PARAM_CHANNEL, "dca", 1, "grp/dca", BOTH), BIT_ROW(PARAM_CHANNEL, "dca", 2, "grp/dca", BOTH),
+	BIT_ROW(PARAM_CHANNEL, "dca", 3, "grp/dca", BOTH), BIT_ROW(PARAM_CHANNEL, "dca", 4, "grp/dca", BOTH),
+	BIT_ROW(PARAM_CHANNEL, "dca", 5, "grp/dca", X32), BIT_ROW(PARAM_CHANNEL, "dca", 6, "grp/dca", X32),
+	BIT_ROW(PARAM_CHANNEL, "dca", 7, "grp/dca", X32), BIT_ROW(PARAM_CHANNEL, "dca", 8, "grp/dca", X32),
+	BIT_ROW(PARAM_CHANNEL, "mgrp", 1, "grp/mute", BOTH), BIT_ROW(PARAM_CHANNEL, "mgrp", 2, "grp/mute", BOTH),
+	BIT_ROW(PARAM_CHANNEL, "mgrp", 3, "grp/mute", BOTH), BIT_ROW(PARAM_CHANNEL, "mgrp", 4, "grp/mute", BOTH),
+	BIT_ROW(PARAM_CHANNEL, "mgrp", 5, "grp/mute", X32), BIT_ROW(PARAM_CHANNEL, "mgrp", 6, "grp/mute", X32),
+	BIT_ROW(PARAM_AUX, "mgrp", 1, "grp/mute", BOTH), BIT_ROW(PARAM_AUX, "mgrp", 2, "grp/mute", BOTH),
+	BIT_ROW(PARAM_AUX, "mgrp", 3, "grp/mute", BOTH), BIT_ROW(PARAM_AUX, "mgrp", 4, "grp/mute", BOTH),
+	BIT_ROW(PARAM_AUX, "mgrp", 5, "grp/mute", X32), BIT_ROW(PARAM_AUX, "mgrp", 6, "grp/mute", X32),
+
+	/* DCAs: /dca/K (X32 1..8, X Air 1..4); on = not muted, as a strip's mix/on. */
+	{ PARAM_DCA, "fader", BOTH("fader"), LEVEL(1024) },
+	{ PARAM_DCA, "mute", BOTH("on"), BOOL_NOT_ },
+	/* Mute groups: /config/mute/K (X32 1..6, X Air 1..4), 1 = the group mutes. */
+	{ PARAM_MGRP, "on", BOTH("mute"), BOOL_ },
 
 	{ PARAM_MASTER, "fader", BOTH("mix/fader"), LEVEL(1024) },
 	{ PARAM_MASTER, "mute", BOTH("mix/on"), BOOL_NOT_ },
@@ -179,6 +202,11 @@ int x32_map_buses(enum x32_profile p)
 	return p == X32_PROFILE_X32 ? 16 : 6;
 }
 
+int x32_map_dcas(enum x32_profile p)
+{
+	return p == X32_PROFILE_X32 ? 8 : 4;
+}
+
 static int x32_map_sends(enum x32_profile p)
 {
 	return p == X32_PROFILE_X32 ? 16 : 10;
@@ -247,6 +275,22 @@ static bool split(enum x32_profile p, const char *path, enum param_scope *scope,
 		*leaf = s + 1;
 		return true;
 	}
+	if (strncmp(path, "/dca/", 5) == 0) {
+		*owner = number(path + 5, 1, x32_map_dcas(p), &s) - 1;
+		if (*owner < 0 || *s != '/')
+			return false;
+		*scope = PARAM_DCA;
+		*leaf = s + 1;
+		return true;
+	}
+	if (strncmp(path, "/config/mute/", 13) == 0) {
+		*owner = number(path + 13, 1, x32_map_dcas(p) == 8 ? 6 : 4, &s) - 1;
+		if (*owner < 0 || *s != '\0')
+			return false;
+		*scope = PARAM_MGRP;
+		*leaf = "mute";
+		return true;
+	}
 	const char *master = p == X32_PROFILE_X32 ? "/main/st/" : "/lr/";
 	if (strncmp(path, master, strlen(master)) == 0) {
 		*scope = PARAM_MASTER;
@@ -266,7 +310,7 @@ static bool owner_exists(const struct control *c, enum param_scope scope, int ow
 	case PARAM_AUX:
 		return owner < c->n_buses;
 	default:
-		return true;
+		return true;   /* the master; DCAs and mute groups always exist */
 	}
 }
 
@@ -277,7 +321,8 @@ static struct x32_leaf resolve_strip(const struct control *c, enum x32_profile p
 				     enum param_scope scope, int owner, int bus, const char *leaf)
 {
 	struct x32_leaf out = { .kind = X32_LEAF_NONE };
-	if (strcmp(leaf, "config/name") == 0 && scope != PARAM_SEND) {
+	if (strcmp(leaf, "config/name") == 0 &&
+	    (scope == PARAM_CHANNEL || scope == PARAM_AUX || scope == PARAM_MASTER)) {
 		out.kind = X32_LEAF_NAME;
 		out.scope = scope;
 		out.owner = owner_exists(c, scope, owner, 0) ? owner : -1;
@@ -294,7 +339,15 @@ static struct x32_leaf resolve_row(const struct control *c, enum param_scope sco
 {
 	struct x32_leaf out = { .kind = X32_LEAF_NONE };
 	out.row = row;
-	out.tag = row->law.kind == X32_BOOL || row->law.kind == X32_BOOL_NOT ? 'i' : 'f';
+	out.tag = row->law.kind == X32_BOOL || row->law.kind == X32_BOOL_NOT ||
+			  row->law.kind == X32_BIT ? 'i' : 'f';
+	if (row->law.kind == X32_BIT) {
+		/* The whole bitmap: x32.c reads and sets its bits' rows (x32_map_bits). */
+		out.kind = owner_exists(c, scope, owner, bus) ? X32_LEAF_BITMAP : X32_LEAF_SHADOW;
+		out.scope = scope;
+		out.owner = owner;
+		return out;
+	}
 	const struct param_desc *d = params_find_path(scope, row->row);
 	if (!d)
 		return out;
@@ -382,7 +435,30 @@ bool x32_map_print(enum x32_profile p, const struct param_inst *pi, char *buf, s
 	case PARAM_MASTER:
 		snprintf(buf, size, "%s%s", p == X32_PROFILE_X32 ? "/main/st/" : "/lr/", r->leaf[p]);
 		return true;
+	case PARAM_DCA:
+		if (owner >= x32_map_dcas(p))
+			return false;
+		snprintf(buf, size, "/dca/%d/%s", owner + 1, r->leaf[p]);
+		return true;
+	case PARAM_MGRP:
+		if (owner >= (x32_map_dcas(p) == 8 ? 6 : 4))
+			return false;
+		snprintf(buf, size, "/config/mute/%d", owner + 1);
+		return true;
 	default:
 		return false;
 	}
+}
+
+int x32_map_bits(enum x32_profile p, const struct x32_row *first, const struct x32_row **rows,
+		 int max)
+{
+	int n = 0;
+	for (const struct x32_row *r = first; r < x32_rows + x32_n_rows && n < max; r++, n++) {
+		if (r->scope != first->scope || r->law.kind != X32_BIT || !r->leaf[p] ||
+		    strcmp(r->leaf[p], first->leaf[p]) != 0)
+			break;
+		rows[n] = r;
+	}
+	return n;
 }

@@ -8,6 +8,9 @@
  *   send     /ch/NN/mix/MM/<leaf>     (MM = jmixd bus; X32 01..16, X Air 01..10)
  *   bus      /bus/NN/<leaf>  X32,  /bus/N/<leaf>  X Air
  *   master   /main/st/<leaf> X32,  /lr/<leaf>     X Air
+ *   DCA      /dca/K/<leaf>            (X32 1..8, X Air 1..4)
+ *   mute grp /config/mute/K           (X32 1..6, X Air 1..4)
+ * and group membership as the bitmaps /ch/NN/grp/dca, /ch/NN/grp/mute, /bus/NN/grp/mute.
  * Channels beyond 32 (16) and buses beyond 16 (6) stay native only. A leaf of the map whose
  * strip jmixd lacks (channel 9 of an 8-channel console) is a "stand-in": it answers the
  * row's default and holds what is set, like the leaves in the shadow list (colours, DCAs,
@@ -51,6 +54,7 @@ enum x32_leaf_kind {
 	X32_LEAF_STANDIN,   /* a map leaf on a strip jmixd does not have (row valid) */
 	X32_LEAF_NAME,      /* config/name of a channel, bus or the master (scope, owner) */
 	X32_LEAF_SHADOW,    /* a leaf held only here (tag, default) */
+	X32_LEAF_BITMAP,    /* grp/dca, grp/mute: one row per bit (row: the first; scope, owner) */
 };
 
 struct x32_leaf {
@@ -73,5 +77,11 @@ bool x32_map_print(enum x32_profile p, const struct param_inst *pi, char *buf, s
 /* The highest channel, bus, send and DCA numbers of a dialect. */
 int x32_map_channels(enum x32_profile p);
 int x32_map_buses(enum x32_profile p);
+int x32_map_dcas(enum x32_profile p);
+
+/* The rows of the bitmap whose first row is first, bit 0 first; returns how many (at most
+ * max). */
+int x32_map_bits(enum x32_profile p, const struct x32_row *first, const struct x32_row **rows,
+		 int max);
 
 #endif

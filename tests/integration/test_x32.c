@@ -224,10 +224,15 @@ static void test_get_set_laws(void **state)
 	hx_osc_send(o, "/ch/32/mix/fader", "");
 	m = expect(o, "/ch/32/mix/fader", "f");
 	assert_float_equal(m.argv[0].d, 767.0 / 1023.0, 1e-7);
+	hx_osc_send(o, "/dca/3/config/color", "i", 5);
+	hx_osc_send(o, "/dca/3/config/color", "");
+	m = expect(o, "/dca/3/config/color", "i");
+	assert_int_equal(m.argv[0].i, 5);
+	/* A DCA fader is jmixd's (test_groups), on the console's grid: 0.25 is 256/1023. */
 	hx_osc_send(o, "/dca/3/fader", "f", 0.25);
 	hx_osc_send(o, "/dca/3/fader", "");
 	m = expect(o, "/dca/3/fader", "f");
-	assert_float_equal(m.argv[0].d, 0.25, 1e-7);
+	assert_float_equal(m.argv[0].d, 256.0 / 1023.0, 1e-7);
 
 	/* Unknown paths are answered with silence, as a console does. */
 	hx_osc_send(o, "/ch/33/mix/fader", "");
@@ -777,6 +782,59 @@ static void test_node_text(void **state)
 	hx_osc_close(o);
 }
 
+/* DCAs, mute groups and membership bitmaps are jmixd's groups (daemon/params.c): /dca/K,
+ * /config/mute/K, /ch/NN/grp/dca and /ch/NN/grp/mute, both ways. */
+static void test_groups(void **state)
+{
+	(void)state;
+	struct hx_osc *o = open_x32();
+	struct hx_osc *lease = open_x32();
+	struct hx_osc_msg m;
+
+	/* Sets from the X32 port reach jmixd's parameters. */
+	hx_osc_send(o, "/dca/3/fader", "f", 0.5);
+	hx_osc_send(o, "/dca/3/on", "i", 0);
+	hx_osc_send(o, "/config/mute/2", "i", 1);
+	hx_osc_send(o, "/ch/01/grp/dca", "i", 5);        /* DCAs 1 and 3 */
+	hx_osc_send(o, "/ch/02/grp/mute", "i", 0x22);    /* mute groups 2 and 6 */
+	x32_sync(o);
+	assert_float_equal(native_get("/dca/3/fader"), 40.0 * 512.0 / 1023.0 - 30.0, 0.01);
+	assert_float_equal(native_get("/dca/3/mute"), 1.0, 0);
+	assert_float_equal(native_get("/mgrp/2/on"), 1.0, 0);
+	assert_float_equal(native_get("/ch/1/dca/1"), 1.0, 0);
+	assert_float_equal(native_get("/ch/1/dca/2"), 0.0, 0);
+	assert_float_equal(native_get("/ch/1/dca/3"), 1.0, 0);
+	assert_float_equal(native_get("/ch/2/mgrp/2"), 1.0, 0);
+	assert_float_equal(native_get("/ch/2/mgrp/6"), 1.0, 0);
+	/* Gets and node text read them back; out-of-range bitmaps are ignored. */
+	hx_osc_send(o, "/ch/01/grp/dca", "i", 256);
+	hx_osc_send(o, "/ch/01/grp/dca", "");
+	m = expect(o, "/ch/01/grp/dca", "i");
+	assert_int_equal(m.argv[0].i, 5);
+	hx_osc_send(o, "/node", "s", "ch/02/grp");
+	m = expect(o, "node", "s");
+	assert_string_equal(m.argv[0].s, "/ch/02/grp %00000000 %100010\n");
+	hx_osc_send(o, "/node", "s", "dca/3");
+	m = expect(o, "node", "s");
+	assert_string_equal(m.argv[0].s, "/dca/3 OFF -10.0\n");
+
+	/* A native change reaches a lease as the whole bitmap. */
+	take_lease(lease, "/xremote", "/ch/02/mix/fader");
+	native_set("/ch/1/dca/8", 1.0);
+	m = expect(lease, "/ch/01/grp/dca", "i");
+	assert_int_equal(m.argv[0].i, 0x85);
+	native_set("/mgrp/2/on", 0.0);
+	m = expect(lease, "/config/mute/2", "i");
+	assert_int_equal(m.argv[0].i, 0);
+
+	hx_osc_send(o, "/ch/01/grp/dca", "i", 0);
+	hx_osc_send(o, "/ch/02/grp/mute", "i", 0);
+	hx_osc_send(o, "/dca/3/on", "i", 1);
+	x32_sync(o);
+	hx_osc_close(lease);
+	hx_osc_close(o);
+}
+
 static int group_setup(void **state)
 {
 	static const char *const ports[] = { "kick", "snare", NULL };
@@ -812,6 +870,7 @@ int main(void)
 		cmocka_unit_test(test_handshake),
 		cmocka_unit_test(test_get_set_laws),
 		cmocka_unit_test(test_node_text),
+		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_companion_x32_sequence),
 		cmocka_unit_test(test_companion_xair_sequence),
 		cmocka_unit_test(test_feedback_x32),
