@@ -92,8 +92,8 @@ static const struct shadow_value *shadow_find(struct x32_listener *l, const char
 	return v && v->path[0] ? v : NULL;
 }
 
-static bool shadow_store(struct x32_listener *l, const char *path, char tag, float f,
-			 const char *s)
+bool x32_shadow_store(struct x32_listener *l, const char *path, char tag, float f,
+		      const char *s)
 {
 	struct shadow_value *v = shadow_slot(l, path);
 	/* Keep a quarter free so that probes stay short. */
@@ -330,8 +330,10 @@ void x32_set_value(struct x32_listener *l, int origin, const char *path,
 		const struct shadow_value *old = shadow_find(l, path);
 		if (old && strcmp(old->s, text) == 0)
 			return;
-		if (shadow_store(l, path, 's', 0, text))
+		if (x32_shadow_store(l, path, 's', 0, text)) {
+			x32_held_changed(l);
 			push(l, path, 's', 0, text, origin);
+		}
 		return;
 	}
 	if (type == 's' || !isfinite(f))
@@ -360,8 +362,10 @@ void x32_set_value(struct x32_listener *l, int origin, const char *path,
 	const struct shadow_value *old = shadow_find(l, path);
 	if (old && old->f == f)
 		return;
-	if (shadow_store(l, path, leaf->tag, f, NULL))
+	if (x32_shadow_store(l, path, leaf->tag, f, NULL)) {
+		x32_held_changed(l);
 		push(l, path, leaf->tag, f, NULL, origin);
+	}
 }
 
 static void handle_set(struct x32_listener *l, const struct osc_peer *from, const char *path,
@@ -582,6 +586,7 @@ void x32_listener_tick(struct x32_listener *l)
 		is_any |= c->is_used;
 	}
 	x32_sub_tick(l, now);
+	x32_held_tick(l, now);
 	struct control *ctl = l->control;
 	if (!is_any || ctl->n_dirty == 0)
 		return;
@@ -653,7 +658,8 @@ struct x32_listener *x32_listener_new(enum x32_profile profile, const struct set
 		return NULL;
 	}
 	*l = (struct x32_listener){ .profile = profile, .fd = -1, .cfg = *cfg, .control = control,
-				    .access = access, .pace = pace, .shadow = l->shadow };
+				    .access = access, .pace = pace, .shadow = l->shadow,
+				    .held = { .dir_fd = -1 } };
 	if (self && self->len)
 		l->selves[l->n_selves++] = *self;
 	if (open_socket(l, err, err_size) < 0) {
@@ -663,6 +669,7 @@ struct x32_listener *x32_listener_new(enum x32_profile profile, const struct set
 	log_info("%s: %s dialect on UDP %s:%d as %s \"%s\"", x32_profile_key[profile],
 		 profile == X32_PROFILE_X32 ? "X32" : "X Air", cfg->bind, l->port, cfg->model,
 		 cfg->name);
+	x32_held_open(l);
 	return l;
 }
 
@@ -670,6 +677,7 @@ void x32_listener_free(struct x32_listener *l)
 {
 	if (!l)
 		return;
+	x32_held_close(l);
 	if (l->fd >= 0)
 		close(l->fd);
 	free(l->shadow);

@@ -39,6 +39,17 @@ struct x32_client {
 	int64_t expires_ms;
 };
 
+struct state_writer;
+
+/* x32_held.c: the held values' file. */
+struct x32_held {
+	int dir_fd;                  /* the state folder; -1: nothing is kept */
+	struct state_writer *writer;
+	bool is_dirty;
+	int64_t changed_ms;
+	uint64_t n_posts;
+};
+
 struct x32_listener {
 	enum x32_profile profile;
 	int fd;
@@ -53,6 +64,7 @@ struct x32_listener {
 	struct x32_subs subs;                 /* /subscribe, /formatsubscribe, meters */
 	struct shadow_value *shadow;          /* SHADOW_SLOTS, open addressing */
 	int n_shadow;
+	struct x32_held held;
 	int64_t last_log_ms;
 	uint64_t n_dropped;
 };
@@ -78,6 +90,17 @@ int x32_origin_of(const struct x32_listener *l, const struct osc_peer *from);
 /* Read an OSC argument by bytes (liblo leaves them only 4-byte aligned). */
 int32_t x32_arg_i32(const lo_arg *a);
 float x32_arg_f32(const lo_arg *a);
+
+/* Hold a value (no push, no save); false when the store is full. */
+bool x32_shadow_store(struct x32_listener *l, const char *path, char tag, float f,
+		      const char *s);
+
+/* x32_held.c: read the held values back (x32_listener_new), note a change, write the file
+ * half a second after the last change (the tick), and write what is left (free). */
+void x32_held_open(struct x32_listener *l);
+void x32_held_changed(struct x32_listener *l);
+void x32_held_tick(struct x32_listener *l, int64_t now);
+void x32_held_close(struct x32_listener *l);
 
 /* x32_node.c: "/node ,s <node>" and "/ ,s <node text>". */
 void x32_node_get(struct x32_listener *l, const struct osc_peer *from, const char *address);

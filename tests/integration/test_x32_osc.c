@@ -5,7 +5,9 @@
  *     protocol document gives it, and a newline (our own client, no npm needed);
  *   - the npm package x32-osc (1.0.0, MIT), installed into build/npm by this test, connects,
  *     walks the tree with no error and emits ready; what it read matches jmixd's state, and
- *     a set it sends in the console's text form ("-5" for a fader) reaches jmixd.
+ *     a set it sends in the console's text form ("-5" for a fader) reaches jmixd;
+ *   - held values (a colour, a DCA's name) are saved in the state folder and come back
+ *     after a restart; lines of that file that are no held value are skipped.
  * x32-osc talks to port 10023 only, so the daemon's X32 listener binds 10023 on a loopback
  * address of its own (127.32.x.y, from the process id), which no other test uses.
  *
@@ -21,6 +23,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,24 +190,89 @@ static void test_x32_osc_ready(void **state)
 	native_set("/ch/2/mute", 0.0);
 }
 
+/* ---- held values across a restart ---- */
+
+static char g_state_dir[64];
+static char g_config[1024];
+
+/* Wait until path's text contains needle (the autosave wrote it); false after timeout_s. */
+static bool file_has(const char *path, const char *needle, double timeout_s)
+{
+	double end = hx_now() + timeout_s;
+	do {
+		char buf[8192];
+		FILE *f = fopen(path, "r");
+		if (f) {
+			size_t n = fread(buf, 1, sizeof buf - 1, f);
+			fclose(f);
+			buf[n] = '\0';
+			if (strstr(buf, needle))
+				return true;
+		}
+		hx_sleep(0.05);
+	} while (hx_now() < end);
+	return false;
+}
+
+/* What the X32 port holds for jmixd (colours, DCA names) is saved in the state folder and
+ * read back at start; a line that is no held value is skipped and logged. */
+static void test_held_values_survive_restart(void **state)
+{
+	(void)state;
+	struct hx_osc *o = hx_osc_open_to(g_address, 10023);
+	struct hx_osc_msg m;
+	char file[128];
+	assert_non_null(o);
+	snprintf(file, sizeof file, "%s/x32-held.txt", g_state_dir);
+	hx_osc_send(o, "/ch/05/config/color", "i", 3);
+	hx_osc_send(o, "/", "s", "dca/2/config \"Bass Gtr\" 7 GN");
+	assert_true(file_has(file, "/ch/05/config/color i 3", 10.0));
+	assert_true(file_has(file, "/dca/2/config/name s Bass Gtr", 10.0));
+	hx_osc_close(o);
+
+	FILE *f = fopen(file, "a");
+	assert_non_null(f);
+	fputs("/ch/01/mix/fader f 0.5\nnonsense\n", f);   /* a jmixd parameter; junk */
+	fclose(f);
+	assert_true(hx_daemon_stop(&g.daemon, SIGTERM, 10.0) >= 0);
+	assert_int_equal(hx_daemon_start(&g.daemon, &g.jackd, g_config, NULL), 0);
+	size_t mark = 0;
+	assert_int_equal(hx_daemon_log_wait(&g.daemon, mark, "not a held value", 2, 5.0), 2);
+
+	o = hx_osc_open_to(g_address, 10023);
+	assert_non_null(o);
+	hx_osc_send(o, "/ch/05/config/color", "");
+	assert_int_equal(hx_osc_wait(o, "/ch/05/config/color", WAIT_S, &m), 0);
+	assert_int_equal(m.argv[0].i, 3);
+	hx_osc_send(o, "/node", "s", "dca/2/config");
+	assert_int_equal(hx_osc_wait(o, "node", WAIT_S, &m), 0);
+	assert_string_equal(m.argv[0].s, "/dca/2/config \"Bass Gtr\" 7 GN\n");
+	hx_osc_close(o);
+}
+
 static int group_setup(void **state)
 {
-	static char config[1024];
 	(void)state;
 	int pid = (int)getpid();
 	snprintf(g_address, sizeof g_address, "127.32.%d.%d", (pid >> 8) & 255, (pid & 255) | 1);
-	snprintf(config, sizeof config,
+	snprintf(g_state_dir, sizeof g_state_dir, "/tmp/jmixd-x32osc-XXXXXX");
+	if (!mkdtemp(g_state_dir))
+		return -1;
+	snprintf(g_config, sizeof g_config,
 		 "osc = { x32 = { enable = true; bind = \"%s\"; port = 10023; name = \"desk\"; }; };\n"
+		 "state = { dir = \"%s\"; };\n"
 		 "channels = ( { name = \"kick\"; }, { name = \"snare\"; } );\n",
-		 g_address);
-	return hx_rig_start(&g, config, NULL);
+		 g_address, g_state_dir);
+	return hx_rig_start(&g, g_config, NULL);
 }
 
 static int group_teardown(void **state)
 {
+	char cmd[128];
 	(void)state;
 	hx_rig_stop(&g);
-	return 0;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_state_dir);
+	return system(cmd) == 0 ? 0 : -1;
 }
 
 int main(void)
@@ -212,6 +280,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_node_shapes),
 		cmocka_unit_test(test_x32_osc_ready),
+		cmocka_unit_test(test_held_values_survive_restart),
 	};
 	return hx_finish(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }
