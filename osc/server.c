@@ -174,6 +174,7 @@ static int open_dialects(struct osc_server *s, const struct setup *setup, char *
 						 &s->router.self, err, err_size);
 		if (!s->dialect[p])
 			return -1;
+		x32_listener_set_state(s->dialect[p], s->router.state);
 		if (s->poll_fd == s->fd) {
 			s->poll_fd = epoll_create1(EPOLL_CLOEXEC);
 			struct epoll_event ev = { .events = EPOLLIN, .data.fd = s->fd };

@@ -448,6 +448,14 @@ static void dispatch(struct x32_listener *l, const struct osc_peer *from, enum a
 	}
 	if (x32_sub_request(l, from, path, types, argv, argc))
 		return;
+	if (strncmp(path, "/-snap/", 7) == 0 &&
+	    (strcmp(path + 7, "load") == 0 || strcmp(path + 7, "save") == 0 ||
+	     strcmp(path + 7, "delete") == 0)) {
+		float slot;
+		if (argc == 1 && role == ROLE_CONTROL && arg_number(types[0], argv[0], &slot))
+			x32_snap_command(l, from, path + 7, (int)slot);
+		return;
+	}
 	if (strcmp(path, "/node") == 0) {
 		if (argc == 1 && types[0] == 's')
 			x32_node_get(l, from, (const char *)argv[0]);
@@ -692,6 +700,11 @@ int x32_listener_fd(const struct x32_listener *l)
 int x32_listener_port(const struct x32_listener *l)
 {
 	return l->port;
+}
+
+void x32_listener_set_state(struct x32_listener *l, struct state *state)
+{
+	l->state = state;
 }
 
 void x32_listener_add_self(struct x32_listener *l, const struct x32_listener *other)

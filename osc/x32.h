@@ -55,6 +55,10 @@ void x32_listener_free(struct x32_listener *l);
 int x32_listener_fd(const struct x32_listener *l);
 int x32_listener_port(const struct x32_listener *l);
 
+/* Where jmixd's scenes are, for /-snap (osc/x32_snap.c); NULL: /-snap only holds values. */
+struct state;
+void x32_listener_set_state(struct x32_listener *l, struct state *state);
+
 /* Another listener's socket, also never a subscriber (X32 and X Air pointed at each other). */
 void x32_listener_add_self(struct x32_listener *l, const struct x32_listener *other);
 

@@ -146,7 +146,7 @@ static const struct shadow_pattern shadows[] = {
 	/* X Air snapshots count from 1: an index of 0 breaks the Companion X-Air module. */
 	{ "/-snap/index", 'i', 1, ANY },
 	{ "/-snap/name", 's', 0, ANY },
-	{ "/-snap/##/name", 's', 0, XAIR_ONLY },
+	{ "/-snap/##/name", 's', 0, ANY },   /* slot NN's scene (x32_snap.c) */
 	{ "/config/mute/#", 'i', 0, XAIR_ONLY },
 	/* What Companion's X-Air module polls before it reports "Console status loaded". */
 	{ "/bus/#/mix/lr", 'i', 1, XAIR_ONLY },

@@ -39,6 +39,7 @@ struct x32_client {
 	int64_t expires_ms;
 };
 
+struct state;
 struct state_writer;
 
 /* x32_held.c: the held values' file. */
@@ -65,6 +66,7 @@ struct x32_listener {
 	struct shadow_value *shadow;          /* SHADOW_SLOTS, open addressing */
 	int n_shadow;
 	struct x32_held held;
+	struct state *state;                  /* scenes, for /-snap; NULL: none */
 	int64_t last_log_ms;
 	uint64_t n_dropped;
 };
@@ -101,6 +103,10 @@ void x32_held_open(struct x32_listener *l);
 void x32_held_changed(struct x32_listener *l);
 void x32_held_tick(struct x32_listener *l, int64_t now);
 void x32_held_close(struct x32_listener *l);
+
+/* x32_snap.c: "/-snap/<what> ,i N", what is load, save or delete. */
+void x32_snap_command(struct x32_listener *l, const struct osc_peer *from, const char *what,
+		      int slot);
 
 /* x32_node.c: "/node ,s <node>" and "/ ,s <node text>". */
 void x32_node_get(struct x32_listener *l, const struct osc_peer *from, const char *address);

@@ -835,6 +835,53 @@ static void test_groups(void **state)
 	hx_osc_close(o);
 }
 
+/* /-snap/save, /-snap/load and /-snap/delete on slot N are jmixd's scenes, named by
+ * /-snap/NN/name ("snap-NN" when empty); a load or save sets /-snap/index and /-snap/name. */
+static void test_snapshots_are_scenes(void **state)
+{
+	(void)state;
+	struct hx_osc *x = open_xair();
+	struct hx_osc_msg m;
+
+	native_set("/ch/1/fader", -6.0);
+	hx_osc_send(x, "/-snap/save", "i", 3);
+	hx_osc_send(x, "/-snap/03/name", "");
+	m = expect(x, "/-snap/03/name", "s");
+	assert_string_equal(m.argv[0].s, "snap-03");
+	hx_osc_send(x, "/-snap/05/name", "s", "verse");
+	native_set("/ch/1/fader", -12.0);
+	hx_osc_send(x, "/-snap/save", "i", 5);
+	hx_osc_send(x, "/-snap/name", "");
+	m = expect(x, "/-snap/name", "s");
+	assert_string_equal(m.argv[0].s, "verse");
+
+	native_set("/ch/1/fader", -20.0);
+	hx_osc_send(x, "/-snap/load", "i", 3);
+	x32_sync(x);
+	assert_float_equal(native_get("/ch/1/fader"), -6.0, 0.01);
+	hx_osc_send(x, "/-snap/index", "");
+	m = expect(x, "/-snap/index", "i");
+	assert_int_equal(m.argv[0].i, 3);
+	hx_osc_send(x, "/-snap/load", "i", 5);
+	x32_sync(x);
+	assert_float_equal(native_get("/ch/1/fader"), -12.0, 0.01);
+
+	/* A slot with no scene changes nothing; a deleted one neither. */
+	hx_osc_send(x, "/-snap/delete", "i", 3);
+	hx_osc_send(x, "/-snap/load", "i", 3);
+	hx_osc_send(x, "/-snap/load", "i", 9);
+	hx_osc_send(x, "/-snap/index", "");
+	m = expect(x, "/-snap/index", "i");
+	assert_int_equal(m.argv[0].i, 5);
+	assert_float_equal(native_get("/ch/1/fader"), -12.0, 0.01);
+	hx_osc_send(x, "/-snap/03/name", "");
+	m = expect(x, "/-snap/03/name", "s");
+	assert_string_equal(m.argv[0].s, "");
+	hx_osc_send(x, "/-snap/delete", "i", 5);
+	native_set("/ch/1/fader", 0.0);
+	hx_osc_close(x);
+}
+
 static int group_setup(void **state)
 {
 	static const char *const ports[] = { "kick", "snare", NULL };
@@ -871,6 +918,7 @@ int main(void)
 		cmocka_unit_test(test_get_set_laws),
 		cmocka_unit_test(test_node_text),
 		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_snapshots_are_scenes),
 		cmocka_unit_test(test_companion_x32_sequence),
 		cmocka_unit_test(test_companion_xair_sequence),
 		cmocka_unit_test(test_feedback_x32),
