@@ -354,7 +354,8 @@ void x32_set_value(struct x32_listener *l, int origin, const char *path,
 		return;
 	}
 	if (leaf->kind == X32_LEAF_BITMAP) {
-		set_bitmap(l, leaf, (int)f, origin);
+		if (f >= 0.0f && f < 65536.0f)   /* else no bitmap (and no int to convert to) */
+			set_bitmap(l, leaf, (int)f, origin);
 		return;
 	}
 	if (leaf->kind == X32_LEAF_STANDIN)
@@ -452,7 +453,8 @@ static void dispatch(struct x32_listener *l, const struct osc_peer *from, enum a
 	    (strcmp(path + 7, "load") == 0 || strcmp(path + 7, "save") == 0 ||
 	     strcmp(path + 7, "delete") == 0)) {
 		float slot;
-		if (argc == 1 && role == ROLE_CONTROL && arg_number(types[0], argv[0], &slot))
+		if (argc == 1 && role == ROLE_CONTROL && arg_number(types[0], argv[0], &slot) &&
+		    slot >= 1.0f && slot <= 64.0f)
 			x32_snap_command(l, from, path + 7, (int)slot);
 		return;
 	}
