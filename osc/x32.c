@@ -307,12 +307,16 @@ static void set_param(struct x32_listener *l, const struct x32_leaf *leaf, float
 {
 	const struct x32_law *law = &leaf->row->law;
 	const struct param_desc *d = leaf->ref.desc;
+	if (law->kind == X32_TABLE && !(wire >= 0.0f && wire <= (float)(law->n - 1)))
+		return;   /* no entry of the console's enum: ignored, as the console does */
 	int k = x32_law_index(law, wire);
 	/* Compare grid indexes, not floats: a native value that reads back as this index is
 	 * already what the client asked for (no change, no push, no loop). */
 	if (k == x32_law_index_of_native(law, control_get(l->control, leaf->ref)))
 		return;
 	float v = x32_law_native(law, k);
+	if (!isfinite(v))
+		return;   /* an entry jmixd lacks (a cut on a band that has none) */
 	v = v < d->min ? d->min : v > d->max ? d->max : v;
 	const char *reason;
 	if (control_set(l->control, leaf->ref, v, origin, &reason) < 0)
@@ -340,7 +344,8 @@ void x32_set_value(struct x32_listener *l, int origin, const char *path,
 		return;
 	if (leaf->tag == 'i') {
 		/* Out-of-range ints are ignored, as the console does; floats snap (0.5 and up is 1). */
-		bool is_switch = leaf->kind == X32_LEAF_PARAM || leaf->kind == X32_LEAF_STANDIN;
+		bool is_switch = (leaf->kind == X32_LEAF_PARAM || leaf->kind == X32_LEAF_STANDIN) &&
+				 leaf->row->law.kind != X32_TABLE;
 		if (type == 'i' && is_switch && f != 0.0f && f != 1.0f)
 			return;
 		if (type == 'f' && is_switch)
@@ -615,8 +620,7 @@ void x32_listener_tick(struct x32_listener *l)
 				push(l, path, 'i', (float)bitmap_value(l, &leaf), NULL, ctl->origin[i]);
 			continue;
 		}
-		bool is_int = law->kind == X32_BOOL || law->kind == X32_BOOL_NOT;
-		push(l, path, is_int ? 'i' : 'f',
+		push(l, path, x32_law_is_int(law) ? 'i' : 'f',
 		     x32_law_wire(law, x32_law_index_of_native(law, ctl->values[i])), NULL,
 		     ctl->origin[i]);
 	}

@@ -41,6 +41,9 @@ static void write_law(FILE *f, const struct x32_law *l)
 	case X32_BIT:
 		fprintf(f, "bit %d of the int bitmap", (int)l->lo);
 		break;
+	case X32_TABLE:
+		fprintf(f, "int 0..%d: the console's enum, nearest entry", l->n - 1);
+		break;
 	}
 }
 

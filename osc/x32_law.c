@@ -7,6 +7,12 @@
 
 #define DB_OFF -90.0f   /* jmixd's "-inf" on faders and sends */
 
+bool x32_law_is_int(const struct x32_law *l)
+{
+	return l->kind == X32_BOOL || l->kind == X32_BOOL_NOT || l->kind == X32_BIT ||
+	       l->kind == X32_TABLE;
+}
+
 float x32_level_db(float f)
 {
 	if (f >= 0.5f)
@@ -36,8 +42,29 @@ float x32_level_f(float db)
 	return f > 1.0f ? 1.0f : f;
 }
 
+/* The entry nearest v (the first of equals); entries jmixd lacks (NAN) never match. */
+static int table_index(const struct x32_law *l, float v)
+{
+	int best = 0;
+	float best_d = INFINITY;
+	for (int k = 0; k < l->n; k++) {
+		float d = fabsf(l->table[k] - v);
+		if (d < best_d) {
+			best_d = d;
+			best = k;
+		}
+	}
+	return best;
+}
+
 int x32_law_index(const struct x32_law *l, float f)
 {
+	if (l->kind == X32_TABLE) {
+		/* The wire's int; out of range reads as the nearest end. */
+		if (!(f > 0.0f))
+			return 0;
+		return f >= (float)(l->n - 1) ? l->n - 1 : (int)lrintf(f);
+	}
 	if (l->kind == X32_BOOL || l->kind == X32_BOOL_NOT || l->kind == X32_BIT)
 		return f >= 0.5f;
 	if (!(f > 0.0f))   /* also NaN */
@@ -52,7 +79,8 @@ int x32_law_index(const struct x32_law *l, float f)
 
 float x32_law_wire(const struct x32_law *l, int k)
 {
-	if (l->kind == X32_BOOL || l->kind == X32_BOOL_NOT || l->kind == X32_BIT)
+	if (l->kind == X32_BOOL || l->kind == X32_BOOL_NOT || l->kind == X32_BIT ||
+	    l->kind == X32_TABLE)
 		return (float)k;
 	return (float)k / (float)(l->n - 1);
 }
@@ -77,6 +105,8 @@ float x32_law_native(const struct x32_law *l, int k)
 		return (float)k;
 	case X32_BOOL_NOT:
 		return (float)(1 - k);
+	case X32_TABLE:
+		return l->table[k];
 	}
 	return 0.0f;
 }
@@ -98,6 +128,8 @@ int x32_law_index_of_native(const struct x32_law *l, float v)
 		return v >= 0.5f;
 	case X32_BOOL_NOT:
 		return v < 0.5f;
+	case X32_TABLE:
+		return table_index(l, v);
 	}
 	return 0;
 }

@@ -17,6 +17,8 @@
 #ifndef JMIXD_OSC_X32_LAW_H
 #define JMIXD_OSC_X32_LAW_H
 
+#include <stdbool.h>
+
 enum x32_law_kind {
 	X32_LEVEL,     /* dB by the fader law; n = 1024 (faders) or 161 (sends) */
 	X32_LINF,      /* lo..hi in user units, n grid points */
@@ -24,6 +26,9 @@ enum x32_law_kind {
 	X32_BOOL,      /* int 0/1 */
 	X32_BOOL_NOT,  /* int 0/1, inverted (mix/on = not muted) */
 	X32_BIT,       /* bit lo of an int bitmap (grp/dca, grp/mute): a switch per bit */
+	X32_TABLE,     /* int index k of the console's enum; native value table[k] (NAN: none
+			* in jmixd, a set is ignored); a native value reads as the nearest entry,
+			* the first of equals (compressor ratio, EQ band type) */
 };
 
 struct x32_law {
@@ -31,7 +36,11 @@ struct x32_law {
 	float lo, hi;          /* user units on the wire side (pan: -100 .. +100) */
 	int n;                 /* grid points */
 	float scale;           /* wire units per native unit (pan: 100); 0 means 1 */
+	const float *table;    /* X32_TABLE: n native values */
 };
+
+/* Does the law travel as an int ('i'), not a float ('f')? */
+bool x32_law_is_int(const struct x32_law *l);
 
 /* The fader law (jmixd's -90 dB and below is f 0). */
 float x32_level_db(float f);

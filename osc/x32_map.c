@@ -4,6 +4,7 @@
  */
 #include "osc/x32_map.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +21,35 @@
 #define BIT_ROW(scope_, row_, k_, leaf_, which_)                                                  \
 	{ scope_, row_ "/" #k_, which_(leaf_), { .kind = X32_BIT, .lo = (k_) - 1, .n = 2 } }
 
-#define EQ_BAND(b)                                                                                \
-	{ PARAM_CHANNEL, "eq/" #b "/freq", BOTH("eq/" #b "/f"), LOGF(20.0f, 20000.0f, 201) },     \
-	{ PARAM_CHANNEL, "eq/" #b "/gain", BOTH("eq/" #b "/g"), LINF(-15.0f, 15.0f, 121) },       \
-	{ PARAM_CHANNEL, "eq/" #b "/q", BOTH("eq/" #b "/q"), LOGF(10.0f, 0.3f, 72) }
+/* The console's enums as jmixd's values. Ratio (Maillot p.26) is jmixd's comp/ratio. EQ band
+ * types LCut LShv PEQ VEQ HShv HCut are jmixd's per-band choices (daemon/params.c: band 1
+ * lowshelf peak highshelf lowcut, bands 2-3 the first three, band 4 those and highcut); VEQ
+ * is a peak too, and a cut jmixd's band lacks is no value (a set is ignored). */
+static const float ratio_table[] = { 1.1f, 1.3f, 1.5f, 2.0f, 2.5f, 3.0f, 4.0f, 5.0f, 7.0f,
+				     10.0f, 20.0f, 100.0f };
+static const float band1_table[] = { 3.0f, 0.0f, 1.0f, 1.0f, 2.0f, NAN };
+static const float band23_table[] = { NAN, 0.0f, 1.0f, 1.0f, 2.0f, NAN };
+static const float band4_table[] = { NAN, 0.0f, 1.0f, 1.0f, 2.0f, 3.0f };
+#define TABLE(t_) { .kind = X32_TABLE, .n = (int)(sizeof t_ / sizeof t_[0]), .table = t_ }
+
+#define EQ_BAND(sc, b, types_)                                                                    \
+	{ sc, "eq/" #b "/type", BOTH("eq/" #b "/type"), TABLE(types_) },                          \
+	{ sc, "eq/" #b "/freq", BOTH("eq/" #b "/f"), LOGF(20.0f, 20000.0f, 201) },                \
+	{ sc, "eq/" #b "/gain", BOTH("eq/" #b "/g"), LINF(-15.0f, 15.0f, 121) },                  \
+	{ sc, "eq/" #b "/q", BOTH("eq/" #b "/q"), LOGF(10.0f, 0.3f, 72) }
+#define EQ_BANDS(sc) EQ_BAND(sc, 1, band1_table), EQ_BAND(sc, 2, band23_table),                  \
+	EQ_BAND(sc, 3, band23_table), EQ_BAND(sc, 4, band4_table)
+/* Knee: the console's 0..5 has no unit; 2 dB a step puts jmixd's default 6 dB at 3. */
+#define COMP(sc)                                                                                  \
+	{ sc, "comp/on", BOTH("dyn/on"), BOOL_ },                                                 \
+	{ sc, "comp/threshold", BOTH("dyn/thr"), LINF(-60.0f, 0.0f, 121) },                       \
+	{ sc, "comp/ratio", BOTH("dyn/ratio"), TABLE(ratio_table) },                              \
+	{ sc, "comp/knee", BOTH("dyn/knee"),                                                      \
+	  { .kind = X32_LINF, .lo = 0.0f, .hi = 5.0f, .n = 6, .scale = 0.5f } },                 \
+	{ sc, "comp/makeup", BOTH("dyn/mgain"), LINF(0.0f, 24.0f, 49) },                          \
+	{ sc, "comp/attack", BOTH("dyn/attack"), LINF(0.0f, 120.0f, 121) },                       \
+	{ sc, "comp/release", BOTH("dyn/release"), LOGF(5.0f, 4000.0f, 101) },                    \
+	{ sc, "comp/detect", BOTH("dyn/det"), BOOL_ }
 
 const struct x32_row x32_rows[] = {
 	{ PARAM_CHANNEL, "fader", BOTH("mix/fader"), LEVEL(1024) },
@@ -43,12 +69,8 @@ const struct x32_row x32_rows[] = {
 	{ PARAM_CHANNEL, "gate/hold", BOTH("gate/hold"), LOGF(0.02f, 2000.0f, 101) },
 	{ PARAM_CHANNEL, "gate/release", BOTH("gate/release"), LOGF(5.0f, 4000.0f, 101) },
 	{ PARAM_CHANNEL, "eq/on", BOTH("eq/on"), BOOL_ },
-	EQ_BAND(1), EQ_BAND(2), EQ_BAND(3), EQ_BAND(4),
-	{ PARAM_CHANNEL, "comp/on", BOTH("dyn/on"), BOOL_ },
-	{ PARAM_CHANNEL, "comp/threshold", BOTH("dyn/thr"), LINF(-60.0f, 0.0f, 121) },
-	{ PARAM_CHANNEL, "comp/makeup", BOTH("dyn/mgain"), LINF(0.0f, 24.0f, 49) },
-	{ PARAM_CHANNEL, "comp/attack", BOTH("dyn/attack"), LINF(0.0f, 120.0f, 121) },
-	{ PARAM_CHANNEL, "comp/release", BOTH("dyn/release"), LOGF(5.0f, 4000.0f, 101) },
+	EQ_BANDS(PARAM_CHANNEL),
+	COMP(PARAM_CHANNEL),
 	/* The console's solo switches 01..32 (X Air 01..16) are its channels'. */
 	{ PARAM_CHANNEL, "solo", BOTH("-stat/solosw"), BOOL_ },
 
@@ -82,7 +104,8 @@ const struct x32_row x32_rows[] = {
 	{ PARAM_MASTER, "fader", BOTH("mix/fader"), LEVEL(1024) },
 	{ PARAM_MASTER, "mute", BOTH("mix/on"), BOOL_NOT_ },
 	{ PARAM_MASTER, "eq/on", BOTH("eq/on"), BOOL_ },
-	{ PARAM_MASTER, "comp/on", BOTH("dyn/on"), BOOL_ },
+	EQ_BANDS(PARAM_MASTER),
+	COMP(PARAM_MASTER),
 };
 
 const int x32_n_rows = (int)(sizeof x32_rows / sizeof x32_rows[0]);
@@ -339,8 +362,7 @@ static struct x32_leaf resolve_row(const struct control *c, enum param_scope sco
 {
 	struct x32_leaf out = { .kind = X32_LEAF_NONE };
 	out.row = row;
-	out.tag = row->law.kind == X32_BOOL || row->law.kind == X32_BOOL_NOT ||
-			  row->law.kind == X32_BIT ? 'i' : 'f';
+	out.tag = x32_law_is_int(&row->law) ? 'i' : 'f';
 	if (row->law.kind == X32_BIT) {
 		/* The whole bitmap: x32.c reads and sets its bits' rows (x32_map_bits). */
 		out.kind = owner_exists(c, scope, owner, bus) ? X32_LEAF_BITMAP : X32_LEAF_SHADOW;

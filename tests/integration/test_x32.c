@@ -882,6 +882,44 @@ static void test_snapshots_are_scenes(void **state)
 	hx_osc_close(x);
 }
 
+/* Compressor ratio, knee and detector and EQ band types are jmixd's (the console's enums as
+ * jmixd's values), on the strips and the master. */
+static void test_enums_mapped(void **state)
+{
+	(void)state;
+	struct hx_osc *o = open_x32();
+	struct hx_osc_msg m;
+
+	hx_osc_send(o, "/ch/01/dyn/ratio", "i", 9);          /* 10:1 */
+	hx_osc_send(o, "/ch/01/dyn/knee", "f", 0.6);         /* step 3 of 0..5: 6 dB */
+	hx_osc_send(o, "/ch/01/eq/1/type", "i", 0);          /* LCut: band 1's low cut */
+	hx_osc_send(o, "/ch/01/eq/2/type", "i", 0);          /* no cut on band 2: ignored */
+	hx_osc_send(o, "/ch/01/eq/3/type", "s", "HShv");     /* by name, as the console takes it */
+	hx_osc_send(o, "/main/st/dyn/ratio", "i", 3);        /* 2.0 */
+	x32_sync(o);
+	assert_float_equal(native_get("/ch/1/comp/ratio"), 10.0, 1e-5);
+	assert_float_equal(native_get("/ch/1/comp/knee"), 6.0, 1e-5);
+	assert_float_equal(native_get("/ch/1/eq/1/type"), 3.0, 0);
+	assert_float_equal(native_get("/ch/1/eq/2/type"), 1.0, 0);    /* still a peak */
+	assert_float_equal(native_get("/ch/1/eq/3/type"), 2.0, 0);
+	assert_float_equal(native_get("/master/comp/ratio"), 2.0, 1e-5);
+	/* A native ratio between entries reads as the nearest. */
+	native_set("/ch/1/comp/ratio", 8.0);
+	hx_osc_send(o, "/ch/01/dyn/ratio", "");
+	m = expect(o, "/ch/01/dyn/ratio", "i");
+	assert_int_equal(m.argv[0].i, 8);                    /* 7.0 */
+	hx_osc_send(o, "/node", "s", "ch/01/eq/3");
+	m = expect(o, "node", "s");
+	assert_true(strncmp(m.argv[0].s, "/ch/01/eq/3 HShv ", 17) == 0);
+
+	native_set("/ch/1/comp/ratio", 4.0);
+	native_set("/ch/1/comp/knee", 6.0);
+	native_set("/ch/1/eq/1/type", 0.0);
+	native_set("/ch/1/eq/3/type", 1.0);
+	native_set("/master/comp/ratio", 4.0);
+	hx_osc_close(o);
+}
+
 static int group_setup(void **state)
 {
 	static const char *const ports[] = { "kick", "snare", NULL };
@@ -918,6 +956,7 @@ int main(void)
 		cmocka_unit_test(test_get_set_laws),
 		cmocka_unit_test(test_node_text),
 		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_enums_mapped),
 		cmocka_unit_test(test_snapshots_are_scenes),
 		cmocka_unit_test(test_companion_x32_sequence),
 		cmocka_unit_test(test_companion_xair_sequence),
