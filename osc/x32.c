@@ -432,6 +432,19 @@ static void answer_handshake(struct x32_listener *l, const struct osc_peer *from
 	lo_message_free(m);
 }
 
+/* What a new app asks for that jmixd does not answer (when testing one, the first thing to
+ * look at): at debug level, at most one line a second a listener. */
+static void log_unknown(struct x32_listener *l, const struct osc_peer *from, const char *path)
+{
+	char text[80];
+	int64_t now = osc_now_ms();
+	if (now - l->last_unknown_ms < 1000)
+		return;
+	l->last_unknown_ms = now;
+	log_debug("%s: %s asked for %s, which this console does not have (not answered)",
+		  x32_profile_key[l->profile], osc_peer_str(from, text, sizeof text), path);
+}
+
 static void dispatch(struct x32_listener *l, const struct osc_peer *from, enum access_role role,
 		     const char *path, const char *types, lo_arg **argv, int argc,
 		     const struct osc_peer *local)
@@ -475,9 +488,13 @@ static void dispatch(struct x32_listener *l, const struct osc_peer *from, enum a
 	}
 	if (strcmp(path, "/-local/updrate") == 0)
 		return;   /* Companion X-Air sends it with every renewal; undocumented, ignored */
+	if (argc >= 1 && role == ROLE_CONTROL && x32_node_set_args(l, from, path, types, argv, argc))
+		return;
 	struct x32_leaf leaf = x32_map_resolve(l->control, l->profile, path);
-	if (leaf.kind == X32_LEAF_NONE)
+	if (leaf.kind == X32_LEAF_NONE) {
+		log_unknown(l, from, path);
 		return;   /* unknown: silence, as the console (clients time out and go on) */
+	}
 	if (argc == 0)
 		answer_get(l, from, path, &leaf);
 	else if (argc == 1 && role == ROLE_CONTROL)

@@ -2,7 +2,8 @@
  * x32_node.c - the console's node text (research/x32.md 5.1, 5.2):
  *   "/node ,s ch/01/mix"  ->  "node ,s /ch/01/mix ON -oo ON +0 OFF -oo\n"
  *   "/ ,s ch/01/mix OFF -5"       sets the first fields of the node, in order;
- *   "/ ,s ch/01/mix/fader -5"     sets one leaf.
+ *   "/ ,s ch/01/mix/fader -5"     sets one leaf;
+ *   "/ch/01/eq/1 ,ifff 2 0.265 0.5 0.4648"   sets a node's fields from wire values.
  * Each field is the leaf "<node>/<field>", read and set exactly as a get or a set of that
  * leaf would (x32.c), so a node and its leaves never disagree; the text is the field's type
  * (x32_tree.h).
@@ -136,4 +137,31 @@ void x32_node_set(struct x32_listener *l, const struct osc_peer *from, const cha
 			return;
 		set_field(l, origin, path, type, token);
 	}
+}
+
+bool x32_node_set_args(struct x32_listener *l, const struct osc_peer *from, const char *path,
+		       const char *types, lo_arg **argv, int argc)
+{
+	const struct x32_node *n = l->profile == X32_PROFILE_X32 ? x32_tree_node(path) : NULL;
+	if (!n)
+		return false;
+	int origin = x32_origin_of(l, from);
+	char name[16], leaf_path[NODE_PATH_MAX];
+	const struct x32_ftype *type;
+	float def;
+	for (int k = 0; k < argc && x32_tree_field(n, k, name, sizeof name, &type, &def); k++) {
+		float f;
+		if (types[k] == 'i')
+			f = (float)x32_arg_i32(argv[k]);
+		else if (types[k] == 'f')
+			f = x32_arg_f32(argv[k]);
+		else
+			continue;
+		if (!field_path(path, name, leaf_path, sizeof leaf_path))
+			return true;
+		struct x32_leaf leaf = x32_map_resolve(l->control, l->profile, leaf_path);
+		if (leaf.kind != X32_LEAF_NONE && leaf.tag != 's')
+			x32_set_value(l, origin, leaf_path, &leaf, types[k], f, NULL);
+	}
+	return true;
 }

@@ -68,6 +68,7 @@ struct x32_listener {
 	struct x32_held held;
 	struct state *state;                  /* scenes, for /-snap; NULL: none */
 	int64_t last_log_ms;
+	int64_t last_unknown_ms;
 	uint64_t n_dropped;
 };
 
@@ -111,5 +112,10 @@ void x32_snap_command(struct x32_listener *l, const struct osc_peer *from, const
 /* x32_node.c: "/node ,s <node>" and "/ ,s <node text>". */
 void x32_node_get(struct x32_listener *l, const struct osc_peer *from, const char *address);
 void x32_node_set(struct x32_listener *l, const struct osc_peer *from, const char *text);
+/* A node address with its fields as arguments ("/ch/01/eq/1 ,ifff 2 0.265 0.5 0.4648": one
+ * set per field, in order; a string on a number field is ignored, as the console ignores
+ * ",s" on nodes). False when path is no node of the tree (then it is a leaf). */
+bool x32_node_set_args(struct x32_listener *l, const struct osc_peer *from, const char *path,
+		       const char *types, lo_arg **argv, int argc);
 
 #endif

@@ -771,6 +771,16 @@ static void test_node_text(void **state)
 	hx_osc_send(o, "/config/routing/AES50A/41-48", "");
 	expect(o, "/config/routing/AES50A/41-48", "i");
 
+	/* A node address with wire values sets its fields in order (Maillot p.12). */
+	hx_osc_send(o, "/ch/01/eq/2", "ifff", 4, 0.5, 0.5, 33.0 / 71.0);   /* HShv 632 Hz 0 dB Q 2 */
+	x32_sync(o);
+	assert_float_equal(native_get("/ch/1/eq/2/type"), 2.0, 0);
+	assert_float_equal(native_get("/ch/1/eq/2/freq"), 632.46, 0.05);
+	assert_float_equal(native_get("/ch/1/eq/2/q"), 1.96, 0.01);   /* 33/71: "2.0" */
+	native_set("/ch/1/eq/2/type", 1.0);
+	native_set("/ch/1/eq/2/freq", 400.0);
+	native_set("/ch/1/eq/2/q", 0.7);
+
 	/* A text that is no value of the field changes nothing; unknown nodes are silent. */
 	hx_osc_send(o, "/", "s", "ch/01/mix/fader loud");
 	hx_osc_send(o, "/node", "s", "ch/33/mix");
