@@ -104,6 +104,11 @@ static void take_lease(struct hx_osc *o, const char *how, const char *marker_pat
 	native_set("/ch/2/fader", marker_db);
 	if (hx_osc_wait(o, marker_path, WAIT_S, &m) != 0)
 		fail_msg("marker %s did not arrive", marker_path);
+	/* The marker's tick may push more after it (a later value in the table): an answer
+	 * from the same socket, sent after that tick, arrives after all of them. */
+	hx_osc_send(o, "/status", "");
+	if (hx_osc_wait(o, "/status", WAIT_S, &m) != 0)
+		fail_msg("no /status answer");
 	hx_osc_flush(o);
 }
 
