@@ -1426,13 +1426,13 @@ int hx_probe_read(struct hx_probe *p, unsigned in, uint64_t start, size_t n, flo
 
 /*
  * An xrun reaches the probe on JACK's notification thread, after the fact, and is logged at
- * the frame the probe has reached by then: up to tens of milliseconds late on a busy machine,
+ * the frame the probe has reached by then: up to a few milliseconds late natively,
  * hundreds under qemu. A window is judged only once that much time has passed after it, and
  * events logged within it count.
  */
 static uint64_t notify_lag_frames(const struct hx_probe *p)
 {
-	return (uint64_t)((getenv("JMIXD_ITEST_EMULATED") ? 0.3 : 0.05) * p->rate);
+	return (uint64_t)((getenv("JMIXD_ITEST_EMULATED") ? 0.3 : 0.02) * p->rate);
 }
 
 unsigned hx_probe_disturbances(const struct hx_probe *p, uint64_t start, uint64_t end)
