@@ -371,7 +371,7 @@ void osc_server_handle_dialect_datagram(struct osc_server *s, int profile, const
 	if (profile < 0 || profile >= X32_N_PROFILES || !s->dialect[profile])
 		return;
 	memcpy(&from.addr, addr, addr_len < sizeof from.addr ? addr_len : sizeof from.addr);
-	x32_listener_handle(s->dialect[profile], &from, data, size, NULL);
+	x32_listener_handle(s->dialect[profile], &from, data, size, NULL, osc_now_ms());
 }
 
 void osc_server_receive(struct osc_server *s)

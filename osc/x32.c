@@ -20,6 +20,7 @@
 #include "daemon/control.h"
 #include "daemon/log.h"
 #include "osc/access.h"
+#include "osc/arrival.h"
 #include "osc/clients.h"
 #include "osc/pace.h"
 #include "osc/packet.h"
@@ -516,7 +517,8 @@ static void log_drop(struct x32_listener *l, const struct osc_peer *from, const 
 }
 
 void x32_listener_handle(struct x32_listener *l, const struct osc_peer *from,
-			 const uint8_t *data, size_t size, const struct osc_peer *local)
+			 const uint8_t *data, size_t size, const struct osc_peer *local,
+			 int64_t arrival_ms)
 {
 	/* uint32_t storage keeps the message 4-byte aligned for liblo's argument access. */
 	static uint32_t buf[OSC_MAX_PACKET / 4 + 2];
@@ -551,7 +553,7 @@ void x32_listener_handle(struct x32_listener *l, const struct osc_peer *from,
 		log_drop(l, from, reason);
 		return;
 	}
-	if (!osc_access_take(l->access, from, 1, osc_now_ms())) {
+	if (!osc_access_take(l->access, from, 1, arrival_ms)) {
 		log_drop(l, from, "over osc.rate_limit");
 		return;
 	}
@@ -576,7 +578,7 @@ void x32_listener_receive(struct x32_listener *l)
 	for (int n = 0; n < DATAGRAMS_PER_RECEIVE; n++) {
 		struct osc_peer from = { .len = sizeof from.addr };
 		union {
-			char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+			char buf[CMSG_SPACE(sizeof(struct in_pktinfo)) + OSC_ARRIVAL_CMSG_SPACE];
 			struct cmsghdr align;
 		} control;
 		struct iovec iov = { .iov_base = data, .iov_len = sizeof data };
@@ -596,7 +598,8 @@ void x32_listener_receive(struct x32_listener *l)
 			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
 				in->sin_addr = ((struct in_pktinfo *)(void *)CMSG_DATA(c))->ipi_spec_dst;
 		x32_listener_handle(l, &from, data, got > (ssize_t)sizeof data ? sizeof data + 1
-									: (size_t)got, &local);
+									: (size_t)got, &local,
+				    osc_arrival_ms(&msg, osc_now_ms()));
 	}
 }
 
@@ -668,6 +671,9 @@ static int open_socket(struct x32_listener *l, char *err, size_t err_size)
 		freeaddrinfo(ai);
 		return -1;
 	}
+	if (osc_arrival_enable(l->fd) < 0)
+		log_warn("%s: no kernel receive stamps (%s): rate limits count from reading time", key,
+			 strerror(errno));
 	freeaddrinfo(ai);
 	struct osc_peer *self = &l->selves[l->n_selves++];
 	self->len = sizeof self->addr;

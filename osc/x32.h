@@ -65,9 +65,11 @@ void x32_listener_add_self(struct x32_listener *l, const struct x32_listener *ot
 /* Handle the datagrams waiting, a bounded number per call. */
 void x32_listener_receive(struct x32_listener *l);
 
-/* One datagram (tests and the fuzzer); local: the address it arrived at, or NULL. */
+/* One datagram (tests and the fuzzer); local: the address it arrived at, or NULL; arrival_ms:
+ * when it arrived, on osc_now_ms()'s clock (osc/arrival.h), what the rate limit counts by. */
 void x32_listener_handle(struct x32_listener *l, const struct osc_peer *from,
-			 const uint8_t *data, size_t size, const struct osc_peer *local);
+			 const uint8_t *data, size_t size, const struct osc_peer *local,
+			 int64_t arrival_ms);
 
 /* Feedback tick, BEFORE the native flush clears the dirty marks: expire leases, push changes. */
 void x32_listener_tick(struct x32_listener *l);
