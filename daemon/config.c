@@ -20,6 +20,7 @@
 #include "dsp/pan.h"
 
 _Static_assert(SETUP_MAX_BUSES == BUS_MAX, "config.h repeats the DSP's bus limit");
+#include "daemon/config_error.h"
 #include "daemon/config_midi.h"
 #include "daemon/log.h"
 #include "daemon/match.h"
@@ -49,16 +50,10 @@ static int fail_at(struct loader *ld, const config_setting_t *where, const char 
 static int fail_at(struct loader *ld, const config_setting_t *where, const char *key,
 		   const char *fmt, ...)
 {
-	char reason[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(reason, sizeof reason, fmt, ap);
+	config_verror(ld->err, (size_t)ld->err_size, ld->path, where, key, fmt, ap);
 	va_end(ap);
-	int line = where ? (int)config_setting_source_line(where) : 0;
-	if (line > 0)
-		snprintf(ld->err, (size_t)ld->err_size, "%s:%d: %s: %s", ld->path, line, key, reason);
-	else
-		snprintf(ld->err, (size_t)ld->err_size, "%s: %s: %s", ld->path, key, reason);
 	return -1;
 }
 

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon/config_error.h"
+
 static const char *const kind_keys[MIDI_N_KINDS] = { "cc", "cc14", "note", "pitchbend", "program" };
 static const char *const mode_names[MIDI_N_MODES] = { "direct", "toggle", "momentary" };
 static const char *const takeover_names[MIDI_N_TAKEOVERS] = { "pickup", "jump" };
@@ -27,16 +29,10 @@ static int fail(struct midi_loader *ld, const config_setting_t *where, const cha
 static int fail(struct midi_loader *ld, const config_setting_t *where, const char *key,
 		const char *fmt, ...)
 {
-	char reason[256];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(reason, sizeof reason, fmt, ap);
+	config_verror(ld->err, (size_t)ld->err_size, ld->file, where, key, fmt, ap);
 	va_end(ap);
-	int line = where ? (int)config_setting_source_line(where) : 0;
-	if (line > 0)
-		snprintf(ld->err, (size_t)ld->err_size, "%s:%d: %s: %s", ld->file, line, key, reason);
-	else
-		snprintf(ld->err, (size_t)ld->err_size, "%s: %s: %s", ld->file, key, reason);
 	return -1;
 }
 
