@@ -62,17 +62,12 @@ static double tone_db(unsigned in, double f)
 
 static double query(const char *path)
 {
-	struct hx_osc_msg m;
-	assert_int_equal(hx_osc_query(g.osc, path, 2.0, &m), 0);
-	assert_true(m.argc >= 1);
-	return m.argv[0].d;
+	return query_value(g.osc, path);
 }
 
 static void sync_daemon(void)
 {
-	assert_int_equal(hx_osc_query(g.osc, "/master/fader", 2.0, NULL), 0);
-	if (hx_osc_wait(g.osc, "/error", 0, NULL) == 0)
-		fail_msg("the daemon rejected a message of this test");
+	sync_handled(g.osc);
 }
 
 static int group_setup(void **state)

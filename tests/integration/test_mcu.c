@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "tests/integration/harness.h"
+#include "tests/integration/expect.h"
 #include "tests/integration/midi_peer.h"
 
 #define PEER "mcupeer"
@@ -78,9 +79,7 @@ static void send_bytes(const uint8_t *b, size_t n)
 
 static double query(const char *path)
 {
-	struct hx_osc_msg m;
-	assert_int_equal(hx_osc_query(g.osc, path, 2.0, &m), 0);
-	return m.argv[0].d;
+	return query_value(g.osc, path);
 }
 
 

@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 
 #include "tests/integration/harness.h"
+#include "tests/integration/expect.h"
 #include "tests/integration/midi_peer.h"
 
 #define RATE 48000
@@ -119,10 +120,7 @@ static int group_teardown(void **state)
 
 static double query(const char *path)
 {
-	struct hx_osc_msg m;
-	assert_int_equal(hx_osc_query(g.osc, path, 2.0, &m), 0);
-	assert_true(m.argc >= 1);
-	return m.argv[0].d;
+	return query_value(g.osc, path);
 }
 
 static void send3(uint8_t a, uint8_t b, uint8_t c)
