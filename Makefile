@@ -324,9 +324,11 @@ DEB_RUN      := gcc make libc6-dev pkg-config libjack-jackd2-dev liblo-dev libco
 		libavahi-client-dev avahi-daemon avahi-utils dbus-daemon iproute2 libsndfile1-dev
 DEB_TEST     := libcmocka-dev cppcheck valgrind clang libclang-rt-dev libebur128-dev \
 		zlib1g-dev libxml2-dev \
-		gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static \
-		nodejs npm
+		gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
 DEB_PACKAGES := $(DEB_RUN) $(DEB_TEST)
+# node.js and npm from Debian only when no npm is installed: a node.js from elsewhere
+# (NodeSource's bundles its npm) conflicts with Debian's npm package.
+DEB_NODE     := nodejs npm
 # RealtimeSanitizer needs clang 20 or later: Debian 12 has clang-22 in bookworm-security.
 # Installed by deps-test when the archive offers it; the suite says so and skips RTSan when not.
 DEB_OPTIONAL := clang-22 libclang-rt-22-dev
@@ -334,6 +336,8 @@ deps:
 	@$(call deb_install,$(DEB_RUN),)
 deps-test:
 	@$(call deb_install,$(DEB_PACKAGES),$(DEB_OPTIONAL))
+	@if command -v npm > /dev/null 2>&1; then echo "$@: npm present ($$(command -v npm))"; \
+	else $(call deb_install,$(DEB_NODE),); fi
 
 # $(call deb_install,REQUIRED,OPTIONAL): apt-get install what dpkg does not list as
 # installed; an optional package the archive lacks is reported, not an error.
