@@ -168,10 +168,14 @@ static void test_x32_osc_ready(void **state)
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	bool is_ready = false, is_done = false;
-	char name[64] = "", fader[64] = "", on[64] = "";
+	char name[64] = "", fader[64] = "", on[64] = "", changed[64] = "";
 	while (fgets(line, sizeof line, p)) {
 		print_message("x32-osc: %s", line);
-		is_ready |= strncmp(line, "READY ", 6) == 0 && strstr(line, "errors=0");
+		if (strncmp(line, "READY ", 6) == 0) {
+			is_ready = strstr(line, "errors=0") != NULL;
+			native_set("/ch/1/fader", -20.0);   /* a native client moves a fader */
+		}
+		sscanf(line, "CHANGED ch01.mix.fader=%63s", changed);
 		is_done |= strncmp(line, "DONE errors=0", 13) == 0;
 		sscanf(line, "VALUE ch01.config.name=%63s", name);
 		sscanf(line, "VALUE ch01.mix.fader=%63s", fader);
@@ -185,6 +189,9 @@ static void test_x32_osc_ready(void **state)
 	assert_string_equal(name, "kick");
 	assert_string_equal(fader, "-10.0");
 	assert_string_equal(on, "OFF");
+	/* It stays in sync: the native move reached its tree (-20 dB on the console's grid). */
+	assert_true(changed[0] != '\0');
+	assert_float_equal(atof(changed), -20.0, 0.3);
 	/* Its set arrived: "-5" dB on the console's grid is 639/1023, -5.02 dB. */
 	assert_float_equal(native_get("/ch/2/fader"), 40.0 * 639.0 / 1023.0 - 30.0, 0.01);
 	native_set("/ch/2/mute", 0.0);
