@@ -251,7 +251,7 @@ static void mixer_pages(struct page *p)
 }
 
 static const char *const input_paths[] = { "trim", "polarity", "delay/on", "delay/time",
-					   "hpf/on", "hpf/freq", NULL };
+					   "hpf/on", "hpf/freq", "safe", NULL };
 static const char *const gate_paths[] = { "gate/on", "gate/threshold", "gate/range",
 					  "gate/attack", "gate/hold", "gate/release", NULL };
 static const char *const eq_low_paths[] = { "eq/on", "eq/1/on", "eq/1/freq", "eq/1/gain",
@@ -397,6 +397,58 @@ static void groups_page(struct page *p)
 	p->w->page_end(p->w->ctx);
 }
 
+/* Every row of a scope with one owner, switches only, in table order: the section safes or
+ * what one link group carries. */
+static void switch_rows(struct page *p, enum param_scope scope, int owner, int *y, int row_h,
+			const char *page_id, const char *title)
+{
+	struct row r = row_begin(p, *y, row_h, page_id, title);
+	for (int i = 0; i < params_count; i++) {
+		const struct param_desc *d = &params_table[i];
+		int x, cy, w, h;
+		if (d->scope != scope || d->type != PARAM_BOOL)
+			continue;
+		if (!row_cell(p, &r, d->path, page_id, &x, &cy, &w, &h)) {
+			r = row_begin(p, *y += row_h, row_h, page_id, title);
+			row_cell(p, &r, d->path, page_id, &x, &cy, &w, &h);
+		}
+		param_control(p, scope, owner, 0, d->path, "ON", x, cy, w, h, COLOUR_CHANNEL);
+	}
+	*y += row_h;
+}
+
+/*
+ * Scene safes (what every recall leaves alone; each channel's own safe is on its page) and
+ * what each link group carries (which channels are in a group is a choice on the channel,
+ * /ch/N/link, set from the config or OSC).
+ */
+static void safes_links_page(struct page *p)
+{
+	const struct setup *s = p->setup;
+	int n_links = s->vals.n_instances[PARAM_LINK];
+	int n_rows = 2 + (s->n_buses > 0) + n_links;
+	int row_h = p->height / n_rows, y = 0;
+	p->w->page_begin(p->w->ctx, "safes & links");
+	switch_rows(p, PARAM_SAFE, 0, &y, row_h, "p_safe", "safe");
+	if (s->n_buses > 0) {
+		struct row r = row_begin(p, y, row_h, "p_safe", "bus safe");
+		for (int bus = 0; bus < s->n_buses; bus++) {
+			int x, cy, w, h;
+			if (row_cell(p, &r, s->buses[bus].name, "p_safe_bus", &x, &cy, &w, &h))
+				param_control(p, PARAM_AUX, bus, 0, "safe", "ON", x, cy, w, h,
+					      COLOUR_BUS);
+		}
+		y += row_h;
+	}
+	for (int k = 0; k < n_links; k++) {
+		char title[24], page_id[24];
+		snprintf(title, sizeof title, "link %d", k + 1);
+		snprintf(page_id, sizeof page_id, "p_link%d", k + 1);
+		switch_rows(p, PARAM_LINK, k, &y, row_h, page_id, title);
+	}
+	p->w->page_end(p->w->ctx);
+}
+
 static void master_page(struct page *p)
 {
 	int strip_w = 2 * p->width / CELLS_PER_ROW;
@@ -447,6 +499,7 @@ static void build(const struct setup *setup, enum surface_size size,
 		if (setup->buses[bus].type == BUS_MONITOR)
 			mix_page(&p, bus);
 	groups_page(&p);
+	safes_links_page(&p);
 	master_page(&p);
 }
 

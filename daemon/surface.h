@@ -7,7 +7,8 @@
  *
  *   mixer 1, 2, ...  channel strips, 16 a page on a tablet and 8 on a phone: name, pan,
  *                    meter and fader, mute, solo
- *   ch N             one page per channel: name; trim, polarity, input delay, high-pass;
+ *   ch N             one page per channel: name; trim, polarity, input delay, high-pass,
+ *                    its recall safe;
  *                    gate; EQ (on, then each band's on, frequency, gain and Q); compressor
  *                    with its gain-reduction meter; the sends to every bus (level, on)
  *   buses            a strip per aux bus (name, meter, fader, mute), then a row of the
@@ -15,6 +16,8 @@
  *   mix K            one page per monitor bus: every channel's send level to it, with names,
  *                    and the bus fader (also the whole of a performer's monitor layout)
  *   groups           the DCAs (name, fader, mute) and the mute groups
+ *   safes & links    the section safes and each bus's safe (what scene recalls leave
+ *                    alone), then what each link group carries (membership is a choice)
  *   master           the master strip (name, L and R meters, fader, mute); its EQ, bus
  *                    compressor and limiter; loudness (momentary, short-term, integrated,
  *                    range) and true peak as figures

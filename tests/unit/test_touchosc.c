@@ -568,11 +568,11 @@ static void test_tosc_structure(void **state)
 	struct control control;
 	load(DEFAULT_CFG, &setup, &control);
 	struct blob b = generate(&setup, LAYOUT_TOUCHOSC, SURFACE_TABLET, -1);
-	/* mixer, 8 channels, buses, the two monitor mixes, groups, master */
-	assert_int_equal(check_tosc(&b, &control), 1 + 8 + 1 + 2 + 1 + 1);
+	/* mixer, 8 channels, buses, the two monitor mixes, groups, safes & links, master */
+	assert_int_equal(check_tosc(&b, &control), 1 + 8 + 1 + 2 + 1 + 1 + 1);
 	free(b.data);
 	b = generate(&setup, LAYOUT_TOUCHOSC, SURFACE_PHONE, -1);
-	assert_int_equal(check_tosc(&b, &control), 1 + 8 + 1 + 2 + 1 + 1);
+	assert_int_equal(check_tosc(&b, &control), 1 + 8 + 1 + 2 + 1 + 1 + 1);
 	free(b.data);
 	b = generate(&setup, LAYOUT_TOUCHOSC_MONITOR, SURFACE_PHONE, setup_find_bus(&setup, "iem"));
 	assert_int_equal(check_tosc(&b, &control), 1);
@@ -718,7 +718,7 @@ static void test_mk1_structure(void **state)
 	struct control control;
 	load(DEFAULT_CFG, &setup, &control);
 	struct blob b = generate(&setup, LAYOUT_TOUCHOSC_MK1, SURFACE_TABLET, -1);
-	assert_int_equal(check_mk1(&b, &control), 1 + 8 + 1 + 2 + 1 + 1);
+	assert_int_equal(check_mk1(&b, &control), 1 + 8 + 1 + 2 + 1 + 1 + 1);
 	free(b.data);
 	unload(&setup, &control);
 	/* The base64 reader is strict: an unpadded field is refused. */
