@@ -24,7 +24,9 @@ BUILD      ?= build$(if $(SAN),-$(SAN))
 WARN       := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CPPFLAGS   += -D_GNU_SOURCE -DJMIXD_VERSION='"$(VERSION)"' -I.
 CFLAGS     ?=
-CFLAGS     += -std=c11 $(OPT) -g $(WARN) -MMD -MP -pthread
+# No fused multiply-add contraction: GCC's -std=c11 implies it, clang's does not, and the
+# vector paths (FMA on AVX2) must give the same bits as the SSE2 baseline with either.
+CFLAGS     += -std=c11 -ffp-contract=off $(OPT) -g $(WARN) -MMD -MP -pthread
 LDLIBS     += -ljack -llo -lconfig -lm -lpthread
 # The offline render (jmixd render) reads stems and writes mixes through libsndfile: WAV,
 # FLAC, AIFF and more with one API, clipping on integer output, kept well in Debian.
