@@ -18,7 +18,9 @@
 # Time (about 25 minutes on 2 cores at most): the long integration scenarios (LONG_ITESTS:
 # kill rounds, leases, floods) run once, plain; the real-time checkers (RT guard, RTSan), the
 # sanitizers (ASan with UBSan) and qemu run the quick suites, every integration suite but
-# those, with JMIXD_ITEST_QUICK=1 (a suite may leave its pacing tests to the plain run).
+# those, with JMIXD_ITEST_QUICK=1 (a suite may leave its pacing tests to the plain run); the
+# real-time checkers also leave out the control-thread suites (CONTROL_ITESTS), and qemu the
+# suites tests/arm64/run-tests.sh names.
 #
 # LOAD=N starts N busy loops (sh -c 'while :; do :; done') beside the suite and stops them,
 # by PID, when it ends, however it ends: the suite must hold on a busy machine. They pause
@@ -115,12 +117,17 @@ phase_time() {   # phase_time NAME START: how long a phase took, for the 25-minu
 # test_links (links, safes, recall fades) adds no audio-thread code: plain only.
 # test_x32_osc runs once too: no audio-thread code of its own, and a node.js client.
 LONG_ITESTS=${LONG_ITESTS:-test_survival test_tablets test_midi test_mcu test_layouts test_links test_x32_osc}
-quick_list() {   # quick_list DIR: DIR/itests/test_* minus the long ones
-	for t in "$1"/itests/test_*; do
-		case " $LONG_ITESTS " in *" ${t##*/} "*) continue ;; esac
+quick_list() {   # quick_list DIR [MORE...]: DIR/itests/test_* minus the long ones and MORE
+	dir=$1
+	shift
+	for t in "$dir"/itests/test_*; do
+		case " $LONG_ITESTS $* " in *" ${t##*/} "*) continue ;; esac
 		echo "$t"
 	done
 }
+# The real-time checkers watch the audio thread. These suites exercise the control thread
+# only (the front door's floods, the X32 dialect, zeroconf): the sanitizers still run them.
+CONTROL_ITESTS=${CONTROL_ITESTS:-test_frontdoor test_x32 test_zeroconf}
 
 echo "== unit and integration tests"
 t=$(date +%s)
@@ -134,7 +141,7 @@ if phase_build all unit itests; then
 			env LD_PRELOAD="$PWD/build/librtguard.so" build/rt_canary
 		# shellcheck disable=SC2046
 		env JMIXD_BIN=build/jmixd JMIXD_PRELOAD="$PWD/build/librtguard.so" JMIXD_ITEST_QUICK=1 \
-			"$isolate" tests/run-suite.sh rtguard $(quick_list build)
+			"$isolate" tests/run-suite.sh rtguard $(quick_list build $CONTROL_ITESTS)
 		phase_time rtguard "$t"
 	fi
 fi
@@ -172,7 +179,7 @@ if [ -n "$rtsan_cc" ] && [ -x "$rtsan_cc" ]; then
 		canary rtsan "unsafe-library-call" build-rtsan/rt_canary
 		# shellcheck disable=SC2046
 		env JMIXD_BIN=build-rtsan/jmixd RTSAN_OPTIONS=halt_on_error=true JMIXD_ITEST_QUICK=1 \
-			"$isolate" tests/run-suite.sh rtsan $(quick_list build)
+			"$isolate" tests/run-suite.sh rtsan $(quick_list build $CONTROL_ITESTS)
 	fi
 	phase_time rtsan "$t"
 else
