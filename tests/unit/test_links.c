@@ -23,6 +23,7 @@
 #include "daemon/log.h"
 #include "daemon/paramclass.h"
 #include "daemon/state.h"
+#include "tests/unit/console_fixture.h"
 #include "tests/unit/unit_util.h"
 
 #define FIXTURE "tests/fixtures/good-links.cfg"   /* ohl, ohr (link 1), snare; bus wedge */
@@ -36,13 +37,8 @@ struct fx {
 static int fx_setup(void **state)
 {
 	static struct fx f;
-	char err[512];
 	memset(&f, 0, sizeof f);
-	if (config_load(FIXTURE, &f.setup, err, sizeof err) < 0) {
-		print_error("%s\n", err);
-		return -1;
-	}
-	if (control_init(&f.control, &f.setup) < 0)
+	if (ut_console_load(FIXTURE, &f.setup, &f.control) < 0)
 		return -1;
 	*state = &f;
 	return 0;
@@ -51,8 +47,7 @@ static int fx_setup(void **state)
 static int fx_teardown(void **state)
 {
 	struct fx *f = *state;
-	control_free(&f->control);
-	config_free(&f->setup);
+	ut_console_free(&f->setup, &f->control);
 	return 0;
 }
 

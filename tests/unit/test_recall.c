@@ -17,6 +17,7 @@
 #include "daemon/log.h"
 #include "daemon/recall.h"
 #include "dsp/fader.h"
+#include "tests/unit/console_fixture.h"
 #include "tests/unit/unit_util.h"
 
 #define FIXTURE "tests/fixtures/good-links.cfg"
@@ -32,13 +33,10 @@ struct fx {
 static int fx_setup(void **state)
 {
 	static struct fx f;
-	char err[512];
 	memset(&f, 0, sizeof f);
-	if (config_load(FIXTURE, &f.setup, err, sizeof err) < 0) {
-		print_error("%s\n", err);
+	if (ut_console_load(FIXTURE, &f.setup, &f.control) < 0)
 		return -1;
-	}
-	if (control_init(&f.control, &f.setup) < 0 || setup_values_copy(&f.setup.vals, &f.scene) < 0)
+	if (setup_values_copy(&f.setup.vals, &f.scene) < 0)
 		return -1;
 	*state = &f;
 	return 0;
@@ -49,8 +47,7 @@ static int fx_teardown(void **state)
 	struct fx *f = *state;
 	recall_fade_free(&f->fade);
 	setup_values_free(&f->scene);
-	control_free(&f->control);
-	config_free(&f->setup);
+	ut_console_free(&f->setup, &f->control);
 	return 0;
 }
 
