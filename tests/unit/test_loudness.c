@@ -198,8 +198,21 @@ static void test_3342_cases_1_4(void **state)
 static void make_programme(v4f *buf, long n, double rate)
 {
 	uint32_t x = 777;
-	double lp[2] = { 0, 0 }, lp2[2] = { 0, 0 }, ph[6] = { 0 };
+	double lp[2] = { 0, 0 }, lp2[2] = { 0, 0 };
+	/*
+	 * The six partials are phasors rotated every sample (re-normalised at each note): 52
+	 * million libm sines made this test a minute long under qemu.
+	 */
+	double re[6], im[6], rot_re[6], rot_im[6];
+	double env = 1.0, env_decay = exp(-6.0 / rate);
+	long note_prev = -1;
 
+	for (int h = 0; h < 6; h++) {
+		re[h] = 1.0;
+		im[h] = 0.0;
+		rot_re[h] = cos(2.0 * M_PI * 55.0 / rate);
+		rot_im[h] = sin(2.0 * M_PI * 55.0 / rate);
+	}
 	for (long i = 0; i < n; i++) {
 		double t = (double)i / rate, sec = fmod(t, 30.0), v[2];
 		int part = (int)(t / 30.0);
@@ -215,19 +228,36 @@ static void make_programme(v4f *buf, long n, double rate)
 			v[c] = 0.6 * lp[c] + 2.0 * lp2[c] + 0.2 * w;
 		}
 		double noise_lev = dt_lin(-10.0 - 6.0 * (double)(((long)(t * 2.0)) % 5));
-		double note = floor(t * 4.0);
-		double f0 = 110.0 * pow(2.0, fmod(note * 5.0, 12.0) / 12.0);
-		double env = exp(-6.0 * fmod(t, 0.25));
+		long note = (long)floor(t * 4.0);
+
+		if (note != note_prev) {	/* a new note: its partials, its envelope */
+			double f0 = 110.0 * pow(2.0, fmod((double)note * 5.0, 12.0) / 12.0);
+
+			for (int h = 0; h < 6; h++) {
+				double mag = hypot(re[h], im[h]);
+
+				re[h] /= mag;
+				im[h] /= mag;
+				if (h < 5) {
+					rot_re[h] = cos(2.0 * M_PI * f0 * (h + 1) / rate);
+					rot_im[h] = sin(2.0 * M_PI * f0 * (h + 1) / rate);
+				}
+			}
+			env = exp(-6.0 * fmod(t, 0.25));
+			note_prev = note;
+		}
 		double music = 0.0;
 
-		for (int h = 0; h < 5; h++) {
-			ph[h] += f0 * (h + 1) / rate;
-			ph[h] -= floor(ph[h]);
-			music += sin(2.0 * M_PI * ph[h]) / (h + 1);
+		for (int h = 0; h < 6; h++) {
+			double r = re[h] * rot_re[h] - im[h] * rot_im[h];
+
+			im[h] = re[h] * rot_im[h] + im[h] * rot_re[h];
+			re[h] = r;
 		}
-		ph[5] += 55.0 / rate;
-		ph[5] -= floor(ph[5]);
-		music = 0.15 * env * music + 0.2 * sin(2.0 * M_PI * ph[5]);
+		for (int h = 0; h < 5; h++)
+			music += im[h] / (h + 1);
+		music = 0.15 * env * music + 0.2 * im[5];
+		env *= env_decay;
 		double l = 0.0, r = 0.0;
 
 		switch (part) {
