@@ -1225,14 +1225,21 @@ static void paced_send_only(struct hx_osc *to, int seconds)
 	}
 }
 
-/* 10. 10 000 messages a second for 5 s from one client. */
-static void test_flood(void **state)
+enum { FLOOD_SECONDS = 5, FLOOD_ROUNDS = 3 };
+static const double flood_last_value = -6.0;
+
+/*
+ * One round of the flood: a quiet baseline, the sending aimed at a sink, then the flood
+ * itself. The functional checks (answers, the last value standing) fail the test at once.
+ * Returns false, with the reason in why, when the flood's xruns or probe disturbances
+ * exceed the worse reference by more than the margin.
+ */
+static bool flood_round(struct cli *f, struct cli *q, struct cli *st, char *why,
+			size_t why_len)
 {
-	enum { SECONDS = 5, BATCHES = SECONDS * 1000, PER_BATCH = 10 };
-	const double last_value = -6.0;
-	struct cli f, q, st;
+	enum { SECONDS = FLOOD_SECONDS, BATCHES = SECONDS * 1000, PER_BATCH = 10 };
+	const double last_value = flood_last_value;
 	struct hx_osc_msg m;
-	struct hx_level lv[2];
 	uint64_t f0, f1, f2, ff0;
 	unsigned dist_base, dist_flood;
 	int x0, x1, x2, x_ctl;
@@ -1243,21 +1250,16 @@ static void test_flood(void **state)
 	long drops0, drops1, drops_q = 0;
 	size_t sent = 0;
 	bool waiting = false;
-	double expect_db;
 
-	(void)state;
-	cli_open(&f, g.daemon.osc_port);
-	cli_open(&q, g.daemon.osc_port);
-	cli_open(&st, g.daemon.osc_port);
 	/* Nobody subscribed: nothing piles up unread in a socket meanwhile. */
 	hx_osc_send(g.a.o, "/unsubscribe", "");
 	hx_osc_send(g.b.o, "/unsubscribe", "");
 	/* Quiet baseline of the same length. */
-	x0 = query(&st, "/status").argv[1].i;
+	x0 = query(st, "/status").argv[1].i;
 	f0 = hx_probe_now(g.probe);
 	hx_sleep(SECONDS);
 	f1 = hx_probe_now(g.probe);
-	x1 = query(&st, "/status").argv[1].i;
+	x1 = query(st, "/status").argv[1].i;
 	dist_base = hx_probe_disturbances(g.probe, f0, f1);
 	/* Control: the same sending to a sink that is not the daemon. */
 	{
@@ -1269,7 +1271,7 @@ static void test_flood(void **state)
 		c0 = hx_probe_now(g.probe);
 		paced_send_only(to_sink.o, SECONDS);
 		c1 = hx_probe_now(g.probe);
-		x_ctl = query(&st, "/status").argv[1].i - x1;
+		x_ctl = query(st, "/status").argv[1].i - x1;
 		x1 += x_ctl;
 		dist_ctl = hx_probe_disturbances(g.probe, c0, c1);
 		cli_close(&to_sink);
@@ -1285,8 +1287,8 @@ static void test_flood(void **state)
 		for (;;) {
 			double wait = due - hx_now();
 
-			if (waiting && hx_osc_poll(q.o) > 0 &&
-			    hx_osc_wait(q.o, "/ch/2/pan", 0, &m) == 0) {
+			if (waiting && hx_osc_poll(q->o) > 0 &&
+			    hx_osc_wait(q->o, "/ch/2/pan", 0, &m) == 0) {
 				worst_q = fmax(worst_q, m.t_recv - t_q);
 				lat_sum += m.t_recv - t_q;
 				n_q++;
@@ -1301,13 +1303,13 @@ static void test_flood(void **state)
 					   ? last_value
 					   : -30.0 + (double)(sent % 400) * 0.05;
 
-			hx_osc_send(f.o, "/ch/1/fader", "f", v);
+			hx_osc_send(f->o, "/ch/1/fader", "f", v);
 			sent++;
 		}
 		/* A query every 100 ms while none is outstanding; the answer time is reported
 		 * (mean, max) and only a sanity bound is asserted. */
 		if (b % 100 == 50 && !waiting) {
-			hx_osc_send(q.o, "/ch/2/pan", "");
+			hx_osc_send(q->o, "/ch/2/pan", "");
 			t_q = hx_now();
 			drops_q = udp_rcvbuf_errors();
 			n_q_sent++;
@@ -1331,11 +1333,11 @@ static void test_flood(void **state)
 		double took = hx_now() - t0;
 
 		f2 = hx_probe_now(g.probe);
-		if (hx_osc_query(f.o, "/ch/1/fader", 2.0, &m) < 0)
+		if (hx_osc_query(f->o, "/ch/1/fader", 2.0, &m) < 0)
 			fail_msg("after the flood the flooding client's query got no answer in 2 s");
 		drops1 = udp_rcvbuf_errors();
 		cpu1 = proc_cpu_s(g.daemon.pid);
-		x2 = query(&st, "/status").argv[1].i;
+		x2 = query(st, "/status").argv[1].i;
 		dist_flood = hx_probe_disturbances(g.probe, ff0, f2);
 		fprintf(stderr, "[tablets] flood: %zu messages in %.2f s (%.0f/s) to /ch/1/fader; "
 				"second client's queries: %u answered (%u lost to the kernel's receive "
@@ -1355,8 +1357,8 @@ static void test_flood(void **state)
 		fprintf(stderr, "[tablets] flood: %ld datagrams dropped by the kernel; /ch/1/fader "
 				"read %g: sending the last value again\n", drops1 - drops0,
 			m.argv[0].d);
-		hx_osc_send(f.o, "/ch/1/fader", "f", last_value);
-		if (hx_osc_query(f.o, "/ch/1/fader", 2.0, &m) < 0)
+		hx_osc_send(f->o, "/ch/1/fader", "f", last_value);
+		if (hx_osc_query(f->o, "/ch/1/fader", 2.0, &m) < 0)
 			fail_msg("after the flood the flooding client's query got no answer in 2 s");
 	}
 	if ((float)m.argv[0].d != (float)last_value)
@@ -1383,22 +1385,56 @@ static void test_flood(void **state)
 		fprintf(stderr, "[tablets] flood: xrun comparison not asserted under emulation\n");
 		x_ref = d_ref = 1 << 20;
 	}
-	if (x2 - x1 > x_ref + XRUN_MARGIN(x_ref))
-		fail_msg("xruns reported by /status: %d during the flood, %d in the quiet 5 s "
-			 "before, %d while the same sending went to a sink instead of the daemon "
-			 "(margin %d; daemon CPU %.2f s in the 5 s)", x2 - x1, x1 - x_ctl - x0,
-			 x_ctl, XRUN_MARGIN(x_ref), cpu1 - cpu0);
-	if ((int)dist_flood > d_ref + XRUN_MARGIN(d_ref))
-		fail_msg("the probe saw %u timing disturbances during the flood, %u in the quiet 5 s "
-			 "before, %u while the same sending went to a sink instead of the daemon "
-			 "(margin %d)", dist_flood, dist_base, dist_ctl, XRUN_MARGIN(d_ref));
+	if (x2 - x1 > x_ref + XRUN_MARGIN(x_ref)) {
+		snprintf(why, why_len, "xruns reported by /status: %d during the flood, %d in the "
+			 "quiet 5 s before, %d while the same sending went to a sink instead of the "
+			 "daemon (margin %d; daemon CPU %.2f s in the 5 s)", x2 - x1,
+			 x1 - x_ctl - x0, x_ctl, XRUN_MARGIN(x_ref), cpu1 - cpu0);
+		return false;
+	}
+	if ((int)dist_flood > d_ref + XRUN_MARGIN(d_ref)) {
+		snprintf(why, why_len, "the probe saw %u timing disturbances during the flood, %u "
+			 "in the quiet 5 s before, %u while the same sending went to a sink instead "
+			 "of the daemon (margin %d)", dist_flood, dist_base, dist_ctl,
+			 XRUN_MARGIN(d_ref));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * 10. 10 000 messages a second for 5 s from one client. A busy machine's xruns come in
+ * bursts (CI once counted 54 in a quiet 5 s and 5 in the next): a round whose flood saw more
+ * than its references is run again, up to FLOOD_ROUNDS in all. A daemon that the flood
+ * really slows down exceeds them in every round.
+ */
+static void test_flood(void **state)
+{
+	struct cli f, q, st;
+	struct hx_level lv[2];
+	double expect_db;
+	char why[512] = "";
+	bool held = false;
+
+	(void)state;
+	cli_open(&f, g.daemon.osc_port);
+	cli_open(&q, g.daemon.osc_port);
+	cli_open(&st, g.daemon.osc_port);
+	for (int round = 1; round <= FLOOD_ROUNDS && !held; round++) {
+		held = flood_round(&f, &q, &st, why, sizeof(why));
+		if (!held)
+			fprintf(stderr, "[tablets] flood round %d of %d: %s\n", round, FLOOD_ROUNDS,
+				why);
+	}
+	if (!held)
+		fail_msg("in each of %d rounds of the flood: %s (the last)", FLOOD_ROUNDS, why);
 	/* The audio follows: ch1 at -6 dB, centred (-3.01 dB per side). */
 	if (hx_probe_measure(g.probe, g_lr, 2, 0.3, 0.2, lv) < 0)
 		fail_msg("probe measurement failed");
-	expect_db = hx_db(AMP / sqrt(2.0)) + last_value + hx_db(cos(M_PI / 4.0));
+	expect_db = hx_db(AMP / sqrt(2.0)) + flood_last_value + hx_db(cos(M_PI / 4.0));
 	if (fabs(lv[0].rms_db - expect_db) > 0.1 || fabs(lv[1].rms_db - expect_db) > 0.1)
 		fail_msg("after the flood master L/R read %.3f/%.3f dBFS RMS, expected %.3f (fader "
-			 "%g dB)", lv[0].rms_db, lv[1].rms_db, expect_db, last_value);
+			 "%g dB)", lv[0].rms_db, lv[1].rms_db, expect_db, flood_last_value);
 	cli_close(&f);
 	cli_close(&q);
 	cli_close(&st);
