@@ -1777,6 +1777,46 @@ double hx_tone_db(const float *x, size_t n, double freq_hz, double rate)
 	return hx_db(2.0 * sqrt(re * re + im * im) / wsum / sqrt(2.0));
 }
 
+double hx_tone_residual_db(const float *x, size_t n, double freq_hz, double rate)
+{
+	double w = 2.0 * M_PI * freq_hz / rate, a[3][4] = { { 0 } }, coef[3], err = 0, tone;
+
+	/* Normal equations of x ~ c0 sin + c1 cos + c2, solved by Gauss-Jordan elimination. */
+	for (size_t i = 0; i < n; i++) {
+		double b[3] = { sin(w * (double)i), cos(w * (double)i), 1.0 };
+
+		if (!isfinite(x[i]))
+			return 0.0;
+		for (int r = 0; r < 3; r++) {
+			for (int c = 0; c < 3; c++)
+				a[r][c] += b[r] * b[c];
+			a[r][3] += b[r] * (double)x[i];
+		}
+	}
+	for (int p = 0; p < 3; p++) {
+		for (int r = 0; r < 3; r++) {
+			double f = a[r][p] / a[p][p];
+
+			if (r == p)
+				continue;
+			for (int c = p; c < 4; c++)
+				a[r][c] -= f * a[p][c];
+		}
+	}
+	for (int r = 0; r < 3; r++)
+		coef[r] = a[r][3] / a[r][r];
+	for (size_t i = 0; i < n; i++) {
+		double e = (double)x[i] - coef[0] * sin(w * (double)i) -
+			   coef[1] * cos(w * (double)i) - coef[2];
+
+		err += e * e;
+	}
+	tone = sqrt((coef[0] * coef[0] + coef[1] * coef[1]) / 2.0);
+	if (tone <= 0.0)
+		return 0.0;
+	return hx_db(sqrt(err / (double)n) / tone);
+}
+
 size_t hx_envelope(const float *x, size_t n, size_t block, float *env, size_t max_env)
 {
 	size_t nb = n / block;

@@ -346,6 +346,11 @@ void hx_analyze(const float *x, size_t n, struct hx_level *lv);
  * corrected, so a sine of peak A reads 20 log10(A / sqrt 2); tones a few hundred Hz away are
  * suppressed by well over 100 dB in a 0.2 s window. Needs n >= a few periods of freq_hz. */
 double hx_tone_db(const float *x, size_t n, double freq_hz, double rate);
+/* How far n samples are from one steady sine at freq_hz: the RMS of what a least-squares
+ * sine, cosine and offset at that frequency leave unexplained, relative to the fitted tone, in
+ * dB. A clean capture of a steady tone reads below -80 dB; a period lost or repeated by an
+ * xrun tears the waveform and reads -40 dB or more, whether or not JACK reported it yet. */
+double hx_tone_residual_db(const float *x, size_t n, double freq_hz, double rate);
 /* Peak of |x| over consecutive blocks of `block` samples: env[i] = max |x[i*block ..]|.
  * Returns the number of blocks written (n / block, at most max_env). */
 size_t hx_envelope(const float *x, size_t n, size_t block, float *env, size_t max_env);
