@@ -9,9 +9,9 @@
 #      installed), and canaries proving both real-time checkers catch a malloc
 #   5. unit and quick integration tests built with AddressSanitizer and
 #      UndefinedBehaviorSanitizer together
-#   6. 60 s of libFuzzer over the OSC input path (FUZZ_SECONDS to change), then 30 s over
+#   6. 40 s of libFuzzer over the OSC input path (FUZZ_SECONDS to change), then 20 s over
 #      the config loader and the state/scene files (FUZZ_CONFIG_SECONDS; none if FUZZ_SECONDS=0)
-#      and 15 s over the MIDI input path (FUZZ_MIDI_SECONDS)
+#      and 10 s over the MIDI input path (FUZZ_MIDI_SECONDS)
 #   7. static checks (make check)
 # Ends with one line "N passed, N failed"; exits non-zero when anything failed.
 #
@@ -200,10 +200,11 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
 	done
 fi
 
-if [ "${FUZZ_SECONDS:-60}" -gt 0 ] && command -v clang > /dev/null 2>&1; then
-	echo "== fuzzing the OSC input path for ${FUZZ_SECONDS:-60} s (libFuzzer, ASan, UBSan)"
+if [ "${FUZZ_SECONDS:-40}" -gt 0 ] && command -v clang > /dev/null 2>&1; then
+	echo "== fuzzing the OSC input path for ${FUZZ_SECONDS:-40} s (libFuzzer, ASan, UBSan)"
+	t=$(date +%s)
 	rm -f build-fuzz/crash-* build-fuzz/leak-* build-fuzz/timeout-*
-	if make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" > build/fuzz-phase.log 2>&1 &&
+	if make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-40}" > build/fuzz-phase.log 2>&1 &&
 	   ! ls build-fuzz/crash-* build-fuzz/leak-* build-fuzz/timeout-* > /dev/null 2>&1; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' build-fuzz/fuzz.log | tail -n 1)
 		record ok fuzz "${runs:-?} executions, no crash"
@@ -211,11 +212,12 @@ if [ "${FUZZ_SECONDS:-60}" -gt 0 ] && command -v clang > /dev/null 2>&1; then
 		record fail fuzz "crash or build failure: see build/fuzz-phase.log and build-fuzz/"
 		tail -n 15 build/fuzz-phase.log | sed 's/^/        /'
 	fi
+	phase_time fuzz "$t"
 else
 	echo "== fuzzing: skipped (FUZZ_SECONDS=0 or no clang)"
 fi
-fuzz_config_s=${FUZZ_CONFIG_SECONDS:-30}
-[ "${FUZZ_SECONDS:-60}" -gt 0 ] || fuzz_config_s=0
+fuzz_config_s=${FUZZ_CONFIG_SECONDS:-20}
+[ "${FUZZ_SECONDS:-40}" -gt 0 ] || fuzz_config_s=0
 if [ "$fuzz_config_s" -gt 0 ] && command -v clang > /dev/null 2>&1; then
 	echo "== fuzzing the config loader and the state/scene files for $fuzz_config_s s (libFuzzer)"
 	t=$(date +%s)
@@ -231,10 +233,11 @@ if [ "$fuzz_config_s" -gt 0 ] && command -v clang > /dev/null 2>&1; then
 	phase_time fuzz-cfg "$t"
 fi
 
-fuzz_midi_s=${FUZZ_MIDI_SECONDS:-15}
-[ "${FUZZ_SECONDS:-60}" -gt 0 ] || fuzz_midi_s=0
+fuzz_midi_s=${FUZZ_MIDI_SECONDS:-10}
+[ "${FUZZ_SECONDS:-40}" -gt 0 ] || fuzz_midi_s=0
 if [ "$fuzz_midi_s" -gt 0 ] && command -v clang > /dev/null 2>&1; then
 	echo "== fuzzing the MIDI input path for $fuzz_midi_s s (libFuzzer: decoder, bindings, learn)"
+	t=$(date +%s)
 	rm -f build-fuzz/midi-crash-* build-fuzz/midi-leak-* build-fuzz/midi-timeout-*
 	if make -s fuzz-midi FUZZ_MIDI_SECONDS="$fuzz_midi_s" > build/fuzz-midi-phase.log 2>&1 &&
 	   ! ls build-fuzz/midi-crash-* build-fuzz/midi-leak-* build-fuzz/midi-timeout-* > /dev/null 2>&1; then
@@ -244,19 +247,23 @@ if [ "$fuzz_midi_s" -gt 0 ] && command -v clang > /dev/null 2>&1; then
 		record fail fuzz-midi "crash or build failure: see build/fuzz-midi-phase.log and build-fuzz/"
 		tail -n 15 build/fuzz-midi-phase.log | sed 's/^/        /'
 	fi
+	phase_time fuzz-midi "$t"
 fi
 
 echo "== the daemon under valgrind"
+t=$(date +%s)
 if "$isolate" tests/valgrind-daemon.sh > build/valgrind.log 2>&1; then
 	record ok valgrind "$(tail -n 1 build/valgrind.log)"
 else
 	record fail valgrind "see build/valgrind.log"
 	tail -n 20 build/valgrind.log | sed 's/^/        /'
 fi
+phase_time valgrind "$t"
 
 if [ "${SKIP_ARM64:-0}" != 1 ] && command -v aarch64-linux-gnu-gcc > /dev/null &&
    command -v qemu-aarch64-static > /dev/null; then
 	echo "== Raspberry Pi: aarch64 build, its tests under qemu-aarch64"
+	t=$(date +%s)
 	if phase_build cross-arm64; then
 		# An emulated console needs most of a core to keep real time; beside LOAD's busy
 		# loops no window is free of xruns and the phase would measure qemu, not jmixd.
@@ -265,6 +272,7 @@ if [ "${SKIP_ARM64:-0}" != 1 ] && command -v aarch64-linux-gnu-gcc > /dev/null &
 		tests/arm64/run-tests.sh
 		for p in $load_pids; do kill -CONT "$p"; done
 	fi
+	phase_time arm64 "$t"
 else
 	echo "== Raspberry Pi build: skipped (SKIP_ARM64=1, or no aarch64 cross compiler or qemu)"
 fi
