@@ -680,6 +680,13 @@ int hx_jackd_start(struct hx_jackd *j, unsigned rate, unsigned period)
 		fprintf(stderr, "[hx] jackd not found in PATH\n");
 		return rc;
 	}
+	/*
+	 * Under qemu every JACK cycle costs the emulator a round of futex hand-offs between
+	 * jackd, jmixd and the probe: at 64 frames (750 cycles a second) most windows had an
+	 * xrun and test_strip and test_skeleton took minutes. A Pi runs 128 to 256 frames.
+	 */
+	if (getenv("JMIXD_ITEST_EMULATED") && period < HX_EMULATED_MIN_PERIOD)
+		period = HX_EMULATED_MIN_PERIOD;
 	snprintf(rate_s, sizeof(rate_s), "%u", rate);
 	snprintf(period_s, sizeof(period_s), "%u", period);
 	argv[0] = jackd;

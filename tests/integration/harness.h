@@ -102,7 +102,10 @@ struct hx_jackd {
 /* Start jackd -n NAME --[no-]realtime -d dummy -r RATE -p PERIOD and wait (up to 10 s) until a
  * client can connect with JackNoStartServer. The first start picks the name
  * "jmx-<pid>-<k>"; a later start of the same struct (after a stop) reuses it, so clients can
- * find "the same" server again. Sets JACK_DEFAULT_SERVER. j must be zeroed before first use. */
+ * find "the same" server again. Sets JACK_DEFAULT_SERVER. j must be zeroed before first use.
+ * Under emulation (JMIXD_ITEST_EMULATED) the period is at least HX_EMULATED_MIN_PERIOD;
+ * j->period holds the one in use. */
+#define HX_EMULATED_MIN_PERIOD 256u
 int hx_jackd_start(struct hx_jackd *j, unsigned rate, unsigned period);
 
 /* Does hx_jackd_start run jackd with realtime scheduling (--realtime)? Yes when this process

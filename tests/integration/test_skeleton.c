@@ -395,9 +395,9 @@ static void test_queries(void **state)
 		fail_msg("/info reply %s, expected at least ,ssiii", hx_osc_msg_str(&m));
 	assert_true(m.argv[0].s[0] != '\0');
 	assert_true(m.argv[1].s[0] != '\0');
-	if (m.argv[2].i != 2 || m.argv[3].i != (int)RATE || m.argv[4].i != (int)PERIOD)
+	if (m.argv[2].i != 2 || m.argv[3].i != (int)RATE || m.argv[4].i != (int)g.jackd.period)
 		fail_msg("/info reply %s, expected 2 channels, %u Hz, %u frames",
-			 hx_osc_msg_str(&m), RATE, PERIOD);
+			 hx_osc_msg_str(&m), RATE, g.jackd.period);
 	assert_no_error("/info");
 }
 
