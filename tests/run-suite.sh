@@ -13,12 +13,15 @@ mkdir -p "$logdir"
 [ -f "$totals" ] || echo "0 0" > "$totals"
 read -r passed failed < "$totals"
 
-# run_one BIN: its output to the log, its exit status and seconds to LOG.rc.
+# run_one BIN: its output to the log, its exit status and seconds to LOG.rc. A program that
+# hangs is stopped after SUITE_TIMEOUT seconds (default 900) and fails: CI must end.
 run_one() {
 	log="$logdir/$phase-$(basename "$1").log"
 	start=$(date +%s)
-	"$1" > "$log" 2>&1
-	echo "$? $(( $(date +%s) - start ))" > "$log.rc"
+	timeout -k 10 "${SUITE_TIMEOUT:-900}" "$1" > "$log" 2>&1
+	rc=$?
+	[ "$rc" -eq 124 ] && echo "ERROR: timed out after ${SUITE_TIMEOUT:-900} s (run-suite.sh)" >> "$log"
+	echo "$rc $(( $(date +%s) - start ))" > "$log.rc"
 }
 if [ "$phase" = --run-one ]; then   # the parallel runner's worker: --run-one PHASE BIN
 	phase=$1

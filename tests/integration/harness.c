@@ -1676,6 +1676,39 @@ int hx_rig_start(struct hx_rig *r, const char *cfg_text, const struct hx_rig_opt
 	return r->osc ? 0 : -1;
 }
 
+/*
+ * Under qemu a jackd once never answered the probe's jack_client_close (the test had passed;
+ * its program waited for 17 minutes). If closing the probe takes longer than this, the
+ * rig's own jackd is killed, which ends the wait on its socket; the stop is logged.
+ */
+#define HX_PROBE_CLOSE_LIMIT_S 20u
+static volatile sig_atomic_t g_wedged_jackd;
+
+static void on_probe_close_timeout(int sig)
+{
+	(void)sig;
+	if (g_wedged_jackd > 0)
+		kill((pid_t)g_wedged_jackd, SIGKILL);
+}
+
+static void probe_close_or_kill_jackd(struct hx_probe *p, pid_t jackd)
+{
+	struct sigaction sa = { .sa_handler = on_probe_close_timeout }, old;
+
+	if (!p)
+		return;
+	g_wedged_jackd = jackd;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	alarm(HX_PROBE_CLOSE_LIMIT_S);
+	hx_probe_close(p);
+	if (alarm(0) == 0 && jackd > 0)
+		fprintf(stderr, "[hx] the probe's jack_client_close took over %u s: jackd pid %d "
+				"killed\n", HX_PROBE_CLOSE_LIMIT_S, (int)jackd);
+	sigaction(SIGALRM, &old, NULL);
+	g_wedged_jackd = 0;
+}
+
 void hx_rig_stop(struct hx_rig *r)
 {
 	hx_osc_close(r->osc);
@@ -1686,7 +1719,7 @@ void hx_rig_stop(struct hx_rig *r)
 		if (st != 0)
 			fprintf(stderr, "[hx] daemon stop at teardown: %s\n", hx_status_str(st));
 	}
-	hx_probe_close(r->probe);
+	probe_close_or_kill_jackd(r->probe, r->jackd.pid);
 	r->probe = NULL;
 	hx_jackd_stop(&r->jackd);
 }
