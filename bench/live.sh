@@ -5,9 +5,13 @@
 # threads) and cross-checked with /proc/PID/stat (utime+stime, 10 ms ticks), over WINDOW
 # seconds after a warm-up. Prints figures; asserts nothing.
 #   N=64 WINDOW=10 bench/live.sh
-# Optional peers on the same server and signal, when installed: PEERS="jack_mix_box ecasound"
-# (jack_mix_box from Debian jack-mixer: volume, balance and meters per channel; ecasound:
-# one chain per channel with volume and pan, summed, as research/perf-anchors.md ran it).
+# Peers on the same server and signal, one at a time after jmixd (default PEERS="passthrough
+# jack_mix_box ecasound"; the last two when installed): passthrough is bench/passthrough.c, N
+# inputs copied to N outputs, the JACK floor every N-port client pays; jack_mix_box from
+# Debian jack-mixer: volume, balance and meters per channel; ecasound: one chain per channel
+# with volume and pan, summed, as research/perf-anchors.md ran it. With passthrough measured,
+# the last line is issue 16's target for this run: twice (pass-through + the 8-lane strip
+# floor, 0.167 us per channel in perf-anchors.md).
 # JMIXD_SIMD=sse2|avx2|avx512 picks jmixd's vector path (default: the widest the CPU runs).
 # With perf installed, a second window profiles jmixd by thread and stage (PROFILE=0: not).
 set -u
@@ -49,7 +53,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-make -s "$BUILD/jmixd" "$BUILD/bench/noise_feeder" >/dev/null || exit 1
+PEERS=${PEERS-passthrough jack_mix_box ecasound}
+make -s "$BUILD/jmixd" "$BUILD/bench/noise_feeder" "$BUILD/bench/passthrough" >/dev/null || exit 1
 export JACK_DEFAULT_SERVER="$server"
 jackd -n "$server" --no-realtime -d dummy -r 48000 -p 64 > "$tmp/jackd.log" 2>&1 &
 jackd_pid=$!
@@ -79,11 +84,18 @@ cpu_ns() {   # on-CPU nanoseconds of every thread of a process
 ticks() {
 	awk '{print $14 + $15}' /proc/"$1"/stat
 }
+alive() {   # a process that exited but is not reaped yet is not alive
+	[ -e /proc/"$1" ] && [ "$(sed -n 's/.*) \(.\).*/\1/p' /proc/"$1"/stat 2>/dev/null)" != Z ]
+}
 measure() {   # measure NAME PID
 	sleep 2
 	t0=$(cpu_ns "$2"); k0=$(ticks "$2"); s0=$(date +%s.%N)
 	sleep "$WINDOW"
 	t1=$(cpu_ns "$2"); k1=$(ticks "$2"); s1=$(date +%s.%N)
+	if ! alive "$2"; then
+		echo "live: $1 (pid $2) exited before or during its window: no figure"
+		return
+	fi
 	awk -v n="$1" -v t0="$t0" -v t1="$t1" -v k0="$k0" -v k1="$k1" -v s0="$s0" -v s1="$s1" \
 	    -v hz="$(getconf CLK_TCK)" -v ch="$N" 'BEGIN {
 		periods = (s1 - s0) * 48000 / 64
@@ -116,17 +128,33 @@ if [ "${PROFILE:-1}" != 0 ] && command -v perf > /dev/null; then
 	fi
 fi
 
+# One client on the CPU at a time besides the feeder and jackd.
+measured=$jm
+stop_measured() {
+	for p in $measured; do stop_pid "$p" 5; done
+	measured=""
+}
 for peer in ${PEERS:-}; do
 	case $peer in
+	passthrough)
+		stop_measured
+		"$BUILD/bench/passthrough" "$N" "noise:out_" > "$tmp/passthrough.log" 2>&1 &
+		pt=$!
+		pids="$pt $pids"
+		measured=$pt
+		jack_wait_port "passthru:in_$N" || { echo "live: passthrough did not start"; continue; }
+		measure passthrough "$pt"
+		;;
 	jack_mix_box)
 		command -v jack_mix_box > /dev/null || { echo "live: jack_mix_box not installed"; continue; }
-		stop_pid "$jm" 5
+		stop_measured
 		# Its arguments are MIDI CC numbers, one per mono channel.
 		args=""; i=1; while [ "$i" -le "$N" ]; do args="$args $i"; i=$((i + 1)); done
 		# shellcheck disable=SC2086
 		jack_mix_box -n mixbox $args > "$tmp/mixbox.log" 2>&1 &
 		mb=$!
 		pids="$mb $pids"
+		measured=$mb
 		sleep 3
 		jack_lsp 2>/dev/null | grep '^mixbox:' | grep -iv 'out\|midi' | head -n "$N" > "$tmp/mixbox.ports"
 		i=1
@@ -139,8 +167,7 @@ for peer in ${PEERS:-}; do
 		;;
 	ecasound)
 		command -v ecasound > /dev/null || { echo "live: ecasound not installed"; continue; }
-		stop_pid "$jm" 5   # one peer at a time on the CPU
-		[ -z "${mb:-}" ] || stop_pid "$mb" 5
+		stop_measured
 		args="-q -G:jack,eca,notransport -z:mixmode,sum"
 		chains=""
 		i=1
@@ -153,6 +180,7 @@ for peer in ${PEERS:-}; do
 		ecasound $args -a:$chains -f:f32_le,2,48000 -o:jack,,master > "$tmp/eca.log" 2>&1 &
 		ec=$!
 		pids="$ec $pids"
+		measured=$ec
 		sleep 3
 		i=1; while [ "$i" -le "$N" ]; do jack_connect "noise:out_$i" "eca:in${i}_1" 2>/dev/null; i=$((i + 1)); done
 		measure ecasound "$ec"
@@ -166,6 +194,13 @@ if [ -s "$tmp/us.jmixd" ]; then
 		awk -v p="$peer" -v a="$(cat "$tmp/us.jmixd")" -v b="$(cat "$tmp/us.$peer")" \
 			'BEGIN { printf "ratio %-14s / jmixd: %.2f  (jmixd: full strips, reverb, delay, master chain; %s: see above)\n", p, b / a, p }'
 	done
+fi
+if [ -s "$tmp/us.jmixd" ] && [ -s "$tmp/us.passthrough" ]; then
+	awk -v n="$N" -v a="$(cat "$tmp/us.jmixd")" -v p="$(cat "$tmp/us.passthrough")" 'BEGIN {
+		t = 2 * (p + 0.167 * n)
+		printf "target (issue 16): 2 x (pass-through %.1f + 8-lane strip floor %.1f) = %.1f us; jmixd %.1f us: %s\n",
+		       p, 0.167 * n, t, a, a <= t ? "met" : "not met"
+	}'
 fi
 xruns=$(grep -c -i xrun "$tmp/jackd.log")
 echo "(jackd reported $xruns xrun lines during the run; --no-realtime on a shared 2-core VM)"
