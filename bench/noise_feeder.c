@@ -4,19 +4,17 @@
  *   noise_feeder N [CLIENT:PREFIX]   connects out_i to CLIENT:PREFIX<i> when given
  * Runs until SIGTERM/SIGINT.
  */
-#include <jack/jack.h>
-#include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
+
+#include "bench/bench_jack.h"
 
 #define MAX_PORTS 256
 
 static jack_port_t *ports[MAX_PORTS];
 static uint32_t seeds[MAX_PORTS];
 static int n_ports;
-static volatile sig_atomic_t is_done;
+static const char *connect_prefix;
 
 static int process(jack_nframes_t n, void *arg)
 {
@@ -34,10 +32,13 @@ static int process(jack_nframes_t n, void *arg)
 	return 0;
 }
 
-static void on_signal(int sig)
+static void connect_outputs(jack_client_t *c)
 {
-	(void)sig;
-	is_done = 1;
+	for (int p = 0; connect_prefix && p < n_ports; p++) {
+		char dst[320];
+		snprintf(dst, sizeof dst, "%s%d", connect_prefix, p + 1);
+		jack_connect(c, jack_port_name(ports[p]), dst);
+	}
 }
 
 int main(int argc, char **argv)
@@ -46,29 +47,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: noise_feeder N [client:port_prefix]\n");
 		return 2;
 	}
-	jack_client_t *c = jack_client_open("noise", JackNoStartServer, NULL);
-	if (!c) {
-		fprintf(stderr, "noise_feeder: no JACK server\n");
+	jack_client_t *c = bench_jack_open("noise", "noise_feeder");
+	if (!c)
 		return 1;
-	}
 	for (int p = 0; p < n_ports; p++) {
 		char name[32];
 		snprintf(name, sizeof name, "out_%d", p + 1);
 		ports[p] = jack_port_register(c, name, JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
 		seeds[p] = 0x9e3779b9u * (uint32_t)(p + 1);
 	}
-	jack_set_process_callback(c, process, NULL);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	if (jack_activate(c) != 0)
-		return 1;
-	for (int p = 0; argc > 2 && p < n_ports; p++) {
-		char dst[320];
-		snprintf(dst, sizeof dst, "%s%d", argv[2], p + 1);
-		jack_connect(c, jack_port_name(ports[p]), dst);
-	}
-	while (!is_done)
-		usleep(100000);
-	jack_client_close(c);
-	return 0;
+	connect_prefix = argc > 2 ? argv[2] : NULL;
+	return bench_jack_serve(c, process, connect_outputs);
 }

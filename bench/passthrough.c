@@ -6,18 +6,16 @@
  *   passthrough N [CLIENT:PREFIX]   connects CLIENT:PREFIX<i> to in_i when given
  * Runs until SIGTERM/SIGINT.
  */
-#include <jack/jack.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "bench/bench_jack.h"
 
 #define MAX_PORTS 256
 
 static jack_port_t *ins[MAX_PORTS], *outs[MAX_PORTS];
 static int n_ports;
-static volatile sig_atomic_t is_done;
+static const char *connect_prefix;
 
 static int process(jack_nframes_t n, void *arg)
 {
@@ -28,10 +26,13 @@ static int process(jack_nframes_t n, void *arg)
 	return 0;
 }
 
-static void on_signal(int sig)
+static void connect_inputs(jack_client_t *c)
 {
-	(void)sig;
-	is_done = 1;
+	for (int p = 0; connect_prefix && p < n_ports; p++) {
+		char src[320];
+		snprintf(src, sizeof src, "%s%d", connect_prefix, p + 1);
+		jack_connect(c, src, jack_port_name(ins[p]));
+	}
 }
 
 int main(int argc, char **argv)
@@ -40,11 +41,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: passthrough N [client:port_prefix]\n");
 		return 2;
 	}
-	jack_client_t *c = jack_client_open("passthru", JackNoStartServer, NULL);
-	if (!c) {
-		fprintf(stderr, "passthrough: no JACK server\n");
+	jack_client_t *c = bench_jack_open("passthru", "passthrough");
+	if (!c)
 		return 1;
-	}
 	for (int p = 0; p < n_ports; p++) {
 		char name[32];
 		snprintf(name, sizeof name, "in_%d", p + 1);
@@ -56,18 +55,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	jack_set_process_callback(c, process, NULL);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	if (jack_activate(c) != 0)
-		return 1;
-	for (int p = 0; argc > 2 && p < n_ports; p++) {
-		char src[320];
-		snprintf(src, sizeof src, "%s%d", argv[2], p + 1);
-		jack_connect(c, src, jack_port_name(ins[p]));
-	}
-	while (!is_done)
-		usleep(100000);
-	jack_client_close(c);
-	return 0;
+	connect_prefix = argc > 2 ? argv[2] : NULL;
+	return bench_jack_serve(c, process, connect_inputs);
 }
