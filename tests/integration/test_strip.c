@@ -273,19 +273,35 @@ static void test_master_eq_and_comp(void **state)
 static void test_loudness_and_limiter(void **state)
 {
 	(void)state;
-	struct hx_osc_msg m;
-	hx_osc_send(g.osc, "/master/loudness/reset", "");
-	assert_int_equal(hx_osc_wait(g.osc, "/master/loudness/reset", 1.0, &m), 0);
-	assert_int_equal(hx_probe_settle(g.probe, 3.5), 0);   /* short-term needs 3 s */
-	assert_int_equal(hx_osc_query(g.osc, "/master/loudness", 1.0, &m), 0);
+	struct hx_osc_msg m, tp;
+	/*
+	 * The daemon's meters read what reached it: a period lost on the way in (an xrun) is a
+	 * step in the sine, whose inter-sample peak the true-peak meter rightly reads (CI once
+	 * read -22.06 dBTP for -23.01), and a gap in the loudness. A window in which the probe
+	 * saw a disturbance is measured again from a reset, up to 10 times.
+	 */
+	for (int attempt = 0; attempt < 10; attempt++) {
+		uint64_t start = hx_probe_now(g.probe);
+
+		hx_osc_send(g.osc, "/master/loudness/reset", "");
+		assert_int_equal(hx_osc_wait(g.osc, "/master/loudness/reset", 1.0, &m), 0);
+		assert_int_equal(hx_probe_settle(g.probe, 3.5), 0);   /* short-term needs 3 s */
+		assert_int_equal(hx_osc_query(g.osc, "/master/loudness", 1.0, &m), 0);
+		assert_int_equal(hx_osc_query(g.osc, "/master/truepeak", 1.0, &tp), 0);
+		assert_int_equal(hx_probe_settle(g.probe, 0.1), 0);   /* late xrun notifications */
+		unsigned n = hx_probe_disturbances(g.probe, start, hx_probe_now(g.probe));
+
+		if (n == 0)
+			break;
+		hx_log("loudness: %u disturbance(s) in the window, measuring again", n);
+	}
 	assert_int_equal(m.argc, 4);
 	expect_db(m.argv[0].d, -23.0, 0.2, "momentary loudness (LUFS)");
 	expect_db(m.argv[1].d, -23.0, 0.2, "short-term loudness (LUFS)");
 	expect_db(m.argv[2].d, -23.0, 0.2, "integrated loudness (LUFS)");
 	if (m.argv[3].d > 0.5)
 		fail_msg("loudness range of a steady tone: %.2f LU", m.argv[3].d);
-	assert_int_equal(hx_osc_query(g.osc, "/master/truepeak", 1.0, &m), 0);
-	expect_db(m.argv[0].d, -23.01, 0.2, "true peak L (dBTP)");
+	expect_db(tp.argv[0].d, -23.01, 0.2, "true peak L (dBTP)");
 
 	send_f("/ch/1/trim", 20.0);        /* the sine now peaks at -3 dBFS on each side ... */
 	send_f("/master/fader", 10.0);     /* ... and at +7 dBFS after the master fader */
