@@ -14,11 +14,12 @@ mkdir -p "$logdir"
 read -r passed failed < "$totals"
 
 # run_one BIN: its output to the log, its exit status and seconds to LOG.rc. A program that
-# hangs is stopped after SUITE_TIMEOUT seconds (default 900) and fails: CI must end.
+# hangs is stopped after SUITE_TIMEOUT seconds (default 900) and fails: CI must end. In the
+# foreground process group, so Ctrl-C still reaches it; the harness's children die with it.
 run_one() {
 	log="$logdir/$phase-$(basename "$1").log"
 	start=$(date +%s)
-	timeout -k 10 "${SUITE_TIMEOUT:-900}" "$1" > "$log" 2>&1
+	timeout --foreground -k 10 "${SUITE_TIMEOUT:-900}" "$1" > "$log" 2>&1
 	rc=$?
 	[ "$rc" -eq 124 ] && echo "ERROR: timed out after ${SUITE_TIMEOUT:-900} s (run-suite.sh)" >> "$log"
 	echo "$rc $(( $(date +%s) - start ))" > "$log.rc"
