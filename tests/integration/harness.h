@@ -262,7 +262,7 @@ unsigned hx_probe_disturbances_total(const struct hx_probe *p);
 /* Wait settle_s of audio plus the window, then copy the latest n_frames of each of the n inputs
  * in ins[] (the same frame range for all) to dst[k]; the first frame's index goes to
  * *start_out (may be NULL). A window with a timing disturbance in it or in the 50 ms before
- * it is never returned: it is captured again, up to 30 times, then -EAGAIN. 0 or -errno. */
+ * it is never returned: it is captured again, up to 150 times (HX_CAPTURE_ATTEMPTS), then -EAGAIN. 0 or -errno. */
 int hx_probe_capture(struct hx_probe *p, const unsigned *ins, size_t n, double settle_s,
 		     size_t n_frames, float *const *dst, uint64_t *start_out);
 
