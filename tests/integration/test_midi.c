@@ -317,23 +317,41 @@ static void test_check_refuses_bad_address(void **state)
 static void test_no_echo_while_moving(void **state)
 {
 	(void)state;
-	midi_peer_drain(g.peer);
-	for (uint8_t v = 10; v <= 100; v += 10)
-		send3(0xB0, 7, v);
-	wait_value("/ch/1/fader/norm", 100 / 127.0, 1e-3);
-	hx_osc_send(g.osc, "/ch/2/pan/norm", "f", 0.0);
-	/* Past the 150 ms hold, in periods: 0.4 s of audio. */
-	midi_peer_peak(g.peer, midi_peer_period(g.peer) + RATE * 4 / 10 / PERIOD);
-	hx_osc_send(g.osc, "/ch/2/pan/norm", "f", 1.0);
-	struct midi_peer_event ev;
-	int n_pan = 0;
-	while (n_pan < 2 && midi_peer_receive(g.peer, &ev, 2.0) == 0) {
-		if (ev.bytes[0] == 0xB0 && ev.bytes[1] == 7)
-			fail_msg("echo on CC 7 (value %u) to the control being moved", ev.bytes[2]);
-		if (ev.bytes[0] == 0xB0 && ev.bytes[1] == 9)
-			n_pan++;
+	/*
+	 * After an xrun jmixd re-sends every control's value on purpose (JACK drops the MIDI of
+	 * a late client's cycle), CC 7 included: a CC 7 that comes with an xrun is that re-send,
+	 * not an echo, and the round is run again (CI on a busy host saw one).
+	 */
+	for (int round = 0; round < 5; round++) {
+		unsigned xruns = midi_peer_xruns(g.peer);
+		int n_pan = 0, echo = -1;
+
+		midi_peer_drain(g.peer);
+		for (uint8_t v = 10; v <= 100; v += 10)
+			send3(0xB0, 7, (uint8_t)(v - round));
+		wait_value("/ch/1/fader/norm", (100 - round) / 127.0, 1e-3);
+		hx_osc_send(g.osc, "/ch/2/pan/norm", "f", 0.0);
+		/* Past the 150 ms hold, in periods: 0.4 s of audio. */
+		midi_peer_peak(g.peer, midi_peer_period(g.peer) + RATE * 4 / 10 / PERIOD);
+		hx_osc_send(g.osc, "/ch/2/pan/norm", "f", 1.0);
+		struct midi_peer_event ev;
+		while (n_pan < 2 && midi_peer_receive(g.peer, &ev, 2.0) == 0) {
+			if (ev.bytes[0] == 0xB0 && ev.bytes[1] == 7)
+				echo = ev.bytes[2];
+			if (ev.bytes[0] == 0xB0 && ev.bytes[1] == 9)
+				n_pan++;
+		}
+		/* A few periods more for an xrun's notification, which comes on its own thread. */
+		midi_peer_peak(g.peer, midi_peer_period(g.peer) + 8);
+		if (echo >= 0 && midi_peer_xruns(g.peer) == xruns)
+			fail_msg("echo on CC 7 (value %d) to the control being moved", echo);
+		if (echo < 0) {
+			assert_int_equal(n_pan, 2);
+			return;
+		}
+		hx_log("CC 7 re-sent after an xrun: running the round again");
 	}
-	assert_int_equal(n_pan, 2);
+	fail_msg("an xrun in each of 5 rounds");
 }
 
 /* CC 8 (pickup) is ignored until it crosses the fader's position, and again after an OSC move. */
