@@ -53,10 +53,6 @@
  * the RT guard). Under qemu (JMIXD_ITEST_EMULATED) most windows see an xrun too. It costs
  * time only while the storm lasts. */
 #define HX_CAPTURE_ATTEMPTS 150
-static int capture_attempts(void)
-{
-	return HX_CAPTURE_ATTEMPTS;
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Run-wide state                                                                              */
@@ -1497,9 +1493,9 @@ int hx_probe_capture(struct hx_probe *p, const unsigned *ins, size_t n, double s
 		if (!hx_probe_disturbances(p, start > lead ? start - lead : 0, end))
 			return 0;
 		/* A disturbed window holds repeated or missing periods: never measure it. */
-		if (attempt == capture_attempts() - 1) {
+		if (attempt == HX_CAPTURE_ATTEMPTS - 1) {
 			fprintf(stderr, "[hx] probe: %d windows of %.3f s in a row had a timing "
-				"disturbance (xrun); giving up\n", capture_attempts(), window_s);
+				"disturbance (xrun); giving up\n", HX_CAPTURE_ATTEMPTS, window_s);
 			return -EAGAIN;
 		}
 		hx_log("probe: timing disturbance in window [%llu, %llu), capturing again",
