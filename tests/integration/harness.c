@@ -48,11 +48,6 @@
 #define HX_MAX_PORTS 8
 #define HX_EVENTS 64
 #define HX_OSC_QUEUE 256
-/* Disturbed windows in a row before a capture gives up: a loaded machine (load 6 on 2 cores)
- * was seen to disturb 30 in a row, and a busy host 60 (12 s of xruns, test_skeleton under
- * the RT guard). Under qemu (JMIXD_ITEST_EMULATED) most windows see an xrun too. It costs
- * time only while the storm lasts. */
-#define HX_CAPTURE_ATTEMPTS 150
 
 /* ------------------------------------------------------------------------------------------ */
 /* Run-wide state                                                                              */

@@ -259,10 +259,17 @@ unsigned hx_probe_disturbances(const struct hx_probe *p, uint64_t start, uint64_
 /* Total disturbances since open. */
 unsigned hx_probe_disturbances_total(const struct hx_probe *p);
 
+/* Disturbed windows in a row before a capture (or a test reading windows itself) gives up:
+ * a loaded machine (load 6 on 2 cores) was seen to disturb 30 in a row, and a busy host 60
+ * (12 s of xruns, test_skeleton under the RT guard). Under qemu (JMIXD_ITEST_EMULATED) most
+ * windows see an xrun too. It costs time only while the storm lasts. */
+#define HX_CAPTURE_ATTEMPTS 150
+
 /* Wait settle_s of audio plus the window, then copy the latest n_frames of each of the n inputs
  * in ins[] (the same frame range for all) to dst[k]; the first frame's index goes to
  * *start_out (may be NULL). A window with a timing disturbance in it or in the 50 ms before
- * it is never returned: it is captured again, up to 150 times (HX_CAPTURE_ATTEMPTS), then -EAGAIN. 0 or -errno. */
+ * it is never returned: it is captured again, up to HX_CAPTURE_ATTEMPTS times, then -EAGAIN.
+ * 0 or -errno. */
 int hx_probe_capture(struct hx_probe *p, const unsigned *ins, size_t n, double settle_s,
 		     size_t n_frames, float *const *dst, uint64_t *start_out);
 
