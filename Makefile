@@ -267,11 +267,19 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_BIN     := build-fuzz/fuzz_osc
 # Every fuzz target: tests/fuzz/fuzz_NAME.c over the whole library, as build-fuzz/fuzz_NAME.
-build-fuzz/fuzz_%: $(LIB_SRC) tests/fuzz/fuzz_%.c $(wildcard dsp/*.h daemon/*.h osc/*.h midi/*.h)
+# The library's objects are built once for all targets (and in parallel with -j): one clang
+# run over the whole library per target took about 30 s each of the suite's 25 minutes.
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -DJMIXD_VERSION='"$(VERSION)"' -DJMIXD_LIBFUZZER -I. \
+	       -fno-sanitize-recover=undefined
+FUZZ_OBJ    := $(LIB_SRC:%.c=build-fuzz/obj/%.o)
+build-fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -std=gnu11 -g -O1 -D_GNU_SOURCE -DJMIXD_VERSION='"$(VERSION)"' -DJMIXD_LIBFUZZER -I. \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		$(LIB_SRC) tests/fuzz/fuzz_$*.c -o $@ $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
+-include $(FUZZ_OBJ:.o=.d)
+build-fuzz/fuzz_%: $(FUZZ_OBJ) tests/fuzz/fuzz_%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		$(FUZZ_OBJ) tests/fuzz/fuzz_$*.c -o $@ $(LDLIBS)
 fuzz: $(FUZZ_BIN)
 	@mkdir -p build-fuzz/corpus
 	cp tests/fuzz/corpus/* build-fuzz/corpus/

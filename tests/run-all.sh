@@ -9,9 +9,10 @@
 #      installed), and canaries proving both real-time checkers catch a malloc
 #   5. unit and quick integration tests built with AddressSanitizer and
 #      UndefinedBehaviorSanitizer together
-#   6. 40 s of libFuzzer over the OSC input path (FUZZ_SECONDS to change), then 20 s over
-#      the config loader and the state/scene files (FUZZ_CONFIG_SECONDS; none if FUZZ_SECONDS=0)
-#      and 10 s over the MIDI input path (FUZZ_MIDI_SECONDS)
+#   6. 40 s of libFuzzer over the OSC input path (FUZZ_SECONDS to change) and, beside it on
+#      the other core, 20 s over the config loader and the state/scene files
+#      (FUZZ_CONFIG_SECONDS) then 10 s over the MIDI input path (FUZZ_MIDI_SECONDS); none of
+#      them if FUZZ_SECONDS=0
 #   7. static checks (make check)
 # Ends with one line "N passed, N failed"; exits non-zero when anything failed.
 #
@@ -200,54 +201,48 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
 	done
 fi
 
-if [ "${FUZZ_SECONDS:-40}" -gt 0 ] && command -v clang > /dev/null 2>&1; then
-	echo "== fuzzing the OSC input path for ${FUZZ_SECONDS:-40} s (libFuzzer, ASan, UBSan)"
-	t=$(date +%s)
-	rm -f build-fuzz/crash-* build-fuzz/leak-* build-fuzz/timeout-*
-	if make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-40}" > build/fuzz-phase.log 2>&1 &&
-	   ! ls build-fuzz/crash-* build-fuzz/leak-* build-fuzz/timeout-* > /dev/null 2>&1; then
-		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' build-fuzz/fuzz.log | tail -n 1)
-		record ok fuzz "${runs:-?} executions, no crash"
+# fuzz_result NAME MAKE_RC LOG ARTIFACT_PREFIX: one fuzzer's line in the summary.
+fuzz_result() {
+	if [ "$2" -eq 0 ] && ! ls "$4"crash-* "$4"leak-* "$4"timeout-* > /dev/null 2>&1; then
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$3" | tail -n 1)
+		record ok "$1" "${runs:-?} executions, no crash"
 	else
-		record fail fuzz "crash or build failure: see build/fuzz-phase.log and build-fuzz/"
-		tail -n 15 build/fuzz-phase.log | sed 's/^/        /'
+		record fail "$1" "crash or error: see $3 and $4*"
+		tail -n 15 "$3" | sed 's/^/        /'
+	fi
+}
+
+# Three libFuzzer targets, each single-threaded: the OSC input path on one core and, beside
+# it on the other, the config loader with the state/scene files, then the MIDI input path.
+fuzz_s=${FUZZ_SECONDS:-40} fuzz_config_s=${FUZZ_CONFIG_SECONDS:-20} fuzz_midi_s=${FUZZ_MIDI_SECONDS:-10}
+if [ "$fuzz_s" -gt 0 ] && command -v clang > /dev/null 2>&1; then
+	echo "== fuzzing (libFuzzer, ASan, UBSan): the OSC input path for $fuzz_s s; beside it the" \
+	     "config loader and the state/scene files for $fuzz_config_s s, then the MIDI input" \
+	     "path for $fuzz_midi_s s"
+	t=$(date +%s)
+	if phase_build build-fuzz/fuzz_osc build-fuzz/fuzz_config build-fuzz/fuzz_midi; then
+		rm -f build-fuzz/*crash-* build-fuzz/*leak-* build-fuzz/*timeout-*
+		make -s fuzz FUZZ_SECONDS="$fuzz_s" > build/fuzz-phase.log 2>&1 &
+		osc_pid=$!
+		if [ "$fuzz_config_s" -gt 0 ]; then   # libFuzzer reads 0 s as "forever"
+			rc=0
+			make -s fuzz-config FUZZ_CONFIG_SECONDS="$fuzz_config_s" \
+				> build/fuzz-config-phase.log 2>&1 || rc=$?
+			fuzz_result fuzz-cfg "$rc" build-fuzz/fuzz-config.log build-fuzz/config-
+		fi
+		if [ "$fuzz_midi_s" -gt 0 ]; then
+			rc=0
+			make -s fuzz-midi FUZZ_MIDI_SECONDS="$fuzz_midi_s" \
+				> build/fuzz-midi-phase.log 2>&1 || rc=$?
+			fuzz_result fuzz-midi "$rc" build-fuzz/fuzz-midi.log build-fuzz/midi-
+		fi
+		rc=0
+		wait "$osc_pid" || rc=$?
+		fuzz_result fuzz "$rc" build-fuzz/fuzz.log build-fuzz/
 	fi
 	phase_time fuzz "$t"
 else
 	echo "== fuzzing: skipped (FUZZ_SECONDS=0 or no clang)"
-fi
-fuzz_config_s=${FUZZ_CONFIG_SECONDS:-20}
-[ "${FUZZ_SECONDS:-40}" -gt 0 ] || fuzz_config_s=0
-if [ "$fuzz_config_s" -gt 0 ] && command -v clang > /dev/null 2>&1; then
-	echo "== fuzzing the config loader and the state/scene files for $fuzz_config_s s (libFuzzer)"
-	t=$(date +%s)
-	rm -f build-fuzz/config-crash-* build-fuzz/config-leak-* build-fuzz/config-timeout-*
-	if make -s fuzz-config FUZZ_CONFIG_SECONDS="$fuzz_config_s" > build/fuzz-config-phase.log 2>&1 &&
-	   ! ls build-fuzz/config-crash-* build-fuzz/config-leak-* build-fuzz/config-timeout-* > /dev/null 2>&1; then
-		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' build-fuzz/fuzz-config.log | tail -n 1)
-		record ok fuzz-cfg "${runs:-?} executions, no crash"
-	else
-		record fail fuzz-cfg "crash or build failure: see build/fuzz-config-phase.log and build-fuzz/"
-		tail -n 15 build/fuzz-config-phase.log | sed 's/^/        /'
-	fi
-	phase_time fuzz-cfg "$t"
-fi
-
-fuzz_midi_s=${FUZZ_MIDI_SECONDS:-10}
-[ "${FUZZ_SECONDS:-40}" -gt 0 ] || fuzz_midi_s=0
-if [ "$fuzz_midi_s" -gt 0 ] && command -v clang > /dev/null 2>&1; then
-	echo "== fuzzing the MIDI input path for $fuzz_midi_s s (libFuzzer: decoder, bindings, learn)"
-	t=$(date +%s)
-	rm -f build-fuzz/midi-crash-* build-fuzz/midi-leak-* build-fuzz/midi-timeout-*
-	if make -s fuzz-midi FUZZ_MIDI_SECONDS="$fuzz_midi_s" > build/fuzz-midi-phase.log 2>&1 &&
-	   ! ls build-fuzz/midi-crash-* build-fuzz/midi-leak-* build-fuzz/midi-timeout-* > /dev/null 2>&1; then
-		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' build-fuzz/fuzz-midi.log | tail -n 1)
-		record ok fuzz-midi "${runs:-?} executions, no crash"
-	else
-		record fail fuzz-midi "crash or build failure: see build/fuzz-midi-phase.log and build-fuzz/"
-		tail -n 15 build/fuzz-midi-phase.log | sed 's/^/        /'
-	fi
-	phase_time fuzz-midi "$t"
 fi
 
 echo "== the daemon under valgrind"
