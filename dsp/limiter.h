@@ -82,6 +82,9 @@ struct limiter {
 	v4f det_coef[6][LIM_DET_TAPS];
 	v4f det_hist[2 * LIM_DET_TAPS];	/* (L, R, L, R), mirrored like truepeak.hist */
 	int det_w;
+	float det_l1;		/* largest sum of |coefficient| of a detector phase, rounded up */
+	float det_hist_peak;	/* largest |sample| in det_hist */
+	uint32_t n_quiet_blocks;	/* blocks the detector could prove under the ceiling */
 	/* state */
 	uint32_t t;		/* sample counter (wraps; only differences are used) */
 	uint32_t dq_head, dq_tail;

@@ -3,7 +3,8 @@
  * exceeds the ceiling on inter-sample-peak signals (read by the limiter's own BS.1770
  * detector: never above; by an independent 16x Kaiser-windowed sinc: within 0.1 dB), the
  * reported latency, bit transparency below the ceiling, the release time constant, a gain
- * without steps, bit-identical chunking, NaN containment, and the true-peak meter.
+ * without steps, bit-identical chunking, the same bits when quiet blocks skip the detector,
+ * NaN containment, and the true-peak meter.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -457,6 +458,52 @@ static void test_limiter_chunking_bit_identical(void **state)
 	free(ref);
 }
 
+/*
+ * A programme of silence, quiet passages and loud bursts under ceilings from -1 to -6 dB: a
+ * limiter that may skip the detector in blocks provably under the ceiling gives the same bits
+ * as one that runs it everywhere (det_l1 = infinity never proves a block quiet), and both
+ * kinds of block occur.
+ */
+static void quiet_programme(struct limiter *lim, v4f *buf, long n)
+{
+	struct dt_clock clk = { 0 };
+
+	for (long t = 0, step = 0; t < n; step++) {
+		long next = t + 4800 < n ? t + 4800 : n;
+
+		dt_run(lim, lim_begin_cb, lim_process_cb, &clk, buf + t, next - t, 64);
+		t = next;
+		limiter_set_ceiling_db(lim, -1.0f - (float)(step % 6));
+	}
+}
+
+static void test_limiter_quiet_blocks_bit_identical(void **state)
+{
+	const long n = 96000;
+	struct limiter skipping, detecting;
+	void *mem_s = lim_new(&skipping), *mem_d = lim_new(&detecting);
+	v4f *a = dt_alloc(n), *b = dt_alloc(n);
+
+	(void)state;
+	detecting.det_l1 = INFINITY;
+	make_signal(SIG_BURSTS, a, n, 0.3);	/* 20 ms silences, bursts from 0.15 to 1.05 */
+	memcpy(b, a, (size_t)n * sizeof(v4f));
+	quiet_programme(&skipping, a, n);
+	quiet_programme(&detecting, b, n);
+	const long n_blocks = n / DSP_BLOCK;
+	print_message("limiter: %u of %ld blocks proved under the ceiling (L1 %.4f)\n",
+		      skipping.n_quiet_blocks, n_blocks, (double)skipping.det_l1);
+	assert_int_equal(detecting.n_quiet_blocks, 0);
+	assert_true(skipping.n_quiet_blocks > n_blocks / 5);	/* the silences at least */
+	assert_true(skipping.n_quiet_blocks < n_blocks * 4 / 5);	/* and loud blocks too */
+	assert_true(limiter_take_gr_db(&detecting) > 3.0f);	/* the bursts were limited */
+	assert_memory_equal(a, b, (size_t)n * sizeof(v4f));
+	free(mem_s);
+	free(mem_d);
+	free(a);
+	free(b);
+}
+
 static void test_limiter_nan(void **state)
 {
 	const long n = 9600;
@@ -514,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_limiter_release),
 		cmocka_unit_test(test_limiter_gain_smooth),
 		cmocka_unit_test(test_limiter_chunking_bit_identical),
+		cmocka_unit_test(test_limiter_quiet_blocks_bit_identical),
 		cmocka_unit_test(test_limiter_nan),
 	};
 
