@@ -31,8 +31,9 @@ cd "$(dirname "$0")/.." || exit 2
 JOBS=${JOBS:-2}
 # Integration suites wait on audio time: one keeps 2 cores 3 to 5 % busy (measured: jackd,
 # jmixd and the probe each work some microseconds of every 1.3 ms period), so two run at a
-# time, each with its own jackd. Their timing is judged by evidence (xruns, torn windows),
-# which a second suite beside them only makes more frequent, as LOAD does.
+# time, each with its own jackd and its own /dev/shm (SUITE_WRAP). Their timing is judged by
+# evidence (xruns, torn windows), which a second suite beside them only makes more frequent,
+# as LOAD does.
 ITEST_JOBS=${ITEST_JOBS:-2}
 totals=$(mktemp)
 echo "0 0" > "$totals"
@@ -108,7 +109,7 @@ run_variant() {   # run_variant NAME BUILD_DIR all|quick [env...]
 		fi
 		# shellcheck disable=SC2086
 		env JMIXD_BIN="$dir/jmixd" ${quick:+JMIXD_ITEST_QUICK=1} SUITE_JOBS="$ITEST_JOBS" "$@" \
-			"$isolate" tests/run-suite.sh "$name-int" $itests
+			SUITE_WRAP="$isolate" tests/run-suite.sh "$name-int" $itests
 	fi
 }
 
@@ -147,7 +148,7 @@ if phase_build all unit itests; then
 			env LD_PRELOAD="$PWD/build/librtguard.so" build/rt_canary
 		# shellcheck disable=SC2046
 		env JMIXD_BIN=build/jmixd JMIXD_PRELOAD="$PWD/build/librtguard.so" JMIXD_ITEST_QUICK=1 \
-			SUITE_JOBS="$ITEST_JOBS" "$isolate" tests/run-suite.sh rtguard \
+			SUITE_JOBS="$ITEST_JOBS" SUITE_WRAP="$isolate" tests/run-suite.sh rtguard \
 			$(quick_list build $CONTROL_ITESTS)
 		phase_time rtguard "$t"
 	fi
@@ -186,7 +187,7 @@ if [ -n "$rtsan_cc" ] && [ -x "$rtsan_cc" ]; then
 		canary rtsan "unsafe-library-call" build-rtsan/rt_canary
 		# shellcheck disable=SC2046
 		env JMIXD_BIN=build-rtsan/jmixd RTSAN_OPTIONS=halt_on_error=true JMIXD_ITEST_QUICK=1 \
-			SUITE_JOBS="$ITEST_JOBS" "$isolate" tests/run-suite.sh rtsan \
+			SUITE_JOBS="$ITEST_JOBS" SUITE_WRAP="$isolate" tests/run-suite.sh rtsan \
 			$(quick_list build $CONTROL_ITESTS)
 	fi
 	phase_time rtsan "$t"

@@ -16,10 +16,14 @@ read -r passed failed < "$totals"
 # run_one BIN: its output to the log, its exit status and seconds to LOG.rc. A program that
 # hangs is stopped after SUITE_TIMEOUT seconds (default 900) and fails: CI must end. In the
 # foreground process group, so Ctrl-C still reaches it; the harness's children die with it.
+# SUITE_WRAP, when set, is a command each program runs under (tests/integration/isolate.sh:
+# suites side by side must not share /dev/shm, where jack2 names a client's socket after the
+# client alone, so two daemons both called jmixd-it0 took each other's).
 run_one() {
 	log="$logdir/$phase-$(basename "$1").log"
 	start=$(date +%s)
-	timeout --foreground -k 10 "${SUITE_TIMEOUT:-900}" "$1" > "$log" 2>&1
+	# shellcheck disable=SC2086 # SUITE_WRAP is one command without spaces in it
+	timeout --foreground -k 10 "${SUITE_TIMEOUT:-900}" ${SUITE_WRAP:-} "$1" > "$log" 2>&1
 	rc=$?
 	[ "$rc" -eq 124 ] && echo "ERROR: timed out after ${SUITE_TIMEOUT:-900} s (run-suite.sh)" >> "$log"
 	echo "$rc $(( $(date +%s) - start ))" > "$log.rc"

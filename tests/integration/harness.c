@@ -17,6 +17,7 @@
 #include "tests/integration/harness.h"
 
 #include <dirent.h>
+#include <complex.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -1847,6 +1848,41 @@ double hx_tone_residual_db(const float *x, size_t n, double freq_hz, double rate
 	if (tone <= 0.0)
 		return 0.0;
 	return hx_db(sqrt(err / (double)n) / tone);
+}
+
+double hx_tone_phase_jump_rad(const float *x, size_t n, double freq_hz, double rate)
+{
+	/* One cycle's complex demodulation every 8 samples: a lost or repeated period spans
+	 * at least one whole window, whatever its position. */
+	size_t len = (size_t)lround(rate / freq_hz), hop = 8, n_win;
+	double w = 2.0 * M_PI * freq_hz / rate, ref = 0.0, loudest = 0.0, worst = 0.0;
+	double complex *z;
+
+	if (len == 0 || n < len)
+		return 0.0;
+	n_win = (n - len) / hop + 1;
+	z = calloc(n_win, sizeof *z);
+	if (!z)
+		return 0.0;
+	for (size_t k = 0; k < n_win; k++) {
+		for (size_t i = k * hop; i < k * hop + len; i++)
+			z[k] += (double)x[i] * cexp(-I * w * (double)i);
+		loudest = fmax(loudest, cabs(z[k]));
+	}
+	bool has_ref = false;
+	for (size_t k = 0; k < n_win; k++) {
+		if (cabs(z[k]) < 1e-4 * loudest)
+			continue;
+		if (!has_ref) {
+			ref = carg(z[k]);
+			has_ref = true;
+			continue;
+		}
+		double d = fabs(remainder(carg(z[k]) - ref, 2.0 * M_PI));
+		worst = fmax(worst, d);
+	}
+	free(z);
+	return worst;
 }
 
 size_t hx_envelope(const float *x, size_t n, size_t block, float *env, size_t max_env)

@@ -361,6 +361,16 @@ double hx_tone_db(const float *x, size_t n, double freq_hz, double rate);
  * dB. A clean capture of a steady tone reads below -80 dB; a period lost or repeated by an
  * xrun tears the waveform and reads -40 dB or more, whether or not JACK reported it yet. */
 double hx_tone_residual_db(const float *x, size_t n, double freq_hz, double rate);
+/* For a sine at freq_hz whose level may change (a fader move, a recall): the largest departure,
+ * in radians (0..pi), of its phase over any one cycle from its phase over the first cycle.
+ * A glide in level leaves the phase alone (0.1 rad for 20 ms from -37 dB); a JACK period lost
+ * or repeated on the way (64 or 256 frames at 1 kHz) moves it by 2.1 rad, reported as an xrun
+ * or not; so can a hard step in level (up to 2.2 rad in the cycles around it). Cycles under
+ * 1e-4 of the loudest are left out. */
+double hx_tone_phase_jump_rad(const float *x, size_t n, double freq_hz, double rate);
+/* A phase jump past this is evidence of a torn window; a step in level can reach it too, so it
+ * only earns a capture another try, never a pass. */
+#define HX_TORN_PHASE_RAD 1.5
 /* Peak of |x| over consecutive blocks of `block` samples: env[i] = max |x[i*block ..]|.
  * Returns the number of blocks written (n / block, at most max_env). */
 size_t hx_envelope(const float *x, size_t n, size_t block, float *env, size_t max_env);
