@@ -99,10 +99,13 @@ static bool is_better_victim(const struct access_bucket *c, const struct access_
 	return c->last_ms < victim->last_ms;
 }
 
+/* now_ms may run backwards (an arrival stamp dated early): such a message refills nothing
+ * and leaves the bucket's clock where it is, or the next one would refill that time again. */
 static void refill(struct access_bucket *b, double per_s, int64_t now_ms)
 {
-	if (now_ms > b->last_ms)
-		b->tokens += (double)(now_ms - b->last_ms) * per_s / 1000.0;
+	if (now_ms <= b->last_ms)
+		return;
+	b->tokens += (double)(now_ms - b->last_ms) * per_s / 1000.0;
 	if (b->tokens > per_s)
 		b->tokens = per_s;   /* burst: one second's worth */
 	b->last_ms = now_ms;
