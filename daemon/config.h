@@ -94,6 +94,7 @@ struct setup_values {
 struct setup {
 	char path[4096];
 	char state_dir[4096];            /* autosave and scenes; "" = autosave off */
+	bool is_session;                 /* under a session manager: state.h's session files */
 	int max_scenes;                  /* state.max_scenes */
 	int max_scenes_mb;               /* state.max_scenes_mb: all scenes together */
 	char client_name[64];

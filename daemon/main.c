@@ -468,6 +468,7 @@ static void reload_config(struct daemon *d)
 		fresh.osc_port = d->opts.osc_port;
 	if (d->opts.state_dir)   /* a session manager's folder */
 		snprintf(fresh.state_dir, sizeof fresh.state_dir, "%s", d->opts.state_dir);
+	fresh.is_session = d->setup.is_session;
 	int effect = schema_compare(&d->setup, &fresh, true, why, sizeof why);
 	if (effect == SCHEMA_TOPOLOGY) {
 		log_error("reload: %s: needs a restart (%s changed); restart jmixd for that. "
@@ -581,6 +582,7 @@ static int run_console(struct options opts, struct nsm *nsm, struct nsm_open *ne
 	}
 	if (opts.state_dir)
 		snprintf(d.setup.state_dir, sizeof d.setup.state_dir, "%s", opts.state_dir);
+	d.setup.is_session = nsm != NULL;
 	if (opts.client_name) {
 		if (strlen(opts.client_name) >= sizeof d.setup.client_name || !*opts.client_name) {
 			fprintf(stderr, "jmixd: -n: client name must be 1 to %zu characters\n",
@@ -610,7 +612,7 @@ static int run_console(struct options opts, struct nsm *nsm, struct nsm_open *ne
 	log_info("jmixd %s: %s, %d channels", JMIXD_VERSION, opts.config_path, d.setup.n_channels);
 
 	state_open(&d.state, &d.setup);
-	state_restore(&d.state, &d.setup);
+	bool is_recovered = strcmp(state_restore(&d.state, &d.setup), "autosave") == 0;
 	if (control_init(&d.control, &d.setup) < 0 ||
 	    engine_init(&d.engine, &d.setup, &d.control) < 0 || open_fds(&d) < 0) {
 		log_error("out of memory or file descriptors");
@@ -653,7 +655,9 @@ static int run_console(struct options opts, struct nsm *nsm, struct nsm_open *ne
 	log_ready(&d);
 	if (nsm) {
 		nsm_reply(nsm, "/nsm/client/open", "Ready");
-		nsm_set_dirty(nsm, false);
+		/* A mix recovered from a run that never closed is not the session's saved one. */
+		d.nsm_saved_changes = is_recovered ? UINT64_MAX : d.control.n_changes;
+		nsm_set_dirty(nsm, is_recovered);
 	}
 	if (d.setup.has_zeroconf)
 		d.zeroconf = zeroconf_start(d.setup.client_name, osc_server_port(d.osc),
@@ -668,6 +672,8 @@ out:
 	if (nsm && status == EXIT_RUNTIME)
 		nsm_error(nsm, "/nsm/client/open", NSM_ERR_GENERAL, err);
 	state_flush(&d.state, &d.control);
+	if (status == EXIT_OK || status == EXIT_SWITCH)   /* closed, not crashed: NSM's abort */
+		state_set_aside_unsaved(&d.state);
 	state_close(&d.state);
 	engine_free(&d.engine);
 	zeroconf_stop(d.zeroconf);

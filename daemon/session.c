@@ -132,9 +132,8 @@ int session_save(struct nsm *nsm, struct state *st, const struct control *c)
 		nsm_error(nsm, "/nsm/client/save", NSM_ERR_GENERAL, "the session folder is unusable");
 		return -1;
 	}
-	/* Through the state's writer thread (never a second writer of state.cfg), waiting until
-	 * the file is on disk: the reply says it is. */
-	if (state_save_now(st, c, err, sizeof err) < 0) {
+	/* Synchronous: the reply says the file is on disk. */
+	if (state_save_session(st, c, err, sizeof err) < 0) {
 		char msg[sizeof st->dir + sizeof err + 4];
 		snprintf(msg, sizeof msg, "%s: %s", st->dir, err);
 		log_error("nsm: save: %s", msg);

@@ -6,7 +6,10 @@
  *   jmixd.cfg    the console's config, copied on the first open from the -c config (or the
  *                installed default), then the session's own: edit it to change ports, names,
  *                the OSC port (each session keeps its fixed port, log and /info say which);
- *   state.cfg    the mix, written on every NSM save (and by the autosave, as without NSM);
+ *   state.cfg    the session's mix, written on every NSM save and only then;
+ *   autosave.cfg the mix since that save, autosaved as without NSM, removed by the next save:
+ *                found at open, it is a run that never closed and is restored (dirty);
+ *   unsaved.cfg  the same, set aside when the session closed without a save (never loaded);
  *   scenes/      the scenes, each written atomically when it is saved.
  * The client id is the JACK client name.
  *
@@ -39,8 +42,8 @@ int session_prepare(const struct nsm_open *open, const char *template_cfg, char 
 int session_wait_open(struct nsm *nsm, int signal_fd, struct nsm_open *open);
 
 /*
- * /nsm/client/save: the mix to state.cfg now (atomically, as the autosave does), then the
- * reply, or an /error naming what failed. Returns 0 or -1.
+ * /nsm/client/save: the mix to state.cfg now (atomically, as the autosave does), autosave.cfg
+ * removed, then the reply, or an /error naming what failed. Returns 0 or -1.
  */
 int session_save(struct nsm *nsm, struct state *st, const struct control *c);
 

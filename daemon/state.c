@@ -20,6 +20,8 @@
 
 #define STATE_FILE "state.cfg"
 #define BACKUP_FILE "state.cfg.bak"
+#define AUTOSAVE_FILE "autosave.cfg"   /* in a session: the mix since the manager's last save */
+#define UNSAVED_FILE "unsaved.cfg"     /* in a session: that mix, set aside at a clean close */
 #define SCENES_DIR "scenes"
 
 static int64_t now_ms(void)
@@ -78,8 +80,11 @@ int state_open(struct state *st, const struct setup *setup)
 	st->max_scene_bytes = (off_t)setup->max_scenes_mb << 20;
 	st->save_tokens = SCENE_SAVE_BURST;
 	st->save_tokens_ms = now_ms();
-	st->writer = state_writer_new(st->dir_fd, STATE_FILE);   /* NULL: writes stay here */
-	log_info("state: autosave to %s/" STATE_FILE, st->dir);
+	st->is_session = setup->is_session;
+	st->autosave_file = st->is_session ? AUTOSAVE_FILE : STATE_FILE;
+	st->writer = state_writer_new(st->dir_fd, st->autosave_file);   /* NULL: writes stay here */
+	log_info("state: autosave to %s/%s%s", st->dir, st->autosave_file,
+		 st->is_session ? " (state.cfg is written when the session manager saves)" : "");
 	return 0;
 }
 
@@ -363,8 +368,8 @@ static void keep_rejected(int dir_fd, const char *file)
 
 const char *state_restore(struct state *st, struct setup *setup)
 {
-	static const char *const files[] = { STATE_FILE, BACKUP_FILE };
-	static const char *const sources[] = { "state", "backup" };
+	static const char *const files[] = { AUTOSAVE_FILE, STATE_FILE, BACKUP_FILE };
+	static const char *const sources[] = { "autosave", "state", "backup" };
 	char err[512], shown[4200];
 
 	if (st->dir_fd < 0)
@@ -372,7 +377,7 @@ const char *state_restore(struct state *st, struct setup *setup)
 	/* Unless state.cfg is restored, the first save must not rotate it into .bak: a corrupt
 	 * or missing state.cfg would push out the good .bak. */
 	st->is_rotation_held = true;
-	for (int k = 0; k < 2; k++) {
+	for (int k = st->is_session ? 0 : 1; k < 3; k++) {
 		struct setup_values v;
 		int n_dropped;
 		snprintf(shown, sizeof shown, "%s/%s", st->dir, files[k]);
@@ -391,7 +396,11 @@ const char *state_restore(struct state *st, struct setup *setup)
 			} else {
 				log_info("state: restored the mix from %s", shown);
 			}
-			st->is_rotation_held = k != 0;
+			if (k == 0)
+				log_warn("state: %s is from a run that never closed (a crash or a "
+					 "power cut): its mix is back, not yet saved to the session",
+					 shown);
+			st->is_rotation_held = k != 1;
 			return sources[k];
 		}
 		if (rc == -2) {
@@ -434,7 +443,8 @@ static void note_saved(struct state *st, uint64_t tag)
 		log_info("state: autosave works again");
 		st->failing_errno = 0;
 	}
-	st->is_rotation_held = false;
+	if (!st->is_session)   /* in a session only the manager's save writes state.cfg */
+		st->is_rotation_held = false;
 	st->saved_changes = tag;
 	st->n_saves++;
 }
@@ -466,19 +476,20 @@ static int post_save(struct state *st, const struct control *c, int64_t *ticket,
 {
 	char *buf;
 	size_t len;
-	bool keep_backup = !st->is_rotation_held;
+	bool keep_backup = !st->is_session && !st->is_rotation_held;
 	*ticket = 0;
 	int rc = serialise(c, false, &buf, &len, err, size);
 	if (rc == 0 && st->writer) {
 		int64_t t = state_writer_post(st->writer, buf, len, keep_backup, c->n_changes);
 		if (t > 0) {
 			st->posted_changes = c->n_changes;
-			*ticket = t;
+			st->last_ticket = *ticket = t;
 			return 0;
 		}
 	}
 	if (rc == 0)
-		rc = state_write_file(st->dir_fd, STATE_FILE, buf, len, keep_backup, err, size);
+		rc = state_write_file(st->dir_fd, st->autosave_file, buf, len, keep_backup, err,
+				      size);
 	free(buf);
 	if (rc < 0)
 		note_write_failure(st, rc, err, 1);
@@ -498,8 +509,8 @@ int state_save_now(struct state *st, const struct control *c, char *err, int siz
 	if (rc < 0 || ticket == 0)
 		return rc;
 	if (state_writer_wait(st->writer, ticket, STATE_FLUSH_WAIT_MS) < 0) {
-		snprintf(err, (size_t)size, "the disk has not finished writing %s/" STATE_FILE
-			 " after %d s", st->dir, STATE_FLUSH_WAIT_MS / 1000);
+		snprintf(err, (size_t)size, "the disk has not finished writing %s/%s after %d s",
+			 st->dir, st->autosave_file, STATE_FLUSH_WAIT_MS / 1000);
 		return -ETIMEDOUT;
 	}
 	/* Ours is the newest write now (only this thread posts): its result is the one taken. */
@@ -534,6 +545,57 @@ void state_tick(struct state *st, struct control *c, int64_t now)
 	if (now - st->last_change_ms >= STATE_SAVE_QUIET_MS ||
 	    now - st->first_unsaved_ms >= STATE_SAVE_MAX_MS)
 		post_save(st, c, &ticket, err, sizeof err);   /* the result comes on a later tick */
+}
+
+int state_save_session(struct state *st, const struct control *c, char *err, int size)
+{
+	char ignored[STATE_WRITER_ERR_MAX];
+	if (st->dir_fd < 0) {
+		snprintf(err, (size_t)size, "no state folder");
+		return -ENOENT;
+	}
+	/* An autosave still being written would put autosave.cfg back after it is removed. */
+	if (st->writer && st->last_ticket &&
+	    state_writer_wait(st->writer, st->last_ticket, STATE_FLUSH_WAIT_MS) < 0) {
+		snprintf(err, (size_t)size, "the disk has not finished writing %s/%s after %d s",
+			 st->dir, st->autosave_file, STATE_FLUSH_WAIT_MS / 1000);
+		return -ETIMEDOUT;
+	}
+	take_results(st, ignored, sizeof ignored);   /* counted and logged as every autosave */
+	char *buf;
+	size_t len;
+	int rc = serialise(c, false, &buf, &len, err, size);
+	if (rc == 0)
+		rc = state_write_file(st->dir_fd, STATE_FILE, buf, len, !st->is_rotation_held, err,
+				      size);
+	free(buf);
+	if (rc < 0) {
+		st->n_write_failures++;
+		return rc;
+	}
+	st->is_rotation_held = false;
+	if (unlinkat(st->dir_fd, AUTOSAVE_FILE, 0) == 0)
+		fsync(st->dir_fd);
+	else if (errno != ENOENT)
+		log_warn("state: cannot remove %s/" AUTOSAVE_FILE ": %s (the next open would "
+			 "restore it over the saved mix)", st->dir, strerror(errno));
+	st->saved_changes = st->posted_changes = c->n_changes;
+	st->n_saves++;
+	return 0;
+}
+
+void state_set_aside_unsaved(struct state *st)
+{
+	if (!st->is_session || st->dir_fd < 0)
+		return;
+	if (renameat(st->dir_fd, AUTOSAVE_FILE, st->dir_fd, UNSAVED_FILE) == 0) {
+		fsync(st->dir_fd);
+		log_info("state: closed without a save: the session keeps its saved mix; the "
+			 "changes since are in %s/" UNSAVED_FILE, st->dir);
+	} else if (errno != ENOENT) {
+		log_error("state: cannot set %s/" AUTOSAVE_FILE " aside: %s (the next open will "
+			  "restore it)", st->dir, strerror(errno));
+	}
 }
 
 /* ---- scenes ---- */

@@ -5,6 +5,12 @@
  * state.cfg.bak (the one before), scenes/<name>.cfg. All are libconfig, in the config's own
  * syntax (values only), so a saved scene is a readable config fragment.
  *
+ * Under a session manager (setup.is_session) state.cfg is the session's saved mix, written
+ * only when the manager says save: closing without a save must bring the saved mix back
+ * (NSM's "abort"). The autosave then goes to autosave.cfg, so a crash or a power cut still
+ * loses nothing: an autosave.cfg found at open is a run that never closed, and is restored.
+ * A clean close without a save sets the unsaved mix aside as unsaved.cfg, never loaded.
+ *
  * Every write is atomic: a temporary file in the same folder, fsync, rename over the
  * target, fsync of the folder. A power cut leaves either the old file or the new one,
  * never half of one. Before the state file is replaced, the previous one becomes .bak.
@@ -51,6 +57,9 @@ struct state {
 	uint64_t n_saves;
 	uint64_t n_write_failures;   /* autosaves and scene saves that failed (/status) */
 	bool is_rotation_held;       /* state.cfg was not restored: do not rotate it into .bak */
+	bool is_session;             /* under a session manager (the header says what changes) */
+	const char *autosave_file;   /* state.cfg, or autosave.cfg in a session */
+	int64_t last_ticket;         /* the writer's ticket of the newest post */
 	int failing_errno;           /* the autosave's current failure, 0 when it works */
 	int64_t failure_logged_ms;
 	uint64_t n_failures_unlogged;
@@ -71,7 +80,8 @@ void state_close(struct state *st);
  * else state.cfg.bak, else none; logs which. Channels and buses are matched by name, then
  * by position where a name changed; what has no match keeps the config's values. A file
  * that is unusable, or restored with values dropped, is kept as
- * <file>.rejected-YYYYMMDD-HHMMSS. Returns the source ("state", "backup", "config").
+ * <file>.rejected-YYYYMMDD-HHMMSS. Returns the source ("state", "backup", "config"); in a
+ * session autosave.cfg comes first ("autosave": the mix is not the session's saved one).
  */
 const char *state_restore(struct state *st, struct setup *setup);
 
@@ -85,6 +95,16 @@ void state_flush(struct state *st, struct control *c);
 /* Save now, changed or not, and wait (up to STATE_FLUSH_WAIT_MS) until it is on disk (the
  * NSM save, whose reply says so). 0, or -errno with err filled. */
 int state_save_now(struct state *st, const struct control *c, char *err, int size);
+
+/*
+ * In a session, the manager's save: wait for the autosave in flight, write state.cfg (the
+ * old one to .bak), then remove autosave.cfg: nothing is unsaved. 0, or -errno with err
+ * filled.
+ */
+int state_save_session(struct state *st, const struct control *c, char *err, int size);
+/* In a session, after the last flush of a clean close (quit or switch): autosave.cfg, the
+ * changes the manager did not ask to save, becomes unsaved.cfg, which no open restores. */
+void state_set_aside_unsaved(struct state *st);
 
 bool scene_name_is_valid(const char *name);
 /* Refused past state.max_scenes or state.max_scenes_mb, or faster than SCENE_SAVES_PER_S. */

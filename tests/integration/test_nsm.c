@@ -11,10 +11,14 @@
  *   bad open  (a switch) to a path that cannot be created: /error "/nsm/client/open" -10
  *   bad cfg   a session whose jmixd.cfg is invalid: /error -9 naming the file and the key
  *   switch    an existing session: its own config and state.cfg are loaded, new client name
+ *   abort     a change, then SIGTERM without a save: exit 0; the next run opens the saved mix
+ *             and the change is kept aside in unsaved.cfg
+ *   crash     a change autosaved, then SIGKILL: the next run opens the autosaved mix and
+ *             says it is dirty; a save makes it the session's
  *   SIGTERM   exit 0
  *
- * One private jackd (dummy) and one jmixd for the whole run; the steps depend on each other
- * and run in order. Waits are for evidence (a message, a port) with generous limits.
+ * One private jackd (dummy) and one jmixd, started again after the abort and the crash; the
+ * steps depend on each other and run in order. Waits are for evidence (a message, a port) with generous limits.
  *
  * Run: tests/integration/isolate.sh build/itests/test_nsm
  */
@@ -52,7 +56,10 @@ static struct {
 	char log_path[HX_PATH_MAX];
 	int osc_port[2];
 	char session[2][HX_PATH_MAX];    /* <root>/<session>/<client id> */
+	char template_cfg[HX_PATH_MAX];
 } g;
+
+static int start_jmixd(void);
 
 static const char *const g_ids[2] = { "jmixd.nAAAA", "jmixd.nBBBB" };
 
@@ -198,18 +205,25 @@ static int group_setup(void **state)
 	fclose(f);
 
 	snprintf(g.log_path, sizeof g.log_path, "%s/jmixd-nsm.log", hx_tmpdir());
+	snprintf(g.template_cfg, sizeof g.template_cfg, "%s", tpl);
+	return start_jmixd();
+}
+
+/* jmixd under the stub: a new process each time, its output appended to one log. */
+static int start_jmixd(void)
+{
 	char url[64];
 	snprintf(url, sizeof url, "osc.udp://127.0.0.1:%d/", g.port);
 	g.pid = fork();
 	if (g.pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		int log = open(g.log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int log = open(g.log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		dup2(log, 1);
 		dup2(log, 2);
 		setenv("NSM_URL", url, 1);
 		if (getenv("JMIXD_PRELOAD"))
 			setenv("LD_PRELOAD", getenv("JMIXD_PRELOAD"), 1);
-		execl(hx_jmixd_bin(), "jmixd", "-v", "-c", tpl, (char *)NULL);
+		execl(hx_jmixd_bin(), "jmixd", "-v", "-c", g.template_cfg, (char *)NULL);
 		_exit(127);
 	}
 	return g.pid > 0 ? 0 : -1;
@@ -281,6 +295,7 @@ static void test_dirty_and_save(void **state)
 	assert_non_null(text);
 	assert_non_null(strstr(text, "-6.0"));
 	free(text);
+	assert_true(access(session_file(0, "autosave.cfg"), F_OK) < 0);   /* nothing unsaved */
 	assert_int_equal(stub_wait("/nsm/client/is_clean", &m, WAIT_S), 0);
 	hx_osc_close(osc);
 }
@@ -338,6 +353,95 @@ static void test_switch_to_existing_session(void **state)
 	hx_osc_close(osc);
 }
 
+/* Poll until the file holds text (the autosave writes after changes pause). */
+static bool wait_file_holds(const char *path, const char *text, double timeout_s)
+{
+	double end = hx_now() + timeout_s;
+	do {
+		char *body = hx_read_file(path, 0);
+		bool is_there = body && strstr(body, text);
+		free(body);
+		if (is_there)
+			return true;
+		usleep(20000);
+	} while (hx_now() < end);
+	return false;
+}
+
+static void expect_master_fader(int k, double db)
+{
+	struct hx_osc *osc = hx_osc_open(g.osc_port[k]);
+	struct hx_osc_msg r;
+	assert_non_null(osc);
+	assert_int_equal(hx_osc_query(osc, "/master/fader", WAIT_S, &r), 0);
+	if (!(r.argv[0].d > db - 0.01 && r.argv[0].d < db + 0.01))
+		fail_msg("/master/fader reads %.3f dB, expected %.3f", r.argv[0].d, db);
+	hx_osc_close(osc);
+}
+
+/* Set the master fader of session k, and wait until the autosave has it on disk. */
+static void change_unsaved(int k, float db, const char *as_text)
+{
+	struct stub_msg m;
+	struct hx_osc *osc = hx_osc_open(g.osc_port[k]);
+	assert_non_null(osc);
+	assert_int_equal(hx_osc_send(osc, "/master/fader", "f", db), 0);
+	hx_osc_close(osc);
+	assert_int_equal(stub_wait("/nsm/client/is_dirty", &m, WAIT_S), 0);
+	assert_true(wait_file_holds(session_file(k, "autosave.cfg"), as_text, WAIT_S));
+	assert_true(wait_file_holds(session_file(k, "state.cfg"), "-12.0", 0));
+}
+
+/* A new jmixd announces, and opens session k when told. */
+static void restart_and_open(int k, const char *name)
+{
+	struct stub_msg m;
+	assert_int_equal(start_jmixd(), 0);
+	assert_int_equal(stub_wait("/nsm/server/announce", &m, WAIT_S), 0);
+	stub_send("/reply", "/nsm/server/announce", "Acknowledged.", "stub", ":server-control:",
+		  (char *)NULL);
+	stub_send("/nsm/client/open", g.session[k], name, g_ids[k], (char *)NULL);
+	expect_open_reply(k);
+}
+
+/* NSM's abort: quit without a save brings the saved mix back next time. */
+static void test_close_without_save(void **state)
+{
+	(void)state;
+	int status;
+	change_unsaved(1, -3.0f, "-3.0");
+	assert_int_equal(kill(g.pid, SIGTERM), 0);
+	assert_int_equal(hx_wait_exit(g.pid, WAIT_S, &status), 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(access(session_file(1, "autosave.cfg"), F_OK) < 0);
+	assert_true(wait_file_holds(session_file(1, "unsaved.cfg"), "-3.0", 0));
+	assert_true(wait_file_holds(session_file(1, "state.cfg"), "-12.0", 0));
+
+	restart_and_open(1, "session2");
+	expect_master_fader(1, -12.0);
+}
+
+/* A crash (SIGKILL) loses nothing: the autosaved mix is back, dirty until saved. */
+static void test_crash_recovers_unsaved_mix(void **state)
+{
+	(void)state;
+	struct stub_msg m;
+	int status;
+	change_unsaved(1, -4.0f, "-4.0");
+	assert_int_equal(kill(g.pid, SIGKILL), 0);
+	assert_int_equal(hx_wait_exit(g.pid, WAIT_S, &status), 0);
+
+	restart_and_open(1, "session2");
+	assert_int_equal(stub_wait("/nsm/client/is_dirty", &m, WAIT_S), 0);
+	expect_master_fader(1, -4.0);
+	stub_send("/nsm/client/save", (char *)NULL);
+	assert_int_equal(stub_wait("/reply", &m, WAIT_S), 0);
+	assert_string_equal(m.s[0], "/nsm/client/save");
+	assert_true(wait_file_holds(session_file(1, "state.cfg"), "-4.0", 0));
+	assert_true(access(session_file(1, "autosave.cfg"), F_OK) < 0);
+	assert_int_equal(stub_wait("/nsm/client/is_clean", &m, WAIT_S), 0);
+}
+
 static void test_sigterm(void **state)
 {
 	(void)state;
@@ -360,6 +464,8 @@ int main(void)
 		cmocka_unit_test(test_open_that_fails),
 		cmocka_unit_test(test_open_with_bad_config),
 		cmocka_unit_test(test_switch_to_existing_session),
+		cmocka_unit_test(test_close_without_save),
+		cmocka_unit_test(test_crash_recovers_unsaved_mix),
 		cmocka_unit_test(test_sigterm),
 	};
 	int failed = cmocka_run_group_tests_name("jmixd integration: NSM session", tests,

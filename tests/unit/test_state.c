@@ -68,8 +68,9 @@ static void path_of(char *out, size_t size, const char *file)
 		fail_msg("path too long");
 }
 
-/* Start a desk from body (aux and channels sections), the state folder g_root/state. */
-static void desk_open(struct desk *d, const char *body)
+/* Start a desk from body (aux and channels sections), the state folder g_root/state; in a
+ * session manager's session or not. */
+static void desk_open_as(struct desk *d, const char *body, bool is_session)
 {
 	char cfg_path[256], text[4096], err[1024] = "";
 	snprintf(cfg_path, sizeof cfg_path, "%s/jmixd.cfg", g_root);
@@ -77,17 +78,29 @@ static void desk_open(struct desk *d, const char *body)
 	write_text(cfg_path, text);
 	if (config_load(cfg_path, &d->setup, err, sizeof err) < 0)
 		fail_msg("config_load: %s", err);
+	d->setup.is_session = is_session;
 	assert_int_equal(state_open(&d->state, &d->setup), 0);
 	d->source = state_restore(&d->state, &d->setup);
 	assert_int_equal(control_init(&d->control, &d->setup), 0);
 }
 
-static void desk_close(struct desk *d)
+static void desk_open(struct desk *d, const char *body)
 {
-	state_flush(&d->state, &d->control);
+	desk_open_as(d, body, false);
+}
+
+/* A desk that dies: nothing flushed, nothing set aside. */
+static void desk_crash(struct desk *d)
+{
 	control_free(&d->control);
 	state_close(&d->state);
 	config_free(&d->setup);
+}
+
+static void desk_close(struct desk *d)
+{
+	state_flush(&d->state, &d->control);
+	desk_crash(d);
 }
 
 static struct param_ref ref(enum param_scope scope, const char *key, int index)
@@ -495,6 +508,68 @@ static void test_tick_saves_on_the_writer_thread(void **state)
 	desk_close(&d);
 }
 
+/*
+ * Under a session manager state.cfg is what the manager saved: the autosave goes to
+ * autosave.cfg, restored only after a run that never closed; a clean close without a save
+ * (NSM's abort) brings the saved mix back and keeps the changes aside in unsaved.cfg.
+ */
+static void test_session_saves_only_when_asked(void **state)
+{
+	(void)state;
+	struct desk d;
+	char body[512], err[256], saved[512], autosave[512], unsaved[512];
+	snprintf(body, sizeof body, three_channels, "gtr");
+	path_of(saved, sizeof saved, "state.cfg");
+	path_of(autosave, sizeof autosave, "autosave.cfg");
+	path_of(unsaved, sizeof unsaved, "unsaved.cfg");
+
+	desk_open_as(&d, body, true);
+	assert_string_equal(d.source, "config");
+	set(&d, PARAM_CHANNEL, "fader", 1, -6.0f);
+	int64_t t = mono_ms();
+	state_tick(&d.state, &d.control, t);
+	tick_until(&d, t + STATE_SAVE_MAX_MS, 1, 0);
+	ut_assert_contains(read_text(autosave), "-6.0");
+	assert_null(read_text(saved));
+
+	assert_int_equal(state_save_session(&d.state, &d.control, err, sizeof err), 0);
+	ut_assert_contains(read_text(saved), "-6.0");
+	assert_null(read_text(autosave));
+	set(&d, PARAM_CHANNEL, "fader", 1, -7.0f);
+	t = mono_ms();
+	state_tick(&d.state, &d.control, t);
+	tick_until(&d, t + STATE_SAVE_MAX_MS, 3, 0);
+	ut_assert_contains(read_text(autosave), "-7.0");
+	ut_assert_contains(read_text(saved), "-6.0");
+	desk_crash(&d);
+
+	desk_open_as(&d, body, true);   /* after a crash: the autosave's mix */
+	assert_string_equal(d.source, "autosave");
+	ut_assert_close(get(&d, PARAM_CHANNEL, "fader", 1), -7.0, 0);
+	set(&d, PARAM_CHANNEL, "fader", 1, -8.0f);
+	state_flush(&d.state, &d.control);
+	state_set_aside_unsaved(&d.state);
+	desk_crash(&d);
+	assert_null(read_text(autosave));
+	ut_assert_contains(read_text(unsaved), "-8.0");
+	ut_assert_contains(read_text(saved), "-6.0");
+	assert_int_equal(count_files("state.cfg.bak"), 0);   /* one save: nothing to rotate */
+
+	desk_open_as(&d, body, true);   /* after a close without a save: the saved mix */
+	assert_string_equal(d.source, "state");
+	ut_assert_close(get(&d, PARAM_CHANNEL, "fader", 1), -6.0, 0);
+	assert_int_equal(state_save_session(&d.state, &d.control, err, sizeof err), 0);
+	assert_int_equal(count_files("state.cfg.bak"), 1);
+	desk_close(&d);
+
+	desk_open(&d, body);   /* outside a session the autosave is state.cfg, as ever */
+	assert_string_equal(d.source, "state");
+	set(&d, PARAM_CHANNEL, "fader", 1, -9.0f);
+	desk_close(&d);
+	ut_assert_contains(read_text(saved), "-9.0");
+	assert_null(read_text(autosave));
+}
+
 static void test_scene_caps(void **state)
 {
 	(void)state;
@@ -632,6 +707,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_write_keeps_state, setup_root,
 						teardown_root),
 		cmocka_unit_test_setup_teardown(test_tick_saves_on_the_writer_thread, setup_root,
+						teardown_root),
+		cmocka_unit_test_setup_teardown(test_session_saves_only_when_asked, setup_root,
 						teardown_root),
 		cmocka_unit_test_setup_teardown(test_scene_caps, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_reload_classes, setup_root, teardown_root),
