@@ -498,7 +498,9 @@ static int post_save(struct state *st, const struct control *c, int64_t *ticket,
 	return rc;
 }
 
-int state_save_now(struct state *st, const struct control *c, char *err, int size)
+/* Save now and wait (up to STATE_FLUSH_WAIT_MS) until it is on disk. 0, or -errno with err
+ * filled. */
+static int state_save_now(struct state *st, const struct control *c, char *err, int size)
 {
 	int64_t ticket;
 	if (st->dir_fd < 0) {
@@ -520,7 +522,7 @@ int state_save_now(struct state *st, const struct control *c, char *err, int siz
 
 void state_flush(struct state *st, struct control *c)
 {
-	char err[512];
+	char err[sizeof st->dir + 128];   /* room for a message naming the folder */
 	if (st->dir_fd < 0 || c->n_changes == st->saved_changes)
 		return;
 	state_save_now(st, c, err, sizeof err);   /* failures are counted and logged */
@@ -562,13 +564,7 @@ int state_save_session(struct state *st, const struct control *c, char *err, int
 		return -ETIMEDOUT;
 	}
 	take_results(st, ignored, sizeof ignored);   /* counted and logged as every autosave */
-	char *buf;
-	size_t len;
-	int rc = serialise(c, false, &buf, &len, err, size);
-	if (rc == 0)
-		rc = state_write_file(st->dir_fd, STATE_FILE, buf, len, !st->is_rotation_held, err,
-				      size);
-	free(buf);
+	int rc = state_write_at(st->dir_fd, STATE_FILE, c, !st->is_rotation_held, err, size);
 	if (rc < 0) {
 		st->n_write_failures++;
 		return rc;

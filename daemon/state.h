@@ -92,9 +92,6 @@ void state_tick(struct state *st, struct control *c, int64_t now_ms);
 /* Save now if anything changed, and wait (up to STATE_FLUSH_WAIT_MS) until it is on disk
  * (at shutdown). */
 void state_flush(struct state *st, struct control *c);
-/* Save now, changed or not, and wait (up to STATE_FLUSH_WAIT_MS) until it is on disk (the
- * NSM save, whose reply says so). 0, or -errno with err filled. */
-int state_save_now(struct state *st, const struct control *c, char *err, int size);
 
 /*
  * In a session, the manager's save: wait for the autosave in flight, write state.cfg (the
@@ -123,7 +120,7 @@ int scene_delete(struct state *st, const char *name, char *err, int size);
 /* Names of the saved scenes, sorted; returns the count (at most max). */
 int scene_list(struct state *st, char (*names)[SCENE_NAME_MAX + 1], int max);
 
-/* Write the values of c to path atomically, on the calling thread (exposed for tests).
+/* Write the values of c to path atomically, on the calling thread (the NSM save; tests).
  * 0 or -errno with err filled. */
 int state_write_at(int dir_fd, const char *file, const struct control *c, bool keep_backup,
 		   char *err, int size);
