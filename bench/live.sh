@@ -81,17 +81,24 @@ jack_wait -w -t 10 > /dev/null 2>&1 || { echo "live: jackd did not start"; exit 
 cpu_ns() {   # on-CPU nanoseconds of every thread of a process
 	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {print s + 0}'
 }
-ticks() {
-	awk '{print $14 + $15}' /proc/"$1"/stat
+ticks() {   # utime + stime; nothing for a process that is gone (measure says so)
+	awk '{print $14 + $15}' /proc/"$1"/stat 2>/dev/null
 }
 alive() {   # a process that exited but is not reaped yet is not alive
 	[ -e /proc/"$1" ] && [ "$(sed -n 's/.*) \(.\).*/\1/p' /proc/"$1"/stat 2>/dev/null)" != Z ]
 }
+thread_ns() {   # "TID NS" per thread of a process
+	for t in /proc/"$1"/task/*; do
+		[ -r "$t/schedstat" ] && echo "${t##*/} $(cut -d' ' -f1 "$t/schedstat")"
+	done 2>/dev/null
+}
 measure() {   # measure NAME PID
 	sleep 2
+	thread_ns "$2" > "$tmp/threads0.$1"
 	t0=$(cpu_ns "$2"); k0=$(ticks "$2"); s0=$(date +%s.%N)
 	sleep "$WINDOW"
 	t1=$(cpu_ns "$2"); k1=$(ticks "$2"); s1=$(date +%s.%N)
+	thread_ns "$2" > "$tmp/threads1.$1"
 	if ! alive "$2"; then
 		echo "live: $1 (pid $2) exited before or during its window: no figure"
 		return
@@ -105,6 +112,19 @@ measure() {   # measure NAME PID
 		       n, ch, us, us / 1333.33 * 100, stat_us, us * 0.75
 		print us > "/dev/stderr"
 	}' 2> "$tmp/us.$1"
+	# The same window by thread: the main thread (control: OSC, meters out, autosave; JACK
+	# calls it the client's own), the busiest other (the audio thread), and the rest (JACK's
+	# notifications, jmixd's state writer). Threads that came or went mid-window are left out.
+	awk -v pid="$2" -v s0="$s0" -v s1="$s1" '
+		NR == FNR { a[$1] = $2; next }
+		($1 in a) { d[$1] = $2 - a[$1] }
+		END {
+			periods = (s1 - s0) * 48000 / 64
+			for (t in d) if (t != pid && (best == "" || d[t] > d[best])) best = t
+			for (t in d) if (t != pid && t != best) rest += d[t]
+			printf "               by thread: audio %.1f us, main (control) %.1f us, others %.1f us\n",
+			       d[best] / 1000 / periods, d[pid] / 1000 / periods, rest / 1000 / periods
+		}' "$tmp/threads0.$1" "$tmp/threads1.$1"
 }
 
 "$BUILD/jmixd" -c "$tmp/live.cfg" -n jmixd > "$tmp/jmixd.log" 2>&1 &
