@@ -242,7 +242,10 @@ void dynamics_block_begin(struct dynamics *d)
 
 /*
  * The sample loop, inlined twice: with and without the RMS one-pole, which most channels
- * do not use.
+ * do not use. Three passes over the block, so the one serial chain (the detector: each
+ * sample's env needs the last) is short and the logarithms and exponentials, independent
+ * sample to sample, pipeline: levels and static gain reductions, then the detector, then the
+ * gains. Each lane sees the same float operations in the same order as in one pass.
  */
 static inline __attribute__((always_inline)) void dyn_run(struct dynamics *d, vf *buf, int n,
 							   const bool has_rms)
@@ -255,10 +258,10 @@ static inline __attribute__((always_inline)) void dyn_run(struct dynamics *d, vf
 	const vf zero = vf_splat(0.0f), floor_pow = vf_splat(DYN_POWER_FLOOR);
 	vf env = d->env_db, ms = d->ms, mix = d->mix, makeup = d->makeup_db_now;
 	vf gr_max = d->gr_max_db;
+	vf work[DSP_BLOCK];   /* static reduction, then the exponent of the gain */
 
 	for (int i = 0; i < n; i++) {
-		vf x = buf[i];
-		vf p = x * x;
+		vf p = buf[i] * buf[i];
 
 		if (has_rms) {
 			ms += rms_coef * (p - ms);
@@ -270,17 +273,23 @@ static inline __attribute__((always_inline)) void dyn_run(struct dynamics *d, vf
 		level = vf_max(level, partner + link_off);
 		vf u = vf_max(level - thr + half_knee, zero);
 		vf v = vf_min(u, knee);
-		vf gr = slope * (v * v * inv_2knee + (u - v));
+
+		work[i] = slope * (v * v * inv_2knee + (u - v));
+	}
+	for (int i = 0; i < n; i++) {
+		vf gr = work[i];
 		vf a = vf_select(gr > env, att, rel);
 
 		env = gr + a * (env - gr);
 		vf applied_gr = mix * env;
 
 		gr_max = vf_max(gr_max, applied_gr);
-		buf[i] = x * fast_exp2((mix * makeup - applied_gr) * (1.0f / DSP_DB_PER_LOG2_AMP));
+		work[i] = (mix * makeup - applied_gr) * (1.0f / DSP_DB_PER_LOG2_AMP);
 		mix += dmix;
 		makeup += dmakeup;
 	}
+	for (int i = 0; i < n; i++)
+		buf[i] = buf[i] * fast_exp2(work[i]);
 	d->env_db = env;
 	d->ms = ms;
 	d->mix = mix;
