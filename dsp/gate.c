@@ -190,13 +190,15 @@ unsigned gate_process(struct gate *g, vf *buf, int n)
 	const vf zero = vf_splat(0.0f), one = vf_splat(1.0f), minus_one = vf_splat(-1.0f);
 	const vf silent = vf_splat(GATE_SILENT_DB);
 	vf gain = g->gain_db, hold = g->hold_left, mix = g->mix, gr_max = g->gr_max_db;
+	vf applied[DSP_BLOCK];
 	vi ok;
 
 	if (!g->is_running)
 		return 0;
+	/* Two passes, as in dynamics.c: the serial envelope first, then the exponentials, which
+	 * are independent sample to sample and pipeline; the same operations per lane. */
 	for (int i = 0; i < n; i++) {
-		vf x = buf[i];
-		vf p = x * x;
+		vf p = buf[i] * buf[i];
 
 		p = vf_max(p, link_mul * vf_swap_pairs(p));
 		hold = vf_select(p >= thr, hold_n, vf_max(hold - one, minus_one));
@@ -204,13 +206,14 @@ unsigned gate_process(struct gate *g, vf *buf, int n)
 		vf a = vf_select(target > gain, att, rel);
 
 		gain = target + a * (gain - target);
-		vf applied = mix * gain;
-
-		gr_max = vf_max(gr_max, -applied);
-		vf lin = fast_exp2(applied * (1.0f / DSP_DB_PER_LOG2_AMP));
-
-		buf[i] = x * vf_keep(applied > silent, lin);
+		applied[i] = mix * gain;
+		gr_max = vf_max(gr_max, -applied[i]);
 		mix += dmix;
+	}
+	for (int i = 0; i < n; i++) {
+		vf lin = fast_exp2(applied[i] * (1.0f / DSP_DB_PER_LOG2_AMP));
+
+		buf[i] = buf[i] * vf_keep(applied[i] > silent, lin);
 	}
 	g->gain_db = gain;
 	g->hold_left = hold;
