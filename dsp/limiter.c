@@ -325,6 +325,16 @@ void limiter_block_begin(struct limiter *lim)
 		lim->rel_log2 = 0.0f;
 }
 
+/* Shift x into the detector's history without computing any point. */
+static inline void lim_detect_skip(struct limiter *lim, v4f x)
+{
+	int w = lim->det_w;
+
+	x = V4F_SHUFFLE(x, x, 0, 1, 0, 1);
+	lim->det_hist[w] = lim->det_hist[w + LIM_DET_TAPS] = x;
+	lim->det_w = w + 1 == LIM_DET_TAPS ? 0 : w + 1;
+}
+
 /*
  * The limiter's detector: twelve points per sample pair, as six v4f of (L, R, L, R):
  * acc 0-3 the own 8x phases j/8 (j = 0..7; phase 0 is the sample itself), acc 4-5 the
@@ -332,12 +342,10 @@ void limiter_block_begin(struct limiter *lim)
  */
 static inline float lim_detect(struct limiter *lim, v4f x)
 {
-	int w = lim->det_w;
-	const v4f *h = lim->det_hist + w + 1;
+	const v4f *h = lim->det_hist + lim->det_w + 1;   /* the last 24, once x is in */
 	v4f a0 = v4f_splat(0.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
 
-	x = V4F_SHUFFLE(x, x, 0, 1, 0, 1);
-	lim->det_hist[w] = lim->det_hist[w + LIM_DET_TAPS] = x;
+	lim_detect_skip(lim, x);
 	for (int i = 0; i < LIM_DET_TAPS; i++) {
 		v4f xi = h[LIM_DET_TAPS - 1 - i];
 
@@ -352,7 +360,6 @@ static inline float lim_detect(struct limiter *lim, v4f x)
 		a4 += lim->det_coef[4][i] * xi;
 		a5 += lim->det_coef[5][i] * xi;
 	}
-	lim->det_w = w + 1 == LIM_DET_TAPS ? 0 : w + 1;
 	v4f m = v4f_max(v4f_max(v4f_abs(a0), v4f_abs(a1)), v4f_max(v4f_abs(a2), v4f_abs(a3)));
 
 	return v4f_hmax(v4f_max(m, v4f_max(v4f_abs(a4), v4f_abs(a5))));
@@ -400,16 +407,6 @@ static void lim_design(struct limiter *lim)
 			l1 = sum > l1 ? sum : l1;
 		}
 	lim->det_l1 = (float)(l1 * (1.0 + 1e-5));
-}
-
-/* Shift x into the detector's history without computing any point. */
-static inline void lim_detect_skip(struct limiter *lim, v4f x)
-{
-	int w = lim->det_w;
-
-	x = V4F_SHUFFLE(x, x, 0, 1, 0, 1);
-	lim->det_hist[w] = lim->det_hist[w + LIM_DET_TAPS] = x;
-	lim->det_w = w + 1 == LIM_DET_TAPS ? 0 : w + 1;
 }
 
 /* Largest |L| or |R| of n samples. */
